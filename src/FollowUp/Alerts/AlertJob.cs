@@ -1,0 +1,12 @@
+using Quartz;
+
+namespace FollowUp.Alerts;
+
+/// <summary>Sends pending alert emails. Safe on every node: each alert is claimed with SKIP LOCKED.</summary>
+internal sealed class AlertJob(AlertNotifier notifier) : IJob
+{
+    public static readonly JobKey Key = new("alerts", "followup");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await notifier.NotifyAsync(cancellationToken);
+}

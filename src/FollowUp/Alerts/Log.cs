@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace FollowUp.Alerts;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Alert {AlertId} for course {CourseId}: {Kind} ({Severity})")]
+    public static partial void AlertRaised(ILogger logger, long alertId, long courseId, string kind, string severity);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Alert {AlertId} emailed to the therapist")]
+    public static partial void AlertSent(ILogger logger, long alertId);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "Alert {AlertId} could not be delivered to the therapist ({StatusCode}); an admin must act")]
+    public static partial void AlertRefused(ILogger logger, long alertId, int statusCode);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Alert {AlertId} not sent yet; will retry")]
+    public static partial void AlertDeferred(ILogger logger, long alertId, Exception exception);
+}

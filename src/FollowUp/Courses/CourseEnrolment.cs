@@ -1,0 +1,82 @@
+using Dapper;
+using FollowUp.CheckIns;
+using Npgsql;
+
+namespace FollowUp.Courses;
+
+/// <summary>Stores a course with its patient and therapist and plans its check-ins, all in one transaction.</summary>
+public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>Enrols the course; throws <see cref="EnrolmentException"/> naming every problem, storing nothing.</summary>
+    public async Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var problems = enrolment.Problems(today);
+        if (problems.Count > 0) throw new EnrolmentException(problems);
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
+        var plan = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var at = now.UtcDateTime;
+        var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertTherapist,
+            new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
+        var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
+            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at }, transaction, cancellationToken: cancellationToken));
+        var courseId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertCourse,
+            new
+            {
+                patientId,
+                therapistId,
+                startedOn = enrolment.StartedOn,
+                endedOn = enrolment.EndedOn,
+                painAtStart = (short)enrolment.PainAtStart,
+                painAtEnd = (short?)enrolment.PainAtEnd,
+                at,
+            }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns,
+            new
+            {
+                courseId,
+                sequences = plan.Select(p => (short)p.Sequence).ToArray(),
+                offsets = plan.Select(p => p.OffsetDays).ToArray(),
+                dues = plan.Select(p => p.DueAt.UtcDateTime).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return courseId;
+    }
+
+    // A therapist is known by address; a later enrolment may add the name.
+    private const string UpsertTherapist = """
+        INSERT INTO therapists (email, name, created_at)
+        VALUES (@email, @name, @at)
+        ON CONFLICT (lower(email)) DO UPDATE SET name = COALESCE(EXCLUDED.name, therapists.name)
+        RETURNING id
+        """;
+
+    private const string InsertPatient = """
+        INSERT INTO patients (name, email, time_zone, created_at)
+        VALUES (@name, @email, @timeZone, @at)
+        RETURNING id
+        """;
+
+    private const string InsertCourse = """
+        INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, enrolled_at)
+        VALUES (@patientId, @therapistId, @startedOn, @endedOn, @painAtStart, @painAtEnd, @at)
+        RETURNING id
+        """;
+
+    private const string InsertCheckIns = """
+        INSERT INTO check_ins (course_id, sequence, offset_days, due_at)
+        SELECT @courseId, s, o, d FROM unnest(@sequences, @offsets, @dues) AS t (s, o, d)
+        """;
+}
+
+/// <summary>An enrolment that cannot be stored, with every reason.</summary>
+public sealed class EnrolmentException(IReadOnlyList<string> problems)
+    : Exception("Cannot enrol: " + string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -1,0 +1,41 @@
+using FollowUp.CheckIns;
+using FollowUp.Mail;
+
+namespace FollowUp.Courses;
+
+/// <summary>What an admin gives to enrol one course of massage for follow-up.</summary>
+public sealed record Enrolment
+{
+    public required string PatientName { get; init; }
+    public required string PatientEmail { get; init; }
+    /// <summary>IANA time zone id of the patient, e.g. Europe/London: check-ins go out in their morning.</summary>
+    public required string TimeZone { get; init; }
+    public required string TherapistEmail { get; init; }
+    public string? TherapistName { get; init; }
+    public required DateOnly StartedOn { get; init; }
+    public required DateOnly EndedOn { get; init; }
+    /// <summary>Pain at the start of the course, 0-10 (the baseline B).</summary>
+    public required int PainAtStart { get; init; }
+    /// <summary>Pain at the end of the course, 0-10 (E); may be unknown and come from the first check-in.</summary>
+    public int? PainAtEnd { get; init; }
+
+    /// <summary>Every problem with this enrolment, each naming the field; empty when it may be stored.</summary>
+    public IReadOnlyList<string> Problems(DateOnly today)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(PatientName)) problems.Add("patient name is empty");
+        else if (PatientName.Length > 200 || PatientName.Any(char.IsControl)) problems.Add("patient name is too long or has control characters");
+        if (!ClinicOptions.IsAddress(PatientEmail)) problems.Add($"patient email '{PatientEmail}' is not an email address");
+        if (!ClinicOptions.IsAddress(TherapistEmail)) problems.Add($"therapist email '{TherapistEmail}' is not an email address");
+        if (TherapistName is { } name && (name.Length > 200 || name.Any(char.IsControl))) problems.Add("therapist name is too long or has control characters");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out var zone) || !zone.HasIanaId)
+            problems.Add($"time zone '{TimeZone}' is not an IANA time zone id (e.g. Europe/London)");
+        if (EndedOn < StartedOn) problems.Add($"course end {EndedOn:yyyy-MM-dd} is before its start {StartedOn:yyyy-MM-dd}");
+        if (StartedOn > today) problems.Add($"course start {StartedOn:yyyy-MM-dd} is in the future");
+        if (EndedOn < today.AddDays(-CheckInPlanner.FollowUpDays))
+            problems.Add($"course end {EndedOn:yyyy-MM-dd} is more than {CheckInPlanner.FollowUpDays} days ago: there is nothing left to follow up");
+        if (PainAtStart is < 0 or > 10) problems.Add($"pain at course start must be 0-10 (was {PainAtStart})");
+        if (PainAtEnd is < 0 or > 10) problems.Add($"pain at course end must be 0-10 (was {PainAtEnd})");
+        return problems;
+    }
+}

@@ -1,0 +1,128 @@
+using FollowUp.Alerts;
+using FollowUp.CheckIns;
+using FollowUp.Courses;
+using FollowUp.Database;
+using FollowUp.Mail;
+using FollowUp.Replies;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+
+namespace FollowUp;
+
+/// <summary>Registers everything the worker runs: options, the database, each feature, and Quartz.</summary>
+public static class FollowUpServices
+{
+    /// <summary>Options, data source and feature services, without Quartz (the admin tool and tests use this).</summary>
+    public static IServiceCollection AddFollowUpCore(this IServiceCollection services)
+    {
+        services.TryAddTimeProvider();
+        AddValidatedOptions<DatabaseOptions>(services, DatabaseOptions.Section, o => o.Validate());
+        AddValidatedOptions<SmtpOptions>(services, SmtpOptions.Section, o => o.Validate(SmtpOptions.Section));
+        AddValidatedOptions<ImapOptions>(services, ImapOptions.Section, o => o.Validate(ImapOptions.Section));
+        AddValidatedOptions<ClinicOptions>(services, ClinicOptions.Section, o => o.Validate());
+        AddValidatedOptions<DispatchOptions>(services, DispatchOptions.Section, o => o.Validate());
+        AddValidatedOptions<InboxOptions>(services, InboxOptions.Section, o => o.Validate());
+
+        services.AddSingleton(sp => Db.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<System.Data.Common.DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
+        services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
+
+        services.AddSingleton<CourseEnrolment>();
+        services.AddSingleton<CheckInDispatch>();
+        services.AddSingleton<Assessment>();
+        services.AddSingleton<ReplyIntake>();
+        services.AddSingleton<Inbox>();
+        services.AddSingleton<AlertNotifier>();
+        return services;
+    }
+
+    /// <summary>The whole worker: core services, migrations at start, and the clustered Quartz pollers.</summary>
+    public static IHostApplicationBuilder AddFollowUp(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddFollowUpCore();
+        services.AddHostedService<MigrationAtStart>();
+
+        var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
+        var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
+        // Every node re-declares the triggers at start; without this each node's copy overwrites the stored one and
+        // the job fires on interleaved schedules (reference §1.9). Changing an interval is therefore a deliberate
+        // step: delete the trigger row (or the qrtz_ data) and restart.
+        services.Configure<QuartzOptions>(o => o.Scheduling.IgnoreDuplicates = true);
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "FollowUp";
+                // On shutdown a running job's CancellationToken fires, and the host waits for it to hand back its claims.
+                o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
+            });
+            // Quartz only ticks the pollers, on the wall clock. Business time (what is due, when a reply came) is
+            // the injected TimeProvider, read by the features themselves, so a test or demo can move it freely.
+            q.UseTimeProvider(TimeProvider.System);
+            q.UseDefaultThreadPool(4);
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(postgres => postgres.UseRegisteredDataSource = true);
+                store.UseClustering(c =>
+                {
+                    c.CheckinInterval = TimeSpan.FromSeconds(5);
+                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                });
+                store.ConfigureStore(o => o.CommandTimeout = TimeSpan.FromSeconds(15));
+            });
+            Poll<DispatchJob>(q, DispatchJob.Key, dispatch.PollInterval);
+            Poll<InboxJob>(q, InboxJob.Key, inbox.PollInterval);
+            Poll<AlertJob>(q, AlertJob.Key, dispatch.PollInterval);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+
+    private static void Poll<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval) where TJob : IJob
+    {
+        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());
+        // A missed tick is harmless (the next one finds everything due), so misfires are not caught up.
+        q.AddTrigger(t => t.ForJob(key).WithIdentity(key.Name, key.Group).StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+
+    private static void AddValidatedOptions<T>(IServiceCollection services, string section, Func<T, IEnumerable<string>> validate) where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new OptionsRules<T>(validate));
+    }
+
+    /// <summary>Validation that names the setting and the reason, so a wrong setting stops the worker with a clear message.</summary>
+    private sealed class OptionsRules<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var problems = validate(options).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
+    /// <summary>Applies pending migrations before Quartz starts (Quartz waits for the application to have started).</summary>
+    private sealed class MigrationAtStart(IOptions<DatabaseOptions> options, ILogger<MigrationAtStart> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Value.MigrateOnStart) return;
+            var applied = await Migrations.ApplyAsync(options.Value, logger, cancellationToken);
+            Database.Log.Migrated(logger, applied);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

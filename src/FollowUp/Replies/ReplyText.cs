@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Text;
+
+namespace FollowUp.Replies;
+
+/// <summary>
+/// What the patient wrote, without the quoted check-in, attribution lines or signatures their mail client added.
+/// Pure. The ideas (not the code) of github/email_reply_parser and mailgun/talon.
+/// </summary>
+internal static partial class ReplyText
+{
+    /// <summary>The message's own text: the plain part, else text taken from the HTML part with quoted blocks dropped.</summary>
+    public static string BodyOf(MimeMessage message)
+    {
+        var plain = message.GetTextBody(TextFormat.Plain);
+        if (!string.IsNullOrWhiteSpace(plain)) return plain;
+        var html = message.HtmlBody;
+        return string.IsNullOrWhiteSpace(html) ? "" : HtmlToText(html);
+    }
+
+    /// <summary>The new text of a reply, top- or bottom-posted.</summary>
+    public static string StripQuoted(string body)
+    {
+        var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var kept = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd();
+            // Everything below these markers is history or signature, never the answer.
+            if (OriginalMessage().IsMatch(line) || line == "--" || line == "-- " || SentFrom().IsMatch(line)) break;
+            if (OutlookHeader().IsMatch(line) && Enumerable.Range(i + 1, 4).Any(j => j < lines.Length && OutlookNextHeader().IsMatch(lines[j]))) break;
+            if (line.StartsWith('>')) continue;
+            if (Attribution().IsMatch(line)) continue;
+            // "On Tue, 24 Nov 2026 at 09:30, Clinic <x@y>" + "wrote:" on the next line (Gmail wraps long ones).
+            if (line.StartsWith("On ", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].TrimEnd().EndsWith("wrote:", StringComparison.Ordinal))
+            {
+                i++;
+                continue;
+            }
+            kept.Add(line);
+        }
+        return string.Join('\n', kept).Trim();
+    }
+
+    /// <summary>Visible text of an HTML body, skipping head, style, script and quoted history.</summary>
+    internal static string HtmlToText(string html)
+    {
+        var text = new StringBuilder();
+        var tokenizer = new HtmlTokenizer(new StringReader(html));
+        int skipDepth = 0;
+        var skipStack = new Stack<HtmlTagId>();
+        while (tokenizer.ReadNextToken(out var token))
+        {
+            switch (token)
+            {
+                case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag):
+                    skipStack.Push(tag.Id);
+                    skipDepth++;
+                    break;
+                case HtmlTagToken tag when tag.IsEndTag && skipDepth > 0 && skipStack.Peek() == tag.Id:
+                    skipStack.Pop();
+                    skipDepth--;
+                    break;
+                case HtmlTagToken tag when skipDepth == 0 && IsLineBreak(tag.Id):
+                    text.Append('\n');
+                    break;
+                case HtmlDataToken data when skipDepth == 0:
+                    text.Append(Whitespace().Replace(data.Data, " "));
+                    break;
+            }
+        }
+        return string.Join('\n', text.ToString().Split('\n').Select(l => l.Trim())).Trim();
+    }
+
+    private static bool IsSkipped(HtmlTagToken tag) =>
+        tag.Id is HtmlTagId.Head or HtmlTagId.Style or HtmlTagId.Script or HtmlTagId.Title or HtmlTagId.BlockQuote
+        || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Class && a.Value is { } v
+            && (v.Contains("gmail_quote", StringComparison.OrdinalIgnoreCase) || v.Contains("moz-cite-prefix", StringComparison.OrdinalIgnoreCase)))
+        || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
+            && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)));
+
+    private static bool IsLineBreak(HtmlTagId id) =>
+        id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3;
+
+    [GeneratedRegex(@"^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}", RegexOptions.IgnoreCase)]
+    private static partial Regex OriginalMessage();
+
+    [GeneratedRegex(@"^(Sent from my |Get Outlook for |Sent from Outlook|Von meinem .* gesendet|Envoyé de mon )", RegexOptions.IgnoreCase)]
+    private static partial Regex SentFrom();
+
+    [GeneratedRegex(@"^\*?(From|Von|De)\s*:\*?\s", RegexOptions.IgnoreCase)]
+    private static partial Regex OutlookHeader();
+
+    [GeneratedRegex(@"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s*:\*?\s", RegexOptions.IgnoreCase)]
+    private static partial Regex OutlookNextHeader();
+
+    [GeneratedRegex(@"^(On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a écrit\s?:|El\s.+escribió:)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Attribution();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
