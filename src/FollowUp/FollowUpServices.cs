@@ -54,7 +54,9 @@ public static class FollowUpServices
         // the job fires on interleaved schedules (reference §1.9). Changing an interval is therefore a deliberate
         // step: delete the trigger row (or the qrtz_ data) and restart.
         services.Configure<QuartzOptions>(o => o.Scheduling.IgnoreDuplicates = true);
-        services.AddQuartz(q =>
+        // A named scheduler: its clock (UseTimeProvider) is its own. The default scheduler's would become the
+        // container's TimeProvider and so replace the business clock of every feature.
+        services.AddQuartz("FollowUp", q =>
         {
             q.ConfigureScheduler(o =>
             {
@@ -82,6 +84,39 @@ public static class FollowUpServices
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>
+    /// Every configuration problem, each naming its key, so that a wrong setting stops the worker with a clear list
+    /// instead of a stack trace later.
+    /// </summary>
+    public static IReadOnlyList<string> SettingProblems(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        Check<DatabaseOptions>(services, problems);
+        Check<SmtpOptions>(services, problems);
+        Check<ImapOptions>(services, problems);
+        Check<ClinicOptions>(services, problems);
+        Check<DispatchOptions>(services, problems);
+        Check<InboxOptions>(services, problems);
+        return problems;
+    }
+
+    private static void Check<T>(IServiceProvider services, List<string> problems) where T : class
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's own complaint, e.g. a duration that is not a TimeSpan or a number that is not a number.
+            problems.Add($"{typeof(T).Name}: {e.Message}");
+        }
     }
 
     private static void Poll<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval) where TJob : IJob

@@ -24,7 +24,7 @@ public sealed class CheckInDispatch(
     ReplyToken tokens,
     ILogger<CheckInDispatch> logger)
 {
-    private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..60];
+    private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {

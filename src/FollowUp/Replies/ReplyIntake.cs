@@ -67,6 +67,7 @@ public sealed class ReplyIntake(
         public long CourseId { get; init; }
         public long PatientId { get; init; }
         public string PatientEmail { get; init; } = "";
+        public string Status { get; init; } = "";
     }
 
     private sealed record Match(CheckInRef? CheckIn, string Why);
@@ -108,6 +109,9 @@ public sealed class ReplyIntake(
             }
         }
         if (found is null) return new Match(null, "no check-in matches this message");
+        // A reply to a check-in we never sent cannot be genuine (old mail, a restored database): keep it aside.
+        if (found.Status is "planned" or "cancelled")
+            return new Match(null, $"check-in {found.Id} was never sent ({found.Status})");
         // Only the patient may answer for the patient: a forwarded or spoofed reply is kept aside for an admin.
         if (!string.Equals(sender, found.PatientEmail, StringComparison.OrdinalIgnoreCase))
             return new Match(null, $"sender is not the patient of check-in {found.Id}");
@@ -216,7 +220,7 @@ public sealed class ReplyIntake(
     private static InboundOutcome Parse(string name) =>
         Enum.GetValues<InboundOutcome>().First(o => Name(o) == name);
 
-    private const string CheckInColumns = "ci.id, ci.course_id, c.patient_id, p.email AS patient_email";
+    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, c.patient_id, p.email AS patient_email";
 
     private const string ById = $"""
         SELECT {CheckInColumns}

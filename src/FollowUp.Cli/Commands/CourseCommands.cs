@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using FollowUp.CheckIns;
+using FollowUp.Courses;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FollowUp.Cli.Commands;
+
+internal static class CourseCommands
+{
+    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List() };
+
+    private static Command Enrol()
+    {
+        var patientName = new Option<string>("--patient-name") { Description = "Patient's name as the emails greet them", Required = true };
+        var patientEmail = new Option<string>("--patient-email") { Description = "Patient's email address", Required = true };
+        var timeZone = new Option<string>("--time-zone") { Description = "Patient's IANA time zone, e.g. Europe/London", Required = true };
+        var therapistEmail = new Option<string>("--therapist-email") { Description = "Treating therapist's email address (receives the alerts)", Required = true };
+        var therapistName = new Option<string?>("--therapist-name") { Description = "Treating therapist's name" };
+        var startedOn = new Option<string>("--started-on") { Description = "First day of the course, YYYY-MM-DD", Required = true };
+        var endedOn = new Option<string>("--ended-on") { Description = "Last day of the course, YYYY-MM-DD", Required = true };
+        var painAtStart = new Option<string>("--pain-at-start") { Description = "Pain before the course, 0-10", Required = true };
+        var painAtEnd = new Option<string?>("--pain-at-end") { Description = "Pain at the end of the course, 0-10 (if known)" };
+        var command = new Command("enrol", """
+            Enrol one course for follow-up; its check-ins are planned at weeks 1, 2, 4, 6, 8 and 12 after it ends.
+            Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
+            """)
+        {
+            patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var enrolment = new Enrolment
+            {
+                PatientName = parsed.GetValue(patientName)!,
+                PatientEmail = parsed.GetValue(patientEmail)!,
+                TimeZone = parsed.GetValue(timeZone)!,
+                TherapistEmail = parsed.GetValue(therapistEmail)!,
+                TherapistName = parsed.GetValue(therapistName),
+                StartedOn = Date(parsed.GetValue(startedOn), "--started-on"),
+                EndedOn = Date(parsed.GetValue(endedOn), "--ended-on"),
+                PainAtStart = Pain(parsed.GetValue(painAtStart), "--pain-at-start") ?? 0,
+                PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
+            };
+            await using var services = CliContext.Services(parsed);
+            var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
+            var first = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule)[0];
+            Console.WriteLine(FormattableString.Invariant(
+                $"Enrolled course {courseId} for {enrolment.PatientName}: {CheckInPlanner.DefaultSchedule.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTime(first.DueAt, zone):yyyy-MM-dd HH:mm} {zone.Id}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("list", """
+            List courses with their follow-up progress and open alerts.
+            Example: followup-admin course list --json
+            """) { json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = CliContext.Services(parsed);
+            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
+            var rows = (await connection.QueryAsync<CourseRow>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).ToList();
+            if (parsed.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
+                return 0;
+            }
+            Console.WriteLine($"{"ID",6}  {"PATIENT",-24} {"THERAPIST",-26} {"ENDED",-10}  {"STATUS",-9} {"SENT",4} {"ANSWERED",8} {"ALERTS",6}");
+            foreach (var r in rows)
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{r.Id,6}  {Clip(r.Patient, 24),-24} {Clip(r.Therapist, 26),-26} {r.EndedOn:yyyy-MM-dd}  {r.Status,-9} {r.Sent,4} {r.Answered,8} {r.OpenAlerts,6}"));
+            if (rows.Count == 0) Console.WriteLine("No courses yet: enrol one with 'followup-admin course enrol'.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    private static DateOnly Date(string? value, string option) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new UserError($"{option}: '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-05");
+
+    private static int? Pain(string? value, string option)
+    {
+        if (value is null) return null;
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pain) && pain <= 10
+            ? pain
+            : throw new UserError($"{option}: '{value}' is not a pain score; use a whole number from 0 to 10");
+    }
+
+    internal sealed class CourseRow
+    {
+        public long Id { get; init; }
+        public string Patient { get; init; } = "";
+        public string Therapist { get; init; } = "";
+        public DateOnly EndedOn { get; init; }
+        public string Status { get; init; } = "";
+        public int Sent { get; init; }
+        public int Answered { get; init; }
+        public int OpenAlerts { get; init; }
+    }
+
+    private const string ListSql = """
+        SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
+               (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status IN ('sent', 'answered'))::int AS sent,
+               (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status = 'answered')::int AS answered,
+               (SELECT count(*) FROM alerts a WHERE a.course_id = c.id AND a.status = 'open')::int AS open_alerts
+        FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
+        ORDER BY c.id
+        """;
+}

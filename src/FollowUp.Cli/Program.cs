@@ -1,0 +1,12 @@
+using System.CommandLine;
+using FollowUp.Cli;
+using FollowUp.Cli.Commands;
+
+var root = new RootCommand("followup-admin: enrol massage courses for follow-up and see what FollowUp did.")
+{
+    CliContext.Verbose,
+    CliContext.ConnectionString,
+    DbCommands.Build(),
+    CourseCommands.Build(),
+};
+return await CliContext.RunAsync(root, args);

@@ -1,0 +1,18 @@
+using FollowUp;
+using FollowUp.Worker.Demo;
+
+// --demo: enrol a sample course and play three months of follow-up on a fast-forwarded clock.
+var demo = args.Contains("--demo");
+var builder = Host.CreateApplicationBuilder(args.Where(a => a != "--demo").ToArray());
+builder.Services.AddSystemd();
+if (demo) builder.AddFollowUpDemo();
+builder.AddFollowUp();
+
+using var host = builder.Build();
+// A wrong setting stops the worker with the key and the reason, before anything starts.
+var problems = FollowUpServices.SettingProblems(host.Services);
+foreach (var problem in problems) Console.Error.WriteLine($"followup: configuration error: {problem}");
+if (problems.Count > 0) return 2;
+
+await host.RunAsync();
+return Environment.ExitCode;

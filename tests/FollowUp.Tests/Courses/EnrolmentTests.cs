@@ -1,0 +1,60 @@
+using FollowUp.Courses;
+
+namespace FollowUp.Tests.Courses;
+
+public class EnrolmentTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 24);
+
+    private static Enrolment Valid() => new()
+    {
+        PatientName = "Dana Example",
+        PatientEmail = "dana@example.org",
+        TimeZone = "Europe/London",
+        TherapistEmail = "sam@clinic.example",
+        StartedOn = Today.AddDays(-40),
+        EndedOn = Today.AddDays(-5),
+        PainAtStart = 8,
+        PainAtEnd = 3,
+    };
+
+    [Fact]
+    public void A_complete_enrolment_has_no_problems()
+    {
+        Assert.Empty(Valid().Problems(Today));
+    }
+
+    [Fact]
+    public void Each_bad_value_is_named()
+    {
+        var problems = (Valid() with
+        {
+            PatientEmail = "dana at example",
+            TimeZone = "Mars/Olympus",
+            StartedOn = Today.AddDays(-1),
+            EndedOn = Today.AddDays(-3),
+            PainAtStart = 11,
+            PainAtEnd = -1,
+        }).Problems(Today);
+
+        Assert.Contains(problems, p => p.Contains("patient email 'dana at example'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("time zone 'Mars/Olympus'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("is before its start", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("pain at course start must be 0-10 (was 11)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("pain at course end must be 0-10 (was -1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_course_that_ended_more_than_three_months_ago_has_nothing_left_to_follow()
+    {
+        var problems = (Valid() with { StartedOn = Today.AddDays(-200), EndedOn = Today.AddDays(-100) }).Problems(Today);
+
+        Assert.Contains(problems, p => p.Contains("nothing left to follow up", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_windows_time_zone_name_is_not_accepted_for_a_patient()
+    {
+        Assert.NotEmpty((Valid() with { TimeZone = "GMT Standard Time" }).Problems(Today));
+    }
+}
