@@ -157,6 +157,15 @@ public class FollowUpLoopTests
         await using var db = await clinic.Data.OpenConnectionAsync();
         var failure = await db.ExecuteScalarAsync<string>("SELECT failure FROM check_ins WHERE status = 'failed'");
         Assert.Contains("550", failure, StringComparison.Ordinal);
+        Assert.NotNull(await db.ExecuteScalarAsync<DateTime?>("SELECT undeliverable_at FROM patients"));
+        Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
+        var told = (await new Mailbox(clinic.Address("therapist")).WaitForAsync(1)).Single();
+        Assert.Contains("cannot reach the patient", told.Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Patient unreachable by email: refused by the SMTP server: 550", told.TextBody, StringComparison.Ordinal);
+        // Nothing more is sent to a refused address, whatever comes due.
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 1, 10, 0, 0, TimeSpan.Zero));
+        var later = await clinic.Dispatch.SendDueAsync(default);
+        Assert.Equal((0, 0), (later.Sent, later.Failed));
     }
 
     private static async Task AnswerNextAsync(Clinic clinic, SimulatedPatient patient, Mailbox mailbox, DateTimeOffset at, int expected, string answer)

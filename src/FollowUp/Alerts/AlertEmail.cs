@@ -35,13 +35,20 @@ internal static class AlertEmail
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(alert.TherapistName ?? "", alert.TherapistEmail));
         var urgency = alert.Severity == "high" ? "URGENT: " : "";
-        message.Subject = $"{urgency}FollowUp alert for {alert.PatientName}: pain back up after the massage course";
+        message.Subject = $"{urgency}FollowUp alert for {alert.PatientName}: {Headline(alert.Kind)}";
         message.MessageId = $"alert.{alert.Id}.{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Body = new TextPart("plain") { Text = Text(alert, followUps) };
         return message;
     }
+
+    internal static string Headline(string kind) => kind switch
+    {
+        LateWorseningRule.Kind => "pain back up after the massage course",
+        Unreachable.Kind => "follow-up emails cannot reach the patient",
+        _ => kind.Replace('_', ' '),
+    };
 
     internal static string Text(AlertToSend alert, IReadOnlyList<TrajectoryPoint> followUps)
     {

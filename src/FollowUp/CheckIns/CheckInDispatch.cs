@@ -1,4 +1,5 @@
 using Dapper;
+using FollowUp.Alerts;
 using FollowUp.Mail;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -88,7 +89,7 @@ public sealed class CheckInDispatch(
         {
             // A permanent refusal (RFC 5321 5yz): sending again will not help. The reason is kept for the admin.
             var reason = $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}";
-            await MarkFailedAsync(checkIn.Id, reason, cancellationToken);
+            await MarkFailedAsync(checkIn, reason, e.ErrorCode == SmtpErrorCode.RecipientNotAccepted, cancellationToken);
             Log.CheckInRefused(logger, checkIn.Id, (int)e.StatusCode);
             return Outcome.Failed;
         }
@@ -128,10 +129,14 @@ public sealed class CheckInDispatch(
             cancellationToken: cancellationToken));
     }
 
-    private async Task MarkFailedAsync(long id, string reason, CancellationToken cancellationToken)
+    private async Task MarkFailedAsync(CheckInToSend checkIn, string reason, bool addressRefused, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(MarkFailed, new { id, reason, worker = _worker }, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(MarkFailed, new { id = checkIn.Id, reason, worker = _worker }, transaction, cancellationToken: cancellationToken));
+        // The recipient itself was refused: stop writing to that address and tell the therapist.
+        if (addressRefused) await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, reason, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     // Due check-ins of active courses, plus claims whose worker died (lease over, measured on the database clock
@@ -143,7 +148,7 @@ public sealed class CheckInDispatch(
             FROM check_ins ci
             JOIN courses c ON c.id = ci.course_id
             JOIN patients p ON p.id = c.patient_id
-            WHERE c.status = 'active' AND p.opted_out_at IS NULL
+            WHERE c.status = 'active' AND p.opted_out_at IS NULL AND p.undeliverable_at IS NULL
               AND ((ci.status = 'planned' AND ci.due_at <= @now)
                 OR (ci.status = 'sending' AND ci.claimed_at < now() - @lease))
             ORDER BY ci.due_at
@@ -153,7 +158,7 @@ public sealed class CheckInDispatch(
         SET status = 'sending', claimed_by = @worker, claimed_at = now(), attempts = ci.attempts + 1
         FROM due, courses c, patients p, therapists t
         WHERE ci.id = due.id AND c.id = ci.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
-        RETURNING ci.id, ci.sequence, ci.offset_days, p.name AS patient_name, p.email AS patient_email,
+        RETURNING ci.id, ci.sequence, ci.offset_days, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
                   t.name AS therapist_name
         """;
 

@@ -9,6 +9,7 @@ internal sealed class CheckInToSend
     public long Id { get; init; }
     public int Sequence { get; init; }
     public int OffsetDays { get; init; }
+    public long PatientId { get; init; }
     public string PatientName { get; init; } = "";
     public string PatientEmail { get; init; } = "";
     public string? TherapistName { get; init; }

@@ -201,6 +201,7 @@ public sealed class ReplyIntake(
         else if (outcome == InboundOutcome.Bounce && inbound.CheckIn is { } bounced && inbound.Detail.Contains("action failed", StringComparison.OrdinalIgnoreCase))
         {
             await connection.ExecuteAsync(new CommandDefinition(MarkBounced, new { id = bounced.Id, reason = inbound.Detail }, transaction, cancellationToken: cancellationToken));
+            await Unreachable.MarkAsync(connection, transaction, bounced.PatientId, inbound.Detail, clock.GetUtcNow(), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         Log.Recorded(logger, inboundId.Value, outcomeName, inbound.CheckIn?.Id);
