@@ -52,4 +52,18 @@ public class WorkerHostTests
         await using var db = new NpgsqlConnection(connectionString);
         Assert.True(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM qrtz_scheduler_state") >= 1);
     }
+
+    [Fact]
+    public async Task The_demo_plays_three_months_of_follow_up_and_ends_with_an_alert_to_the_therapist()
+    {
+        // What the README's run command does, against this run's servers: the worker, its real jobs, a patient
+        // answering through the real SMTP server, on a fast-forwarded business clock.
+        var settings = Clinic.Settings(await TestDatabase.CreateEmptyAsync(), TestServers.UniqueDomain("demo"));
+
+        var run = await Tool.RunAsync("FollowUp.Worker.dll", ["--demo"], Tool.AsEnvironment(settings), TimeSpan.FromMinutes(4));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Equal(6, run.Stdout.Split('\n').Count(l => l.Contains("The inbox job read it over IMAP", StringComparison.Ordinal)));
+        Assert.Contains("ALERT (high) emailed to the therapist sam.taylor@clinic.test: Pain 7 at week 12, up from 3 at course end; baseline 8; mood low.", run.Stdout, StringComparison.Ordinal);
+    }
 }
