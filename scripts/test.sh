@@ -39,7 +39,7 @@ WORK=$(mktemp -d /tmp/followup-test.XXXXXX)
 RESULTS=${TEST_RESULTS_DIR:-$WORK/results}
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
-ENVFILE=$WORK/servers.env
+ENVFILE=/tmp/followup-servers/test.env
 KEEP=${TEST_KEEP_SERVERS:-0}
 
 servers_up=0
@@ -51,17 +51,12 @@ cleanup() {
     if [ "$KEEP" = 1 ]; then
       echo "Servers left running (TEST_KEEP_SERVERS=1): PostgreSQL 127.0.0.1:$PGPORT, SMTP 127.0.0.1:$SMTP_PORT, IMAP 127.0.0.1:$IMAP_PORT"
       echo "  env file: $ENVFILE    logs: $PGROOT/server.log $MAILROOT/postfix.log $MAILROOT/dovecot.log"
-      echo "  stop them with: bash scripts/servers-down.sh $ENVFILE"
-      echo "  (or: bash scripts/servers-down.sh --profile test)"
+      echo "  stop them with: bash scripts/servers-down.sh --profile test   (the next scripts/test.sh also does)"
     else
       bash "$SCRIPTS/servers-down.sh" "$ENVFILE" || echo "WARNING: could not stop the test servers; try: bash scripts/servers-down.sh --profile test" >&2
     fi
   fi
-  if [ "$KEEP" = 1 ] && [ $servers_up = 1 ]; then
-    rm -rf "${WORK:?}/results" "$WORK/install.log"
-  else
-    rm -rf "$WORK"
-  fi
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
