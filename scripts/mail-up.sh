@@ -9,7 +9,13 @@
 #          MAIL_CERT=… MAIL_CERT_SHA1=…           (only with MAIL_TLS=1)
 # Env: SMTP_PORT (2525), IMAP_PORT (1143), LMTP_PORT (2424), MAIL_PASS (secret), MAIL_TLS (0; 1 = offer STARTTLS
 #      with a self-signed cert for localhost/127.0.0.1 at $MAILROOT/tls/cert.pem, plain login still allowed),
-#      MAILROOT (default: a new mktemp dir under /tmp; /dev/shm/... is ~2x faster), FU_OWNER_PID (see lib.sh).
+#      MAILROOT (default: a new mktemp dir under /tmp; /dev/shm/... is ~2x faster), FU_OWNER_PID (see lib.sh),
+#      MAIL_LISTEN (127.0.0.1; an IPv4 address, 0.0.0.0 = every interface: the address SMTP and IMAP listen on. Any
+#      other value than 127.0.0.1 also lets 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16 relay without AUTH, for a
+#      container on a Docker network; LMTP always stays on 127.0.0.1),
+#      MAIL_FOREGROUND (0; 1 = after start-up stay in the foreground watching both daemons, e.g. as a container's
+#      main process: exit 1 when either daemon dies (stopping the other), stop both on SIGTERM/SIGINT and exit 0;
+#      follows the logs on stdout; MAILROOT is left in place for mail-down.sh or a restart to clean up).
 #
 # What the stack does:
 #   * IMAP login: any address (case-insensitive, lower-cased), password $MAIL_PASS. Mailbox of a@d is
@@ -27,12 +33,25 @@ source "$HERE/lib.sh"
 
 SMTP_PORT=${SMTP_PORT:-2525}; IMAP_PORT=${IMAP_PORT:-1143}; LMTP_PORT=${LMTP_PORT:-2424}
 MAIL_PASS=${MAIL_PASS:-secret}; MAIL_TLS=${MAIL_TLS:-0}
+MAIL_LISTEN=${MAIL_LISTEN:-127.0.0.1}; MAIL_FOREGROUND=${MAIL_FOREGROUND:-0}
 
 if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/postfix/sbin/master ] || [ ! -x /usr/lib/dovecot/lmtp ]; then
   fu_die "Postfix/Dovecot are not installed; run: bash scripts/install-servers.sh"
 fi
 [ "$(id -u)" = 0 ] || fu_die "mail-up.sh must run as root (Postfix and Dovecot masters start as root)"
 [[ $MAIL_PASS =~ ^[A-Za-z0-9._@%+=-]+$ ]] || fu_die "MAIL_PASS must be non-empty and use only A-Z a-z 0-9 . _ @ % + = -"
+[[ $MAIL_LISTEN =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || fu_die "MAIL_LISTEN must be an IPv4 address (127.0.0.1, 0.0.0.0, ...)"
+# Postfix: where smtpd listens (master.cf service name), inet_interfaces, who may relay without AUTH.
+if [ "$MAIL_LISTEN" = 127.0.0.1 ]; then
+  SMTPD_LISTEN=127.0.0.1:$SMTP_PORT; POSTFIX_INTERFACES=127.0.0.1; POSTFIX_NETWORKS=127.0.0.0/8
+else
+  if [ "$MAIL_LISTEN" = 0.0.0.0 ]; then
+    SMTPD_LISTEN=$SMTP_PORT; POSTFIX_INTERFACES=all
+  else
+    SMTPD_LISTEN=$MAIL_LISTEN:$SMTP_PORT; POSTFIX_INTERFACES="127.0.0.1, $MAIL_LISTEN"
+  fi
+  POSTFIX_NETWORKS="127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"
+fi
 fu_require_free_ports "$SMTP_PORT" "$IMAP_PORT" "$LMTP_PORT"
 
 if [ -n "${MAILROOT:-}" ]; then
@@ -83,7 +102,7 @@ fi
 # One setting per line: Dovecot rejects "mailbox X { special_use = \X }" on one line.
 cat >"$MAILROOT/dovecot/dovecot.conf" <<EOF
 protocols = imap lmtp
-listen = 127.0.0.1
+listen = $MAIL_LISTEN
 base_dir = $MAILROOT/dovecot/run
 state_dir = $MAILROOT/dovecot/state
 instance_name = followup-$IMAP_PORT
@@ -130,7 +149,7 @@ namespace inbox {
 }
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1
+    address = $MAIL_LISTEN
     port = $IMAP_PORT
   }
   inet_listener imaps {
@@ -162,9 +181,9 @@ myhostname = mail.test
 mydomain = mail.test
 myorigin = \$myhostname
 mydestination =
-inet_interfaces = 127.0.0.1
+inet_interfaces = $POSTFIX_INTERFACES
 inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
+mynetworks = $POSTFIX_NETWORKS
 queue_directory = $MAILROOT/postfix-queue
 data_directory = $MAILROOT/postfix-data
 maillog_file = $MAILROOT/postfix.log
@@ -217,7 +236,7 @@ printf '%s\n' 'bounce.test error:5.1.1 User unknown (test domain bounce.test)' \
   'defer.test retry:4.4.1 Simulated temporary failure (test domain defer.test)' >"$MAILROOT/postfix/transport"
 
 cat >"$MAILROOT/postfix/master.cf" <<EOF
-127.0.0.1:$SMTP_PORT inet n - n - - smtpd
+$SMTPD_LISTEN inet n - n - - smtpd
 cleanup   unix  n  -  n  -     0  cleanup
 qmgr      unix  n  -  n  300   1  qmgr
 tlsmgr    unix  -  -  n  1000? 1  tlsmgr
@@ -281,3 +300,42 @@ if [ "$MAIL_TLS" = 1 ]; then
   echo "MAIL_CERT=$MAILROOT/tls/cert.pem"
   echo "MAIL_CERT_SHA1=$(openssl x509 -in "$MAILROOT/tls/cert.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')"
 fi
+
+[ "$MAIL_FOREGROUND" = 1 ] || exit 0
+
+# ---------------------------------------------------------------- foreground (MAIL_FOREGROUND=1)
+# Both masters detach (setsid), so they are not our children: watch their PIDs. The sleep runs in the background
+# and "wait" returns at once on a signal, so SIGTERM is handled within a few ms, not after the sleep.
+daemon_pids=()
+for f in "$MAILROOT/postfix-queue/pid/master.pid" "$MAILROOT/dovecot/run/master.pid"; do
+  p=$(tr -d ' \n' <"$f")
+  daemon_pids+=("$p")
+done
+tail -n +1 -F "$MAILROOT/postfix.log" "$MAILROOT/dovecot.log" 2>/dev/null &
+tail_pid=$!
+sleep_pid=
+stop_daemons() {
+  local c children=()
+  for p in "${daemon_pids[@]}"; do
+    while read -r c; do [ -n "$c" ] && children+=("$c"); done < <(pgrep -P "$p" 2>/dev/null || true)
+  done
+  fu_kill_wait "${daemon_pids[@]}"
+  fu_kill_wait "${children[@]}"
+  kill "$tail_pid" $sleep_pid 2>/dev/null || true
+}
+on_stop() { echo "mail-up.sh: $1, stopping Postfix and Dovecot" >&2; stop_daemons; exit 0; }
+trap 'on_stop SIGTERM' TERM
+trap 'on_stop SIGINT' INT
+echo "mail-up.sh: in the foreground (pid $$): Postfix ${daemon_pids[0]}, Dovecot ${daemon_pids[1]}" >&2
+while :; do
+  for p in "${daemon_pids[@]}"; do
+    if ! fu_pid_alive "$p"; then
+      echo "mail-up.sh: daemon $p exited; stopping the other one" >&2
+      stop_daemons
+      exit 1
+    fi
+  done
+  sleep 1 &
+  sleep_pid=$!
+  wait "$sleep_pid" || true
+done
