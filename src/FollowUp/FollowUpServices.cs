@@ -33,6 +33,7 @@ public static class FollowUpServices
         services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
 
         services.AddSingleton<CourseEnrolment>();
+        services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using FollowUp.CheckIns;
 using FollowUp.Courses;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -48,9 +47,11 @@ internal static class CourseCommands
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
-            var first = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule)[0];
+            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
+            var planned = await connection.QuerySingleAsync<(long Count, DateTime First)>(new CommandDefinition(
+                "SELECT count(*), min(due_at) FROM check_ins WHERE course_id = @courseId", new { courseId }, cancellationToken: cancellationToken));
             Console.WriteLine(FormattableString.Invariant(
-                $"Enrolled course {courseId} for {enrolment.PatientName}: {CheckInPlanner.DefaultSchedule.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTime(first.DueAt, zone):yyyy-MM-dd HH:mm} {zone.Id}."));
+                $"Enrolled course {courseId} for {enrolment.PatientName}: {planned.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(planned.First, DateTimeKind.Utc), zone):yyyy-MM-dd HH:mm} {zone.Id}."));
             return 0;
         });
         return command;
