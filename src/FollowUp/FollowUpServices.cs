@@ -34,6 +34,8 @@ public static class FollowUpServices
 
         services.AddSingleton<CourseEnrolment>();
         services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
+        services.AddSingleton<CourseChanges>();
+        services.AddSingleton<SendLog>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();

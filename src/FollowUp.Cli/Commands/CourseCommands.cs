@@ -10,7 +10,7 @@ namespace FollowUp.Cli.Commands;
 
 internal static class CourseCommands
 {
-    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List() };
+    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List(), Pause(), Resume(), Withdraw(), Reanchor() };
 
     private static Command Enrol()
     {
@@ -121,4 +121,43 @@ internal static class CourseCommands
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         ORDER BY c.id
         """;
+
+    // course pause | resume | withdraw | reanchor (issue 4).
+    private static Command Pause() => Change("pause", "Stop sending to a course for now; planned check-ins wait (those that expire meanwhile are cancelled on resume).",
+        (c, id, actor, _, ct) => c.PauseAsync(id, actor, ct));
+
+    private static Command Resume() => Change("resume", "Send to a paused course again.", (c, id, actor, _, ct) => c.ResumeAsync(id, actor, ct));
+
+    private static Command Withdraw() => Change("withdraw", "Take a course out of follow-up: every planned email is cancelled.",
+        (c, id, actor, _, ct) => c.WithdrawAsync(id, actor, ct));
+
+    private static Command Reanchor()
+    {
+        var endedOn = new Option<string>("--ended-on") { Description = "The course's real last day, YYYY-MM-DD", Required = true };
+        return Change("reanchor", "Move a course's planned check-ins to a new end date; sent ones stay as they are.",
+            (c, id, actor, parsed, ct) => c.ReanchorAsync(id, Date(parsed.GetValue(endedOn), "--ended-on"), actor, ct), endedOn);
+    }
+
+    private static Command Change(string verb, string description, Func<CourseChanges, long, string, ParseResult, CancellationToken, Task<CourseChange>> change, Option<string>? extra = null)
+    {
+        var course = new Argument<long>("course") { Description = "The course's id (see 'course list')" };
+        var command = new Command(verb, $"{description}\nExample: followup-admin course {verb} 12{(extra is null ? "" : " --ended-on 2026-11-05")}") { course };
+        if (extra is not null) command.Options.Add(extra);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = CliContext.Services(parsed);
+            try
+            {
+                var done = await change(services.GetRequiredService<CourseChanges>(), parsed.GetValue(course), $"cli:{Environment.UserName}", parsed, cancellationToken);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"Course {done.CourseId} is {done.Status}{(done.Moved > 0 ? $"; {done.Moved} planned check-in(s) moved" : "")}{(done.Cancelled > 0 ? $"; {done.Cancelled} planned check-in(s) cancelled" : "")}."));
+            }
+            catch (CourseChangeException e)
+            {
+                throw new UserError(e.Message);
+            }
+            return 0;
+        });
+        return command;
+    }
 }
