@@ -36,6 +36,7 @@ public sealed class CheckInDispatch(
 {
     private const string Actor = "dispatch";
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly Lazy<MimeKit.Cryptography.DkimSigner?> _dkim = new(() => CheckInDkim.Create(dispatchOptions.Value));
 
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
@@ -130,6 +131,7 @@ public sealed class CheckInDispatch(
         }
 
         var message = CheckInEmail.Build(item, schedules[item.ScheduleId], clinicOptions.Value, tokens, now, options.UnsubscribeUrl);
+        if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
         try
         {
             var smtp = await connect();

@@ -29,6 +29,13 @@ public sealed class DispatchOptions
     /// <summary>An https page that unsubscribes on POST (RFC 8058); the token is appended as <c>token=</c>. Optional.</summary>
     public string? UnsubscribeUrl { get; set; }
 
+    /// <summary>PEM private key for DKIM signing; with <see cref="DkimDomain"/> and <see cref="DkimSelector"/>. Optional.</summary>
+    public string? DkimKeyFile { get; set; }
+    /// <summary>The d= domain of the DKIM signature (usually the From address's domain).</summary>
+    public string? DkimDomain { get; set; }
+    /// <summary>The s= selector: the public key is published at SELECTOR._domainkey.DOMAIN.</summary>
+    public string? DkimSelector { get; set; }
+
     internal IEnumerable<string> Validate()
     {
         if (PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromHours(1))
@@ -41,5 +48,11 @@ public sealed class DispatchOptions
         if (!string.IsNullOrWhiteSpace(UnsubscribeUrl)
             && (!Uri.TryCreate(UnsubscribeUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps))
             yield return $"{Section}:UnsubscribeUrl must be an absolute https URL (was '{UnsubscribeUrl}').";
+        if (!string.IsNullOrWhiteSpace(DkimKeyFile))
+        {
+            if (!File.Exists(DkimKeyFile)) yield return $"{Section}:DkimKeyFile does not exist: {DkimKeyFile}";
+            if (string.IsNullOrWhiteSpace(DkimDomain) || string.IsNullOrWhiteSpace(DkimSelector))
+                yield return $"{Section}:DkimDomain and {Section}:DkimSelector are required with {Section}:DkimKeyFile.";
+        }
     }
 }
