@@ -23,12 +23,13 @@ internal static class CourseCommands
         var endedOn = new Option<string>("--ended-on") { Description = "Last day of the course, YYYY-MM-DD", Required = true };
         var painAtStart = new Option<string>("--pain-at-start") { Description = "Pain before the course, 0-10", Required = true };
         var painAtEnd = new Option<string?>("--pain-at-end") { Description = "Pain at the end of the course, 0-10 (if known)" };
+        var schedule = new Option<string?>("--schedule") { Description = "The schedule to follow (see 'schedule list'; default: default)" };
         var command = new Command("enrol", """
-            Enrol one course for follow-up; its check-ins are planned at weeks 1, 2, 4, 6, 8 and 12 after it ends.
+            Enrol one course for follow-up; its check-ins are planned from its schedule (default: weeks 1, 2, 4, 6, 8 and 12 after it ends).
             Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
             """)
         {
-            patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd,
+            patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -43,6 +44,7 @@ internal static class CourseCommands
                 EndedOn = Date(parsed.GetValue(endedOn), "--ended-on"),
                 PainAtStart = Pain(parsed.GetValue(painAtStart), "--pain-at-start") ?? 0,
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
+                Schedule = parsed.GetValue(schedule),
             };
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);

@@ -54,6 +54,20 @@ public class ScheduleCommandTests
     }
 
     [Fact]
+    public async Task Enrolling_on_a_schedule_that_does_not_exist_is_one_line_and_exit_1()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+
+        var run = await Tool.RunAsync("followup-admin.dll", [
+            "course", "enrol", "--patient-name", "Dana", "--patient-email", "dana@example.org", "--time-zone", "Europe/London",
+            "--therapist-email", "sam@clinic.test", "--started-on", DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            "--ended-on", DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            "--pain-at-start", "7", "--schedule", "weekly", "--connection", connectionString]);
+
+        Assert.Equal((1, "followup-admin: Cannot enrol: schedule 'weekly' does not exist (see 'followup-admin schedule list')"), (run.ExitCode, run.Stderr.Trim()));
+    }
+
+    [Fact]
     public async Task The_send_log_lists_a_course_as_json_and_one_planned_email_can_be_cancelled()
     {
         await using var clinic = await Clinic.OpenAsync(DateTimeOffset.UtcNow);
