@@ -123,6 +123,53 @@ public class DispatchTests
     }
 
     [Fact]
+    public async Task A_stop_reply_also_stops_the_reminders_already_planned()
+    {
+        await using var clinic = await Clinic.OpenAsync();
+        var schedule = await clinic.Schedules.FindAsync(Schedule.DefaultName, default);
+        await clinic.Schedules.SaveAsync(schedule! with { ReminderCount = 1, ReminderSpacingDays = 2 }, "test", default);
+        await clinic.EnrolAsync("Stu");
+        var stu = new SimulatedPatient(clinic.Address("stu"), clinic.Imap, Clinic.Smtp);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
+        await clinic.Dispatch.SendDueAsync(default);
+        var checkIn = (await new Mailbox(stu.Address).WaitForAsync(1)).Single();
+
+        clinic.Clock.Advance(TimeSpan.FromHours(1));
+        await stu.ReplyAsync(checkIn, "STOP", clinic.Clock.GetUtcNow(), default);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        await clinic.Inbox.ReadAsync(default);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 10, 0, 0, TimeSpan.Zero));
+        var after = await clinic.Dispatch.SendDueAsync(default);
+
+        Assert.Equal((0, 1), (after.Sent, after.Cancelled));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal("patient opted out", await db.ExecuteScalarAsync<string>("SELECT failure FROM reminders"));
+        Assert.Single(await new Mailbox(stu.Address).MessagesAsync());
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_dead_worker_is_sent_by_another_after_the_lease_with_the_same_message_id()
+    {
+        await using var clinic = await Clinic.OpenAsync();
+        var courseId = await clinic.EnrolAsync("Lee");
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
+        await using (var db = await clinic.Data.OpenConnectionAsync())
+        {
+            // A worker claimed it 11 minutes ago (database clock) and died: the lease (10 minutes) is over.
+            await db.ExecuteAsync("""
+                UPDATE check_ins SET status = 'sending', claimed_by = 'dead:1:x/1', claimed_at = now() - interval '11 minutes', attempts = 1
+                WHERE course_id = @courseId AND sequence = 1
+                """, new { courseId });
+        }
+
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+
+        var email = (await new Mailbox(clinic.Address("lee")).WaitForAsync(1)).Single();
+        var token = email.ReplyTo.Mailboxes.Single().Address.Split('+', '@')[1];
+        Assert.Equal($"checkin.{token}@{clinic.Domain}", email.MessageId);
+    }
+
+    [Fact]
     public async Task A_check_in_of_a_paused_course_waits_and_one_of_a_withdrawn_course_is_cancelled_with_the_reason()
     {
         await using var clinic = await Clinic.OpenAsync();
