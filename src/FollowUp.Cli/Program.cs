@@ -8,5 +8,7 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     CliContext.ConnectionString,
     DbCommands.Build(),
     CourseCommands.Build(),
+    ScheduleCommands.Build(),
+    SendCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

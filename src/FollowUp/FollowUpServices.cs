@@ -33,6 +33,9 @@ public static class FollowUpServices
         services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
 
         services.AddSingleton<CourseEnrolment>();
+        services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
+        services.AddSingleton<CourseChanges>();
+        services.AddSingleton<SendLog>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();

@@ -18,8 +18,8 @@ public class FollowUpLoopTests
         var dana = new SimulatedPatient(clinic.Address("dana"), clinic.Imap, Clinic.Smtp);
         var danasMailbox = new Mailbox(dana.Address);
 
-        // Nothing is due before the first check-in's morning (09:30 in London = 09:30 UTC in November).
-        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 0, 0, TimeSpan.Zero));
+        // Nothing is due before the first check-in's window opens (09:00 in London = 09:00 UTC in November).
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 8, 59, 0, TimeSpan.Zero));
         Assert.Equal(0, (await clinic.Dispatch.SendDueAsync(default)).Sent);
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));

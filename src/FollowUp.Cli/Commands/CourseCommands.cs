@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using FollowUp.CheckIns;
 using FollowUp.Courses;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -11,7 +10,7 @@ namespace FollowUp.Cli.Commands;
 
 internal static class CourseCommands
 {
-    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List() };
+    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List(), Pause(), Resume(), Withdraw(), Reanchor() };
 
     private static Command Enrol()
     {
@@ -24,12 +23,13 @@ internal static class CourseCommands
         var endedOn = new Option<string>("--ended-on") { Description = "Last day of the course, YYYY-MM-DD", Required = true };
         var painAtStart = new Option<string>("--pain-at-start") { Description = "Pain before the course, 0-10", Required = true };
         var painAtEnd = new Option<string?>("--pain-at-end") { Description = "Pain at the end of the course, 0-10 (if known)" };
+        var schedule = new Option<string?>("--schedule") { Description = "The schedule to follow (see 'schedule list'; default: default)" };
         var command = new Command("enrol", """
-            Enrol one course for follow-up; its check-ins are planned at weeks 1, 2, 4, 6, 8 and 12 after it ends.
+            Enrol one course for follow-up; its check-ins are planned from its schedule (default: weeks 1, 2, 4, 6, 8 and 12 after it ends).
             Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
             """)
         {
-            patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd,
+            patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -44,13 +44,16 @@ internal static class CourseCommands
                 EndedOn = Date(parsed.GetValue(endedOn), "--ended-on"),
                 PainAtStart = Pain(parsed.GetValue(painAtStart), "--pain-at-start") ?? 0,
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
+                Schedule = parsed.GetValue(schedule),
             };
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
-            var first = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule)[0];
+            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
+            var planned = await connection.QuerySingleAsync<(long Count, DateTime First)>(new CommandDefinition(
+                "SELECT count(*), min(due_at) FROM check_ins WHERE course_id = @courseId", new { courseId }, cancellationToken: cancellationToken));
             Console.WriteLine(FormattableString.Invariant(
-                $"Enrolled course {courseId} for {enrolment.PatientName}: {CheckInPlanner.DefaultSchedule.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTime(first.DueAt, zone):yyyy-MM-dd HH:mm} {zone.Id}."));
+                $"Enrolled course {courseId} for {enrolment.PatientName}: {planned.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(planned.First, DateTimeKind.Utc), zone):yyyy-MM-dd HH:mm} {zone.Id}."));
             return 0;
         });
         return command;
@@ -120,4 +123,43 @@ internal static class CourseCommands
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         ORDER BY c.id
         """;
+
+    // course pause | resume | withdraw | reanchor (issue 4).
+    private static Command Pause() => Change("pause", "Stop sending to a course for now; planned check-ins wait (those that expire meanwhile are cancelled on resume).",
+        (c, id, actor, _, ct) => c.PauseAsync(id, actor, ct));
+
+    private static Command Resume() => Change("resume", "Send to a paused course again.", (c, id, actor, _, ct) => c.ResumeAsync(id, actor, ct));
+
+    private static Command Withdraw() => Change("withdraw", "Take a course out of follow-up: every planned email is cancelled.",
+        (c, id, actor, _, ct) => c.WithdrawAsync(id, actor, ct));
+
+    private static Command Reanchor()
+    {
+        var endedOn = new Option<string>("--ended-on") { Description = "The course's real last day, YYYY-MM-DD", Required = true };
+        return Change("reanchor", "Move a course's planned check-ins to a new end date; sent ones stay as they are.",
+            (c, id, actor, parsed, ct) => c.ReanchorAsync(id, Date(parsed.GetValue(endedOn), "--ended-on"), actor, ct), endedOn);
+    }
+
+    private static Command Change(string verb, string description, Func<CourseChanges, long, string, ParseResult, CancellationToken, Task<CourseChange>> change, Option<string>? extra = null)
+    {
+        var course = new Argument<long>("course") { Description = "The course's id (see 'course list')" };
+        var command = new Command(verb, $"{description}\nExample: followup-admin course {verb} 12{(extra is null ? "" : " --ended-on 2026-11-05")}") { course };
+        if (extra is not null) command.Options.Add(extra);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = CliContext.Services(parsed);
+            try
+            {
+                var done = await change(services.GetRequiredService<CourseChanges>(), parsed.GetValue(course), $"cli:{Environment.UserName}", parsed, cancellationToken);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"Course {done.CourseId} is {done.Status}{(done.Moved > 0 ? $"; {done.Moved} planned check-in(s) moved" : "")}{(done.Cancelled > 0 ? $"; {done.Cancelled} planned check-in(s) cancelled" : "")}."));
+            }
+            catch (CourseChangeException e)
+            {
+                throw new UserError(e.Message);
+            }
+            return 0;
+        });
+        return command;
+    }
 }

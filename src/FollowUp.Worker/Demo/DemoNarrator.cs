@@ -69,7 +69,7 @@ internal sealed class DemoNarrator(
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         var checkIns = (await connection.QueryAsync<(long Id, int Sequence, int OffsetDays, DateTime DueAt)>(new CommandDefinition(
             "SELECT id, sequence, offset_days, due_at FROM check_ins WHERE course_id = @courseId ORDER BY sequence", new { courseId }, cancellationToken: stoppingToken))).ToList();
-        Say($"Planned {checkIns.Count} check-ins, each at 09:30 in the patient's time zone.");
+        Say($"Planned {checkIns.Count} check-ins, each when the send window opens (09:00 by default) in the patient's time zone.");
         foreach (var checkIn in checkIns)
         {
             var due = new DateTimeOffset(DateTime.SpecifyKind(checkIn.DueAt, DateTimeKind.Utc));

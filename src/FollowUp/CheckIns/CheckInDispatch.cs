@@ -1,6 +1,9 @@
+using System.Data.Common;
 using Dapper;
 using FollowUp.Alerts;
+using FollowUp.Audit;
 using FollowUp.Mail;
+using FollowUp.Schedules;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
@@ -10,11 +13,17 @@ using Npgsql;
 namespace FollowUp.CheckIns;
 
 /// <summary>What one dispatch run did.</summary>
-public sealed record DispatchResult(int Sent, int Failed, int Retrying);
+public sealed record DispatchResult(int Sent, int Failed, int Retrying, int Cancelled = 0, int Deferred = 0)
+{
+    internal DispatchResult Add(DispatchResult o) =>
+        new(Sent + o.Sent, Failed + o.Failed, Retrying + o.Retrying, Cancelled + o.Cancelled, Deferred + o.Deferred);
+}
 
 /// <summary>
-/// Sends the check-ins that are due: claim a batch (FOR UPDATE SKIP LOCKED, so any number of workers can drain the
-/// same queue), send each over one reused SMTP connection, record the outcome. Every failure keeps its reason.
+/// Sends the check-ins and reminders that are due. Each lane claims a batch (FOR UPDATE SKIP LOCKED, so any number of
+/// lanes and workers drain the same queue), re-checks each row just before sending (course, opt-out, address,
+/// answer, expiry, the patient's window), renders it from the schedule's current templates, sends it over the lane's
+/// one reused SMTP connection and records the outcome. Every failure and cancellation keeps its reason.
 /// </summary>
 public sealed class CheckInDispatch(
     NpgsqlDataSource dataSource,
@@ -25,162 +34,342 @@ public sealed class CheckInDispatch(
     ReplyToken tokens,
     ILogger<CheckInDispatch> logger)
 {
+    private const string Actor = "dispatch";
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly Lazy<MimeKit.Cryptography.DkimSigner?> _dkim = new(() => CheckInDkim.Create(dispatchOptions.Value));
 
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
         var options = dispatchOptions.Value;
-        int sent = 0, failed = 0, retrying = 0;
+        var lanes = await Task.WhenAll(Enumerable.Range(1, options.Lanes).Select(lane => RunLaneAsync($"{_worker}/{lane}", options, cancellationToken)));
+        var result = lanes.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
+        if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
+        return result;
+    }
+
+    private enum Outcome { Sent, Failed, Retrying, Cancelled, Deferred, Lost }
+
+    private async Task<DispatchResult> RunLaneAsync(string lane, DispatchOptions options, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<Outcome, int>();
         SmtpClient? smtp = null;
+        // Schedules are read afresh each run, so an admin's edit reaches check-ins already queued.
+        var schedules = new Dictionary<long, Schedule>();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var batch = await ClaimAsync(options, cancellationToken);
+                var batch = await ClaimAsync(lane, options, cancellationToken);
                 if (batch.Count == 0) break;
                 var pending = new Queue<CheckInToSend>(batch);
                 try
                 {
-                    smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
-                    while (pending.TryPeek(out var checkIn))
+                    while (pending.TryPeek(out var item))
                     {
-                        var outcome = await SendOneAsync(smtp, checkIn, options, cancellationToken);
+                        var outcome = await SendOneAsync(lane, async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken),
+                            item, schedules, options, cancellationToken);
                         pending.Dequeue();
-                        switch (outcome)
-                        {
-                            case Outcome.Sent: sent++; break;
-                            case Outcome.Failed: failed++; break;
-                            default: retrying++; break;
-                        }
+                        counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
                     }
                 }
                 catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
-                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue now
-                    // rather than waiting out the lease. The current message may or may not have been accepted.
+                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue with
+                    // backoff rather than waiting out the lease; the next run reconnects. The current message may or
+                    // may not have been accepted (docs/dispatch.md, "Duplicates").
                     var reason = $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
-                    await RetryLaterAsync(pending.Select(c => c.Id).ToArray(), reason, options, CancellationToken.None);
-                    retrying += pending.Count;
+                    foreach (var group in pending.GroupBy(p => p.IsReminder))
+                        await RetryLaterAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, options, CancellationToken.None);
+                    counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
                     Log.SmtpUnavailable(logger, pending.Count, e);
+                    if (smtp is not null) await MailConnections.CloseAsync(smtp);
+                    smtp = null;
                     if (e is OperationCanceledException) throw;
                     break;
                 }
-                if (batch.Count < options.BatchSize) break;
             }
         }
         finally
         {
             if (smtp is not null) await MailConnections.CloseAsync(smtp);
         }
-        if (sent + failed + retrying > 0) Log.Dispatched(logger, sent, failed, retrying);
-        return new DispatchResult(sent, failed, retrying);
+        return new DispatchResult(counts.GetValueOrDefault(Outcome.Sent), counts.GetValueOrDefault(Outcome.Failed),
+            counts.GetValueOrDefault(Outcome.Retrying), counts.GetValueOrDefault(Outcome.Cancelled), counts.GetValueOrDefault(Outcome.Deferred));
     }
 
-    private enum Outcome { Sent, Failed, Retrying }
-
-    private async Task<Outcome> SendOneAsync(SmtpClient smtp, CheckInToSend checkIn, DispatchOptions options, CancellationToken cancellationToken)
+    private async Task<Outcome> SendOneAsync(string lane, Func<Task<SmtpClient>> connect, CheckInToSend item,
+        Dictionary<long, Schedule> schedules, DispatchOptions options, CancellationToken cancellationToken)
     {
-        var message = CheckInEmail.Build(checkIn, clinicOptions.Value, tokens, clock.GetUtcNow());
+        var table = Table(item.IsReminder);
+        var now = clock.GetUtcNow();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var state = await connection.QuerySingleAsync<SendState>(new CommandDefinition(SelectState,
+                new { checkInId = item.CheckInId, id = item.Id, worker = lane, reminder = item.IsReminder }, cancellationToken: cancellationToken));
+            switch (Eligibility.Decide(item.IsReminder, state, item.ExpiresAt, now.UtcDateTime))
+            {
+                case (Eligibility.Action.Lost, _):
+                    Log.ClaimLost(logger, item.Id);
+                    return Outcome.Lost;
+                case (Eligibility.Action.Release, _):
+                    await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = now.UtcDateTime }, cancellationToken: cancellationToken));
+                    return Outcome.Deferred;
+                case (Eligibility.Action.Cancel, var reason):
+                    await CancelAsync(connection, table, item, reason!, lane, now, cancellationToken);
+                    return Outcome.Cancelled;
+            }
+            if (!schedules.TryGetValue(item.ScheduleId, out var schedule))
+                schedules[item.ScheduleId] = schedule = await ScheduleStore.ByIdAsync(connection, null, item.ScheduleId, cancellationToken);
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone);
+            var opening = SendWindow.NextOpening(now, schedule, zone);
+            if (opening > now)
+            {
+                // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
+                await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = opening.UtcDateTime }, cancellationToken: cancellationToken));
+                return Outcome.Deferred;
+            }
+        }
+
+        var message = CheckInEmail.Build(item, schedules[item.ScheduleId], clinicOptions.Value, tokens, now, options.UnsubscribeUrl);
+        if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
         try
         {
+            var smtp = await connect();
             await smtp.SendAsync(message, cancellationToken);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
             // A permanent refusal (RFC 5321 5yz): sending again will not help. The reason is kept for the admin.
             var reason = $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}";
-            await MarkFailedAsync(checkIn, reason, e.ErrorCode == SmtpErrorCode.RecipientNotAccepted, cancellationToken);
-            Log.CheckInRefused(logger, checkIn.Id, (int)e.StatusCode);
+            await MarkFailedAsync(lane, table, item, reason, e.ErrorCode == SmtpErrorCode.RecipientNotAccepted, cancellationToken);
+            Log.CheckInRefused(logger, item.Id, (int)e.StatusCode);
             return Outcome.Failed;
         }
         catch (SmtpCommandException e)
         {
             // 4yz: the server asks us to try again later.
-            await RetryLaterAsync([checkIn.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
+            await RetryLaterAsync(lane, table, [item.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
             return Outcome.Retrying;
         }
-        var recorded = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (recorded)
-        {
-            var rows = await recorded.ExecuteAsync(new CommandDefinition(MarkSent,
-                new { id = checkIn.Id, worker = _worker, now = clock.GetUtcNow().UtcDateTime, messageId = message.MessageId },
-                cancellationToken: CancellationToken.None));
-            if (rows == 0) Log.ClaimLost(logger, checkIn.Id);
-        }
-        Log.CheckInSent(logger, checkIn.Id, checkIn.Sequence);
+        await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+        Log.CheckInSent(logger, item.Id, item.Sequence);
         return Outcome.Sent;
     }
 
-    private async Task<IReadOnlyList<CheckInToSend>> ClaimAsync(DispatchOptions options, CancellationToken cancellationToken)
+    private async Task MarkSentAsync(string lane, string table, CheckInToSend item, Schedule schedule, string messageId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<CheckInToSend>(new CommandDefinition(Claim,
-            new { now = clock.GetUtcNow().UtcDateTime, batchSize = options.BatchSize, worker = _worker, lease = options.ClaimLease },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
-
-    private async Task RetryLaterAsync(long[] ids, string reason, DispatchOptions options, CancellationToken cancellationToken)
-    {
-        if (ids.Length == 0) return;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Retry,
-            new { ids, reason, worker = _worker, now = clock.GetUtcNow().UtcDateTime, maxAttempts = options.MaxAttempts },
-            cancellationToken: cancellationToken));
-    }
-
-    private async Task MarkFailedAsync(CheckInToSend checkIn, string reason, bool addressRefused, CancellationToken cancellationToken)
-    {
+        var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(MarkFailed, new { id = checkIn.Id, reason, worker = _worker }, transaction, cancellationToken: cancellationToken));
-        // The recipient itself was refused: stop writing to that address and tell the therapist.
-        if (addressRefused) await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, reason, clock.GetUtcNow(), cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(MarkSent(table),
+            new { id = item.Id, worker = lane, now = now.UtcDateTime, messageId }, transaction, cancellationToken: cancellationToken));
+        if (rows == 0) Log.ClaimLost(logger, item.Id);
+        if (rows > 0 && !item.IsReminder)
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone);
+            var expires = item.ExpiresAt is { } e ? new DateTimeOffset(e, TimeSpan.Zero) : now.AddDays(Schedule.MaxOffsetDays);
+            var reminders = CheckInPlanner.Reminders(now, expires, zone, schedule);
+            await connection.ExecuteAsync(new CommandDefinition(InsertReminders, new
+            {
+                checkInId = item.CheckInId,
+                numbers = reminders.Select((_, i) => (short)(i + 1)).ToArray(),
+                dues = reminders.Select(r => r.UtcDateTime).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+        }
+        if (rows > 0)
+            await AuditTrail.WriteAsync(connection, transaction, now, Actor, item.IsReminder ? "reminder_sent" : "check_in_sent",
+                item.CourseId, item.PatientId, item.CheckInId, new { messageId, reminder = item.ReminderNumber }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    // Due check-ins of active courses, plus claims whose worker died (lease over, measured on the database clock
-    // because it is about processes, not about the clinic's calendar). The claim commits at once; sending happens
-    // outside any transaction.
-    private const string Claim = """
+    private static async Task CancelAsync(DbConnection connection, string table, CheckInToSend item, string reason, string lane, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Cancel(table), new { id = item.Id, worker = lane, reason }, transaction, cancellationToken: cancellationToken));
+        if (rows > 0)
+            await AuditTrail.WriteAsync(connection, transaction, now, Actor, item.IsReminder ? "reminder_cancelled" : "check_in_cancelled",
+                item.CourseId, item.PatientId, item.CheckInId, new { reason, reminder = item.ReminderNumber }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<CheckInToSend>> ClaimAsync(string lane, DispatchOptions options, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var limit = options.BatchSize;
+        if (options.RatePerMinute > 0)
+        {
+            // One claimer at a time counts and claims, on every worker, so the cap holds for the clinic as a whole.
+            await connection.ExecuteAsync(new CommandDefinition(LockRate, transaction: transaction, cancellationToken: cancellationToken));
+            var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountRecent, new { now }, transaction, cancellationToken: cancellationToken));
+            limit = Math.Min(limit, options.RatePerMinute - used);
+            if (limit <= 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return [];
+            }
+        }
+        var args = new { now, limit, worker = lane, lease = options.ClaimLease };
+        var claimed = (await connection.QueryAsync<CheckInToSend>(new CommandDefinition(ClaimCheckIns, args, transaction, cancellationToken: cancellationToken))).ToList();
+        if (claimed.Count < limit)
+            claimed.AddRange(await connection.QueryAsync<CheckInToSend>(new CommandDefinition(ClaimReminders,
+                args with { limit = limit - claimed.Count }, transaction, cancellationToken: cancellationToken)));
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    private async Task RetryLaterAsync(string lane, string table, long[] ids, string reason, DispatchOptions options, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Retry(table),
+            new { ids, reason, worker = lane, now = clock.GetUtcNow().UtcDateTime, maxAttempts = options.MaxAttempts },
+            cancellationToken: cancellationToken));
+    }
+
+    private async Task MarkFailedAsync(string lane, string table, CheckInToSend item, string reason, bool addressRefused, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(MarkFailed(table), new { id = item.Id, reason, worker = lane }, transaction, cancellationToken: cancellationToken));
+        // The recipient itself was refused: stop writing to that address and tell the therapist.
+        if (addressRefused) await Unreachable.MarkAsync(connection, transaction, item.PatientId, reason, now, cancellationToken);
+        await AuditTrail.WriteAsync(connection, transaction, now, Actor, item.IsReminder ? "reminder_failed" : "check_in_failed",
+            item.CourseId, item.PatientId, item.CheckInId, new { reason, reminder = item.ReminderNumber }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string Table(bool reminder) => reminder ? "reminders" : "check_ins";
+
+    // Due rows of courses that are not paused (withdrawn courses and stopped patients are claimed too, so that their
+    // rows are cancelled with a reason instead of lingering), plus claims whose worker died (lease over, measured on
+    // the database clock because it is about processes, not about the clinic's calendar). The claim commits at once;
+    // sending happens outside any transaction.
+    private const string Returning = """
+        c.id AS course_id, c.schedule_id, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
+        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at
+        """;
+
+    private const string ClaimCheckIns = $"""
         WITH due AS (
             SELECT ci.id
-            FROM check_ins ci
-            JOIN courses c ON c.id = ci.course_id
-            JOIN patients p ON p.id = c.patient_id
-            WHERE c.status = 'active' AND p.opted_out_at IS NULL AND p.undeliverable_at IS NULL
+            FROM check_ins ci JOIN courses c ON c.id = ci.course_id
+            WHERE c.status <> 'paused'
               AND ((ci.status = 'planned' AND ci.due_at <= @now)
                 OR (ci.status = 'sending' AND ci.claimed_at < now() - @lease))
             ORDER BY ci.due_at
-            LIMIT @batchSize
+            LIMIT @limit
             FOR UPDATE OF ci SKIP LOCKED)
         UPDATE check_ins ci
         SET status = 'sending', claimed_by = @worker, claimed_at = now(), attempts = ci.attempts + 1
         FROM due, courses c, patients p, therapists t
         WHERE ci.id = due.id AND c.id = ci.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
-        RETURNING ci.id, ci.sequence, ci.offset_days, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
-                  t.name AS therapist_name
+        RETURNING ci.id, ci.id AS check_in_id, 0 AS reminder_number, {Returning}
         """;
 
-    private const string MarkSent = """
-        UPDATE check_ins
+    private const string ClaimReminders = $"""
+        WITH due AS (
+            SELECT r.id
+            FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
+            WHERE c.status <> 'paused'
+              AND ((r.status = 'planned' AND r.due_at <= @now)
+                OR (r.status = 'sending' AND r.claimed_at < now() - @lease))
+            ORDER BY r.due_at
+            LIMIT @limit
+            FOR UPDATE OF r SKIP LOCKED)
+        UPDATE reminders r
+        SET status = 'sending', claimed_by = @worker, claimed_at = now(), attempts = r.attempts + 1
+        FROM due, check_ins ci, courses c, patients p, therapists t
+        WHERE r.id = due.id AND ci.id = r.check_in_id AND c.id = ci.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
+        RETURNING r.id, ci.id AS check_in_id, r.number AS reminder_number, {Returning}
+        """;
+
+    // Any 64-bit constant unique to this lock; a transaction-level lock ends with the claim's transaction.
+    private const string LockRate = "SELECT pg_advisory_xact_lock(4004004004)";
+
+    private const string CountRecent = """
+        SELECT (SELECT count(*) FROM check_ins WHERE (sent_at > @now - interval '1 minute') OR status = 'sending')
+             + (SELECT count(*) FROM reminders WHERE (sent_at > @now - interval '1 minute') OR status = 'sending')
+        """;
+
+    // The row's claim and everything that decides whether it may still go, read fresh just before sending.
+    private const string SelectState = """
+        SELECT c.status AS course_status, p.opted_out_at IS NOT NULL AS opted_out, p.undeliverable_at IS NOT NULL AS undeliverable,
+               ci.status AS check_in_status,
+               CASE WHEN @reminder THEN (SELECT r.status = 'sending' AND r.claimed_by = @worker FROM reminders r WHERE r.id = @id)
+                    ELSE ci.status = 'sending' AND ci.claimed_by = @worker END AS still_mine
+        FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE ci.id = @checkInId
+        """;
+
+    private const string InsertReminders = """
+        INSERT INTO reminders (check_in_id, number, due_at)
+        SELECT @checkInId, n, d FROM unnest(@numbers, @dues) AS t (n, d)
+        ON CONFLICT (check_in_id, number) DO NOTHING
+        """;
+
+    private static string MarkSent(string table) => $"""
+        UPDATE {table}
         SET status = 'sent', sent_at = @now, message_id = @messageId, failure = NULL, claimed_by = NULL
         WHERE id = @id AND status = 'sending' AND claimed_by = @worker
         """;
 
-    private const string MarkFailed = """
-        UPDATE check_ins
+    private static string MarkFailed(string table) => $"""
+        UPDATE {table}
         SET status = 'failed', failure = @reason, claimed_by = NULL
         WHERE id = @id AND status = 'sending' AND claimed_by = @worker
         """;
 
+    private static string Cancel(string table) => $"""
+        UPDATE {table}
+        SET status = 'cancelled', failure = @reason, claimed_by = NULL
+        WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+        """;
+
+    // Back to the queue for a later instant; the claim did not count as an attempt.
+    private static string Reschedule(string table) => $"""
+        UPDATE {table}
+        SET status = 'planned', due_at = @dueAt, attempts = attempts - 1, claimed_by = NULL
+        WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+        """;
+
     // Back off exponentially (1, 2, 4 … minutes, at most an hour) until MaxAttempts, then fail with the reason.
-    private const string Retry = """
-        UPDATE check_ins
+    private static string Retry(string table) => $"""
+        UPDATE {table}
         SET status = CASE WHEN attempts >= @maxAttempts THEN 'failed' ELSE 'planned' END,
             due_at = CASE WHEN attempts >= @maxAttempts THEN due_at
                           ELSE @now + least(interval '1 hour', interval '1 minute' * power(2, attempts - 1)) END,
             failure = @reason, claimed_by = NULL
         WHERE id = ANY(@ids) AND status = 'sending' AND claimed_by = @worker
         """;
+}
+
+/// <summary>What decides, at send time, whether a claimed row may still go.</summary>
+internal sealed class SendState
+{
+    public string CourseStatus { get; init; } = "";
+    public bool OptedOut { get; init; }
+    public bool Undeliverable { get; init; }
+    public string CheckInStatus { get; init; } = "";
+    public bool? StillMine { get; init; }
+}
+
+/// <summary>The send-time eligibility rules. Pure.</summary>
+internal static class Eligibility
+{
+    public enum Action { Send, Release, Cancel, Lost }
+
+    public static (Action, string?) Decide(bool reminder, SendState state, DateTime? expiresAt, DateTime now)
+    {
+        if (state.StillMine != true) return (Action.Lost, null);
+        if (state.CourseStatus == "paused") return (Action.Release, null);
+        if (state.CourseStatus != "active") return (Action.Cancel, $"course {state.CourseStatus}");
+        if (state.OptedOut) return (Action.Cancel, "patient opted out");
+        if (state.Undeliverable) return (Action.Cancel, "patient's address is undeliverable");
+        if (reminder && state.CheckInStatus != "sent") return (Action.Cancel, $"check-in {state.CheckInStatus}");
+        if (now >= expiresAt) return (Action.Cancel, reminder ? "check-in expired" : "expired before it could be sent");
+        return (Action.Send, null);
+    }
 }

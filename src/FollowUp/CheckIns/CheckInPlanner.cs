@@ -1,46 +1,50 @@
+using FollowUp.Schedules;
+
 namespace FollowUp.CheckIns;
 
-/// <summary>A check-in to send: the n-th, so many days after the course ended, due at an instant (UTC).</summary>
-public sealed record PlannedCheckIn(int Sequence, int OffsetDays, DateTimeOffset DueAt);
+/// <summary>
+/// A check-in to send: the n-th, so many days after the course ended, due at an instant (UTC) inside the patient's
+/// window, open for answers (and reminders) until it expires.
+/// </summary>
+public sealed record PlannedCheckIn(int Sequence, int OffsetDays, DateTimeOffset DueAt, DateTimeOffset ExpiresAt, bool AsksPhq2, bool AsksMood);
 
 /// <summary>
-/// Turns a course's end date into check-in instants in the patient's own morning. Pure: no clock, no I/O.
+/// Turns a course's end date and its schedule into check-in instants in the patient's own window. Pure: no clock, no I/O.
 /// </summary>
 public static class CheckInPlanner
 {
-    /// <summary>Follow-up lasts three months: the last default check-in is at week 12.</summary>
-    public const int FollowUpDays = 12 * 7;
-
-    /// <summary>Weeks 1, 2, 4, 6, 8 and 12 after the course ends (design brief, "Clinical defaults").</summary>
-    public static readonly IReadOnlyList<int> DefaultSchedule = [7, 14, 28, 42, 56, 84];
-
-    /// <summary>The local time a check-in goes out: mid-morning, after the school run, before work gets busy.</summary>
-    public static readonly TimeOnly MorningSendTime = new(9, 30);
-
-    public static IReadOnlyList<PlannedCheckIn> Plan(DateOnly courseEndedOn, TimeZoneInfo patientZone, IReadOnlyList<int> offsetDays) =>
-        offsetDays.Select((offset, index) =>
-            new PlannedCheckIn(index + 1, offset, ToInstant(courseEndedOn.AddDays(offset), MorningSendTime, patientZone))).ToList();
+    /// <summary>The longest follow-up any schedule may have: enrolments ending earlier than this are refused.</summary>
+    public const int FollowUpDays = Schedule.MaxOffsetDays;
 
     /// <summary>
-    /// The instant of a local date and time in a zone. A time that the zone skips (spring forward) moves on by the
-    /// gap; a time it repeats (fall back) is taken at its first occurrence, so it still happens exactly once.
+    /// Each check-in is due when the window opens on its day (or the next day that is not quiet); it expires at the
+    /// opening of its expiry day, so the next check-in never overlaps an open one.
     /// </summary>
-    public static DateTimeOffset ToInstant(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    public static IReadOnlyList<PlannedCheckIn> Plan(DateOnly courseEndedOn, TimeZoneInfo patientZone, Schedule schedule) =>
+        schedule.Items.Select((item, index) => new PlannedCheckIn(
+            index + 1,
+            item.OffsetDays,
+            OpeningOn(courseEndedOn.AddDays(item.OffsetDays), patientZone, schedule),
+            OpeningOn(courseEndedOn.AddDays(schedule.ExpiryOffset(index)), patientZone, schedule),
+            item.AsksPhq2,
+            item.AsksMood)).ToList();
+
+    /// <summary>
+    /// When the reminders of a check-in sent at <paramref name="sentAt"/> go: every so many days, each moved into the
+    /// window, none at or after the check-in's expiry.
+    /// </summary>
+    public static IReadOnlyList<DateTimeOffset> Reminders(DateTimeOffset sentAt, DateTimeOffset expiresAt, TimeZoneInfo patientZone, Schedule schedule)
     {
-        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        if (zone.IsInvalidTime(local))
+        var reminders = new List<DateTimeOffset>();
+        for (var n = 1; n <= schedule.ReminderCount; n++)
         {
-            // Read the skipped wall time with the offset in force just before the gap: 02:30 in a 02:00-03:00
-            // spring-forward gap becomes 03:30, the moment it "would have been" (NodaTime's lenient resolver).
-            var before = local;
-            while (zone.IsInvalidTime(before)) before = before.AddMinutes(-1);
-            return new DateTimeOffset(local, zone.GetUtcOffset(before));
+            var at = SendWindow.NextOpening(sentAt.AddDays(n * schedule.ReminderSpacingDays), schedule, patientZone);
+            if (at >= expiresAt) break;
+            reminders.Add(at);
         }
-        if (zone.IsAmbiguousTime(local))
-        {
-            var earliest = zone.GetAmbiguousTimeOffsets(local).Max(); // the larger offset is the earlier instant
-            return new DateTimeOffset(local, earliest);
-        }
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return reminders;
     }
+
+    private static DateTimeOffset OpeningOn(DateOnly date, TimeZoneInfo zone, Schedule schedule) =>
+        SendWindow.NextOpening(SendWindow.ToInstant(date, schedule.WindowStart, zone), schedule, zone);
 }

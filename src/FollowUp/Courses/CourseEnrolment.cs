@@ -1,5 +1,6 @@
 using Dapper;
 using FollowUp.CheckIns;
+using FollowUp.Schedules;
 using Npgsql;
 
 namespace FollowUp.Courses;
@@ -16,10 +17,12 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         if (problems.Count > 0) throw new EnrolmentException(problems);
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
-        var plan = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var schedule = await ScheduleStore.FindAsync(connection, transaction, enrolment.Schedule ?? Schedule.DefaultName, cancellationToken)
+            ?? throw new EnrolmentException([$"schedule '{enrolment.Schedule}' does not exist (see 'followup-admin schedule list')"]);
+        var plan = CheckInPlanner.Plan(enrolment.EndedOn, zone, schedule);
         var at = now.UtcDateTime;
         var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertTherapist,
             new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
@@ -34,6 +37,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 endedOn = enrolment.EndedOn,
                 painAtStart = (short)enrolment.PainAtStart,
                 painAtEnd = (short?)enrolment.PainAtEnd,
+                scheduleId = schedule.Id,
                 at,
             }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns,
@@ -43,6 +47,9 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 sequences = plan.Select(p => (short)p.Sequence).ToArray(),
                 offsets = plan.Select(p => p.OffsetDays).ToArray(),
                 dues = plan.Select(p => p.DueAt.UtcDateTime).ToArray(),
+                expiries = plan.Select(p => p.ExpiresAt.UtcDateTime).ToArray(),
+                phq2 = plan.Select(p => p.AsksPhq2).ToArray(),
+                mood = plan.Select(p => p.AsksMood).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return courseId;
@@ -63,14 +70,14 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         """;
 
     private const string InsertCourse = """
-        INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, enrolled_at)
-        VALUES (@patientId, @therapistId, @startedOn, @endedOn, @painAtStart, @painAtEnd, @at)
+        INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, schedule_id, enrolled_at)
+        VALUES (@patientId, @therapistId, @startedOn, @endedOn, @painAtStart, @painAtEnd, @scheduleId, @at)
         RETURNING id
         """;
 
     private const string InsertCheckIns = """
-        INSERT INTO check_ins (course_id, sequence, offset_days, due_at)
-        SELECT @courseId, s, o, d FROM unnest(@sequences, @offsets, @dues) AS t (s, o, d)
+        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood)
+        SELECT @courseId, s, o, d, e, p, m FROM unnest(@sequences, @offsets, @dues, @expiries, @phq2, @mood) AS t (s, o, d, e, p, m)
         """;
 }
 

@@ -18,6 +18,8 @@ public sealed record Enrolment
     public required int PainAtStart { get; init; }
     /// <summary>Pain at the end of the course, 0-10 (E); may be unknown and come from the first check-in.</summary>
     public int? PainAtEnd { get; init; }
+    /// <summary>The schedule to follow, by name; null: the clinic's default schedule.</summary>
+    public string? Schedule { get; init; }
 
     /// <summary>Every problem with this enrolment, each naming the field; empty when it may be stored.</summary>
     public IReadOnlyList<string> Problems(DateOnly today)

@@ -22,7 +22,7 @@ public class CourseEnrolCommandTests
         var run = await Tool.RunAsync("followup-admin.dll", [.. Enrol("dana@example.org"), "--connection", connectionString]);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Matches(@"^Enrolled course \d+ for Dana Example: 6 check-ins planned, the first on \d{4}-\d\d-\d\d 09:30 Europe/London\.", run.Stdout);
+        Assert.Matches(@"^Enrolled course \d+ for Dana Example: 6 check-ins planned, the first on \d{4}-\d\d-\d\d 09:00 Europe/London\.", run.Stdout);
         await using var connection = new NpgsqlConnection(connectionString);
         Assert.Equal(6, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'planned'"));
     }

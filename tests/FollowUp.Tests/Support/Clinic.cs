@@ -41,6 +41,8 @@ public sealed class Clinic : IAsyncDisposable
     public Inbox Inbox => _services.GetRequiredService<Inbox>();
     public AlertNotifier Alerts => _services.GetRequiredService<AlertNotifier>();
     public ReplyToken Tokens => _services.GetRequiredService<ReplyToken>();
+    public FollowUp.Schedules.ScheduleStore Schedules => _services.GetRequiredService<FollowUp.Schedules.ScheduleStore>();
+    public CourseChanges Changes => _services.GetRequiredService<CourseChanges>();
     public static SmtpOptions Smtp => new() { Host = "127.0.0.1", Port = TestServers.SmtpPort, Security = MailKit.Security.SecureSocketOptions.None };
     public ImapOptions Imap => new() { Host = "127.0.0.1", Port = TestServers.ImapPort, Security = MailKit.Security.SecureSocketOptions.None, Username = RepliesAddress, Password = TestServers.MailPassword };
 

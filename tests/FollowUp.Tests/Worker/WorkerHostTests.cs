@@ -43,6 +43,8 @@ public class WorkerHostTests
                            SELECT p.id, t.id, current_date - 40, current_date - 8, 8, 3, now() FROM p, t RETURNING id)
                 INSERT INTO check_ins (course_id, sequence, offset_days, due_at) SELECT c.id, 1, 7, now() - interval '1 hour' FROM c
                 """);
+            // The test runs on the real clock at any hour: open the patient's send window all day.
+            await connection.ExecuteAsync("UPDATE schedules SET window_start = '00:00', window_end = '23:59:59.999999'");
         }
 
         using var worker = new WorkerProcess(Tool.AsEnvironment(settings));

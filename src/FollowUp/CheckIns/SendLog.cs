@@ -1,0 +1,141 @@
+using Dapper;
+using FollowUp.Audit;
+using FollowUp.Mail;
+using FollowUp.Schedules;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FollowUp.CheckIns;
+
+/// <summary>One check-in or reminder in the send log. <see cref="Id"/> is "c12" for a check-in, "r5" for a reminder.</summary>
+public sealed class SendLogEntry
+{
+    public string Id { get; init; } = "";
+    public long CheckInId { get; init; }
+    public long CourseId { get; init; }
+    public long PatientId { get; init; }
+    public string Patient { get; init; } = "";
+    public string TimeZone { get; init; } = "UTC";
+    public string Kind { get; init; } = "";
+    public int Sequence { get; init; }
+    public int Reminder { get; init; }
+    public int OffsetDays { get; init; }
+    public DateTime DueAt { get; init; }
+    public DateTime? SentAt { get; init; }
+    public string Status { get; init; } = "";
+    public string? Failure { get; init; }
+    public string? MessageId { get; init; }
+}
+
+/// <summary>What one course would receive: each email, when in the patient's time, and its text as it would render now.</summary>
+public sealed record CoursePreview(long CourseId, string Patient, string TimeZone, string Schedule, IReadOnlyList<PreviewEmail> Emails);
+
+public sealed record PreviewEmail(SendLogEntry Entry, DateTimeOffset LocalDueAt, string Subject, string Text);
+
+/// <summary>A send-log operation that does not apply, with the reason.</summary>
+public sealed class SendLogException(string message) : Exception(message);
+
+/// <summary>The send log: every check-in and reminder with its status and reason; per-message cancel; preview of a course.</summary>
+public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicOptions> clinic, IOptions<DispatchOptions> dispatch, ReplyToken tokens)
+{
+    /// <summary>Filtered by course, patient, and/or the patient's local date of the due or sent instant.</summary>
+    public async Task<IReadOnlyList<SendLogEntry>> ListAsync(long? courseId, long? patientId, DateOnly? date, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<SendLogEntry>(new CommandDefinition(List + Ordered, new { courseId, patientId, date }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Cancels one planned email (a check-in's planned reminders go with it), with an audit row.</summary>
+    public async Task<SendLogEntry> CancelAsync(string id, string actor, CancellationToken cancellationToken)
+    {
+        var (table, number) = ParseId(id);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var entry = (await connection.QueryAsync<SendLogEntry>(new CommandDefinition(List + " AND s.id = @id", new { courseId = (long?)null, patientId = (long?)null, date = (DateOnly?)null, id = id.ToLowerInvariant() }, transaction, cancellationToken: cancellationToken)))
+            .SingleOrDefault() ?? throw new SendLogException($"{id}: no such check-in or reminder (see 'followup-admin send list')");
+        if (entry.Status != "planned") throw new SendLogException($"{id} is {entry.Status}: only a planned email can be cancelled");
+        var reason = $"cancelled by {actor}";
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {table} SET status = 'cancelled', failure = @reason WHERE id = @number AND status = 'planned'", new { number, reason }, transaction, cancellationToken: cancellationToken));
+        if (rows == 0) throw new SendLogException($"{id} is being sent right now and can no longer be cancelled");
+        if (table == "check_ins")
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE reminders SET status = 'cancelled', failure = @reason WHERE check_in_id = @number AND status = 'planned'", new { number, reason }, transaction, cancellationToken: cancellationToken));
+        await AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, table == "check_ins" ? "check_in_cancelled" : "reminder_cancelled",
+            entry.CourseId, entry.PatientId, number, new { id = entry.Id, reason }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entry;
+    }
+
+    public async Task<CoursePreview> PreviewAsync(long courseId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var course = await connection.QuerySingleOrDefaultAsync<PreviewCourse>(new CommandDefinition(SelectCourse, new { courseId }, cancellationToken: cancellationToken))
+            ?? throw new SendLogException($"course {courseId} does not exist");
+        var schedule = await ScheduleStore.ByIdAsync(connection, null, course.ScheduleId, cancellationToken);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(course.TimeZone);
+        var entries = (await connection.QueryAsync<SendLogEntry>(new CommandDefinition(List + Ordered, new { courseId = (long?)courseId, patientId = (long?)null, date = (DateOnly?)null }, cancellationToken: cancellationToken))).ToList();
+        var phq2 = (await connection.QueryAsync<(short Sequence, bool AsksPhq2, bool AsksMood)>(new CommandDefinition(
+            "SELECT sequence, asks_phq2, asks_mood FROM check_ins WHERE course_id = @courseId", new { courseId }, cancellationToken: cancellationToken))).ToDictionary(r => (int)r.Sequence);
+        var emails = entries.Select(e =>
+        {
+            var local = TimeZoneInfo.ConvertTime(new DateTimeOffset(e.SentAt ?? e.DueAt, TimeSpan.Zero), zone);
+            var message = CheckInEmail.Build(new CheckInToSend
+            {
+                CheckInId = e.CheckInId,
+                ReminderNumber = e.Reminder,
+                Sequence = e.Sequence,
+                OffsetDays = e.OffsetDays,
+                AsksPhq2 = phq2.GetValueOrDefault(e.Sequence).AsksPhq2,
+                AsksMood = phq2.GetValueOrDefault(e.Sequence).AsksMood,
+                PatientName = course.PatientName,
+                PatientEmail = course.PatientEmail,
+                TherapistName = course.TherapistName,
+                TimeZone = course.TimeZone,
+            }, schedule, clinic.Value, tokens, local, dispatch.Value.UnsubscribeUrl);
+            return new PreviewEmail(e, local, message.Subject ?? "", message.TextBody ?? "");
+        }).ToList();
+        return new CoursePreview(courseId, course.PatientName, course.TimeZone, schedule.Name, emails);
+    }
+
+    private static (string Table, long Number) ParseId(string id)
+    {
+        var kind = id.Length > 1 ? char.ToLowerInvariant(id[0]) : ' ';
+        if (kind is 'c' or 'r' && long.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            return (kind == 'c' ? "check_ins" : "reminders", number);
+        throw new SendLogException($"'{id}' is not a send-log id; use c<number> for a check-in or r<number> for a reminder, as 'send list' shows them");
+    }
+
+    private sealed class PreviewCourse
+    {
+        public long ScheduleId { get; init; }
+        public string PatientName { get; init; } = "";
+        public string PatientEmail { get; init; } = "";
+        public string TimeZone { get; init; } = "UTC";
+        public string? TherapistName { get; init; }
+    }
+
+    private const string SelectCourse = """
+        SELECT c.schedule_id, p.name AS patient_name, p.email AS patient_email, p.time_zone, t.name AS therapist_name
+        FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
+        WHERE c.id = @courseId
+        """;
+
+    private const string Ordered = " ORDER BY s.course_id, s.due_at, s.id";
+
+    private const string List = """
+        SELECT s.* FROM (
+            SELECT 'c' || ci.id AS id, ci.id AS check_in_id, ci.course_id, c.patient_id, p.name AS patient, p.time_zone, 'check-in' AS kind,
+                   ci.sequence, 0 AS reminder, ci.offset_days, ci.due_at, ci.sent_at, ci.status, ci.failure, ci.message_id
+            FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+            UNION ALL
+            SELECT 'r' || r.id, ci.id, ci.course_id, c.patient_id, p.name, p.time_zone, 'reminder',
+                   ci.sequence, r.number, ci.offset_days, r.due_at, r.sent_at, r.status, r.failure, r.message_id
+            FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
+            JOIN patients p ON p.id = c.patient_id) s
+        WHERE (@courseId::bigint IS NULL OR s.course_id = @courseId)
+          AND (@patientId::bigint IS NULL OR s.patient_id = @patientId)
+          AND (@date::date IS NULL OR (s.due_at AT TIME ZONE s.time_zone)::date = @date
+               OR (s.sent_at AT TIME ZONE s.time_zone)::date = @date)
+        """;
+}

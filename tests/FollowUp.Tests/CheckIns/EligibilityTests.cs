@@ -1,0 +1,38 @@
+using FollowUp.CheckIns;
+
+namespace FollowUp.Tests.CheckIns;
+
+public class EligibilityTests
+{
+    private static readonly DateTime Now = new(2026, 11, 9, 10, 0, 0, DateTimeKind.Utc);
+
+    private static SendState State(string course = "active", bool optedOut = false, bool undeliverable = false, string checkIn = "sent", bool? mine = true) =>
+        new() { CourseStatus = course, OptedOut = optedOut, Undeliverable = undeliverable, CheckInStatus = checkIn, StillMine = mine };
+
+    [Theory]
+    [InlineData(false, "withdrawn", false, false, "sending", "course withdrawn")]
+    [InlineData(false, "active", true, false, "sending", "patient opted out")]
+    [InlineData(true, "active", true, false, "sent", "patient opted out")]
+    [InlineData(true, "active", false, true, "sent", "patient's address is undeliverable")]
+    [InlineData(true, "active", false, false, "answered", "check-in answered")]
+    [InlineData(true, "active", false, false, "cancelled", "check-in cancelled")]
+    public void A_row_that_may_no_longer_go_is_cancelled_with_the_reason(bool reminder, string course, bool optedOut, bool undeliverable, string checkIn, string reason)
+    {
+        Assert.Equal((Eligibility.Action.Cancel, reason), Eligibility.Decide(reminder, State(course, optedOut, undeliverable, checkIn), Now.AddDays(1), Now));
+    }
+
+    [Fact]
+    public void Nothing_goes_at_or_after_expiry()
+    {
+        Assert.Equal((Eligibility.Action.Cancel, "check-in expired"), Eligibility.Decide(true, State(), Now, Now));
+        Assert.Equal((Eligibility.Action.Cancel, "expired before it could be sent"), Eligibility.Decide(false, State(checkIn: "sending"), Now, Now));
+    }
+
+    [Fact]
+    public void A_paused_course_releases_the_row_and_a_lost_claim_is_left_alone()
+    {
+        Assert.Equal(Eligibility.Action.Release, Eligibility.Decide(false, State(course: "paused", checkIn: "sending"), null, Now).Item1);
+        Assert.Equal(Eligibility.Action.Lost, Eligibility.Decide(false, State(mine: false), null, Now).Item1);
+        Assert.Equal((Eligibility.Action.Send, null), Eligibility.Decide(false, State(checkIn: "sending"), null, Now));
+    }
+}
