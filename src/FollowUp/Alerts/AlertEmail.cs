@@ -143,7 +143,7 @@ internal static class AlertEmail
 
     // Chart cells: 11 rows (pain 10 down to 0) by one column per time point. Colours as bgcolor attributes as well as
     // styles, because Outlook's Word engine ignores some CSS but honours bgcolor.
-    private const string Bar = "#2b6cb0", BarAlert = "#c53030", Band = "#fde2e2", Plain = "#ffffff", Grid = "#e2e8f0";
+    private const string Course = "#718096", Bar = "#2b6cb0", BarAlert = "#c53030", Band = "#fde2e2", Plain = "#ffffff", Grid = "#e2e8f0";
 
     internal static string Html(AlertToSend alert, IReadOnlyList<TrajectoryPoint> points, AlertOptions options, string? intro = null)
     {
@@ -158,10 +158,11 @@ internal static class AlertEmail
         {
             var inZone = level >= zone;
             html.Append(CultureInfo.InvariantCulture, $"""<tr><td width="60" align="right" style="padding-right:6px;color:#555">{(level == 10 ? "10 worst" : level == 0 ? "0 none" : level.ToString(CultureInfo.InvariantCulture))}</td>""");
-            foreach (var point in points)
+            foreach (var (point, index) in points.Select((p, i) => (p, i)))
             {
                 var filled = point.Pain is { } p && p >= level;
-                var colour = filled ? (point.Pain >= zone ? BarAlert : Bar) : inZone ? Band : level == 0 ? Grid : Plain;
+                // Start and end are the reference the follow-ups are judged against, so they are drawn apart in grey.
+                var colour = filled ? (index < 2 ? Course : point.Pain >= zone ? BarAlert : Bar) : inZone ? Band : level == 0 ? Grid : Plain;
                 var label = filled && level == point.Pain ? $"""<b style="color:#fff">{point.Pain}</b>""" : "&nbsp;";
                 html.Append(CultureInfo.InvariantCulture, $"""<td width="56" height="16" align="center" bgcolor="{colour}" style="background-color:{colour};width:56px;height:16px">{label}</td>""");
             }
@@ -172,7 +173,7 @@ internal static class AlertEmail
         if (points.Any(p => p.Mood is not null)) Row(html, "mood", points.Select(p => E(p.Mood ?? "")).ToList());
         if (points.Any(p => p.Phq2 is not null)) Row(html, "PHQ-2", points.Select(p => E(p.Phq2?.Replace("PHQ-2 ", "", StringComparison.Ordinal) ?? "")).ToList());
         html.Append("</table>");
-        html.Append(CultureInfo.InvariantCulture, $"""<p style="font-size:12px;color:#555"><span style="background-color:{Band}">&nbsp;&nbsp;&nbsp;&nbsp;</span> alert zone: pain {zone} or more &nbsp; <span style="background-color:{BarAlert}">&nbsp;&nbsp;&nbsp;&nbsp;</span> reading in the zone &nbsp; <span style="background-color:{Bar}">&nbsp;&nbsp;&nbsp;&nbsp;</span> reading</p>""");
+        html.Append(CultureInfo.InvariantCulture, $"""<p style="font-size:12px;color:#555"><span style="background-color:{Band}">&nbsp;&nbsp;&nbsp;&nbsp;</span> alert zone: pain {zone} or more &nbsp; <span style="background-color:{Course}">&nbsp;&nbsp;&nbsp;&nbsp;</span> course start and end &nbsp; <span style="background-color:{Bar}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up &nbsp; <span style="background-color:{BarAlert}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up in the alert zone</p>""");
         html.Append("""<p style="font-size:12px;color:#555">Late worsening: improved during the course by at least 2 points and 30%, then at least 2 points above the end-of-course score (Farrar 2001; Ostelo 2008), the pattern seen after massage by Hasson et al. 2004. PHQ-2 of 3 or more suggests depression (Kroenke 2003); the 0-10 mood item is a trend only, not a diagnosis.</p>""");
         html.Append(CultureInfo.InvariantCulture, $"""<p>Reply <b>ACK</b> to this email once you have seen it (or: <code>followup-admin alert ack {alert.Id}</code>).</p>""");
         html.Append("</body></html>");
