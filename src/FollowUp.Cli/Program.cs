@@ -8,5 +8,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     CliContext.ConnectionString,
     DbCommands.Build(),
     CourseCommands.Build(),
+    AlertCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

@@ -45,19 +45,28 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
     /// <summary>Acknowledges an open alert; with <paramref name="requireSender"/> only its therapist or the clinic lead may.</summary>
     public async Task<AckOutcome> AcknowledgeAsync(long alertId, string by, bool requireSender, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var outcome = await AcknowledgeAsync(dataSource, clock.GetUtcNow(), alertId, by, requireSender ? alertOptions.Value.LeadAddress ?? "" : null, cancellationToken);
+        if (outcome == AckOutcome.Acknowledged) Log.AlertAcknowledged(logger, alertId);
+        return outcome;
+    }
+
+    /// <summary>
+    /// The acknowledgement itself, audited in its transaction. <paramref name="leadAddress"/> null: anyone may (an
+    /// admin at the CLI); otherwise only the alert's therapist or that lead address.
+    /// </summary>
+    internal static async Task<AckOutcome> AcknowledgeAsync(NpgsqlDataSource dataSource, DateTimeOffset now, long alertId, string by, string? leadAddress, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var alert = await connection.QuerySingleOrDefaultAsync<AlertOwner>(new CommandDefinition(Owner, new { alertId }, transaction, cancellationToken: cancellationToken));
         if (alert is null) return AckOutcome.NotFound;
-        if (requireSender && !string.Equals(by, alert.TherapistEmail, StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(by, alertOptions.Value.LeadAddress, StringComparison.OrdinalIgnoreCase))
+        if (leadAddress is not null && !string.Equals(by, alert.TherapistEmail, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(by, leadAddress, StringComparison.OrdinalIgnoreCase))
             return AckOutcome.NotAllowed;
         var done = await connection.ExecuteAsync(new CommandDefinition(Acknowledge, new { alertId, by, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
         if (done == 0) return AckOutcome.AlreadyDone;
         await AuditTrail.WriteAsync(connection, transaction, now, by, "alert_acknowledged", alert.CourseId, alert.PatientId, alertId, new { alert.Kind }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Log.AlertAcknowledged(logger, alertId);
         return AckOutcome.Acknowledged;
     }
 
