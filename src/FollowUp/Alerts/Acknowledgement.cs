@@ -16,11 +16,14 @@ namespace FollowUp.Alerts;
 public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider clock, ReplyToken tokens, IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions, ILogger<Acknowledgement> logger)
 {
+    /// <summary>What became of a message sent to an alert's reply address: acknowledged (or already was), or kept aside.</summary>
+    public sealed record AckReply(bool Accepted, string Detail);
+
     /// <summary>
-    /// For the inbox: when a recipient address carries an alert token, the outcome to record for this message (it
-    /// goes to the Processed folder); null when the message is not about an alert.
+    /// For the inbox: when a recipient address carries an alert token, what became of the message (accepted ones go to
+    /// the Processed folder, the rest to Unmatched for an admin); null when the message is not about an alert.
     /// </summary>
-    public async Task<string?> TryAcceptAsync(MimeMessage message, string ownText, CancellationToken cancellationToken)
+    public async Task<AckReply?> TryAcceptAsync(MimeMessage message, string ownText, CancellationToken cancellationToken)
     {
         var clinic = clinicOptions.Value;
         var alertId = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
@@ -29,14 +32,14 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
             .FirstOrDefault(id => id is not null);
         if (alertId is not { } id) return null;
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
-        if (!AckWord().IsMatch(ownText)) return $"reply to alert {id} without ACK; nothing changed";
+        if (!AckWord().IsMatch(ownText)) return new AckReply(false, $"reply to alert {id} without ACK; nothing changed");
         var outcome = await AcknowledgeAsync(id, sender, requireSender: true, cancellationToken);
         return outcome switch
         {
-            AckOutcome.Acknowledged => $"alert {id} acknowledged by reply",
-            AckOutcome.AlreadyDone => $"alert {id} was already acknowledged",
-            AckOutcome.NotAllowed => $"ACK for alert {id} from someone who is neither its therapist nor the clinic lead; nothing changed",
-            _ => $"alert {id} does not exist",
+            AckOutcome.Acknowledged => new AckReply(true, $"alert {id} acknowledged by reply"),
+            AckOutcome.AlreadyDone => new AckReply(true, $"alert {id} was already acknowledged"),
+            AckOutcome.NotAllowed => new AckReply(false, $"ACK for alert {id} from someone who is neither its therapist nor the clinic lead; nothing changed"),
+            _ => new AckReply(false, $"alert {id} does not exist"),
         };
     }
 

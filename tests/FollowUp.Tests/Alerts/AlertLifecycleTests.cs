@@ -66,6 +66,13 @@ public class AlertLifecycleTests
         Assert.Contains("Week 2", alert.HtmlBody, StringComparison.Ordinal);
         Assert.StartsWith("replies+a", alert.ReplyTo.Mailboxes.Single().Address, StringComparison.Ordinal);
 
+        // A forwarded copy answered by someone else changes nothing and is kept aside for an admin.
+        var stranger = new SimulatedPatient(clinic.Address("stranger"), clinic.Imap, Clinic.Smtp);
+        await stranger.ReplyAsync(alert, "ACK", clinic.Clock.GetUtcNow(), default);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        await clinic.Inbox.ReadAsync(default);
+        Assert.Single(await new Mailbox(clinic.RepliesAddress).MessagesAsync("Unmatched"));
+
         var sam = new SimulatedPatient(therapist.Address, clinic.Imap, Clinic.Smtp);
         await sam.ReplyAsync(alert, "ACK - will call her today", clinic.Clock.GetUtcNow(), default);
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
@@ -74,7 +81,8 @@ public class AlertLifecycleTests
         await using var db = await clinic.Data.OpenConnectionAsync();
         var (status, by) = await db.QuerySingleAsync<(string, string)>("SELECT status, acknowledged_by FROM alerts WHERE course_id = @courseId", new { courseId });
         Assert.Equal(("acknowledged", therapist.Address), (status, by));
-        Assert.Equal("alert", (await db.QueryAsync<string>("SELECT detail FROM inbound_messages ORDER BY id DESC LIMIT 1")).Single()[..5]);
+        var alertId = await db.ExecuteScalarAsync<long>("SELECT id FROM alerts WHERE course_id = @courseId", new { courseId });
+        Assert.Equal($"alert {alertId} acknowledged by reply", await db.ExecuteScalarAsync<string>("SELECT detail FROM inbound_messages ORDER BY id DESC LIMIT 1"));
         Assert.Equal(["alert_raised", "alert_sent", "alert_acknowledged"],
             (await db.QueryAsync<string>("SELECT kind FROM audit_log WHERE subject_id IS NOT NULL AND kind LIKE 'alert%' ORDER BY id")).ToArray());
         Assert.Equal(3, (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Count);
