@@ -95,6 +95,11 @@ internal static class AlertEmail
             : alert.PainAtStart + options.NonImproverRise;
     }
 
+    /// <summary>The 0-10 mood item over the follow-ups as a labelled trend line, or null (fewer than two scores).</summary>
+    internal static string? MoodTrend(IReadOnlyList<TrajectoryPoint> points) =>
+        Mood.Trend(points.Select((p, i) => new PainReading(i, p.Pain,
+            p.Mood is { } m && m.EndsWith("/10", StringComparison.Ordinal) && int.TryParse(m[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var score) ? score : null)).ToList());
+
     internal static string Text(AlertToSend alert, IReadOnlyList<TrajectoryPoint> points, AlertOptions options, string? intro = null)
     {
         var text = new StringBuilder();
@@ -113,6 +118,7 @@ internal static class AlertEmail
         }
         var zone = AlertZoneFrom(alert, points, options);
         if (zone <= 10) text.AppendLine(CultureInfo.InvariantCulture, $"  Alert zone: pain {zone} or more.");
+        if (MoodTrend(points) is { } trend) text.AppendLine(CultureInfo.InvariantCulture, $"  {trend}");
         text.AppendLine();
         text.AppendLine("Late worsening means: pain improved during the course by at least 2 points and 30%, and a");
         text.AppendLine("follow-up is now at least 2 points above the end-of-course score (Farrar 2001; Ostelo 2008).");
@@ -173,6 +179,7 @@ internal static class AlertEmail
         if (points.Any(p => p.Mood is not null)) Row(html, "mood", points.Select(p => E(p.Mood ?? "")).ToList());
         if (points.Any(p => p.Phq2 is not null)) Row(html, "PHQ-2", points.Select(p => E(p.Phq2?.Replace("PHQ-2 ", "", StringComparison.Ordinal) ?? "")).ToList());
         html.Append("</table>");
+        if (MoodTrend(points) is { } trend) html.Append(CultureInfo.InvariantCulture, $"<p style=\"margin:8px 0 0 0\">{E(trend)}</p>");
         html.Append(CultureInfo.InvariantCulture, $"""<p style="font-size:12px;color:#555"><span style="background-color:{Band}">&nbsp;&nbsp;&nbsp;&nbsp;</span> alert zone: pain {zone} or more &nbsp; <span style="background-color:{Course}">&nbsp;&nbsp;&nbsp;&nbsp;</span> course start and end &nbsp; <span style="background-color:{Bar}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up &nbsp; <span style="background-color:{BarAlert}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up in the alert zone</p>""");
         html.Append("""<p style="font-size:12px;color:#555">Late worsening: improved during the course by at least 2 points and 30%, then at least 2 points above the end-of-course score (Farrar 2001; Ostelo 2008), the pattern seen after massage by Hasson et al. 2004. PHQ-2 of 3 or more suggests depression (Kroenke 2003); the 0-10 mood item is a trend only, not a diagnosis.</p>""");
         html.Append(CultureInfo.InvariantCulture, $"""<p>Reply <b>ACK</b> to this email once you have seen it (or: <code>followup-admin alert ack {alert.Id}</code>).</p>""");

@@ -43,6 +43,7 @@ public class AlertEmailTests
         Assert.StartsWith("Pain 7 at week 8, up from 3 at course end; baseline 8; PHQ-2 4.", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Week 8        2026-12-31   7  #######     mood 3/10  PHQ-2 4", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Alert zone: pain 5 or more.", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Mood 8 → 7 → 6 → 3 (0-10, 10 = very good): falling. A trend only, not a diagnosis.", message.TextBody, StringComparison.Ordinal);
         var html = message.HtmlBody!;
         Assert.Contains("<b>Pain 7 at week 8, up from 3 at course end; baseline 8; PHQ-2 4.</b>", html, StringComparison.Ordinal);
         // 11 pain rows × 7 points; the alert-zone band and bars as bgcolor cells, no images, no style sheet, nothing remote.
@@ -53,6 +54,28 @@ public class AlertEmailTests
         Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("not a diagnosis", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_digest_lists_open_alerts_and_disengaged_patients_and_hides_details_in_minimal_phi_mode()
+    {
+        var therapist = new Digest.TherapistRow { Id = 3, Email = "sam@clinic.test", Name = "Sam" };
+        Digest.DigestAlert[] alerts =
+        [
+            new() { Id = 42, Kind = "late_worsening", Severity = "high", Reason = "Pain 7 at week 8, up from 3 at course end; baseline 8", RaisedAt = new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc), EscalatedAt = new DateTime(2027, 1, 5, 0, 0, 0, DateTimeKind.Utc), PatientName = "Dana" },
+            new() { Id = 43, Kind = "disengaged", Severity = "low", Reason = "No answer to the last 2 check-ins (week 4, week 6)", RaisedAt = new DateTime(2027, 1, 2, 0, 0, 0, DateTimeKind.Utc), PatientName = "Kai" },
+        ];
+        var rate = new Digest.ResponseRate { Sent = 8, Answered = 6 };
+
+        var full = Digest.Build(therapist, alerts, rate, new DateOnly(2027, 1, 6), Clinic, new AlertOptions(), Now);
+        var minimal = Digest.Build(therapist, alerts, rate, new DateOnly(2027, 1, 6), Clinic, new AlertOptions { MinimalPhi = true }, Now);
+
+        Assert.Equal("FollowUp daily digest 2027-01-06: 1 open alert(s)", full.Subject);
+        Assert.Contains("A-42 (high, since 2027-01-01) Dana: Pain 7 at week 8, up from 3 at course end; baseline 8 [escalated to the lead]", full.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Patients who stopped taking part (1):\n  A-43 (low, since 2027-01-02) Kai: No answer", full.TextBody!.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("6 of 8 check-ins answered (75%)", full.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dana", minimal.TextBody + minimal.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("A-42 (high, since 2027-01-01) pain back up after the massage course [escalated to the lead]", minimal.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
