@@ -61,25 +61,25 @@ public sealed class AlertNotifier(
     internal string ReplyAddress(long alertId) =>
         $"{clinicOptions.Value.ReplyLocalPart}+{tokens.Create('a', alertId)}@{clinicOptions.Value.ReplyDomain}";
 
-    /// <summary>Sends one message: "sent", "failed" (refused for good, 5xx) or "pending" (try again on the next tick).</summary>
-    internal async Task<(string Status, string? Failure)> TrySendAsync(Func<Task<SmtpClient>> connect, MimeMessage message, long alertId, CancellationToken cancellationToken)
+    /// <summary>Sends one message (an alert's, or a digest with no alert id): "sent", "failed" (refused for good, 5xx) or "pending" (next tick).</summary>
+    internal async Task<(string Status, string? Failure)> TrySendAsync(Func<Task<SmtpClient>> connect, MimeMessage message, long? alertId, CancellationToken cancellationToken)
     {
         try
         {
             var smtp = await connect();
             await smtp.SendAsync(message, cancellationToken);
-            Log.AlertSent(logger, alertId);
+            if (alertId is { } sentId) Log.AlertSent(logger, sentId);
             return ("sent", null);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
             // Refused for good: the alert stays open and visible to admins with the reason.
-            Log.AlertRefused(logger, alertId, (int)e.StatusCode);
+            Log.AlertRefused(logger, alertId ?? 0, (int)e.StatusCode);
             return ("failed", $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}");
         }
         catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
-            Log.AlertDeferred(logger, alertId, e);
+            Log.AlertDeferred(logger, alertId ?? 0, e);
             if (e is OperationCanceledException) throw;
             return ("pending", $"will retry: {e.GetType().Name}: {e.Message}");
         }

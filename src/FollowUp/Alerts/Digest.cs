@@ -47,7 +47,7 @@ public sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IOpt
                 var alerts = (await connection.QueryAsync<DigestAlert>(new CommandDefinition(OpenAlerts, new { therapist.Id }, transaction, cancellationToken: cancellationToken))).ToList();
                 var rate = await connection.QuerySingleAsync<ResponseRate>(new CommandDefinition(Rate, new { therapist.Id }, transaction, cancellationToken: cancellationToken));
                 var message = Build(therapist, alerts, rate, localDate, clinicOptions.Value, options, now);
-                var (status, _) = await notifier.TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, 0, cancellationToken);
+                var (status, _) = await notifier.TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, null, cancellationToken);
                 if (status != "sent")
                 {
                     await transaction.RollbackAsync(cancellationToken);
