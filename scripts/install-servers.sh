@@ -2,7 +2,9 @@
 # Install the real servers and mail clients the FollowUp tests and demo run against (Debian 12, as root):
 # PostgreSQL 15, Postfix, Dovecot (IMAP + LMTP), and the clients mutt, s-nail, swaks.
 #
-# Usage: bash scripts/install-servers.sh
+# Usage: bash scripts/install-servers.sh [--with-browser]
+#   --with-browser  also Debian's chromium, which the tests use to look at an alert email as a therapist would
+#                   (headless screenshot); the demo does not need it.
 #
 # Idempotent and non-interactive. When every needed binary is already there it returns at once without touching
 # apt (the fast path). Otherwise: debconf preseeds Postfix to "No configuration" (so no system Postfix is set up),
@@ -14,7 +16,12 @@ PGBIN=/usr/lib/postgresql/15/bin
 PACKAGES=(postgresql-15 postfix dovecot-core dovecot-imapd dovecot-lmtpd
           mutt s-nail swaks libnet-ssleay-perl openssl bsdutils util-linux)
 
+WITH_BROWSER=0
+[ "${1:-}" = --with-browser ] && WITH_BROWSER=1
+[ $WITH_BROWSER = 1 ] && PACKAGES+=(chromium)
+
 missing=()
+[ $WITH_BROWSER = 1 ] && { [ -x /usr/bin/chromium ] || missing+=(/usr/bin/chromium); }
 for f in "$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/postgres" "$PGBIN/psql" \
          /usr/sbin/postfix /usr/sbin/postconf /usr/lib/postfix/sbin/master \
          /usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp; do

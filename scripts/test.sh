@@ -64,7 +64,7 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- servers
 start=$(fu_now)
-if ! bash "$SCRIPTS/install-servers.sh" >"$WORK/install.log" 2>&1; then
+if ! bash "$SCRIPTS/install-servers.sh" --with-browser >"$WORK/install.log" 2>&1; then
   cat "$WORK/install.log" >&2
   fu_die "installing the servers failed (scripts/install-servers.sh, output above)"
 fi

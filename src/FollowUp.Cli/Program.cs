@@ -10,5 +10,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     CourseCommands.Build(),
     ScheduleCommands.Build(),
     SendCommands.Build(),
+    AlertCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

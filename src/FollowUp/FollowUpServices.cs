@@ -27,6 +27,7 @@ public static class FollowUpServices
         AddValidatedOptions<ClinicOptions>(services, ClinicOptions.Section, o => o.Validate());
         AddValidatedOptions<DispatchOptions>(services, DispatchOptions.Section, o => o.Validate());
         AddValidatedOptions<InboxOptions>(services, InboxOptions.Section, o => o.Validate());
+        AddValidatedOptions<AlertOptions>(services, AlertOptions.Section, o => o.Validate());
 
         services.AddSingleton(sp => Db.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddSingleton<System.Data.Common.DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
@@ -41,6 +42,9 @@ public static class FollowUpServices
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<Acknowledgement>();
+        services.AddSingleton<Escalation>();
+        services.AddSingleton<Digest>();
         return services;
     }
 
@@ -84,6 +88,7 @@ public static class FollowUpServices
             Poll<DispatchJob>(q, DispatchJob.Key, dispatch.PollInterval);
             Poll<InboxJob>(q, InboxJob.Key, inbox.PollInterval);
             Poll<AlertJob>(q, AlertJob.Key, dispatch.PollInterval);
+            Poll<AlertSweepJob>(q, AlertSweepJob.Key, dispatch.PollInterval);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -102,6 +107,7 @@ public static class FollowUpServices
         Check<ClinicOptions>(services, problems);
         Check<DispatchOptions>(services, problems);
         Check<InboxOptions>(services, problems);
+        Check<AlertOptions>(services, problems);
         return problems;
     }
 

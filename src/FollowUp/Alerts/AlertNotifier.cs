@@ -1,54 +1,53 @@
 using Dapper;
+using FollowUp.Audit;
 using FollowUp.Mail;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Npgsql;
 
 namespace FollowUp.Alerts;
 
-/// <summary>Emails each new (or newly high) alert to the treating therapist, once.</summary>
+/// <summary>
+/// Emails each new (or newly more severe) alert to the treating therapist, once, and the crisis contacts to a patient
+/// whose reply mentioned self-harm. Digest-only alerts (disengagement) are left to the daily digest.
+/// </summary>
 public sealed class AlertNotifier(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     IOptions<SmtpOptions> smtpOptions,
     IOptions<ClinicOptions> clinicOptions,
+    IOptions<AlertOptions> alertOptions,
+    ReplyToken tokens,
     ILogger<AlertNotifier> logger)
 {
     private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
 
+    /// <summary>Sends what is pending; returns the number of therapist alert emails sent.</summary>
     public async Task<int> NotifyAsync(CancellationToken cancellationToken)
     {
         var notified = 0;
         SmtpClient? smtp = null;
         try
         {
+            // The patient's crisis contacts first: they are the most urgent email FollowUp ever sends.
+            while (await ClaimPatientNoticeAsync(cancellationToken) is { } notice)
+            {
+                var message = CrisisEmail.Build(notice.Id, notice.PatientName, notice.PatientEmail, clinicOptions.Value, alertOptions.Value, clock.GetUtcNow());
+                var (status, failure) = await TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, notice.Id, cancellationToken);
+                await FinishPatientNoticeAsync(notice, status, failure, CancellationToken.None);
+                if (status == "pending") break;
+            }
             while (await ClaimAsync(cancellationToken) is { } alert)
             {
-                try
-                {
-                    var followUps = await TrajectoryAsync(alert.CourseId, cancellationToken);
-                    var message = AlertEmail.Build(alert, followUps, clinicOptions.Value, clock.GetUtcNow());
-                    smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
-                    await smtp.SendAsync(message, cancellationToken);
-                    await FinishAsync(alert.Id, "sent", null, message.MessageId, CancellationToken.None);
-                    Log.AlertSent(logger, alert.Id);
-                    notified++;
-                }
-                catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
-                {
-                    // The therapist's address is refused: the alert stays open and visible to admins with the reason.
-                    await FinishAsync(alert.Id, "failed", $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}", null, CancellationToken.None);
-                    Log.AlertRefused(logger, alert.Id, (int)e.StatusCode);
-                }
-                catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
-                {
-                    await FinishAsync(alert.Id, "pending", $"will retry: {e.GetType().Name}: {e.Message}", null, CancellationToken.None);
-                    Log.AlertDeferred(logger, alert.Id, e);
-                    if (e is OperationCanceledException) throw;
-                    break;
-                }
+                var followUps = await TrajectoryAsync(dataSource, alert.CourseId, cancellationToken);
+                var message = AlertEmail.Build(alert, followUps, clinicOptions.Value, alertOptions.Value, ReplyAddress(alert.Id), clock.GetUtcNow());
+                var (status, failure) = await TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, alert.Id, cancellationToken);
+                await FinishAsync(alert, status, failure, message.MessageId, CancellationToken.None);
+                if (status == "sent") notified++;
+                if (status == "pending") break;
             }
         }
         finally
@@ -58,26 +57,82 @@ public sealed class AlertNotifier(
         return notified;
     }
 
+    /// <summary>replies+a42-tag@domain: an ACK sent there is matched to the alert like a patient's reply to its check-in.</summary>
+    internal string ReplyAddress(long alertId) =>
+        $"{clinicOptions.Value.ReplyLocalPart}+{tokens.Create('a', alertId)}@{clinicOptions.Value.ReplyDomain}";
+
+    /// <summary>Sends one message (an alert's, or a digest with no alert id): "sent", "failed" (refused for good, 5xx) or "pending" (next tick).</summary>
+    internal async Task<(string Status, string? Failure)> TrySendAsync(Func<Task<SmtpClient>> connect, MimeMessage message, long? alertId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var smtp = await connect();
+            await smtp.SendAsync(message, cancellationToken);
+            if (alertId is { } sentId) Log.AlertSent(logger, sentId);
+            return ("sent", null);
+        }
+        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+        {
+            // Refused for good: the alert stays open and visible to admins with the reason.
+            Log.AlertRefused(logger, alertId ?? 0, (int)e.StatusCode);
+            return ("failed", $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}");
+        }
+        catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            Log.AlertDeferred(logger, alertId ?? 0, e);
+            if (e is OperationCanceledException) throw;
+            return ("pending", $"will retry: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
     private async Task<AlertToSend?> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AlertToSend>(new CommandDefinition(Claim, new { lease = ClaimLease }, cancellationToken: cancellationToken));
     }
 
-    private async Task<IReadOnlyList<TrajectoryPoint>> TrajectoryAsync(long courseId, CancellationToken cancellationToken)
+    private async Task<AlertToSend?> ClaimPatientNoticeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AlertToSend>(new CommandDefinition(ClaimNotice, new { lease = ClaimLease }, cancellationToken: cancellationToken));
+    }
+
+    internal static async Task<IReadOnlyList<TrajectoryPoint>> TrajectoryAsync(NpgsqlDataSource dataSource, long courseId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrajectoryRow>(new CommandDefinition(Trajectory, new { courseId }, cancellationToken: cancellationToken));
-        return rows.Select(r => new TrajectoryPoint(
-            LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
-            DateOnly.FromDateTime(r.DueAt), r.Pain, r.MoodWord ?? (r.MoodScore is { } m ? $"{m}/10" : null))).ToList();
+        return rows.Select(r =>
+        {
+            var reading = new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B);
+            return new TrajectoryPoint(
+                LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
+                DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading));
+        }).ToList();
     }
 
-    private async Task FinishAsync(long id, string status, string? failure, string? messageId, CancellationToken cancellationToken)
+    private async Task FinishAsync(AlertToSend alert, string status, string? failure, string? messageId, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Finish,
-            new { id, status, failure, messageId, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            new { id = alert.Id, status, failure, messageId, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+        if (status != "pending")
+            await AuditTrail.WriteAsync(connection, transaction, now, "alerts", status == "sent" ? "alert_sent" : "alert_send_failed", alert.CourseId, null, alert.Id,
+                new { alert.Kind, alert.Severity, to = "therapist", failure }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task FinishPatientNoticeAsync(AlertToSend alert, string status, string? failure, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(FinishNotice, new { id = alert.Id, status, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+        if (status != "pending")
+            await AuditTrail.WriteAsync(connection, transaction, now, "alerts", status == "sent" ? "crisis_contacts_sent" : "crisis_contacts_failed", alert.CourseId, null, alert.Id,
+                new { to = "patient", failure }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private sealed class TrajectoryRow
@@ -87,10 +142,17 @@ public sealed class AlertNotifier(
         public int? Pain { get; init; }
         public int? MoodScore { get; init; }
         public string? MoodWord { get; init; }
+        public int? Phq2A { get; init; }
+        public int? Phq2B { get; init; }
     }
 
+    internal const string AlertColumns = """
+        a.id, a.course_id, a.kind, a.severity, a.reason, a.raised_at, p.name AS patient_name, p.email AS patient_email,
+        t.email AS therapist_email, t.name AS therapist_name, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
+        """;
+
     // Retries are spaced by the poll interval; a claim left by a dead worker is taken over after the lease.
-    private const string Claim = """
+    private const string Claim = $"""
         WITH next AS (
             SELECT id FROM alerts
             WHERE (notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
@@ -102,8 +164,21 @@ public sealed class AlertNotifier(
         SET notify_status = 'sending', notify_claimed_at = now(), notify_attempts = a.notify_attempts + 1
         FROM next, courses c, patients p, therapists t
         WHERE a.id = next.id AND c.id = a.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
-        RETURNING a.id, a.course_id, a.kind, a.severity, a.reason, p.name AS patient_name, p.email AS patient_email,
-                  t.email AS therapist_email, t.name AS therapist_name, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
+        RETURNING {AlertColumns}
+        """;
+
+    // Claimed like the alerts: a notice left 'sending' by a dead worker is taken over after the lease, so a crash
+    // can at worst send the crisis contacts twice, never not at all.
+    private const string ClaimNotice = $"""
+        WITH next AS (
+            SELECT id FROM alerts
+            WHERE patient_notice_status = 'pending'
+               OR (patient_notice_status = 'sending' AND patient_notice_claimed_at < now() - @lease)
+            ORDER BY raised_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+        UPDATE alerts a SET patient_notice_status = 'sending', patient_notice_claimed_at = now()
+        FROM next, courses c, patients p, therapists t
+        WHERE a.id = next.id AND c.id = a.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
+        RETURNING {AlertColumns}
         """;
 
     private const string Finish = """
@@ -114,11 +189,17 @@ public sealed class AlertNotifier(
         WHERE id = @id
         """;
 
+    private const string FinishNotice = """
+        UPDATE alerts SET patient_notice_status = @status,
+            patient_notified_at = CASE WHEN @status = 'sent' THEN @now ELSE patient_notified_at END
+        WHERE id = @id
+        """;
+
     private const string Trajectory = """
-        SELECT ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word
+        SELECT ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b
         FROM check_ins ci
         LEFT JOIN LATERAL (
-            SELECT pain, mood_score, mood_word FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
+            SELECT pain, mood_score, mood_word, phq2_a, phq2_b FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
         WHERE ci.course_id = @courseId AND ci.status IN ('sent', 'answered', 'failed')
         ORDER BY ci.sequence
         """;

@@ -1,35 +1,70 @@
 using System.Data.Common;
 using Dapper;
+using FollowUp.Audit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FollowUp.Alerts;
 
-/// <summary>Re-evaluates a course after each stored answer and raises or updates its alert, in the caller's transaction.</summary>
-public sealed class Assessment(TimeProvider clock, ILogger<Assessment> logger)
+/// <summary>Re-evaluates a course after each stored answer and raises or updates its alerts, in the caller's transaction.</summary>
+public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> options, ILogger<Assessment> logger)
 {
-    internal async Task<Finding?> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken)
+    /// <summary>Every finding the rules make for a course's scores and answers. Pure.</summary>
+    public static IReadOnlyList<Finding> Findings(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options) =>
+        new[]
+        {
+            CrisisWords.Evaluate(readings, options),
+            LateWorseningRule.Evaluate(baseline, painAtEnd, readings, options),
+            Mood.Evaluate(readings, options),
+        }.OfType<Finding>().ToList();
+
+    internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken)
     {
         var course = await connection.QuerySingleAsync<CourseScores>(new CommandDefinition(
-            "SELECT pain_at_start, pain_at_end FROM courses WHERE id = @courseId", new { courseId }, transaction, cancellationToken: cancellationToken));
+            "SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId", new { courseId }, transaction, cancellationToken: cancellationToken));
         var readings = (await connection.QueryAsync<ReadingRow>(new CommandDefinition(Readings, new { courseId }, transaction, cancellationToken: cancellationToken)))
-            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord)).ToList();
-        var finding = LateWorseningRule.Evaluate(course.PainAtStart, course.PainAtEnd, readings);
-        if (finding is null) return null;
-        var alertId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(RaiseOrUpdate, new
+            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag)).ToList();
+        var findings = Findings(course.PainAtStart, course.PainAtEnd, readings, options.Value);
+        foreach (var finding in findings)
+            await RaiseAsync(connection, transaction, courseId, course.PatientId, finding, clock.GetUtcNow(), logger, cancellationToken);
+        return findings;
+    }
+
+    /// <summary>
+    /// Raises a finding as an alert, or updates the course's open alert of its kind when the finding is at least as
+    /// severe; audited in the same transaction. Nothing happens when an alert of this kind about the same check-in was
+    /// already acknowledged (the therapist has seen exactly this).
+    /// </summary>
+    internal static async Task<long?> RaiseAsync(DbConnection connection, DbTransaction? transaction, long courseId, long patientId, Finding finding,
+        DateTimeOffset now, ILogger logger, CancellationToken cancellationToken, string notifyStatus = "pending")
+    {
+        var raised = await connection.QuerySingleOrDefaultAsync<Raised>(new CommandDefinition(RaiseOrUpdate, new
         {
             courseId,
             kind = finding.Kind,
             severity = finding.Severity,
             reason = finding.Reason,
             offsetDays = finding.Reading.OffsetDays,
-            now = clock.GetUtcNow().UtcDateTime,
+            notifyStatus,
+            patientNotice = finding.Kind == AlertKinds.Crisis ? "pending" : null,
+            now = now.UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
-        Log.AlertRaised(logger, alertId, courseId, finding.Kind, finding.Severity);
-        return finding;
+        if (raised is null) return null;
+        await AuditTrail.WriteAsync(connection, transaction, now, "assessment", raised.Inserted ? "alert_raised" : "alert_updated", courseId, patientId, raised.Id,
+            new { finding.Kind, finding.Severity, finding.Reason }, cancellationToken);
+        Log.AlertRaised(logger, raised.Id, courseId, finding.Kind, finding.Severity);
+        return raised.Id;
+    }
+
+    private sealed class Raised
+    {
+        public long Id { get; init; }
+        public bool Inserted { get; init; }
     }
 
     private sealed class CourseScores
     {
+        public long PatientId { get; init; }
         public int PainAtStart { get; init; }
         public int? PainAtEnd { get; init; }
     }
@@ -37,29 +72,50 @@ public sealed class Assessment(TimeProvider clock, ILogger<Assessment> logger)
     private sealed class ReadingRow
     {
         public int OffsetDays { get; init; }
-        public int Pain { get; init; }
+        public int? Pain { get; init; }
         public int? MoodScore { get; init; }
         public string? MoodWord { get; init; }
+        public int? Phq2A { get; init; }
+        public int? Phq2B { get; init; }
+        public string? AnswerText { get; init; }
+        public bool CrisisFlag { get; init; }
     }
 
     // The latest reply per check-in counts (a second reply corrects the first).
     private const string Readings = """
-        SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word
+        SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
-        WHERE ci.course_id = @courseId AND r.pain IS NOT NULL
+        WHERE ci.course_id = @courseId
         ORDER BY ci.id, r.received_at DESC, r.id DESC
         """;
 
-    // One open alert per course and kind. A newer reading updates it; if it becomes high severity the therapist
-    // is told again, otherwise the open alert already in their inbox stands.
+    // One open alert per course and kind. A reading at least as severe updates it (the latest reason); a more severe
+    // one also tells the therapist again; a crisis about another reply emails the patient again. A milder reading
+    // leaves the open alert as it is.
     private const string RaiseOrUpdate = """
-        INSERT INTO alerts (course_id, kind, severity, reason, check_in_id, raised_at)
-        VALUES (@courseId, @kind, @severity, @reason,
-                (SELECT id FROM check_ins WHERE course_id = @courseId AND offset_days = @offsetDays ORDER BY sequence LIMIT 1), @now)
+        WITH target AS (
+            SELECT id FROM check_ins WHERE course_id = @courseId AND offset_days = @offsetDays ORDER BY sequence LIMIT 1)
+        INSERT INTO alerts (course_id, kind, severity, reason, check_in_id, raised_at, notify_status, patient_notice_status, updated_at)
+        SELECT @courseId, @kind, @severity, @reason, (SELECT id FROM target), @now, @notifyStatus, @patientNotice, @now
+        WHERE NOT EXISTS (
+            SELECT 1 FROM alerts done
+            WHERE done.course_id = @courseId AND done.kind = @kind AND done.status <> 'open'
+              AND done.check_in_id IS NOT DISTINCT FROM (SELECT id FROM target))
         ON CONFLICT (course_id, kind) WHERE status = 'open' DO UPDATE
-        SET reason = EXCLUDED.reason, check_in_id = EXCLUDED.check_in_id, severity = EXCLUDED.severity,
-            notify_status = CASE WHEN EXCLUDED.severity = 'high' AND alerts.severity <> 'high' THEN 'pending'
-                                 ELSE alerts.notify_status END
-        RETURNING id
+        SET reason = EXCLUDED.reason, check_in_id = EXCLUDED.check_in_id, severity = EXCLUDED.severity, updated_at = EXCLUDED.updated_at,
+            notify_status = CASE WHEN alerts.notify_status <> 'digest'
+                                  AND (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                    > (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                 THEN 'pending' ELSE alerts.notify_status END,
+            -- A re-notification is not a retry: it goes out on the next tick, not after the retry spacing.
+            notify_claimed_at = CASE WHEN alerts.notify_status <> 'digest'
+                                      AND (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                        > (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                     THEN NULL ELSE alerts.notify_claimed_at END,
+            patient_notice_status = CASE WHEN EXCLUDED.patient_notice_status = 'pending' AND alerts.check_in_id IS DISTINCT FROM EXCLUDED.check_in_id
+                                         THEN 'pending' ELSE alerts.patient_notice_status END
+        WHERE (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+           >= (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+        RETURNING id, (xmax = 0) AS inserted
         """;
 }

@@ -1,52 +1,78 @@
 namespace FollowUp.Alerts;
 
-/// <summary>A follow-up answer as the rule sees it: how long after the course ended, and the pain then.</summary>
-public sealed record PainReading(int OffsetDays, int Pain, int? MoodScore = null, string? MoodWord = null);
+/// <summary>
+/// A follow-up answer as the rules see it: how long after the course ended, and what the patient said. Any part may
+/// be missing (a partial answer). <paramref name="Text"/> is the patient's own words, for the self-harm check.
+/// </summary>
+public sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = null, string? MoodWord = null,
+    int? Phq2A = null, int? Phq2B = null, string? Text = null, bool CrisisFlag = false);
 
 /// <summary>Why a therapist should look at a course: a kind, a severity and one line anyone can read.</summary>
 public sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
 
+/// <summary>The kinds of alert and their severities, as stored in <c>alerts.kind</c> and <c>alerts.severity</c>.</summary>
+public static class AlertKinds
+{
+    public const string LateWorsening = "late_worsening";
+    public const string PainRise = "pain_rise";
+    public const string LowMood = "low_mood";
+    public const string Crisis = "crisis";
+    public const string Disengaged = "disengaged";
+
+    public const string High = "high";
+    public const string Normal = "normal";
+    public const string Low = "low";
+
+    public static int Rank(string severity) => severity switch { High => 3, Normal => 2, _ => 1 };
+}
+
 /// <summary>
-/// Late worsening: pain improved during the course and then came back up by a clinically important amount at a
-/// follow-up, the pattern of Hasson et al. 2004 (massage group back at baseline three months later). Pure.
+/// Pain after the course. Late worsening: pain improved during the course and then came back up by a clinically
+/// important amount at a follow-up, the pattern of Hasson et al. 2004 (massage group back at baseline three months
+/// later, with depressed mood). A patient who never improved can still get worse: a lower-priority "pain rise". Pure.
 /// </summary>
 public static class LateWorseningRule
 {
-    public const string Kind = "late_worsening";
+    public const string Kind = AlertKinds.LateWorsening;
 
-    /// <summary>Minimal clinically important change on the 0-10 pain scale: 2 points (Farrar 2001; Ostelo 2008).</summary>
-    public const int ImportantChange = 2;
+    /// <summary>Pain at course end: as given at enrolment, else the first check-in within the window after the end.</summary>
+    public static int? CourseEndPain(int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options) =>
+        painAtEnd ?? readings.Where(r => r.Pain is not null && r.OffsetDays <= options.CourseEndWindowDays).OrderBy(r => r.OffsetDays).FirstOrDefault()?.Pain;
 
-    /// <summary>... and 30% of the baseline for an improvement to count (Farrar 2001; Ostelo 2008).</summary>
-    public const double ImportantFraction = 0.30;
+    /// <summary>Improved during the course: at least the MCID in points and in fraction of the baseline. B = 0 cannot improve.</summary>
+    public static bool Improved(int baseline, int courseEnd, AlertOptions options) =>
+        baseline > 0 && baseline - courseEnd >= options.ImportantChange && (baseline - courseEnd) / (double)baseline >= options.ImportantFraction;
 
-    /// <summary>Follow-ups this close to the course end stand in for a missing end-of-course score (design brief).</summary>
-    public const int CourseEndWindowDays = 7;
-
-    /// <summary>Pain at course end: as given at enrolment, else the first check-in within a week of the end.</summary>
-    public static int? CourseEndPain(int? painAtEnd, IReadOnlyList<PainReading> readings) =>
-        painAtEnd ?? readings.Where(r => r.OffsetDays <= CourseEndWindowDays).OrderBy(r => r.OffsetDays).FirstOrDefault()?.Pain;
-
-    /// <summary>Improved during the course: at least 2 points and at least 30% down from baseline.</summary>
-    public static bool Improved(int baseline, int courseEnd) =>
-        baseline > 0 && baseline - courseEnd >= ImportantChange && (baseline - courseEnd) / (double)baseline >= ImportantFraction;
-
-    /// <summary>The finding for the latest follow-up, or null when there is nothing to tell the therapist.</summary>
-    public static Finding? Evaluate(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings)
+    /// <summary>The pain finding for the latest follow-up with a pain score, or null when there is nothing to tell.</summary>
+    public static Finding? Evaluate(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options)
     {
-        var courseEnd = CourseEndPain(painAtEnd, readings);
-        if (courseEnd is not { } end || !Improved(baseline, end)) return null;
-        var followUps = readings.OrderBy(r => r.OffsetDays).ToList();
+        var withPain = readings.Where(r => r.Pain is not null).OrderBy(r => r.OffsetDays).ToList();
+        var end = CourseEndPain(painAtEnd, withPain, options);
         // When the first check-in stood in for the end-of-course score it is not also a follow-up.
-        if (painAtEnd is null && followUps.Count > 0) followUps.RemoveAt(0);
-        var latest = followUps.LastOrDefault();
-        if (latest is null || latest.Pain - end < ImportantChange) return null;
-        // Back within a point of where they started: the trial's pattern, and the one to act on first.
-        var severity = latest.Pain >= baseline - 1 ? "high" : "normal";
-        var reason = $"Pain {latest.Pain} at {When(latest.OffsetDays)}, up from {end} at course end; baseline {baseline}";
-        var mood = MoodText(latest);
-        if (mood is not null) reason += $"; mood {mood}";
-        return new Finding(Kind, severity, reason, latest);
+        if (painAtEnd is null && end is not null) withPain.RemoveAt(0);
+        if (withPain.Count == 0) return null;
+        var latest = withPain[^1];
+        var previous = withPain.Count > 1 ? withPain[^2] : null;
+        var pain = latest.Pain!.Value;
+
+        if (end is { } e && Improved(baseline, e, options))
+        {
+            if (pain - e < options.WorseningRise) return null;
+            var phq2 = Mood.Phq2Positive(latest, options);
+            // Back within a point of where they started (the trial's pattern) or with likely depression: act first.
+            var high = pain >= baseline - options.NearBaselineMargin || phq2;
+            // One noisy reading may be damped by waiting for a second one; a high-severity reading never waits.
+            if (!high && options.RequireConfirmation && (previous?.Pain is not { } p || p - e < options.WorseningRise)) return null;
+            var reason = $"Pain {pain} at {When(latest.OffsetDays)}, up from {e} at course end; baseline {baseline}";
+            return new Finding(Kind, high ? AlertKinds.High : AlertKinds.Normal, reason + Mood.Suffix(latest), latest);
+        }
+
+        // Not improved (or no end score to tell): only a rise well above the starting pain is worth a look.
+        if (pain - baseline < options.NonImproverRise) return null;
+        if (options.RequireConfirmation && (previous?.Pain is not { } q || q - baseline < options.NonImproverRise)) return null;
+        var course = end is { } known ? $"no important improvement during the course (end {known})" : "no end-of-course score";
+        return new Finding(AlertKinds.PainRise, AlertKinds.Low,
+            $"Pain {pain} at {When(latest.OffsetDays)}, {pain - baseline} above baseline {baseline}; {course}" + Mood.Suffix(latest), latest);
     }
 
     public static string When(int offsetDays) => offsetDays % 7 == 0 ? $"week {offsetDays / 7}" : $"day {offsetDays}";

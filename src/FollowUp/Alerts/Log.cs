@@ -15,4 +15,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Alert {AlertId} not sent yet; will retry")]
     public static partial void AlertDeferred(ILogger logger, long alertId, Exception exception);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Alert {AlertId} acknowledged")]
+    public static partial void AlertAcknowledged(ILogger logger, long alertId);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Alert {AlertId} escalated to the clinic lead")]
+    public static partial void AlertEscalated(ILogger logger, long alertId);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Alert {AlertId} is overdue for acknowledgement but no clinic lead is configured (FollowUp:Alerts:LeadAddress)")]
+    public static partial void NoLead(ILogger logger, long alertId);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Daily digest for therapist {TherapistId} sent ({Open} open alerts)")]
+    public static partial void DigestSent(ILogger logger, long therapistId, int open);
 }

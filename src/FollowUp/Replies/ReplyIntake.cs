@@ -21,6 +21,7 @@ public sealed class ReplyIntake(
     IOptions<ClinicOptions> clinicOptions,
     ReplyToken tokens,
     Assessment assessment,
+    Acknowledgement acknowledgement,
     ILogger<ReplyIntake> logger)
 {
     private const int MaxStoredText = 64 * 1024;
@@ -44,6 +45,10 @@ public sealed class ReplyIntake(
             return await StoreAsync(key, await BounceAsync(message, body, cancellationToken), null, cancellationToken);
         if (Automatic.IsAutoReply(message))
             return await StoreAsync(key, new Inbound(InboundOutcome.AutoReply, "automatic reply", null, message.Headers, body, message), null, cancellationToken);
+
+        // Issue 6: a therapist's reply to an alert (token kind 'a'), e.g. "ACK"; handled in Alerts/, filed as Processed.
+        if (await acknowledgement.TryAcceptAsync(message, ReplyText.StripQuoted(body), cancellationToken) is { } ack)
+            return await StoreAsync(key, new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, body, message), null, cancellationToken);
 
         var match = await MatchAsync(message, cancellationToken);
         if (match.CheckIn is null)

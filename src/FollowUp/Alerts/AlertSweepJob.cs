@@ -1,0 +1,19 @@
+using Quartz;
+
+namespace FollowUp.Alerts;
+
+/// <summary>
+/// Escalations and daily digests. A clustered Quartz trigger fires it on one node at a time; each escalation and
+/// each (therapist, day) digest is also claimed by a row, so even two runs at once send each only once.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class AlertSweepJob(Escalation escalation, Digest digest) : IJob
+{
+    public static readonly JobKey Key = new("alert-sweep", "followup");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        await escalation.EscalateAsync(cancellationToken);
+        await digest.SendDueAsync(cancellationToken);
+    }
+}
