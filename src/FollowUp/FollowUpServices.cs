@@ -33,6 +33,8 @@ public static class FollowUpServices
         services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
 
         services.AddSingleton<CourseEnrolment>();
+        services.AddSingleton<Therapists>();
+        services.AddSingleton<Courses.Import.CourseImport>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();
