@@ -6,7 +6,9 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
 {
     CliContext.Verbose,
     CliContext.ConnectionString,
+    CliContext.Now,
     DbCommands.Build(),
     CourseCommands.Build(),
+    TherapistCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

@@ -47,9 +47,10 @@ public sealed record CourseFile(string EncodingName, char Delimiter, IReadOnlyLi
         var headers = csv.Headers.ToList();
         if (headers.Count == 0) return new CourseFile(encodingName, delimiter, [], new Dictionary<ImportField, int>(), ["the file is empty: it has no header row"], []);
         var (columns, problems) = ImportColumns.Map(headers, settings.ColumnMap);
-        foreach (var required in new[] { ImportField.PatientName, ImportField.PatientEmail, ImportField.Therapist, ImportField.StartedOn, ImportField.EndedOn, ImportField.PainAtStart })
-            if (!columns.ContainsKey(required))
-                problems.Add($"no column for {ImportColumns.Name(required)} (headers are {string.Join(", ", headers.Select(h => $"'{h}'"))}); name it in a column map file");
+        var missing = new[] { ImportField.PatientName, ImportField.PatientEmail, ImportField.Therapist, ImportField.StartedOn, ImportField.EndedOn, ImportField.PainAtStart }
+            .Where(f => !columns.ContainsKey(f)).Select(ImportColumns.Name).ToList();
+        if (missing.Count > 0)
+            problems.Add($"no column for {string.Join(", ", missing)} among the headers {string.Join(", ", headers.Select(h => $"'{h}'"))}; name them in a column map file (--column-map)");
         if (!columns.ContainsKey(ImportField.TimeZone) && string.IsNullOrWhiteSpace(settings.TimeZone))
             problems.Add("no time_zone column: give the patients' time zone with --time-zone (e.g. Europe/London)");
 

@@ -57,12 +57,16 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
 
         await connection.ExecuteAsync(new CommandDefinition(CreateStaging, null, transaction, cancellationToken: cancellationToken));
         await CopyAsync(connection, valid, cancellationToken);
-        progress?.Invoke($"copied {valid.Count} rows; enrolling");
+        progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
         var at = now.UtcDateTime;
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
+        progress?.Invoke($"{already.Count} already enrolled; storing patients");
         await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("storing courses");
         await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at }, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("storing check-ins");
         await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns, null, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("writing the audit trail");
         await connection.ExecuteAsync(new CommandDefinition(AuditCourses, new { at, actor, file = fileName }, transaction, cancellationToken: cancellationToken));
         var enrolled = (await connection.QueryAsync<(int, long)>(new CommandDefinition(
             "SELECT line, course_id FROM import_courses WHERE course_id IS NOT NULL ORDER BY line", null, transaction, cancellationToken: cancellationToken))).ToList();
@@ -75,6 +79,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
             already_enrolled = already.Count,
             rejected_lines = problems.Select(p => p.Line).Distinct().Count(),
         }, cancellationToken);
+        progress?.Invoke("committing");
         await transaction.CommitAsync(cancellationToken);
         return report with { Enrolled = enrolled, AlreadyEnrolled = already, Stored = true };
     }
@@ -137,7 +142,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         already_enrolled = report.AlreadyEnrolled.Select(e => new { line = e.Line, course_id = e.CourseId }),
     }, JsonOptions);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private const string CreateStaging = """
         CREATE TEMP TABLE import_courses (
