@@ -21,6 +21,8 @@ internal static class TherapistCommands
             """) { email, name, CliContext.Actor };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            if (!Mail.ClinicOptions.IsAddress(parsed.GetValue(email)!.Trim())) throw new UserError($"--email: '{parsed.GetValue(email)}' is not an email address");
+            if (parsed.GetValue(name) is { } n && (n.Length > 200 || n.Any(char.IsControl))) throw new UserError("--name: too long or has control characters");
             await using var services = CliContext.Services(parsed);
             var (id, added) = await services.GetRequiredService<Therapists>().AddAsync(parsed.GetValue(email)!, parsed.GetValue(name), CliContext.ActorOf(parsed), cancellationToken);
             Console.WriteLine(added ? $"Added therapist {id}." : $"Therapist {id} was already known; name updated.");

@@ -23,8 +23,8 @@ public sealed class Therapists(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         email = email.Trim();
         name = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
-        if (!ClinicOptions.IsAddress(email)) throw new EnrolmentException([$"therapist email '{email}' is not an email address"]);
-        if (name is { Length: > 200 } || name?.Any(char.IsControl) == true) throw new EnrolmentException(["therapist name is too long or has control characters"]);
+        if (!ClinicOptions.IsAddress(email)) throw new ArgumentException($"'{email}' is not an email address", nameof(email));
+        if (name is { Length: > 200 } || name?.Any(char.IsControl) == true) throw new ArgumentException("the name is too long or has control characters", nameof(name));
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
