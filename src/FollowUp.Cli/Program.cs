@@ -10,5 +10,7 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     DbCommands.Build(),
     CourseCommands.Build(),
     TherapistCommands.Build(),
+    AuditCommands.Build(),
+    ConfigCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

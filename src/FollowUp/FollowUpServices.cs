@@ -35,6 +35,7 @@ public static class FollowUpServices
         services.AddSingleton<CourseEnrolment>();
         services.AddSingleton<Therapists>();
         services.AddSingleton<Courses.Import.CourseImport>();
+        services.AddSingleton<Audit.AuditQuery>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();
