@@ -12,5 +12,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     TherapistCommands.Build(),
     AuditCommands.Build(),
     ConfigCommands.Build(),
+    StatusCommand.Build(),
 };
 return await CliContext.RunAsync(root, args);

@@ -36,6 +36,7 @@ public static class FollowUpServices
         services.AddSingleton<Therapists>();
         services.AddSingleton<Courses.Import.CourseImport>();
         services.AddSingleton<Audit.AuditQuery>();
+        services.AddSingleton<Operations.ServiceStatus>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();
