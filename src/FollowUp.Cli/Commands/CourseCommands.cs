@@ -11,7 +11,7 @@ namespace FollowUp.Cli.Commands;
 
 internal static class CourseCommands
 {
-    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), CourseImportCommand.Build(), List() };
+    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), CourseImportCommand.Build(), List(), CourseShowCommand.Build() };
 
     private static Command Enrol()
     {

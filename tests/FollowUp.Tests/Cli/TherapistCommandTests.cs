@@ -41,3 +41,28 @@ public class TherapistCommandTests
         Assert.Equal("followup-admin: --email: 'sam-at-clinic' is not an email address", run.Stderr.Trim());
     }
 }
+
+public class CourseShowCommandTests
+{
+    [Fact]
+    public async Task Course_show_prints_the_course_with_its_six_planned_check_ins()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await Tool.RunAsync("followup-admin.dll", ["therapist", "add", "--email", "sam@clinic.test", "--name", "Sam Jones", "--connection", connectionString]);
+        await Tool.RunAsync("followup-admin.dll", ["therapist", "add", "--email", "kim@clinic.test", "--name", "Kim Lee", "--connection", connectionString]);
+        await Tool.RunAsync("followup-admin.dll", ["course", "import", Path.Combine(AppContext.BaseDirectory, "Cli", "Csv", "clean-iso.csv"), "--connection", connectionString, "--now", "2026-11-20T10:00:00Z"]);
+
+        var show = await Tool.RunAsync("followup-admin.dll", ["course", "show", "1", "--connection", connectionString]);
+        var json = await Tool.RunAsync("followup-admin.dll", ["course", "show", "1", "--json", "--connection", connectionString]);
+        var missing = await Tool.RunAsync("followup-admin.dll", ["course", "show", "999", "--connection", connectionString]);
+
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.StartsWith("Course 1 (active): Dana Example <dana@example.org>, Europe/London", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" 1  2026-11-12 09:30  planned", show.Stdout, StringComparison.Ordinal); // 09:30 London is 09:30 UTC in November
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(6, document.RootElement.GetProperty("check_ins").GetArrayLength());
+        Assert.Equal("Sam Jones <sam@clinic.test>", document.RootElement.GetProperty("course").GetProperty("therapist").GetString());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("followup-admin: there is no course 999; see followup-admin course list", missing.Stderr.Trim());
+    }
+}
