@@ -30,6 +30,7 @@ internal static class CourseCommands
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd,
+            CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ internal static class CourseCommands
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
             };
             await using var services = CliContext.Services(parsed);
-            var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);
+            var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
             var first = CheckInPlanner.Plan(enrolment.EndedOn, zone, CheckInPlanner.DefaultSchedule)[0];
             Console.WriteLine(FormattableString.Invariant(
