@@ -25,6 +25,7 @@ public sealed class Assessment(TimeProvider clock, ILogger<Assessment> logger)
             now = clock.GetUtcNow().UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         Log.AlertRaised(logger, alertId, courseId, finding.Kind, finding.Severity);
+        Operations.FollowUpMetrics.AlertRaised(finding.Kind, finding.Severity);
         return finding;
     }
 

@@ -73,6 +73,7 @@ public sealed class CheckInDispatch(
             if (smtp is not null) await MailConnections.CloseAsync(smtp);
         }
         if (sent + failed + retrying > 0) Log.Dispatched(logger, sent, failed, retrying);
+        Operations.FollowUpMetrics.Dispatched(sent, failed, retrying);
         return new DispatchResult(sent, failed, retrying);
     }
 
