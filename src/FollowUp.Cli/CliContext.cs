@@ -22,6 +22,20 @@ internal static class CliContext
         Recursive = true,
     };
 
+    public static readonly Option<string?> Actor = new("--actor")
+    {
+        Description = "Who is making the change, for the audit trail (default: the operating-system user)",
+    };
+
+    /// <summary>
+    /// Fixes the tool's clock, so that a test or a rehearsal can validate an old export as of its own date. Hidden: an
+    /// operator has no reason to give it.
+    /// </summary>
+    public static readonly Option<DateTimeOffset?> Now = new("--now") { Hidden = true, Recursive = true };
+
+    public static string ActorOf(ParseResult parsed) =>
+        parsed.GetValue(Actor) is { Length: > 0 } actor ? actor : Environment.UserName;
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var parsed = root.Parse(args);
@@ -48,6 +62,8 @@ internal static class CliContext
         UserError or EnrolmentException => e.Message,
         OptionsValidationException v => "configuration error: " + string.Join("; ", v.Failures),
         NpgsqlException or System.Net.Sockets.SocketException => $"cannot use the database: {e.Message}",
+        // Evolve wraps the driver's error (e.g. the server is down during db migrate).
+        _ when e.InnerException is NpgsqlException or System.Net.Sockets.SocketException => $"cannot use the database: {e.InnerException.Message}",
         DirectoryNotFoundException => e.Message,
         OperationCanceledException => "cancelled",
         _ => null,
@@ -67,7 +83,13 @@ internal static class CliContext
         services.AddSingleton<IConfiguration>(configuration);
         // Warnings only, on stderr: stdout is the command's answer, for people and for scripts.
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        if (parsed.GetValue(Now) is { } now) services.AddSingleton<TimeProvider>(new FixedClock(now.ToUniversalTime()));
         services.AddFollowUpCore();
         return services.BuildServiceProvider();
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -6,10 +6,15 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
 {
     CliContext.Verbose,
     CliContext.ConnectionString,
+    CliContext.Now,
     DbCommands.Build(),
     CourseCommands.Build(),
     ScheduleCommands.Build(),
     SendCommands.Build(),
     AlertCommands.Build(),
+    TherapistCommands.Build(),
+    AuditCommands.Build(),
+    ConfigCommands.Build(),
+    StatusCommand.Build(),
 };
 return await CliContext.RunAsync(root, args);

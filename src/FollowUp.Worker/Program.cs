@@ -1,10 +1,16 @@
 using FollowUp;
 using FollowUp.Worker.Demo;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 // --demo: enrol a sample course and play three months of follow-up on a fast-forwarded clock.
 var demo = args.Contains("--demo");
 var builder = Host.CreateApplicationBuilder(args.Where(a => a != "--demo").ToArray());
 builder.Services.AddSystemd();
+// Metrics leave the process only when an OTLP endpoint is configured (the exporter reads OTEL_EXPORTER_OTLP_* itself).
+if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+    builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup-worker"))
+        .WithMetrics(metrics => metrics.AddMeter(FollowUp.Operations.FollowUpMetrics.MeterName).AddOtlpExporter());
 if (demo) builder.AddFollowUpDemo();
 builder.AddFollowUp();
 

@@ -37,6 +37,10 @@ public static class FollowUpServices
         services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
         services.AddSingleton<CourseChanges>();
         services.AddSingleton<SendLog>();
+        services.AddSingleton<Therapists>();
+        services.AddSingleton<Courses.Import.CourseImport>();
+        services.AddSingleton<Audit.AuditQuery>();
+        services.AddSingleton<Operations.ServiceStatus>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();

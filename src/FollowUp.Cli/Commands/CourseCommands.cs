@@ -10,7 +10,10 @@ namespace FollowUp.Cli.Commands;
 
 internal static class CourseCommands
 {
-    public static Command Build() => new("course", "Massage courses under follow-up.") { Enrol(), List(), Pause(), Resume(), Withdraw(), Reanchor() };
+    public static Command Build() => new("course", "Massage courses under follow-up.")
+    {
+        Enrol(), CourseImportCommand.Build(), List(), CourseShowCommand.Build(), Pause(), Resume(), Withdraw(), Reanchor(),
+    };
 
     private static Command Enrol()
     {
@@ -30,6 +33,7 @@ internal static class CourseCommands
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
+            CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -47,7 +51,7 @@ internal static class CourseCommands
                 Schedule = parsed.GetValue(schedule),
             };
             await using var services = CliContext.Services(parsed);
-            var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, cancellationToken);
+            var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
             await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
             var planned = await connection.QuerySingleAsync<(long Count, DateTime First)>(new CommandDefinition(

@@ -53,6 +53,7 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
         await AuditTrail.WriteAsync(connection, transaction, now, "assessment", raised.Inserted ? "alert_raised" : "alert_updated", courseId, patientId, raised.Id,
             new { finding.Kind, finding.Severity, finding.Reason }, cancellationToken);
         Log.AlertRaised(logger, raised.Id, courseId, finding.Kind, finding.Severity);
+        Operations.FollowUpMetrics.AlertRaised(finding.Kind, finding.Severity);
         return raised.Id;
     }
 

@@ -44,6 +44,7 @@ public sealed class CheckInDispatch(
         var lanes = await Task.WhenAll(Enumerable.Range(1, options.Lanes).Select(lane => RunLaneAsync($"{_worker}/{lane}", options, cancellationToken)));
         var result = lanes.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
         if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
+        Operations.FollowUpMetrics.Dispatched(result.Sent, result.Failed, result.Retrying);
         return result;
     }
 

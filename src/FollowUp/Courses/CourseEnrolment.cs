@@ -9,7 +9,11 @@ namespace FollowUp.Courses;
 public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     /// <summary>Enrols the course; throws <see cref="EnrolmentException"/> naming every problem, storing nothing.</summary>
-    public async Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken)
+    public Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken) =>
+        EnrolAsync(enrolment, "system", cancellationToken);
+
+    /// <summary>Enrols the course as <paramref name="actor"/>, who is named in the audit trail.</summary>
+    public async Task<long> EnrolAsync(Enrolment enrolment, string actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -51,6 +55,20 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 phq2 = plan.Select(p => p.AsksPhq2).ToArray(),
                 mood = plan.Select(p => p.AsksMood).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
+        await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "course.enrolled", courseId, patientId, courseId, new
+        {
+            source = "enrol",
+            before = (object?)null,
+            after = new
+            {
+                therapist_id = therapistId,
+                started_on = enrolment.StartedOn,
+                ended_on = enrolment.EndedOn,
+                pain_at_start = enrolment.PainAtStart,
+                pain_at_end = enrolment.PainAtEnd,
+                time_zone = zone.Id,
+            },
+        }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return courseId;
     }

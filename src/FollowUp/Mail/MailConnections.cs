@@ -34,7 +34,7 @@ internal static class MailConnections
             }
             await client.ConnectAsync(options.Host, options.Port, options.Security, cancellationToken);
             if (!string.IsNullOrEmpty(options.Username))
-                await client.AuthenticateAsync(options.Username, options.Password ?? "", cancellationToken);
+                await client.AuthenticateAsync(options.Username, options.ResolvePassword(), cancellationToken);
         }
         catch
         {

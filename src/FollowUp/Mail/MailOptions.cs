@@ -13,16 +13,26 @@ public abstract class MailServerOptions
     public string? Username { get; set; }
     /// <summary>A secret: give it through the environment (FollowUp__Smtp__Password), never in appsettings.json.</summary>
     public string? Password { get; set; }
+    /// <summary>A file holding the password instead (systemd credentials, Docker/Kubernetes secrets mounted as files).</summary>
+    public string? PasswordFile { get; set; }
     /// <summary>SHA-1 thumbprint of a self-signed server certificate to trust (pinning); normal validation otherwise.</summary>
     public string? CertificateThumbprint { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The password from the setting, or else from <see cref="PasswordFile"/> (read at each connection, so a rotated file needs no restart).</summary>
+    internal string ResolvePassword() =>
+        !string.IsNullOrEmpty(Password) ? Password
+        : !string.IsNullOrWhiteSpace(PasswordFile) && File.Exists(PasswordFile) ? File.ReadAllText(PasswordFile).Trim()
+        : "";
 
     internal IEnumerable<string> Validate(string section)
     {
         if (string.IsNullOrWhiteSpace(Host)) yield return $"{section}:Host is required.";
         if (Port is < 1 or > 65535) yield return $"{section}:Port must be between 1 and 65535 (was {Port}).";
-        if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))
-            yield return $"{section}:Password is required when {section}:Username is set (give it as an environment variable).";
+        if (!string.IsNullOrWhiteSpace(PasswordFile) && !File.Exists(PasswordFile))
+            yield return $"{section}:PasswordFile does not exist: {PasswordFile}";
+        else if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(ResolvePassword()))
+            yield return $"{section}:Password is required when {section}:Username is set (give it as an environment variable or {section}:PasswordFile).";
         if (Timeout <= TimeSpan.Zero) yield return $"{section}:Timeout must be positive.";
     }
 }

@@ -210,6 +210,7 @@ public sealed class ReplyIntake(
         }
         await transaction.CommitAsync(cancellationToken);
         Log.Recorded(logger, inboundId.Value, outcomeName, inbound.CheckIn?.Id);
+        Operations.FollowUpMetrics.Reply(outcomeName);
         return outcome;
     }
 

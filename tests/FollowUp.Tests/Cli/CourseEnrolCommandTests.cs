@@ -25,6 +25,7 @@ public class CourseEnrolCommandTests
         Assert.Matches(@"^Enrolled course \d+ for Dana Example: 6 check-ins planned, the first on \d{4}-\d\d-\d\d 09:00 Europe/London\.", run.Stdout);
         await using var connection = new NpgsqlConnection(connectionString);
         Assert.Equal(6, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'planned'"));
+        Assert.Equal(Environment.UserName, await connection.ExecuteScalarAsync<string>("SELECT actor FROM audit_log WHERE kind = 'course.enrolled'"));
     }
 
     [Theory]

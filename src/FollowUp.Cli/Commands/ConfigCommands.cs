@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace FollowUp.Cli.Commands;
+
+/// <summary><c>config check</c>: the worker's own start-up validation, run before a deploy or a restart.</summary>
+internal static class ConfigCommands
+{
+    public static Command Build()
+    {
+        var check = new Command("check", """
+            Validate every setting as the worker does at start (appsettings.json beside the tool, then FollowUp__… environment
+            variables); print OK, or each problem naming its key (exit 1).
+            Example: FollowUp__Clinic__TokenKeyFile=/etc/followup/token-key followup-admin config check
+            """);
+        check.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = CliContext.Services(parsed);
+            var problems = FollowUpServices.SettingProblems(services);
+            if (problems.Count == 0)
+            {
+                Console.WriteLine("OK: every setting is valid.");
+                return 0;
+            }
+            foreach (var problem in problems) Console.WriteLine(problem);
+            throw new UserError($"{problems.Count} setting problem(s); the worker would not start");
+        });
+        return new Command("config", "The settings the worker and this tool read.") { check };
+    }
+}

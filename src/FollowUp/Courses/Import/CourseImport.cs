@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Dapper;
+using FollowUp.CheckIns;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FollowUp.Courses.Import;
+
+/// <summary>All-or-nothing stores nothing when any row is wrong; valid-rows-only stores the rest and reports the wrong ones.</summary>
+public enum ImportMode { AllOrNothing, ValidRowsOnly }
+
+/// <summary>What an import did, row by row where it matters.</summary>
+public sealed record ImportReport
+{
+    public required string EncodingName { get; init; }
+    public required char Delimiter { get; init; }
+    public required int Rows { get; init; }
+    /// <summary>Problems with the file as a whole (no such column …): nothing is read or stored.</summary>
+    public required IReadOnlyList<string> FileProblems { get; init; }
+    public required IReadOnlyList<RowProblem> RowProblems { get; init; }
+    /// <summary>New courses, by the line they came from.</summary>
+    public IReadOnlyList<(int Line, long CourseId)> Enrolled { get; init; } = [];
+    /// <summary>Rows whose course is already stored (an earlier import of the same export): skipped, not an error.</summary>
+    public IReadOnlyList<(int Line, long CourseId)> AlreadyEnrolled { get; init; } = [];
+    public bool Stored { get; init; }
+}
+
+/// <summary>
+/// Enrols a clinic's export in one transaction: rows are validated like single enrolments, copied in binary into
+/// staging tables with their check-ins planned by <see cref="CheckInPlanner"/>, and moved into place set-based, so a
+/// hundred thousand rows take seconds, not the minutes of one INSERT each.
+/// </summary>
+public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public async Task<ImportReport> ImportAsync(byte[] content, string fileName, ImportSettings settings, ImportMode mode, string actor,
+        Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var file = CourseFile.Read(content, settings);
+        progress?.Invoke($"read {file.Rows.Count} rows ({file.EncodingName}, '{file.Delimiter}'-separated)");
+        var report = new ImportReport
+        {
+            EncodingName = file.EncodingName, Delimiter = file.Delimiter, Rows = file.Rows.Count, FileProblems = file.Problems, RowProblems = [],
+        };
+        if (file.Problems.Count > 0) return report;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One import at a time: two copies of the same export started together must not both find the courses new.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('followup.course_import'))", null, transaction, cancellationToken: cancellationToken));
+        var therapists = (await connection.QueryAsync<KnownTherapist>(new CommandDefinition(
+            "SELECT id, email, name FROM therapists", null, transaction, cancellationToken: cancellationToken))).ToList();
+        var (valid, problems) = CourseRows.Validate(file, settings, therapists, DateOnly.FromDateTime(now.UtcDateTime));
+        report = report with { RowProblems = problems };
+        progress?.Invoke($"validated: {valid.Count} valid, {file.Rows.Count - valid.Count} with problems");
+        if (problems.Count > 0 && mode == ImportMode.AllOrNothing) return report;
+
+        // Imported courses follow the clinic's default schedule as it stands now (an admin may have edited it).
+        var schedule = await Schedules.ScheduleStore.FindAsync(connection, transaction, Schedules.Schedule.DefaultName, cancellationToken)
+            ?? throw new InvalidOperationException("The default schedule is missing from the database (migration V4 seeds it).");
+        await connection.ExecuteAsync(new CommandDefinition(CreateStaging, null, transaction, cancellationToken: cancellationToken));
+        await CopyAsync(connection, valid, schedule, cancellationToken);
+        progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
+        var at = now.UtcDateTime;
+        var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
+        progress?.Invoke($"{already.Count} already enrolled; storing patients");
+        await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("storing courses");
+        await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at, scheduleId = schedule.Id }, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("storing check-ins");
+        await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns, null, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("writing the audit trail");
+        await connection.ExecuteAsync(new CommandDefinition(AuditCourses, new { at, actor, file = fileName }, transaction, cancellationToken: cancellationToken));
+        var enrolled = (await connection.QueryAsync<(int, long)>(new CommandDefinition(
+            "SELECT line, course_id FROM import_courses WHERE course_id IS NOT NULL ORDER BY line", null, transaction, cancellationToken: cancellationToken))).ToList();
+        await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "course.import", null, null, null, new
+        {
+            file = fileName,
+            mode = mode.ToString(),
+            rows = file.Rows.Count,
+            enrolled = enrolled.Count,
+            already_enrolled = already.Count,
+            rejected_lines = problems.Select(p => p.Line).Distinct().Count(),
+        }, cancellationToken);
+        progress?.Invoke("committing");
+        await transaction.CommitAsync(cancellationToken);
+        return report with { Enrolled = enrolled, AlreadyEnrolled = already, Stored = true };
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, CancellationToken cancellationToken)
+    {
+        var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
+        await using (var courses = await connection.BeginBinaryImportAsync(CopyCourses, cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                var e = row.Enrolment;
+                await courses.StartRowAsync(cancellationToken);
+                await courses.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
+                await courses.WriteAsync(row.ImportKey, NpgsqlDbType.Text, cancellationToken);
+                await courses.WriteAsync(e.PatientName, NpgsqlDbType.Text, cancellationToken);
+                await courses.WriteAsync(e.PatientEmail, NpgsqlDbType.Text, cancellationToken);
+                await courses.WriteAsync(Zone(zones, e.TimeZone).Id, NpgsqlDbType.Text, cancellationToken);
+                await courses.WriteAsync(row.TherapistId, NpgsqlDbType.Bigint, cancellationToken);
+                await courses.WriteAsync(e.StartedOn, NpgsqlDbType.Date, cancellationToken);
+                await courses.WriteAsync(e.EndedOn, NpgsqlDbType.Date, cancellationToken);
+                await courses.WriteAsync((short)e.PainAtStart, NpgsqlDbType.Smallint, cancellationToken);
+                if (e.PainAtEnd is { } end) await courses.WriteAsync((short)end, NpgsqlDbType.Smallint, cancellationToken);
+                else await courses.WriteNullAsync(cancellationToken);
+            }
+            await courses.CompleteAsync(cancellationToken);
+        }
+        await using var checkIns = await connection.BeginBinaryImportAsync(CopyCheckIns, cancellationToken);
+        foreach (var row in rows)
+        {
+            // The very planner a single enrolment uses: same offsets, same morning, same DST handling.
+            foreach (var planned in CheckInPlanner.Plan(row.Enrolment.EndedOn, Zone(zones, row.Enrolment.TimeZone), schedule))
+            {
+                await checkIns.StartRowAsync(cancellationToken);
+                await checkIns.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
+                await checkIns.WriteAsync((short)planned.Sequence, NpgsqlDbType.Smallint, cancellationToken);
+                await checkIns.WriteAsync(planned.OffsetDays, NpgsqlDbType.Integer, cancellationToken);
+                await checkIns.WriteAsync(planned.DueAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await checkIns.WriteAsync(planned.ExpiresAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await checkIns.WriteAsync(planned.AsksPhq2, NpgsqlDbType.Boolean, cancellationToken);
+                await checkIns.WriteAsync(planned.AsksMood, NpgsqlDbType.Boolean, cancellationToken);
+            }
+        }
+        await checkIns.CompleteAsync(cancellationToken);
+    }
+
+    private static TimeZoneInfo Zone(Dictionary<string, TimeZoneInfo> zones, string id)
+    {
+        if (!zones.TryGetValue(id, out var zone)) zones[id] = zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+        return zone;
+    }
+
+    /// <summary>For the report as JSON: the fields in snake_case, the pairs as objects.</summary>
+    public static string ToJson(ImportReport report) => JsonSerializer.Serialize(new
+    {
+        encoding = report.EncodingName,
+        delimiter = report.Delimiter.ToString(),
+        rows = report.Rows,
+        stored = report.Stored,
+        file_problems = report.FileProblems,
+        row_problems = report.RowProblems.Select(p => new { line = p.Line, column = p.Column, problem = p.Problem }),
+        enrolled = report.Enrolled.Select(e => new { line = e.Line, course_id = e.CourseId }),
+        already_enrolled = report.AlreadyEnrolled.Select(e => new { line = e.Line, course_id = e.CourseId }),
+    }, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private const string CreateStaging = """
+        CREATE TEMP TABLE import_courses (
+            line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
+            time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
+            pain_at_start smallint NOT NULL, pain_at_end smallint, existing_course_id bigint, patient_id bigint, course_id bigint
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
+        """;
+
+    private const string CopyCourses = """
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string CopyCheckIns = "COPY import_check_ins (line, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood) FROM STDIN (FORMAT BINARY)";
+
+    // A course already stored, by this export's key or, for one enrolled by hand, by patient address and dates.
+    private const string FindExisting = """
+        ANALYZE import_courses;
+        UPDATE import_courses s SET existing_course_id = c.id FROM courses c WHERE c.import_key = s.import_key;
+        UPDATE import_courses s SET existing_course_id = c.id
+        FROM courses c JOIN patients p ON p.id = c.patient_id
+        WHERE s.existing_course_id IS NULL AND c.started_on = s.started_on AND c.ended_on = s.ended_on
+          AND lower(p.email) = lower(s.patient_email);
+        SELECT line, existing_course_id FROM import_courses WHERE existing_course_id IS NOT NULL ORDER BY line;
+        """;
+
+    // A patient already known by address keeps their record; a new address becomes one new patient (first row's name).
+    private const string InsertPatients = """
+        UPDATE import_courses s SET patient_id = p.id
+        FROM (SELECT lower(email) AS email, min(id) AS id FROM patients
+              WHERE lower(email) IN (SELECT lower(patient_email) FROM import_courses) GROUP BY lower(email)) p
+        WHERE s.existing_course_id IS NULL AND p.email = lower(s.patient_email);
+        WITH inserted AS (
+            INSERT INTO patients (name, email, time_zone, created_at)
+            SELECT DISTINCT ON (lower(patient_email)) patient_name, patient_email, time_zone, @at
+            FROM import_courses WHERE existing_course_id IS NULL AND patient_id IS NULL
+            ORDER BY lower(patient_email), line
+            RETURNING id, lower(email) AS email)
+        UPDATE import_courses s SET patient_id = i.id FROM inserted i
+        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email;
+        """;
+
+    private const string InsertCourses = """
+        WITH inserted AS (
+            INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, schedule_id, enrolled_at, import_key)
+            SELECT patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, @scheduleId, @at, import_key
+            FROM import_courses WHERE existing_course_id IS NULL ORDER BY line
+            RETURNING id, import_key)
+        UPDATE import_courses s SET course_id = i.id FROM inserted i WHERE s.import_key = i.import_key;
+        """;
+
+    private const string InsertCheckIns = """
+        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood)
+        SELECT s.course_id, ci.sequence, ci.offset_days, ci.due_at, ci.expires_at, ci.asks_phq2, ci.asks_mood
+        FROM import_check_ins ci JOIN import_courses s ON s.line = ci.line
+        WHERE s.course_id IS NOT NULL
+        """;
+
+    // Each new course is an admin change like a hand enrolment: who, and the course as it now stands.
+    private const string AuditCourses = """
+        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        SELECT @at, @actor, 'course.enrolled', course_id, patient_id, course_id,
+               jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
+                   'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
+                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'import_key', import_key))
+        FROM import_courses WHERE course_id IS NOT NULL
+        """;
+}
