@@ -36,6 +36,7 @@ public static class FollowUpServices
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();
+        services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<AlertNotifier>();
         return services;
