@@ -20,6 +20,7 @@ public sealed class Inbox(ReplyIntake intake, IOptions<ImapOptions> imapOptions,
 {
     public async Task<InboxResult> ReadAsync(CancellationToken cancellationToken)
     {
+        ReplyText.EnsureCharsets();
         var imap = imapOptions.Value;
         var options = inboxOptions.Value;
         var client = await MailConnections.ConnectImapAsync(imap, cancellationToken);

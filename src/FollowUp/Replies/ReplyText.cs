@@ -11,13 +11,36 @@ namespace FollowUp.Replies;
 /// </summary>
 internal static partial class ReplyText
 {
+    // .NET has only UTF-*, ASCII and Latin-1 built in; Outlook writes windows-1252 (its "–" and "’" would be lost),
+    // older clients ISO-8859-15, KOI8-R, Shift_JIS... MimeKit finds them through Encoding.GetEncoding once registered.
+    static ReplyText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Makes sure the code-page encodings are registered before MimeKit decodes anything.</summary>
+    public static void EnsureCharsets() { }
+
     /// <summary>The message's own text: the plain part, else text taken from the HTML part with quoted blocks dropped.</summary>
     public static string BodyOf(MimeMessage message)
     {
-        var plain = message.GetTextBody(TextFormat.Plain);
+        // The first inline text/plain part, read as it is: MimeKit's own format=flowed conversion also joins the
+        // "-- " signature separator to the next line (RFC 3676 §4.3 says it must not), so we unflow it ourselves.
+        var part = message.BodyParts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain && !p.IsAttachment);
+        var plain = part is null ? null
+            : string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase) ? Unflow(part.Text) : part.Text;
         if (!string.IsNullOrWhiteSpace(plain)) return plain;
         var html = message.HtmlBody;
         return string.IsNullOrWhiteSpace(html) ? "" : HtmlToText(html);
+    }
+
+    /// <summary>RFC 3676 format=flowed: a line ending in a space continues on the next; "-- " and quoted lines stay as they are.</summary>
+    internal static string Unflow(string text)
+    {
+        var result = new StringBuilder();
+        foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            result.Append(line);
+            if (!(line.EndsWith(' ') && line != "-- " && !line.StartsWith('>'))) result.Append('\n');
+        }
+        return result.ToString();
     }
 
     /// <summary>The new text of a reply, top- or bottom-posted.</summary>
@@ -71,7 +94,7 @@ internal static partial class ReplyText
                     skipStack.Pop();
                     skipDepth--;
                     break;
-                case HtmlTagToken tag when skipDepth == 0 && IsLineBreak(tag.Id):
+                case HtmlTagToken tag when skipDepth == 0 && (tag.Id == HtmlTagId.Br || (IsLineBreak(tag.Id) && text.Length > 0 && text[^1] != '\n')):
                     text.Append('\n');
                     break;
                 case HtmlDataToken data when skipDepth == 0:
