@@ -189,7 +189,7 @@ public sealed class ReplyIntake(
             outcome = outcomeName,
             detail,
             checkInId = inbound.CheckIn?.Id,
-            rawHeaders = Truncate(inbound.Headers.ToString()),
+            rawHeaders = Truncate(RawHeaders(inbound.Headers)),
             body = inbound.Body,
             folder = InboundFolders.For(outcome),
             crisis = inbound.Crisis,
@@ -320,6 +320,14 @@ public sealed class ReplyIntake(
     }
 
     internal static string Name(AnswerStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>The headers as they came (folded lines and all), for audit; 8-bit bytes read as UTF-8.</summary>
+    private static string RawHeaders(HeaderList headers)
+    {
+        using var stream = new MemoryStream();
+        headers.WriteTo(FormatOptions.Default, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
 
     private static string Truncate(string? text, int max = MaxStoredText) =>
         text is null ? "" : text.Length <= max ? text : text[..max];
