@@ -39,6 +39,15 @@ public sealed class ReplyIntake(
         return outcome is null ? null : Parse(outcome);
     }
 
+    /// <summary>The UIDVALIDITY this mailbox had when a message was last recorded, if any.</summary>
+    internal async Task<uint?> LastUidValidityAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT uid_validity FROM inbound_messages WHERE mailbox = @mailbox ORDER BY id DESC LIMIT 1", new { mailbox }, cancellationToken: cancellationToken));
+        return last is { } value ? (uint)value : null;
+    }
+
     internal Task<InboundOutcome> RejectAsync(InboundKey key, HeaderList headers, string reason, CancellationToken cancellationToken) =>
         StoreAsync(key, new Inbound(InboundOutcome.Rejected, reason, null, headers, "", null), answer: null, cancellationToken);
 
@@ -106,11 +115,7 @@ public sealed class ReplyIntake(
 
         CheckInRef? found = null;
         string how;
-        var recipientTokens = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
-            .Concat(message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h.Value.Trim().Trim('<', '>')))
-            .Select(a => ReplyToken.FromAddress(a, clinic.ReplyLocalPart))
-            .Where(t => t is not null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var recipientTokens = RecipientTokens(message);
         var verified = recipientTokens.Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
         if (recipientTokens.Count > 0 && verified is null)
             return new Match(null, "reply token is not valid (tampered or unknown)");
@@ -143,6 +148,14 @@ public sealed class ReplyIntake(
         return new Match(found, how);
     }
 
+    /// <summary>Reply tokens in the recipient addresses (To, Cc, and the delivery's Delivered-To / X-Original-To).</summary>
+    private List<string> RecipientTokens(MimeMessage message) =>
+        message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
+            .Concat(message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Value.Trim().Trim('<', '>')))
+            .Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart))
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
     private async Task<Inbound> BounceAsync(MimeMessage message, string body, CancellationToken cancellationToken)
     {
         var report = (MultipartReport)message.Body!;
@@ -153,11 +166,13 @@ public sealed class ReplyIntake(
         var action = status?["Action"]?.Trim() ?? "unknown";
         var code = status?["Status"]?.Trim() ?? "";
         CheckInRef? checkIn = null;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (original is not null)
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             checkIn = await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(ByMessageId, new { ids = new[] { original } }, cancellationToken: cancellationToken));
-        }
+        // Check-ins are sent with their reply address as envelope sender (VERP), so a report that does not quote
+        // the original still names the check-in in the address it was delivered to.
+        if (checkIn is null && RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken)
+            checkIn = await connection.QuerySingleOrDefaultAsync<CheckInRef>(new CommandDefinition(ById, new { id = byToken }, cancellationToken: cancellationToken));
         return new Inbound(InboundOutcome.Bounce, $"delivery report: action {action} {code}".Trim(), checkIn, message.Headers, body, message);
     }
 
@@ -169,7 +184,7 @@ public sealed class ReplyIntake(
         var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
         var outcome = inbound.Outcome;
         var detail = inbound.Detail;
-        if (outcome is InboundOutcome.Answer or InboundOutcome.OptOut && messageId is not null
+        if (outcome is not InboundOutcome.Rejected && messageId is not null
             && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SeenBefore, new { messageId }, transaction, cancellationToken: cancellationToken)))
         {
             // The same email again (copied, or the server reset UIDVALIDITY): record it, change nothing.
@@ -366,7 +381,7 @@ public sealed class ReplyIntake(
         """;
 
     private const string SeenBefore = """
-        SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome IN ('answer', 'opt_out'))
+        SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected'))
         """;
 
     private const string InsertInbound = """
