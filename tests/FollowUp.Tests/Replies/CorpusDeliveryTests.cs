@@ -112,6 +112,8 @@ public class CorpusDeliveryTests
             else
             {
                 Check("no reply stored", 0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies WHERE check_in_id = @checkInId", new { checkInId }));
+                // Auto-replies, bounces, loops and strangers are never answered.
+                Check("no clarification", (DateTime?)null, await db.ExecuteScalarAsync<DateTime?>("SELECT clarification_sent_at FROM check_ins WHERE id = @checkInId", new { checkInId }));
             }
             var state = await db.QuerySingleAsync<(DateTime? OptedOut, DateTime? Undeliverable, int SoftBounces, DateTime? OutOfOffice)>("""
                 SELECT p.opted_out_at, p.undeliverable_at, p.soft_bounces, ci.out_of_office_until
