@@ -44,6 +44,7 @@ public static class FollowUpServices
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<ReplyIntake>();
+        services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<Acknowledgement>();

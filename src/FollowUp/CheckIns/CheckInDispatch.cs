@@ -136,7 +136,9 @@ public sealed class CheckInDispatch(
         try
         {
             var smtp = await connect();
-            await smtp.SendAsync(message, cancellationToken);
+            // Envelope sender = the check-in's own reply address (VERP): delivery reports come back to the replies
+            // mailbox, where the inbox reads them, already carrying the token of the check-in they are about.
+            await smtp.SendAsync(message, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes, cancellationToken);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {

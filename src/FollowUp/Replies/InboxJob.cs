@@ -5,13 +5,14 @@ namespace FollowUp.Replies;
 /// <summary>
 /// Reads the replies mailbox. One reader cluster-wide: Quartz's clustered store fires it on one node, and
 /// DisallowConcurrentExecution keeps a slow read from overlapping the next tick; the unique key in the
-/// database makes a second reader harmless anyway.
+/// database makes a second reader harmless anyway. With MaxRunTime set, one run reads, then IDLEs for new mail
+/// (re-issued before the server's idle timeout) and reads again until the run time is up; the next tick continues.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class InboxJob(Inbox inbox) : IJob
+internal sealed class InboxJob(Inbox inbox, Microsoft.Extensions.Options.IOptions<InboxOptions> options) : IJob
 {
     public static readonly JobKey Key = new("inbox", "followup");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await inbox.ReadAsync(cancellationToken);
+        await inbox.RunAsync(options.Value.MaxRunTime, cancellationToken);
 }

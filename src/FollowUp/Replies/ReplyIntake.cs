@@ -1,5 +1,6 @@
 using Dapper;
 using FollowUp.Alerts;
+using FollowUp.Audit;
 using FollowUp.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,12 @@ public sealed class ReplyIntake(
     ReplyToken tokens,
     Assessment assessment,
     Acknowledgement acknowledgement,
-    ILogger<ReplyIntake> logger)
+    ILogger<ReplyIntake> logger,
+    IOptions<InboxOptions> inboxOptions,
+    Clarification clarification)
 {
+    private const string Actor = "inbox";
+
     private const int MaxStoredText = 64 * 1024;
 
     internal async Task<InboundOutcome?> RecordedOutcomeAsync(InboundKey key, CancellationToken cancellationToken)
@@ -35,6 +40,15 @@ public sealed class ReplyIntake(
         return outcome is null ? null : Parse(outcome);
     }
 
+    /// <summary>The UIDVALIDITY this mailbox had when a message was last recorded, if any.</summary>
+    internal async Task<uint?> LastUidValidityAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT uid_validity FROM inbound_messages WHERE mailbox = @mailbox ORDER BY id DESC LIMIT 1", new { mailbox }, cancellationToken: cancellationToken));
+        return last is { } value ? (uint)value : null;
+    }
+
     internal Task<InboundOutcome> RejectAsync(InboundKey key, HeaderList headers, string reason, CancellationToken cancellationToken) =>
         StoreAsync(key, new Inbound(InboundOutcome.Rejected, reason, null, headers, "", null), answer: null, cancellationToken);
 
@@ -43,27 +57,47 @@ public sealed class ReplyIntake(
         var body = Truncate(ReplyText.BodyOf(message));
         if (Automatic.IsDeliveryReport(message))
             return await StoreAsync(key, await BounceAsync(message, body, cancellationToken), null, cancellationToken);
-        if (Automatic.IsAutoReply(message))
-            return await StoreAsync(key, new Inbound(InboundOutcome.AutoReply, "automatic reply", null, message.Headers, body, message), null, cancellationToken);
+        if (Automatic.LoopReason(message, clinicOptions.Value) is { } loop)
+            return await StoreAsync(key, new Inbound(InboundOutcome.Rejected, loop, null, message.Headers, body, message), null, cancellationToken);
+        var parts = message.BodyParts.Take(inboxOptions.Value.MaxMimeParts + 1).Count();
+        if (parts > inboxOptions.Value.MaxMimeParts)
+            return await StoreAsync(key, new Inbound(InboundOutcome.Rejected, $"more than {inboxOptions.Value.MaxMimeParts} MIME parts", null, message.Headers, body, message), null, cancellationToken);
+        if (Automatic.AutoReplyReason(message) is { } automatic)
+        {
+            // Never parsed as an answer, never answered. An out-of-office from the patient defers their reminders.
+            var outOfOffice = Automatic.IsOutOfOffice(message);
+            var ofCheckIn = outOfOffice ? (await MatchAsync(message, cancellationToken)).CheckIn : null;
+            return await StoreAsync(key, new Inbound(InboundOutcome.AutoReply, outOfOffice ? $"{automatic}; out of office" : automatic, ofCheckIn, message.Headers, body, message),
+                null, cancellationToken);
+        }
 
         // Issue 6: a therapist's reply to an alert (token kind 'a'), e.g. "ACK"; handled in Alerts/, filed as Processed.
         if (await acknowledgement.TryAcceptAsync(message, ReplyText.StripQuoted(body), cancellationToken) is { } ack)
             return await StoreAsync(key, new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, body, message), null, cancellationToken);
 
         var match = await MatchAsync(message, cancellationToken);
-        if (match.CheckIn is null)
-            return await StoreAsync(key, new Inbound(InboundOutcome.Unmatched, match.Why, null, message.Headers, body, message), null, cancellationToken);
-
         var ownText = ReplyText.StripQuoted(body);
+        if (match.CheckIn is null)
+        {
+            var unmatched = new Inbound(InboundOutcome.Unmatched, match.Why, null, message.Headers, body, message)
+            {
+                OwnText = ownText,
+                Crisis = CrisisWords.Find(Answer.Normalize(ownText)).Count > 0,
+            };
+            return await StoreAsync(key, unmatched, null, cancellationToken);
+        }
+
         var answer = Answer.Parse(ownText, message.Subject);
         var outcome = answer.OptOut ? InboundOutcome.OptOut : InboundOutcome.Answer;
-        var detail = answer.OptOut ? "patient asked to stop" : answer.HasAnything ? match.Why : $"{match.Why}; no pain score or mood found";
-        return await StoreAsync(key, new Inbound(outcome, detail, match.CheckIn, message.Headers, body, message) { OwnText = ownText }, answer, cancellationToken);
+        var detail = answer.OptOut ? "patient asked to stop"
+            : $"{match.Why}; {Name(answer.Status)}{(answer.Doubts.Count > 0 ? $" ({string.Join("; ", answer.Doubts)})" : "")}{(answer.Crisis ? "; self-harm wording" : "")}";
+        return await StoreAsync(key, new Inbound(outcome, detail, match.CheckIn, message.Headers, body, message) { OwnText = ownText, Crisis = answer.Crisis }, answer, cancellationToken);
     }
 
     private sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef? CheckIn, HeaderList Headers, string Body, MimeMessage? Message)
     {
         public string OwnText { get; init; } = "";
+        public bool Crisis { get; init; }
     }
 
     internal sealed class CheckInRef
@@ -86,11 +120,7 @@ public sealed class ReplyIntake(
 
         CheckInRef? found = null;
         string how;
-        var recipientTokens = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
-            .Concat(message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h.Value.Trim().Trim('<', '>')))
-            .Select(a => ReplyToken.FromAddress(a, clinic.ReplyLocalPart))
-            .Where(t => t is not null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var recipientTokens = RecipientTokens(message);
         var verified = recipientTokens.Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
         if (recipientTokens.Count > 0 && verified is null)
             return new Match(null, "reply token is not valid (tampered or unknown)");
@@ -123,6 +153,14 @@ public sealed class ReplyIntake(
         return new Match(found, how);
     }
 
+    /// <summary>Reply tokens in the recipient addresses (To, Cc, and the delivery's Delivered-To / X-Original-To).</summary>
+    private List<string> RecipientTokens(MimeMessage message) =>
+        message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
+            .Concat(message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Value.Trim().Trim('<', '>')))
+            .Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart))
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
     private async Task<Inbound> BounceAsync(MimeMessage message, string body, CancellationToken cancellationToken)
     {
         var report = (MultipartReport)message.Body!;
@@ -133,11 +171,13 @@ public sealed class ReplyIntake(
         var action = status?["Action"]?.Trim() ?? "unknown";
         var code = status?["Status"]?.Trim() ?? "";
         CheckInRef? checkIn = null;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (original is not null)
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             checkIn = await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(ByMessageId, new { ids = new[] { original } }, cancellationToken: cancellationToken));
-        }
+        // Check-ins are sent with their reply address as envelope sender (VERP), so a report that does not quote
+        // the original still names the check-in in the address it was delivered to.
+        if (checkIn is null && RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken)
+            checkIn = await connection.QuerySingleOrDefaultAsync<CheckInRef>(new CommandDefinition(ById, new { id = byToken }, cancellationToken: cancellationToken));
         return new Inbound(InboundOutcome.Bounce, $"delivery report: action {action} {code}".Trim(), checkIn, message.Headers, body, message);
     }
 
@@ -149,7 +189,7 @@ public sealed class ReplyIntake(
         var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
         var outcome = inbound.Outcome;
         var detail = inbound.Detail;
-        if (outcome is InboundOutcome.Answer or InboundOutcome.OptOut && messageId is not null
+        if (outcome is not InboundOutcome.Rejected && messageId is not null
             && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SeenBefore, new { messageId }, transaction, cancellationToken: cancellationToken)))
         {
             // The same email again (copied, or the server reset UIDVALIDITY): record it, change nothing.
@@ -169,9 +209,10 @@ public sealed class ReplyIntake(
             outcome = outcomeName,
             detail,
             checkInId = inbound.CheckIn?.Id,
-            rawHeaders = Truncate(inbound.Headers.ToString()),
+            rawHeaders = Truncate(RawHeaders(inbound.Headers)),
             body = inbound.Body,
             folder = InboundFolders.For(outcome),
+            crisis = inbound.Crisis,
         }, transaction, cancellationToken: cancellationToken));
         if (inboundId is null)
         {
@@ -180,38 +221,133 @@ public sealed class ReplyIntake(
             return await RecordedOutcomeAsync(key, cancellationToken) ?? outcome;
         }
 
+        var checkInOf = inbound.CheckIn;
+        await AuditTrail.WriteAsync(connection, transaction, now, Actor, $"inbound.{outcomeName}", checkInOf?.CourseId, checkInOf?.PatientId, inboundId,
+            new { detail, folder = InboundFolders.For(outcome), checkInId = checkInOf?.Id }, cancellationToken);
+        ClarificationRequest? clarify = null;
         if (outcome == InboundOutcome.Answer && inbound.CheckIn is { } checkIn && answer is not null)
         {
-            if (answer.HasAnything)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(InsertReply, new
-                {
-                    checkInId = checkIn.Id,
-                    inboundId,
-                    now,
-                    pain = (short?)answer.Pain,
-                    mood = (short?)answer.MoodScore,
-                    moodWord = answer.MoodWord,
-                    text = Truncate(inbound.OwnText, 8000),
-                }, transaction, cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(MarkAnswered, new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
-                await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
-            }
+            await StoreAnswerAsync(connection, transaction, checkIn, inboundId.Value, answer, inbound.OwnText, now, cancellationToken);
+            // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
+            // which a person reads instead.
+            if (answer.Status == AnswerStatus.Unclear && !answer.Crisis
+                && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ClaimClarification, new { id = checkIn.Id, now }, transaction, cancellationToken: cancellationToken)) is not null)
+                clarify = new ClarificationRequest(checkIn.Id, checkIn.PatientEmail, inbound.Message?.Subject, inbound.Message?.MessageId);
         }
         else if (outcome == InboundOutcome.OptOut && inbound.CheckIn is { } optingOut)
         {
             var cancelled = await connection.ExecuteAsync(new CommandDefinition(OptOut, new { patientId = optingOut.PatientId, now }, transaction, cancellationToken: cancellationToken));
             Log.OptedOut(logger, optingOut.PatientId, cancelled);
         }
+        else if (outcome == InboundOutcome.AutoReply && inbound.CheckIn is { } away)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MarkOutOfOffice, new { id = away.Id, until = now + inboxOptions.Value.OutOfOfficeDeferral },
+                transaction, cancellationToken: cancellationToken));
+        }
         else if (outcome == InboundOutcome.Bounce && inbound.CheckIn is { } bounced && inbound.Detail.Contains("action failed", StringComparison.OrdinalIgnoreCase))
         {
             await connection.ExecuteAsync(new CommandDefinition(MarkBounced, new { id = bounced.Id, reason = inbound.Detail }, transaction, cancellationToken: cancellationToken));
             await Unreachable.MarkAsync(connection, transaction, bounced.PatientId, inbound.Detail, clock.GetUtcNow(), cancellationToken);
         }
+        else if (outcome == InboundOutcome.Bounce && inbound.CheckIn is { } delayed && inbound.Detail.Contains("action delayed", StringComparison.OrdinalIgnoreCase))
+        {
+            // A delay is not a refusal: counted, and the address is suppressed only when delays keep coming.
+            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSoftBounce, new { id = delayed.PatientId }, transaction, cancellationToken: cancellationToken));
+            if (count >= inboxOptions.Value.SoftBounceLimit)
+                await Unreachable.MarkAsync(connection, transaction, delayed.PatientId, $"{count} delayed delivery reports in a row; last: {inbound.Detail}", clock.GetUtcNow(), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         Log.Recorded(logger, inboundId.Value, outcomeName, inbound.CheckIn?.Id);
         Operations.FollowUpMetrics.Reply(outcomeName);
+        if (clarify is not null) await clarification.SendAsync(clarify, cancellationToken);
         return outcome;
+    }
+
+    /// <summary>
+    /// One reply row per check-in. A second reply updates it: what it gives replaces, what it leaves out stays, a
+    /// self-harm flag is never cleared; the change is audited with before and after.
+    /// </summary>
+    private async Task StoreAnswerAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CheckInRef checkIn,
+        long inboundId, Answer answer, string ownText, DateTime now, CancellationToken cancellationToken)
+    {
+        // Serialises two readers storing replies to the same check-in.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT id FROM check_ins WHERE id = @id FOR UPDATE", new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
+        var before = await connection.QueryFirstOrDefaultAsync<StoredReply>(new CommandDefinition(CurrentReply, new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
+        var merged = before is null ? answer : answer with
+        {
+            Pain = answer.Pain ?? before.Pain,
+            MoodScore = answer.MoodScore ?? (answer.MoodWord is null ? before.MoodScore : null),
+            MoodWord = answer.MoodWord ?? (answer.MoodScore is null ? before.MoodWord : null),
+            Phq2A = answer.Phq2A ?? before.Phq2A,
+            Phq2B = answer.Phq2B ?? before.Phq2B,
+        };
+        var crisis = answer.Crisis || before?.CrisisFlag == true;
+        var crisisTerms = string.Join(", ", (before?.CrisisTerms?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? []).Concat(answer.CrisisTerms).Distinct(StringComparer.Ordinal));
+        var args = new
+        {
+            checkInId = checkIn.Id,
+            inboundId,
+            now,
+            pain = (short?)merged.Pain,
+            mood = (short?)merged.MoodScore,
+            moodWord = merged.MoodWord,
+            phqA = (short?)merged.Phq2A,
+            phqB = (short?)merged.Phq2B,
+            status = Name(merged.Status),
+            crisis,
+            crisisTerms = crisisTerms.Length == 0 ? null : crisisTerms,
+            text = Truncate(ownText, 8000),
+        };
+        if (before is null)
+        {
+            var replyId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertReply, args, transaction, cancellationToken: cancellationToken));
+            await AuditTrail.WriteAsync(connection, transaction, now, Actor, "reply.stored", checkIn.CourseId, checkIn.PatientId, replyId,
+                new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis }, cancellationToken);
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition(UpdateReply, new
+            {
+                id = before.Id, args.inboundId, args.now, args.pain, args.mood, args.moodWord, args.phqA, args.phqB, args.status, args.crisis, args.crisisTerms, args.text,
+            }, transaction, cancellationToken: cancellationToken));
+            await AuditTrail.WriteAsync(connection, transaction, now, Actor, "reply.updated", checkIn.CourseId, checkIn.PatientId, before.Id, new
+            {
+                checkInId = checkIn.Id,
+                inboundId,
+                before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
+                after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis, text = args.text },
+            }, cancellationToken);
+        }
+        if (merged.Status != AnswerStatus.Unclear)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MarkAnswered, new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(ResetSoftBounces, new { id = checkIn.PatientId }, transaction, cancellationToken: cancellationToken));
+        }
+        await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
+    }
+
+    private sealed class StoredReply
+    {
+        public long Id { get; init; }
+        public int? Pain { get; init; }
+        public int? MoodScore { get; init; }
+        public string? MoodWord { get; init; }
+        public int? Phq2A { get; init; }
+        public int? Phq2B { get; init; }
+        public string AnswerStatus { get; init; } = "";
+        public bool CrisisFlag { get; init; }
+        public string? CrisisTerms { get; init; }
+        public string AnswerText { get; init; } = "";
+    }
+
+    internal static string Name(AnswerStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>The headers as they came (folded lines and all), for audit; 8-bit bytes read as UTF-8.</summary>
+    private static string RawHeaders(HeaderList headers)
+    {
+        using var stream = new MemoryStream();
+        headers.WriteTo(FormatOptions.Default, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
     private static string Truncate(string? text, int max = MaxStoredText) =>
@@ -251,21 +387,51 @@ public sealed class ReplyIntake(
         """;
 
     private const string SeenBefore = """
-        SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome IN ('answer', 'opt_out'))
+        SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected'))
         """;
 
     private const string InsertInbound = """
         INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
-                                      outcome, detail, check_in_id, raw_headers, body_text, folder)
+                                      outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
         VALUES (@Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
-                @outcome, @detail, @checkInId, @rawHeaders, @body, @folder)
+                @outcome, @detail, @checkInId, @rawHeaders, @body, @folder, @crisis)
         ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
         RETURNING id
         """;
 
     private const string InsertReply = """
-        INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text)
-        VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text)
+        INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
+                             phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
+        VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
+        RETURNING id
+        """;
+
+    private const string CurrentReply = """
+        SELECT id, pain, mood_score, mood_word, phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms, answer_text
+        FROM replies WHERE check_in_id = @id ORDER BY received_at DESC, id DESC LIMIT 1
+        """;
+
+    private const string UpdateReply = """
+        UPDATE replies SET inbound_message_id = @inboundId, updated_at = @now, pain = @pain, mood_score = @mood, mood_word = @moodWord,
+                           phq2_a = @phqA, phq2_b = @phqB, answer_status = @status, crisis_flag = @crisis, crisis_terms = @crisisTerms,
+                           answer_text = @text
+        WHERE id = @id
+        """;
+
+    private const string ClaimClarification = """
+        UPDATE check_ins SET clarification_sent_at = @now WHERE id = @id AND clarification_sent_at IS NULL RETURNING id
+        """;
+
+    private const string MarkOutOfOffice = """
+        UPDATE check_ins SET out_of_office_until = GREATEST(COALESCE(out_of_office_until, @until), @until) WHERE id = @id
+        """;
+
+    private const string CountSoftBounce = """
+        UPDATE patients SET soft_bounces = soft_bounces + 1 WHERE id = @id RETURNING soft_bounces
+        """;
+
+    private const string ResetSoftBounces = """
+        UPDATE patients SET soft_bounces = 0 WHERE id = @id AND soft_bounces <> 0
         """;
 
     private const string MarkAnswered = """

@@ -11,13 +11,36 @@ namespace FollowUp.Replies;
 /// </summary>
 internal static partial class ReplyText
 {
+    // .NET has only UTF-*, ASCII and Latin-1 built in; Outlook writes windows-1252 (its "–" and "’" would be lost),
+    // older clients ISO-8859-15, KOI8-R, Shift_JIS... MimeKit finds them through Encoding.GetEncoding once registered.
+    static ReplyText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Makes sure the code-page encodings are registered before MimeKit decodes anything.</summary>
+    public static void EnsureCharsets() { }
+
     /// <summary>The message's own text: the plain part, else text taken from the HTML part with quoted blocks dropped.</summary>
     public static string BodyOf(MimeMessage message)
     {
-        var plain = message.GetTextBody(TextFormat.Plain);
+        // The first inline text/plain part, read as it is: MimeKit's own format=flowed conversion also joins the
+        // "-- " signature separator to the next line (RFC 3676 §4.3 says it must not), so we unflow it ourselves.
+        var part = message.BodyParts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain && !p.IsAttachment);
+        var plain = part is null ? null
+            : string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase) ? Unflow(part.Text) : part.Text;
         if (!string.IsNullOrWhiteSpace(plain)) return plain;
         var html = message.HtmlBody;
         return string.IsNullOrWhiteSpace(html) ? "" : HtmlToText(html);
+    }
+
+    /// <summary>RFC 3676 format=flowed: a line ending in a space continues on the next; "-- " and quoted lines stay as they are.</summary>
+    internal static string Unflow(string text)
+    {
+        var result = new StringBuilder();
+        foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            result.Append(line);
+            if (!(line.EndsWith(' ') && line != "-- " && !line.StartsWith('>'))) result.Append('\n');
+        }
+        return result.ToString();
     }
 
     /// <summary>The new text of a reply, top- or bottom-posted.</summary>
@@ -30,11 +53,14 @@ internal static partial class ReplyText
             var line = lines[i].TrimEnd();
             // Everything below these markers is history or signature, never the answer.
             if (OriginalMessage().IsMatch(line) || line == "--" || line == "-- " || SentFrom().IsMatch(line)) break;
-            if (OutlookHeader().IsMatch(line) && Enumerable.Range(i + 1, 4).Any(j => j < lines.Length && OutlookNextHeader().IsMatch(lines[j]))) break;
+            if (OutlookHeader().IsMatch(line) && FollowedByHeader(lines, i)) break;
+            // Outlook on the web and Outlook for phones put a rule of underscores above the "From:" block.
+            if (Rule().IsMatch(line) && i + 1 < lines.Length && OutlookHeader().IsMatch(lines[i + 1].Trim()) && FollowedByHeader(lines, i + 1)) break;
             if (line.StartsWith('>')) continue;
             if (Attribution().IsMatch(line)) continue;
-            // "On Tue, 24 Nov 2026 at 09:30, Clinic <x@y>" + "wrote:" on the next line (Gmail wraps long ones).
-            if (line.StartsWith("On ", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].TrimEnd().EndsWith("wrote:", StringComparison.Ordinal))
+            // "On Tue, 24 Nov 2026 at 09:30, Clinic <" + "x@y> wrote:" on the next line (Gmail wraps long ones; German,
+            // French and Spanish Gmail likewise: "Am … schrieb … <" + "x@y>:").
+            if (AttributionStart().IsMatch(line) && i + 1 < lines.Length && Attribution().IsMatch(line + " " + lines[i + 1].Trim()))
             {
                 i++;
                 continue;
@@ -43,6 +69,9 @@ internal static partial class ReplyText
         }
         return string.Join('\n', kept).Trim();
     }
+
+    private static bool FollowedByHeader(string[] lines, int i) =>
+        Enumerable.Range(i + 1, 4).Any(j => j < lines.Length && OutlookNextHeader().IsMatch(lines[j].Trim()));
 
     /// <summary>Visible text of an HTML body, skipping head, style, script and quoted history.</summary>
     internal static string HtmlToText(string html)
@@ -53,6 +82,8 @@ internal static partial class ReplyText
         var skipStack = new Stack<HtmlTagId>();
         while (tokenizer.ReadNextToken(out var token))
         {
+            // Outlook (desktop and web) puts the history after a divider, not inside it: nothing below is the reply.
+            if (token is HtmlTagToken { IsEndTag: false } divider && IsOutlookDivider(divider)) break;
             switch (token)
             {
                 case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag):
@@ -63,7 +94,7 @@ internal static partial class ReplyText
                     skipStack.Pop();
                     skipDepth--;
                     break;
-                case HtmlTagToken tag when skipDepth == 0 && IsLineBreak(tag.Id):
+                case HtmlTagToken tag when skipDepth == 0 && (tag.Id == HtmlTagId.Br || (IsLineBreak(tag.Id) && text.Length > 0 && text[^1] != '\n')):
                     text.Append('\n');
                     break;
                 case HtmlDataToken data when skipDepth == 0:
@@ -81,23 +112,40 @@ internal static partial class ReplyText
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
             && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)));
 
+    private static bool IsOutlookDivider(HtmlTagToken tag) =>
+        tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
+            && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)
+                || v.Equals("stopSpelling", StringComparison.OrdinalIgnoreCase) || v.Equals("mail-editor-reference-message-container", StringComparison.OrdinalIgnoreCase)))
+        // Outlook desktop: <div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"> (#B5C4DF before 2013).
+        || (tag.Id == HtmlTagId.Div && tag.Attributes.Any(a => a.Id == HtmlAttributeId.Style && a.Value is { } style
+            && OutlookBorder().IsMatch(style)));
+
     private static bool IsLineBreak(HtmlTagId id) =>
         id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3;
 
     [GeneratedRegex(@"^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}", RegexOptions.IgnoreCase)]
     private static partial Regex OriginalMessage();
 
-    [GeneratedRegex(@"^(Sent from my |Get Outlook for |Sent from Outlook|Von meinem .* gesendet|Envoyé de mon )", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(Sent from my |Sent from Yahoo|Sent from Mail for Windows|Sent from Outlook|Get Outlook for |Sent with Proton|Von meinem .* gesendet|Gesendet von |Envoyé de mon |Envoyé depuis |Enviado desde (mi|Outlook))", RegexOptions.IgnoreCase)]
     private static partial Regex SentFrom();
 
-    [GeneratedRegex(@"^\*?(From|Von|De)\s*:\*?\s", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\*?(From|Von|De|Van)\s*:\*?\s", RegexOptions.IgnoreCase)]
     private static partial Regex OutlookHeader();
 
-    [GeneratedRegex(@"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s*:\*?\s", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\*?(Sent|Date|To|Gesendet|Datum|An|Envoyé|À|Enviado|Fecha|Para)\s*:\*?\s", RegexOptions.IgnoreCase)]
     private static partial Regex OutlookNextHeader();
 
-    [GeneratedRegex(@"^(On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a écrit\s?:|El\s.+escribió:)\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^_{10,}\s*$")]
+    private static partial Regex Rule();
+
+    [GeneratedRegex(@"^(On|Am|Le|El)\s", RegexOptions.IgnoreCase)]
+    private static partial Regex AttributionStart();
+
+    [GeneratedRegex(@"^(On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s?:|El\s.+escribió:)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex Attribution();
+
+    [GeneratedRegex(@"border-top\s*:\s*solid\s+#(E1E1E1|B5C4DF)", RegexOptions.IgnoreCase)]
+    private static partial Regex OutlookBorder();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -48,7 +48,7 @@ public sealed class Clinic : IAsyncDisposable
 
     public string Address(string local) => $"{local}@{Domain}";
 
-    public static async Task<Clinic> OpenAsync(DateTimeOffset? now = null, IDictionary<string, string?>? settings = null)
+    public static async Task<Clinic> OpenAsync(DateTimeOffset? now = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var connectionString = await TestDatabase.CreateAsync();
         var domain = TestServers.UniqueDomain("clinic");
@@ -59,6 +59,7 @@ public sealed class Clinic : IAsyncDisposable
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(clock);
         services.AddFollowUpCore();
+        configure?.Invoke(services);
         return new Clinic(services.BuildServiceProvider(), clock, connectionString, domain);
     }
 
