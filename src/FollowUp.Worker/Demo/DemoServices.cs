@@ -11,6 +11,8 @@ internal static class DemoServices
         {
             ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
             ["FollowUp:Inbox:PollInterval"] = "00:00:01",
+            // Weeks pass in seconds, so an unacknowledged alert goes to the clinic lead within the demo.
+            ["FollowUp:Alerts:LeadAddress"] = "lead@clinic.test",
             // The narrator tells the story; the worker's own log lines stay for warnings and errors.
             ["Logging:LogLevel:FollowUp"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",

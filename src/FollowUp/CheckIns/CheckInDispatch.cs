@@ -277,7 +277,8 @@ public sealed class CheckInDispatch(
             SELECT r.id
             FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
             WHERE c.status <> 'paused'
-              AND ((r.status = 'planned' AND r.due_at <= @now)
+              -- The patient's mail system said they are away: the reminder waits (it may then expire unsent).
+              AND ((r.status = 'planned' AND r.due_at <= @now AND (ci.out_of_office_until IS NULL OR ci.out_of_office_until <= @now))
                 OR (r.status = 'sending' AND r.claimed_at < now() - @lease))
             ORDER BY r.due_at
             LIMIT @limit

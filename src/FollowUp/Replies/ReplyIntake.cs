@@ -375,6 +375,7 @@ public sealed class ReplyIntake(
         SELECT {CheckInColumns}
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
         WHERE ci.message_id = ANY(@ids)
+           OR ci.id IN (SELECT r.check_in_id FROM reminders r WHERE r.message_id = ANY(@ids))
         ORDER BY ci.sent_at DESC
         """;
 

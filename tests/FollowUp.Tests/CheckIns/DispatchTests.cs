@@ -216,4 +216,59 @@ public class DispatchTests
         services.AddFollowUpCore();
         return services.BuildServiceProvider();
     }
+
+    [Fact]
+    public async Task An_out_of_office_reply_holds_back_the_reminder()
+    {
+        await using var clinic = await Clinic.OpenAsync();
+        var schedule = await clinic.Schedules.FindAsync(Schedule.DefaultName, default);
+        await clinic.Schedules.SaveAsync(schedule! with { ReminderCount = 1, ReminderSpacingDays = 2 }, "test", default);
+        await clinic.EnrolAsync("Oona");
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        var checkIn = (await new Mailbox(clinic.Address("oona")).WaitForAsync(1)).Single();
+
+        var away = new MimeKit.MimeMessage { Subject = "Automatic reply: " + checkIn.Subject };
+        away.From.Add(MimeKit.MailboxAddress.Parse(clinic.Address("oona")));
+        away.To.AddRange(checkIn.ReplyTo);
+        away.Headers.Add("Auto-Submitted", "auto-replied");
+        away.Body = new MimeKit.TextPart("plain") { Text = "I am away until the 20th with no access to email." };
+        using (var smtp = await FollowUp.Mail.MailConnections.ConnectSmtpAsync(Clinic.Smtp, default))
+            await smtp.SendAsync(away);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        await clinic.Inbox.ReadAsync(default);
+
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 10, 0, 0, TimeSpan.Zero));
+        Assert.Equal(0, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal("planned", await db.ExecuteScalarAsync<string>("SELECT status FROM reminders"));
+        Assert.Single(await new Mailbox(clinic.Address("oona")).MessagesAsync());
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_reminder_that_lost_the_plus_address_is_matched_by_its_threading_headers()
+    {
+        await using var clinic = await Clinic.OpenAsync();
+        var schedule = await clinic.Schedules.FindAsync(Schedule.DefaultName, default);
+        await clinic.Schedules.SaveAsync(schedule! with { ReminderCount = 1, ReminderSpacingDays = 2 }, "test", default);
+        await clinic.EnrolAsync("Pia");
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
+        await clinic.Dispatch.SendDueAsync(default);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 10, 0, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        var reminder = (await new Mailbox(clinic.Address("pia")).WaitForAsync(2))
+            .Single(m => m.Subject?.StartsWith("Reminder", StringComparison.Ordinal) == true);
+
+        var reply = new MimeKit.MimeMessage { Subject = "Re: " + reminder.Subject, InReplyTo = reminder.MessageId };
+        reply.From.Add(MimeKit.MailboxAddress.Parse(clinic.Address("pia")));
+        reply.To.Add(MimeKit.MailboxAddress.Parse(clinic.RepliesAddress));
+        reply.Body = new MimeKit.TextPart("plain") { Text = "Pain 4, mood okay" };
+        using (var smtp = await FollowUp.Mail.MailConnections.ConnectSmtpAsync(Clinic.Smtp, default))
+            await smtp.SendAsync(reply);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+
+        Assert.Equal(1, (await clinic.Inbox.ReadAsync(default)).Answers);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal(4, await db.ExecuteScalarAsync<int>("SELECT pain FROM replies"));
+    }
 }
