@@ -7,7 +7,7 @@ namespace FollowUp.Tests.Replies;
 /// <summary>
 /// Debian's mutt (top-posting, under script(1) for a terminal) and s-nail (bottom-posting, batch) reply to a real
 /// check-in in the patient's own mailbox, over the real IMAP and SMTP servers; the recipes are those of
-/// /work/shared/reference/mail-stack.md §6, kept in Replies/Clients.
+/// /work/shared/reference/mail-stack.md §6: scripts/mutt-reply.sh and scripts/snail-reply.sh.
 /// </summary>
 public class MailClientTests
 {
@@ -42,7 +42,7 @@ public class MailClientTests
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
         await clinic.Inbox.ReadAsync(default);
 
-        await RunAsync("snail-reply.sh", patient, "1", "Sorry, forgot: pain 6, mood low.");
+        await RunAsync("snail-reply.sh", patient, "Sorry, forgot: pain 6, mood low.", "1");
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
         var result = await clinic.Inbox.ReadAsync(default);
 
@@ -70,7 +70,7 @@ public class MailClientTests
     private static async Task RunAsync(string script, params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Replies", "Clients", script));
+        start.ArgumentList.Add(Path.Combine(TestServers.Scripts, script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["IMAP_PORT"] = TestServers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["SMTP_PORT"] = TestServers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
