@@ -31,6 +31,8 @@ public sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock, 
         return at;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _warnedNoLead = new();
+
     /// <summary>Escalates every overdue alert; returns how many went to the lead.</summary>
     public async Task<int> EscalateAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +45,8 @@ public sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock, 
         if (candidates.Count == 0) return 0;
         if (string.IsNullOrWhiteSpace(options.LeadAddress))
         {
-            foreach (var c in candidates) Log.NoLead(logger, c.Id);
+            // Said once per alert and process, not on every tick: the overdue alert also stands in the daily digest.
+            foreach (var c in candidates.Where(c => _warnedNoLead.TryAdd(c.Id, 0))) Log.NoLead(logger, c.Id);
             return 0;
         }
         var escalated = 0;
