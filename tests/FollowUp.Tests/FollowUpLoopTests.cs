@@ -104,7 +104,7 @@ public class FollowUpLoopTests
         forged.To.Add(MailboxAddress.Parse(token.Replace("-", "-x", StringComparison.Ordinal)));
         forged.Subject = "Re: check-in";
         forged.Body = new TextPart("plain") { Text = "Pain 9" };
-        await SendAsync(clinic, forged);
+        await Clinic.SendAsync(forged);
 
         var result = await clinic.Inbox.ReadAsync(default);
 
@@ -187,16 +187,8 @@ public class FollowUpLoopTests
         else
         {
             var previous = (await new Mailbox(clinic.RepliesAddress).WaitForAsync(1)).Single();
-            await SendAsync(clinic, previous);
+            await Clinic.SendAsync(previous);
         }
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(sameMessageIdAsBefore ? 2 : 1);
-    }
-
-    private static async Task SendAsync(Clinic clinic, MimeMessage message)
-    {
-        using var smtp = new MailKit.Net.Smtp.SmtpClient();
-        await smtp.ConnectAsync("127.0.0.1", TestServers.SmtpPort, MailKit.Security.SecureSocketOptions.None);
-        await smtp.SendAsync(message);
-        await smtp.DisconnectAsync(true);
     }
 }

@@ -233,8 +233,7 @@ public class DispatchTests
         away.To.AddRange(checkIn.ReplyTo);
         away.Headers.Add("Auto-Submitted", "auto-replied");
         away.Body = new MimeKit.TextPart("plain") { Text = "I am away until the 20th with no access to email." };
-        using (var smtp = await FollowUp.Mail.MailConnections.ConnectSmtpAsync(Clinic.Smtp, default))
-            await smtp.SendAsync(away);
+        await Clinic.SendAsync(away);
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
         await clinic.Inbox.ReadAsync(default);
 
@@ -263,8 +262,7 @@ public class DispatchTests
         reply.From.Add(MimeKit.MailboxAddress.Parse(clinic.Address("pia")));
         reply.To.Add(MimeKit.MailboxAddress.Parse(clinic.RepliesAddress));
         reply.Body = new MimeKit.TextPart("plain") { Text = "Pain 4, mood okay" };
-        using (var smtp = await FollowUp.Mail.MailConnections.ConnectSmtpAsync(Clinic.Smtp, default))
-            await smtp.SendAsync(reply);
+        await Clinic.SendAsync(reply);
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
 
         Assert.Equal(1, (await clinic.Inbox.ReadAsync(default)).Answers);

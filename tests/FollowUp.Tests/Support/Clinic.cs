@@ -48,6 +48,14 @@ public sealed class Clinic : IAsyncDisposable
 
     public string Address(string local) => $"{local}@{Domain}";
 
+    /// <summary>Hands a message, as a mail client or a remote mail system wrote it, to the real SMTP server.</summary>
+    public static async Task SendAsync(MimeKit.MimeMessage message)
+    {
+        using var smtp = await MailConnections.ConnectSmtpAsync(Smtp, default);
+        await smtp.SendAsync(message);
+        await smtp.DisconnectAsync(true);
+    }
+
     public static async Task<Clinic> OpenAsync(DateTimeOffset? now = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var connectionString = await TestDatabase.CreateAsync();
