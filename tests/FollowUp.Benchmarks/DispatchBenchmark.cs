@@ -22,7 +22,11 @@ internal static class DispatchBenchmark
     // the send window (the same moment tests/FollowUp.Tests/CheckIns/DispatchTests.cs uses).
     private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
 
-    public static async Task<double> FullPathAsync(BenchServers servers, string template, int count)
+    public static async Task<double> FullPathAsync(BenchServers servers, string template, int count) =>
+        (await FullPathAsync(servers, template, count, ingest: false)).Dispatch;
+
+    /// <summary>The dispatch run; with <paramref name="ingest"/>, then N replies to the sent check-ins, timed through Inbox.ReadAsync.</summary>
+    public static async Task<(double Dispatch, double Ingestion)> FullPathAsync(BenchServers servers, string template, int count, bool ingest)
     {
         var connectionString = await BenchDatabase.CloneAsync(servers, template);
         var domain = BenchServers.UniqueDomain("bench");
@@ -58,7 +62,8 @@ internal static class DispatchBenchmark
             }
         });
         if (sent != count) throw new InvalidOperationException($"the full path sent {sent} check-ins, expected {count}");
-        return seconds;
+        if (!ingest) return (seconds, 0);
+        return (seconds, await IngestionBenchmark.FullPathAsync(servers, provider, domain, count));
     }
 
     public static async Task<double> BareLoopAsync(BenchServers servers, int count)
@@ -91,7 +96,7 @@ internal static class DispatchBenchmark
         });
     }
 
-    private static ServiceProvider Services(BenchServers servers, string connectionString, string domain, TimeProvider clock)
+    internal static ServiceProvider Services(BenchServers servers, string connectionString, string domain, TimeProvider clock)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -23,25 +23,37 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInforma
 var env = BenchServers.FromEnvironment();
 var template = await BenchDatabase.CreateTemplateAsync(env);
 
-var fullRuns = new List<double>();
-var bareRuns = new List<double>();
+var dispatchFull = new List<double>();
+var dispatchBare = new List<double>();
+var ingestFull = new List<double>();
+var ingestBare = new List<double>();
 for (var run = 1; run <= Runs; run++)
 {
-    fullRuns.Add(await DispatchBenchmark.FullPathAsync(env, template, n));
-    bareRuns.Add(await DispatchBenchmark.BareLoopAsync(env, n));
-    Console.WriteLine($"  run {run}: full path {fullRuns[^1]:F2} s, bare loop {bareRuns[^1]:F2} s");
+    var (dispatch, ingestion) = await DispatchBenchmark.FullPathAsync(env, template, n, ingest: true);
+    dispatchFull.Add(dispatch);
+    ingestFull.Add(ingestion);
+    dispatchBare.Add(await DispatchBenchmark.BareLoopAsync(env, n));
+    ingestBare.Add(await IngestionBenchmark.BareLoopAsync(env, n));
+    Console.WriteLine($"  run {run}: dispatch full path {dispatchFull[^1]:F2} s, bare send loop {dispatchBare[^1]:F2} s; " +
+                      $"ingestion full path {ingestFull[^1]:F2} s, bare fetch loop {ingestBare[^1]:F2} s");
 }
-var fullSeconds = Median(fullRuns);
-var bareSeconds = Median(bareRuns);
-Console.WriteLine();
-Console.WriteLine("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:");
-Console.WriteLine($"  {"",-10} {"messages",9} {"seconds",9} {"msgs/s",9}");
-Console.WriteLine($"  {"full path",-10} {n,9} {fullSeconds,9:F2} {n / fullSeconds,9:F1}");
-Console.WriteLine($"  {"bare loop",-10} {n,9} {bareSeconds,9:F2} {n / bareSeconds,9:F1}");
-var ratio = bareSeconds / fullSeconds;
-Console.WriteLine($"  ratio {ratio:F2}x (goal >= 0.80x): {(ratio >= 0.8 ? "met" : "NOT met")}");
+Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare);
+Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
 Console.WriteLine($"Load average after: {LoadAverage()}");
 return 0;
+
+static void Report(string title, string bareName, int count, List<double> fullRuns, List<double> bareRuns)
+{
+    var fullSeconds = Median(fullRuns);
+    var bareSeconds = Median(bareRuns);
+    Console.WriteLine();
+    Console.WriteLine(title);
+    Console.WriteLine($"  {"",-10} {"messages",9} {"seconds",9} {"msgs/s",9}");
+    Console.WriteLine($"  {"full path",-10} {count,9} {fullSeconds,9:F2} {count / fullSeconds,9:F1}");
+    Console.WriteLine($"  {bareName,-10} {count,9} {bareSeconds,9:F2} {count / bareSeconds,9:F1}");
+    var ratio = bareSeconds / fullSeconds;
+    Console.WriteLine($"  ratio {ratio:F2}x (goal >= 0.80x): {(ratio >= 0.8 ? "met" : "NOT met")}");
+}
 
 static double Median(List<double> values)
 {
