@@ -35,11 +35,12 @@ dotnet build -c Release tests/FollowUp.Benchmarks -v quiet -nologo >/dev/null ||
 
 FU_OWNER_PID=$$ bash "$SCRIPTS/servers-up.sh" test "$ENVFILE" >/dev/null
 servers_up=1
-export FOLLOWUP_TEST_PG="Host=127.0.0.1;Port=$(fu_env_get "$ENVFILE" PGPORT);Database=followup;Username=followup;Password=followup;Timezone=UTC"
-export FOLLOWUP_TEST_SMTP_PORT=$(fu_env_get "$ENVFILE" SMTP_PORT)
-export FOLLOWUP_TEST_IMAP_PORT=$(fu_env_get "$ENVFILE" IMAP_PORT)
-export FOLLOWUP_TEST_MAIL_PASSWORD=$(fu_env_get "$ENVFILE" MAIL_PASS)
-export FOLLOWUP_TEST_MAILROOT=$(fu_env_get "$ENVFILE" MAILROOT)
+PGPORT=$(fu_env_get "$ENVFILE" PGPORT); SMTP_PORT=$(fu_env_get "$ENVFILE" SMTP_PORT)
+IMAP_PORT=$(fu_env_get "$ENVFILE" IMAP_PORT); MAIL_PASS=$(fu_env_get "$ENVFILE" MAIL_PASS)
+MAILROOT=$(fu_env_get "$ENVFILE" MAILROOT)
+export FOLLOWUP_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Database=followup;Username=followup;Password=followup;Timezone=UTC"
+export FOLLOWUP_TEST_SMTP_PORT=$SMTP_PORT FOLLOWUP_TEST_IMAP_PORT=$IMAP_PORT FOLLOWUP_TEST_MAIL_PASSWORD=$MAIL_PASS
+export FOLLOWUP_TEST_MAILROOT=$MAILROOT
 export FOLLOWUP_TEST_SCRIPTS=$SCRIPTS
 
 echo "==> dotnet tests/FollowUp.Benchmarks $*"
