@@ -181,6 +181,9 @@ fu_profile_ports() {
     run) PGPORT=55433 SMTP_PORT=2526 IMAP_PORT=1144 LMTP_PORT=2425 ;;
     *) fu_die "unknown profile '$1' (expected: test or run)" ;;
   esac
+  # Overrides, for a second set of servers beside a running one (scripts/bench.sh on a shared machine).
+  PGPORT=${FU_PGPORT:-$PGPORT} SMTP_PORT=${FU_SMTP_PORT:-$SMTP_PORT}
+  IMAP_PORT=${FU_IMAP_PORT:-$IMAP_PORT} LMTP_PORT=${FU_LMTP_PORT:-$LMTP_PORT}
 }
 
 # fu_env_get ENVFILE KEY -> value (the files are written by servers-up.sh with printf %q; values are simple).

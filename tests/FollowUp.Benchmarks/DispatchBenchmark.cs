@@ -1,0 +1,125 @@
+using FollowUp.CheckIns;
+using FollowUp.Courses;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace FollowUp.Benchmarks;
+
+/// <summary>
+/// Dispatch: check-ins sent per second through the full path (CheckInDispatch.SendDueAsync: claim, render, send,
+/// record) against a bare MailKit loop sending the same number of comparable messages over one connection to the
+/// same Postfix. Each run has its own database and mail domain; only the draining is timed, not the enrolment.
+/// </summary>
+internal static class DispatchBenchmark
+{
+    private static readonly DateTimeOffset CourseEnd = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
+    // A week after the course, the first check-in of every course (ended CourseEnd, Europe/London) is due and inside
+    // the send window (the same moment tests/FollowUp.Tests/CheckIns/DispatchTests.cs uses).
+    private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
+
+    public static async Task<double> FullPathAsync(BenchServers servers, string template, int count) =>
+        (await FullPathAsync(servers, template, count, ingest: false)).Dispatch;
+
+    /// <summary>The dispatch run; with <paramref name="ingest"/>, then N replies to the sent check-ins, timed through Inbox.ReadAsync.</summary>
+    public static async Task<(double Dispatch, double Ingestion)> FullPathAsync(BenchServers servers, string template, int count, bool ingest)
+    {
+        var connectionString = await BenchDatabase.CloneAsync(servers, template);
+        var domain = BenchServers.UniqueDomain("bench");
+        var clock = new FakeTimeProvider(CourseEnd);
+        await using var provider = Services(servers, connectionString, domain, clock);
+        var enrolment = provider.GetRequiredService<CourseEnrolment>();
+        var today = DateOnly.FromDateTime(CourseEnd.UtcDateTime);
+        for (var i = 0; i < count; i++)
+        {
+            await enrolment.EnrolAsync(new Enrolment
+            {
+                PatientName = $"Patient {i}",
+                PatientEmail = $"p{i}@{domain}",
+                TimeZone = "Europe/London",
+                TherapistEmail = $"therapist@{domain}",
+                TherapistName = "Sam Taylor",
+                StartedOn = today.AddDays(-35),
+                EndedOn = today,
+                PainAtStart = 8,
+                PainAtEnd = 3,
+            }, CancellationToken.None);
+        }
+        clock.SetUtcNow(FirstCheckInDue);
+        var dispatch = provider.GetRequiredService<CheckInDispatch>();
+        var sent = 0;
+        var seconds = await Timing.SecondsAsync(async () =>
+        {
+            while (true)
+            {
+                var result = await dispatch.SendDueAsync(CancellationToken.None);
+                sent += result.Sent;
+                if (result.Sent + result.Failed + result.Retrying == 0) break;
+            }
+        });
+        if (sent != count) throw new InvalidOperationException($"the full path sent {sent} check-ins, expected {count}");
+        if (!ingest) return (seconds, 0);
+        return (seconds, await IngestionBenchmark.FullPathAsync(servers, provider, domain, count));
+    }
+
+    public static async Task<double> BareLoopAsync(BenchServers servers, int count)
+    {
+        var domain = BenchServers.UniqueDomain("bare");
+        // Built once, before timing: a message comparable to a check-in (same headers, a body of similar size).
+        var messages = Enumerable.Range(0, count).Select(i =>
+        {
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress("Test Clinic", $"checkins@{domain}"));
+            message.ReplyTo.Add(new MailboxAddress("Test Clinic", $"replies+t{i:x8}0123456789abcdef@{domain}"));
+            message.To.Add(new MailboxAddress($"Patient {i}", $"p{i}@{domain}"));
+            message.Subject = "How are you feeling a week after your massage course?";
+            message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(domain);
+            message.Body = new TextPart("plain")
+            {
+                Text = $"Hello Patient {i},\n\nIt has been a week since your last session with Sam Taylor at Test Clinic. " +
+                       "Please reply to this email with two numbers:\n\nPain: 0-10 (0 = no pain, 10 = worst imaginable)\n" +
+                       "Mood: 1-5 (1 = very low, 5 = very good)\n\nFor example:\nPain: 3\nMood: 4\n\n" +
+                       "If you would rather not receive these emails, reply STOP.\n\nThank you,\nTest Clinic\n",
+            };
+            return message;
+        }).ToArray();
+        using var smtp = new SmtpClient();
+        return await Timing.SecondsAsync(async () =>
+        {
+            await smtp.ConnectAsync("127.0.0.1", servers.SmtpPort, SecureSocketOptions.None);
+            foreach (var message in messages) await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(quit: true);
+        });
+    }
+
+    internal static ServiceProvider Services(BenchServers servers, string connectionString, string domain, TimeProvider clock)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["FollowUp:Database:ConnectionString"] = connectionString,
+            ["FollowUp:Database:MigrationsPath"] = BenchDatabase.MigrationsPath,
+            ["FollowUp:Smtp:Host"] = "127.0.0.1",
+            ["FollowUp:Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FollowUp:Smtp:Security"] = "None",
+            ["FollowUp:Imap:Host"] = "127.0.0.1",
+            ["FollowUp:Imap:Port"] = servers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FollowUp:Imap:Security"] = "None",
+            ["FollowUp:Imap:Username"] = $"replies@{domain}",
+            ["FollowUp:Imap:Password"] = servers.MailPassword,
+            ["FollowUp:Clinic:Name"] = "Test Clinic",
+            ["FollowUp:Clinic:FromAddress"] = $"checkins@{domain}",
+            ["FollowUp:Clinic:ReplyAddress"] = $"replies@{domain}",
+            ["FollowUp:Clinic:TokenKey"] = "bench-token-key-0123456789abcdef0123456789abcdef",
+        };
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(clock);
+        services.AddFollowUpCore();
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using FollowUp.Benchmarks;
+
+// Benchmarks of FollowUp against the physical limit of the same servers in the same run (docs/performance.md,
+// "Benchmarks"). Each figure is a ratio: the full path's throughput over a bare MailKit loop's. Stopwatch is fine
+// here; the test suite has no timing assertions.
+var full = args.Contains("--full");
+var unknown = args.Where(a => a != "--full").ToArray();
+if (unknown.Length > 0)
+{
+    await Console.Error.WriteLineAsync($"unknown argument(s): {string.Join(' ', unknown)}; usage: FollowUp.Benchmarks [--full]");
+    return 2;
+}
+var n = full ? 5000 : 200;
+const int Runs = 3;
+
+Console.WriteLine($"FollowUp benchmarks ({(full ? "full" : "CI-sized")}: N={n}, median of {Runs} runs)");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
+                  $"load average {LoadAverage()}, {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
+
+var env = BenchServers.FromEnvironment();
+var template = await BenchDatabase.CreateTemplateAsync(env);
+
+var dispatchFull = new List<double>();
+var dispatchBare = new List<double>();
+var ingestFull = new List<double>();
+var ingestBare = new List<double>();
+for (var run = 1; run <= Runs; run++)
+{
+    var (dispatch, ingestion) = await DispatchBenchmark.FullPathAsync(env, template, n, ingest: true);
+    dispatchFull.Add(dispatch);
+    ingestFull.Add(ingestion);
+    dispatchBare.Add(await DispatchBenchmark.BareLoopAsync(env, n));
+    ingestBare.Add(await IngestionBenchmark.BareLoopAsync(env, n));
+    Console.WriteLine($"  run {run}: dispatch full path {dispatchFull[^1]:F2} s, bare send loop {dispatchBare[^1]:F2} s; " +
+                      $"ingestion full path {ingestFull[^1]:F2} s, bare fetch loop {ingestBare[^1]:F2} s");
+}
+Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare);
+Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
+Console.WriteLine($"Load average after: {LoadAverage()}");
+return 0;
+
+static void Report(string title, string bareName, int count, List<double> fullRuns, List<double> bareRuns)
+{
+    var fullSeconds = Median(fullRuns);
+    var bareSeconds = Median(bareRuns);
+    Console.WriteLine();
+    Console.WriteLine(title);
+    Console.WriteLine($"  {"",-10} {"messages",9} {"seconds",9} {"msgs/s",9}");
+    Console.WriteLine($"  {"full path",-10} {count,9} {fullSeconds,9:F2} {count / fullSeconds,9:F1}");
+    Console.WriteLine($"  {bareName,-10} {count,9} {bareSeconds,9:F2} {count / bareSeconds,9:F1}");
+    var ratio = bareSeconds / fullSeconds;
+    Console.WriteLine($"  ratio {ratio:F2}x (goal >= 0.80x): {(ratio >= 0.8 ? "met" : "NOT met")}");
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string LoadAverage()
+{
+    try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "n/a"; }
+    catch (UnauthorizedAccessException) { return "n/a"; }
+}
+
+namespace FollowUp.Benchmarks
+{
+    /// <summary>Times one action with Stopwatch, in seconds.</summary>
+    internal static class Timing
+    {
+        public static async Task<double> SecondsAsync(Func<Task> action)
+        {
+            var watch = Stopwatch.StartNew();
+            await action();
+            return watch.Elapsed.TotalSeconds;
+        }
+    }
+}
