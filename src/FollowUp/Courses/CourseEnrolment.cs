@@ -28,7 +28,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
             ?? throw new EnrolmentException([$"schedule '{enrolment.Schedule}' does not exist (see 'followup-admin schedule list')"]);
         var plan = CheckInPlanner.Plan(enrolment.EndedOn, zone, schedule);
         var at = now.UtcDateTime;
-        var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertTherapist,
+        var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Therapists.Upsert,
             new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
         var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
             new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at }, transaction, cancellationToken: cancellationToken));
@@ -72,14 +72,6 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         await transaction.CommitAsync(cancellationToken);
         return courseId;
     }
-
-    // A therapist is known by address; a later enrolment may add the name.
-    private const string UpsertTherapist = """
-        INSERT INTO therapists (email, name, created_at)
-        VALUES (@email, @name, @at)
-        ON CONFLICT (lower(email)) DO UPDATE SET name = COALESCE(EXCLUDED.name, therapists.name)
-        RETURNING id
-        """;
 
     private const string InsertPatient = """
         INSERT INTO patients (name, email, time_zone, created_at)

@@ -46,7 +46,8 @@ public sealed class Therapists(NpgsqlDataSource dataSource, TimeProvider clock)
         return (await connection.QueryAsync<TherapistRow>(new CommandDefinition(List, cancellationToken: cancellationToken))).ToList();
     }
 
-    private const string Upsert = """
+    // A therapist is known by address; a later enrolment or `therapist add` may add the name. Enrolment uses it too.
+    internal const string Upsert = """
         INSERT INTO therapists (email, name, created_at)
         VALUES (@email, @name, @at)
         ON CONFLICT (lower(email)) DO UPDATE SET name = COALESCE(EXCLUDED.name, therapists.name)
