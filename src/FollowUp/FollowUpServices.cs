@@ -43,6 +43,7 @@ public static class FollowUpServices
         services.AddSingleton<Operations.ServiceStatus>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
+        services.AddSingleton<Reassessment>();
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();

@@ -10,7 +10,7 @@ namespace FollowUp.Cli.Commands;
 
 internal static class AlertCommands
 {
-    public static Command Build() => new("alert", "Alerts raised for therapists: list them, see one in full, acknowledge one.") { List(), Show(), Ack() };
+    public static Command Build() => new("alert", "Alerts raised for therapists: list them, see one in full, acknowledge one, re-assess every course.") { List(), Show(), Ack(), Reassess() };
 
     private static Command List()
     {
@@ -92,6 +92,35 @@ internal static class AlertCommands
                 case Acknowledgement.AckOutcome.AlreadyDone: throw new UserError($"alert {alertId} is not open (already acknowledged or closed)");
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Alert {alertId} acknowledged by {who}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Reassess()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be raised or updated; change nothing" };
+        var command = new Command("reassess", """
+            Re-assess every course with the current alert rules (after changing FollowUp:Alerts settings): raise or update alerts as new replies would.
+            Never re-opens what a therapist acknowledged about the same check-in; never closes an alert. Safe to run again.
+            Example: followup-admin alert reassess --dry-run
+            """) { dryRun };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = CliContext.Services(parsed);
+            var summary = await services.GetRequiredService<Reassessment>().RunAsync(parsed.GetValue(dryRun), cancellationToken);
+            if (summary.DryRun)
+            {
+                foreach (var change in summary.Changes)
+                    Console.WriteLine(FormattableString.Invariant($"would {change.Action,-6} course {change.CourseId,6}  {change.Kind,-14} {change.Severity,-8} {change.Reason}"));
+                Console.WriteLine(FormattableString.Invariant(
+                    $"Dry run: {summary.CoursesAssessed} courses assessed ({summary.Readings} answered check-ins); would raise {summary.Raised} alerts, update {summary.Updated}, leave {summary.Unchanged} unchanged. Nothing was written."));
+            }
+            else
+            {
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{summary.CoursesAssessed} courses assessed ({summary.Readings} answered check-ins): {summary.Raised} alerts raised, {summary.Updated} updated, {summary.Unchanged} unchanged."));
+            }
             return 0;
         });
         return command;

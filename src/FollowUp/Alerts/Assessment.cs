@@ -102,6 +102,13 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
             SELECT 1 FROM alerts done
             WHERE done.course_id = @courseId AND done.kind = @kind AND done.status <> 'open'
               AND done.check_in_id IS NOT DISTINCT FROM (SELECT id FROM target))
+        """ + "\n" + OnOpenAlert + "\n" + """
+        RETURNING id, (xmax = 0) AS inserted
+        """;
+
+    // What an upsert of a finding does to the course's open alert of its kind; shared with Reassessment, so that a
+    // re-assessment of every course treats an open alert exactly as the per-reply assessment does.
+    internal const string OnOpenAlert = """
         ON CONFLICT (course_id, kind) WHERE status = 'open' DO UPDATE
         SET reason = EXCLUDED.reason, check_in_id = EXCLUDED.check_in_id, severity = EXCLUDED.severity, updated_at = EXCLUDED.updated_at,
             notify_status = CASE WHEN alerts.notify_status <> 'digest'
@@ -117,6 +124,5 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
                                          THEN 'pending' ELSE alerts.patient_notice_status END
         WHERE (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
            >= (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
-        RETURNING id, (xmax = 0) AS inserted
         """;
 }

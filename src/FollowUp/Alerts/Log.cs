@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Daily digest for therapist {TherapistId} sent ({Open} open alerts)")]
     public static partial void DigestSent(ILogger logger, long therapistId, int open);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Re-assessed {Courses} courses: {Findings} findings, {Raised} alerts raised, {Updated} updated (dry run: {DryRun})")]
+    public static partial void Reassessed(ILogger logger, int courses, int findings, int raised, int updated, bool dryRun);
 }
