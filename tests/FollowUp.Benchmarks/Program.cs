@@ -7,10 +7,13 @@ using FollowUp.Benchmarks;
 // "Benchmarks"). Each figure is a ratio: the full path's throughput over a bare MailKit loop's. Stopwatch is fine
 // here; the test suite has no timing assertions.
 var full = args.Contains("--full");
-var unknown = args.Where(a => a != "--full").ToArray();
-if (unknown.Length > 0)
+// --only NAME: one benchmark alone (dispatch and ingestion run together), so it can be measured without the others.
+var onlyAt = Array.IndexOf(args, "--only");
+var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
+var unknown = args.Where((a, i) => a != "--full" && i != onlyAt && i != onlyAt + 1).ToArray();
+if (unknown.Length > 0 || (onlyAt >= 0 && only is not ("dispatch" or "ingestion") && !ScaleSuite.Names.Contains(only)))
 {
-    await Console.Error.WriteLineAsync($"unknown argument(s): {string.Join(' ', unknown)}; usage: FollowUp.Benchmarks [--full]");
+    await Console.Error.WriteLineAsync($"unknown argument(s): {string.Join(' ', unknown)}; usage: FollowUp.Benchmarks [--full] [--only dispatch|ingestion|{string.Join('|', ScaleSuite.Names)}]");
     return 2;
 }
 var n = full ? 5000 : 200;
@@ -22,6 +25,11 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInforma
 
 var env = BenchServers.FromEnvironment();
 var template = await BenchDatabase.CreateTemplateAsync(env);
+if (only is not null && ScaleSuite.Names.Contains(only))
+{
+    await ScaleSuite.RunAsync(env, template, full, only);
+    return 0;
+}
 
 var dispatchFull = new List<double>();
 var dispatchBare = new List<double>();
@@ -39,6 +47,7 @@ for (var run = 1; run <= Runs; run++)
 }
 Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare);
 Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
+if (only is null) await ScaleSuite.RunAsync(env, template, full, only: null);
 Console.WriteLine($"Load average after: {LoadAverage()}");
 return 0;
 

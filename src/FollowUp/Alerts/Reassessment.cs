@@ -60,7 +60,7 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
             }
             await import.CompleteAsync(cancellationToken);
         }
-        await connection.ExecuteAsync(new CommandDefinition(Plan, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Plan, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var changes = (await connection.QueryAsync<ReassessedAlert>(new CommandDefinition(Changes, transaction: transaction, cancellationToken: cancellationToken))).ToList();
         int raised, updated;
         if (dryRun)
@@ -71,7 +71,7 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
         }
         else
         {
-            var applied = (await connection.QueryAsync<Applied>(new CommandDefinition(Apply, new { now, actor = Actor }, transaction, cancellationToken: cancellationToken))).ToList();
+            var applied = (await connection.QueryAsync<Applied>(new CommandDefinition(Apply, new { now, actor = Actor }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
             await transaction.CommitAsync(cancellationToken);
             raised = applied.Where(a => a.Inserted).Sum(a => a.Count);
             updated = applied.Where(a => !a.Inserted).Sum(a => a.Count);
@@ -93,7 +93,8 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
         var rows = 0;
         // A raw NpgsqlDataReader rather than Dapper's unbuffered query: a million rows read by ordinal, without a
         // mapped object per row, is most of the time this takes.
-        await using var command = new NpgsqlCommand(Readings, connection, transaction);
+        // No time limit: the one query reads every answered check-in of the clinic; Ctrl-C cancels it.
+        await using var command = new NpgsqlCommand(Readings, connection, transaction) { CommandTimeout = 0 };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var readings = new List<PainReading>();
         long courseId = 0, patientId = 0;
