@@ -25,7 +25,7 @@ internal static class AssessmentBenchmark
 
     public static async Task<Result> RunAsync(BenchServers servers, string template, int replies)
     {
-        var courses = replies / 6;
+        var courses = (replies + 5) / 6;
         var connectionString = await BenchDatabase.CloneAsync(servers, template);
         await using var provider = DispatchBenchmark.Services(servers, connectionString, BenchServers.UniqueDomain("assess"), TimeProvider.System);
         var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
@@ -70,9 +70,9 @@ internal static class AssessmentBenchmark
 
     /// <summary>
     /// Courses that improved (pain at start 5-9, at end 2-4 points lower) answering six check-ins: most stay within a
-    /// point of their end score; 3% climb back to their baseline or a point below it (late worsening, high at the end; those a point below only high under
-    /// the new near-baseline margin of 1); 1% answer
-    /// PHQ-2 2+2 (low mood under the new cut-off of 3, not the old 5); one in a thousand mentions wanting to die.
+    /// point of their end score; 3% climb back to their baseline or a point below it (late worsening, high at the end;
+    /// a point below is high only under the new near-baseline margin of 1); 1% answer PHQ-2 2+2 (low mood under the new
+    /// cut-off of 3, not the old 5); one in a thousand mentions wanting to die.
     /// </summary>
     private static async Task SeedAsync(NpgsqlDataSource dataSource, int courses)
     {

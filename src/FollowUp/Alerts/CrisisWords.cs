@@ -9,19 +9,29 @@ namespace FollowUp.Alerts;
 public static class CrisisWords
 {
     /// <summary>The first configured phrase the text mentions, or null.</summary>
-    public static string? Find(string? text, IEnumerable<string> phrases)
+    public static string? Find(string? text, IEnumerable<string> phrases) => Find(text, Needles(phrases));
+
+    // Each phrase with its normalized form, once per evaluation rather than once per reading (a re-assessment of
+    // every course reads a million replies).
+    private static (string Phrase, string Needle)[] Needles(IEnumerable<string> phrases) =>
+        phrases.Select(p => (p, Normalize(p))).Where(n => n.Item2.Length > 2).ToArray();
+
+    private static string? Find(string? text, (string Phrase, string Needle)[] needles)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var haystack = Normalize(text);
-        return phrases.FirstOrDefault(p => Normalize(p) is { Length: > 2 } needle && haystack.Contains(needle, StringComparison.Ordinal));
+        foreach (var (phrase, needle) in needles)
+            if (haystack.Contains(needle, StringComparison.Ordinal)) return phrase;
+        return null;
     }
 
     /// <summary>The crisis finding for the latest reading that mentions self-harm (or was flagged by the inbox), or null.</summary>
     public static Finding? Evaluate(IReadOnlyList<PainReading> readings, AlertOptions options)
     {
+        var needles = Needles(options.SelfHarmPhrases);
         foreach (var reading in readings.OrderByDescending(r => r.OffsetDays))
         {
-            var phrase = Find(reading.Text, options.SelfHarmPhrases);
+            var phrase = Find(reading.Text, needles);
             if (phrase is null && !reading.CrisisFlag) continue;
             var said = phrase is null ? "" : $" (\"{phrase}\")";
             return new Finding(AlertKinds.Crisis, AlertKinds.High,
