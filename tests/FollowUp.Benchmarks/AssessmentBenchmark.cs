@@ -27,7 +27,19 @@ internal static class AssessmentBenchmark
     {
         var courses = (replies + 5) / 6;
         var connectionString = await BenchDatabase.CloneAsync(servers, template);
-        await using var provider = DispatchBenchmark.Services(servers, connectionString, BenchServers.UniqueDomain("assess"), TimeProvider.System);
+        try
+        {
+            await using var provider = DispatchBenchmark.Services(servers, connectionString, BenchServers.UniqueDomain("assess"), TimeProvider.System);
+            return await MeasureAsync(provider, courses);
+        }
+        finally
+        {
+            await Scratch.DropAsync(servers, connectionString);
+        }
+    }
+
+    private static async Task<Result> MeasureAsync(ServiceProvider provider, int courses)
+    {
         var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
         var seedSeconds = await Timing.SecondsAsync(() => SeedAsync(dataSource, courses));
 

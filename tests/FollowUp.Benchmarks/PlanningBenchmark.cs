@@ -38,7 +38,11 @@ internal static partial class PlanningBenchmark
             if (stored != courses || planned != courses * 6L)
                 throw new InvalidOperationException($"the import stored {stored} courses and {planned} check-ins, expected {courses} and {courses * 6L}");
 
-            var copySeconds = await BareCopyAsync(await BenchDatabase.CloneAsync(servers, template), courses);
+            await db.CloseAsync();
+            await Scratch.DropAsync(servers, connectionString);
+            var bare = await BenchDatabase.CloneAsync(servers, template);
+            var copySeconds = await BareCopyAsync(bare, courses);
+            await Scratch.DropAsync(servers, bare);
             return new Result(courses, import.Seconds, import.PeakRssKb, import.RssMethod, copySeconds);
         }
         finally

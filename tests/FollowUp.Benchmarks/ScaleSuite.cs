@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 
 namespace FollowUp.Benchmarks;
 
@@ -60,6 +61,20 @@ internal static class ScaleSuite
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+internal static class Scratch
+{
+    /// <summary>Drops a benchmark's database once measured: a million replies take half a gigabyte of disk.</summary>
+    public static async Task DropAsync(BenchServers servers, string connectionString)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(servers.PostgresAdmin);
+        await connection.OpenAsync();
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 internal static class Machine
