@@ -32,7 +32,8 @@ public sealed class CheckInDispatch(
     IOptions<ClinicOptions> clinicOptions,
     IOptions<DispatchOptions> dispatchOptions,
     ReplyToken tokens,
-    ILogger<CheckInDispatch> logger)
+    ILogger<CheckInDispatch> logger,
+    Operations.Outages outages)
 {
     private const string Actor = "dispatch";
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -67,7 +68,7 @@ public sealed class CheckInDispatch(
                 {
                     while (pending.TryPeek(out var item))
                     {
-                        var outcome = await SendOneAsync(lane, async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken),
+                        var outcome = await SendOneAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken),
                             item, schedules, options, cancellationToken);
                         pending.Dequeue();
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
@@ -79,10 +80,20 @@ public sealed class CheckInDispatch(
                     // backoff rather than waiting out the lease; the next run reconnects. The current message may or
                     // may not have been accepted (docs/dispatch.md, "Duplicates").
                     var reason = $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
-                    foreach (var group in pending.GroupBy(p => p.IsReminder))
+                    // Only a message whose send was under way on a live connection may be at fault (it is charged an
+                    // attempt and backs off). The rest were never tried: with the server down (no connection this run)
+                    // or the run stopping, they go back as they were, still due and with no attempt counted, so an
+                    // outage of any length neither fails them (MaxAttempts) nor delays them by backoff once it is over.
+                    var charged = smtp is null || e is OperationCanceledException ? [] : pending.Take(1).ToArray();
+                    foreach (var group in charged.GroupBy(p => p.IsReminder))
                         await RetryLaterAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, options, CancellationToken.None);
+                    foreach (var group in pending.Skip(charged.Length).GroupBy(p => p.IsReminder))
+                        await ReleaseAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, CancellationToken.None);
                     counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
-                    Log.SmtpUnavailable(logger, pending.Count, e);
+                    if (smtp is null && e is not OperationCanceledException)
+                        outages.Unreachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+                    else
+                        Log.SmtpUnavailable(logger, pending.Count, e);
                     if (smtp is not null) await MailConnections.CloseAsync(smtp);
                     smtp = null;
                     if (e is OperationCanceledException) throw;
@@ -222,6 +233,21 @@ public sealed class CheckInDispatch(
         return claimed;
     }
 
+    /// <summary>Connects the lane's SMTP client; a connection that works ends an outage in the log.</summary>
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var client = await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
+        outages.Reachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}");
+        return client;
+    }
+
+    private async Task ReleaseAsync(string lane, string table, long[] ids, string reason, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Release(table), new { ids, reason, worker = lane }, cancellationToken: cancellationToken));
+    }
+
     private async Task RetryLaterAsync(string lane, string table, long[] ids, string reason, DispatchOptions options, CancellationToken cancellationToken)
     {
         if (ids.Length == 0) return;
@@ -337,6 +363,13 @@ public sealed class CheckInDispatch(
         UPDATE {table}
         SET status = 'planned', due_at = @dueAt, attempts = attempts - 1, claimed_by = NULL
         WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+        """;
+
+    // Back to the queue untried: still due, the claim not counted as an attempt, the reason kept for the admin.
+    private static string Release(string table) => $"""
+        UPDATE {table}
+        SET status = 'planned', attempts = attempts - 1, failure = @reason, claimed_by = NULL
+        WHERE id = ANY(@ids) AND status = 'sending' AND claimed_by = @worker
         """;
 
     // Back off exponentially (1, 2, 4 … minutes, at most an hour) until MaxAttempts, then fail with the reason.
