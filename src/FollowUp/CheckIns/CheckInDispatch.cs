@@ -39,9 +39,16 @@ public sealed class CheckInDispatch(
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly Lazy<MimeKit.Cryptography.DkimSigner?> _dkim = new(() => CheckInDkim.Create(dispatchOptions.Value));
 
+    // What a run could not settle because the database went away mid-run (a restart, a failover): messages the SMTP
+    // server accepted but that are not recorded yet, and claims not sent. Settled first thing when the database answers
+    // again, instead of the claims waiting out ClaimLease (10 min) and the accepted messages going out a second time.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, CheckInToSend Item, Schedule Schedule, string MessageId)> _unrecorded = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, bool Reminder, long Id)> _stranded = new();
+
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
         var options = dispatchOptions.Value;
+        await SettleStrandedAsync(cancellationToken);
         var lanes = await Task.WhenAll(Enumerable.Range(1, options.Lanes).Select(lane => RunLaneAsync($"{_worker}/{lane}", options, cancellationToken)));
         var result = lanes.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
         if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
@@ -73,6 +80,11 @@ public sealed class CheckInDispatch(
                         pending.Dequeue();
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
                     }
+                }
+                catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+                {
+                    foreach (var item in pending) _stranded.Enqueue((lane, item.IsReminder, item.Id));
+                    throw;
                 }
                 catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
@@ -165,7 +177,15 @@ public sealed class CheckInDispatch(
             await RetryLaterAsync(lane, table, [item.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
             return Outcome.Retrying;
         }
-        await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+        try
+        {
+            await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+        }
+        catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+        {
+            _unrecorded.Enqueue((lane, item, schedules[item.ScheduleId], message.MessageId!));
+            throw;
+        }
         Log.CheckInSent(logger, item.Id, item.Sequence);
         return Outcome.Sent;
     }
@@ -231,6 +251,22 @@ public sealed class CheckInDispatch(
                 args with { limit = limit - claimed.Count }, transaction, cancellationToken: cancellationToken)));
         await transaction.CommitAsync(cancellationToken);
         return claimed;
+    }
+
+    /// <summary>Records what was sent and hands back what was claimed before the database went away (see the queues).</summary>
+    private async Task SettleStrandedAsync(CancellationToken cancellationToken)
+    {
+        while (_unrecorded.TryPeek(out var u))
+        {
+            await MarkSentAsync(u.Lane, Table(u.Item.IsReminder), u.Item, u.Schedule, u.MessageId, cancellationToken);
+            _unrecorded.TryDequeue(out _);
+        }
+        // A claim recorded as sent just above is no longer 'sending', so releasing it again changes nothing.
+        while (_stranded.TryPeek(out var c))
+        {
+            await ReleaseAsync(c.Lane, Table(c.Reminder), [c.Id], "database unreachable during the send", cancellationToken);
+            _stranded.TryDequeue(out _);
+        }
     }
 
     /// <summary>Connects the lane's SMTP client; a connection that works ends an outage in the log.</summary>

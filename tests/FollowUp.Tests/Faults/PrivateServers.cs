@@ -33,8 +33,46 @@ public sealed class PrivateServers : IAsyncDisposable
     public string PgRoot { get; }
     public string MailRoot { get; }
 
-    public string ConnectionString =>
-        $"Host=127.0.0.1;Port={PgPort};Database=followup;Username=followup;Password=followup;Timezone=UTC;Pooling=false";
+    /// <summary>The test's own connections open and close each time (no pool), so a restart leaves none broken.</summary>
+    public string ConnectionString(string database = "followup") =>
+        $"Host=127.0.0.1;Port={PgPort};Database={database};Username=followup;Password=followup;Timezone=UTC;Pooling=false";
+
+    /// <summary>A new, migrated database for one test on this server.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "fault_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var connectionString = ConnectionString(name);
+        await FollowUp.Database.Migrations.ApplyAsync(TestDatabase.Options(connectionString), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        return connectionString;
+    }
+
+    /// <summary>Starts whatever an earlier test left stopped (a failed test may not have got to its restart).</summary>
+    public async Task EnsureUpAsync()
+    {
+        if (!Listening(PgPort)) await StartPostgresAsync();
+        if (!Listening(SmtpPort)) await StartSmtpAsync();
+        if (!Listening(ImapPort)) await StartImapAsync();
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     public static async Task<PrivateServers> StartAsync()
     {
@@ -61,9 +99,9 @@ public sealed class PrivateServers : IAsyncDisposable
     }
 
     /// <summary>The settings of a worker using these servers (on top of <see cref="Clinic.Settings"/>).</summary>
-    public Dictionary<string, string?> Settings(string domain, IDictionary<string, string?>? extra = null)
+    public Dictionary<string, string?> Settings(string connectionString, string domain, IDictionary<string, string?>? extra = null)
     {
-        var settings = Clinic.Settings(ConnectionString.Replace(";Pooling=false", "", StringComparison.Ordinal), domain, extra);
+        var settings = Clinic.Settings(connectionString.Replace(";Pooling=false", "", StringComparison.Ordinal), domain, extra);
         settings["FollowUp:Smtp:Port"] = SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["FollowUp:Imap:Port"] = ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
