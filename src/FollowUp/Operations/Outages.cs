@@ -39,9 +39,16 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
     }
 
     /// <summary>A connection to <paramref name="server"/> worked: logged when this ends an outage.</summary>
-    public void Reachable(string server, string endpoint)
+    public void Reachable(string server, string endpoint) => Reachable(server, endpoint, long.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Reachable(string, string)"/>, for work that began at <paramref name="workStarted"/>: work that
+    /// began before the outage was noticed and happened to finish without the server proves nothing about it now.
+    /// </summary>
+    private void Reachable(string server, string endpoint, long workStarted)
     {
-        if (_down.IsEmpty || !_down.TryRemove((server, endpoint), out var since)) return;
+        if (_down.IsEmpty || !_down.TryGetValue((server, endpoint), out var since) || since >= workStarted
+            || !_down.TryRemove(new KeyValuePair<(string, string), long>((server, endpoint), since))) return;
         var seconds = Math.Round(Stopwatch.GetElapsedTime(since).TotalSeconds, 1);
         Log.Reachable(logger, server, endpoint, seconds);
     }
@@ -62,6 +69,7 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
     public async Task TickAsync(Func<Task> tick, string? mailServer, Mail.MailServerOptions? mail, bool mailConnectsEveryTick, CancellationToken cancellationToken)
     {
         var mailEndpoint = mail is null ? "" : $"{mail.Host}:{mail.Port}";
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await tick();
@@ -76,8 +84,8 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
             Unreachable(mailServer, mailEndpoint, e);
             return;
         }
-        Reachable(Postgres, DatabaseEndpoint);
-        if (mailServer is not null && mailConnectsEveryTick) Reachable(mailServer, mailEndpoint);
+        Reachable(Postgres, DatabaseEndpoint, started);
+        if (mailServer is not null && mailConnectsEveryTick) Reachable(mailServer, mailEndpoint, started);
     }
 
     /// <summary>"host:port" of the database, without user or password.</summary>

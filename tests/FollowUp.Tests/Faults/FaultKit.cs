@@ -92,6 +92,8 @@ internal static class FaultKit
         ["FollowUp:Inbox:PollInterval"] = "00:00:00.5",
         ["FollowUp:Smtp:Timeout"] = "00:00:05",
         ["FollowUp:Imap:Timeout"] = "00:00:05",
+        // Times on every line, for reading a failed run's log.
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
     };
 
     /// <summary>A line for the test output and the figures in docs/faults-crash-outage.md.</summary>
