@@ -83,14 +83,15 @@ public sealed class CheckInDispatch(
                 }
                 catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
                 {
+                    // Settled by the next run once the database answers (SettleStrandedAsync); the job logs the outage.
                     foreach (var item in pending) _stranded.Enqueue((lane, item.IsReminder, item.Id));
                     throw;
                 }
                 catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
-                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue with
-                    // backoff rather than waiting out the lease; the next run reconnects. The current message may or
-                    // may not have been accepted (docs/dispatch.md, "Duplicates").
+                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue rather
+                    // than waiting out the lease; the next run reconnects. The current message may or may not have been
+                    // accepted (docs/dispatch.md, "Duplicates").
                     var reason = $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
                     // Only a message whose send was under way on a live connection may be at fault (it is charged an
                     // attempt and backs off). The rest were never tried: with the server down (no connection this run)

@@ -109,7 +109,9 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
     /// <summary>A mail server refused or dropped the connection (not a command it answered with an error).</summary>
     internal static bool IsConnectionFailure(Exception e) =>
         e is System.Net.Sockets.SocketException or IOException or MailKit.ProtocolException or MailKit.ServiceNotConnectedException
-        || (e is TimeoutException);
+        // A regular expression's time limit is a TimeoutException too, but about the text, not the server: the first
+        // IMAP fault run, on a loaded machine, logged a reply parser's regex timeout as an outage.
+        || e is TimeoutException and not System.Text.RegularExpressions.RegexMatchTimeoutException;
 
     /// <summary>The exception chain's types and messages (the innermost says why: "Connection refused").</summary>
     private static string Describe(Exception error)

@@ -83,6 +83,16 @@ internal static class FaultKit
     public static int Lines(Support.WorkerProcess worker, string text) =>
         worker.Log.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>The worker's outage lines with their neighbours, for a failure message.</summary>
+    public static string OutageLog(Support.WorkerProcess worker)
+    {
+        var lines = worker.Log.Split('\n');
+        return string.Join('\n', lines.Select((l, i) => (l, i))
+            .Where(x => x.l.Contains("reachable", StringComparison.Ordinal) || x.l.Contains("Outages", StringComparison.Ordinal)
+                        || (x.i > 0 && lines[x.i - 1].Contains("Outages", StringComparison.Ordinal)))
+            .Select(x => x.l));
+    }
+
     /// <summary>Worker settings for fast fault tests: short polls, several lanes, small batches.</summary>
     public static Dictionary<string, string?> FastSettings(int lanes = 2, int batchSize = 5) => new()
     {
@@ -90,8 +100,6 @@ internal static class FaultKit
         ["FollowUp:Dispatch:Lanes"] = lanes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FollowUp:Dispatch:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FollowUp:Inbox:PollInterval"] = "00:00:00.5",
-        ["FollowUp:Smtp:Timeout"] = "00:00:05",
-        ["FollowUp:Imap:Timeout"] = "00:00:05",
         // Times on every line, for reading a failed run's log.
         ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
     };

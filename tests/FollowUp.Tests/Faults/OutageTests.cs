@@ -57,8 +57,8 @@ public class OutageTests(OutageTests.Servers fixture, ITestOutputHelper output) 
         Assert.False(worker.HasExited, worker.Log);
         Assert.Equal(40, ids.Count);
         Assert.Equal(40, ids.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(1, FaultKit.Lines(worker, unreachable));
-        Assert.Equal(1, FaultKit.Lines(worker, $"SMTP server 127.0.0.1:{servers.SmtpPort} reachable again"));
+        Assert.True(FaultKit.Lines(worker, unreachable) == 1, FaultKit.OutageLog(worker));
+        Assert.True(FaultKit.Lines(worker, $"SMTP server 127.0.0.1:{servers.SmtpPort} reachable again") == 1, FaultKit.OutageLog(worker));
         // An outage costs no attempts: nothing moves towards MaxAttempts or backs off for minutes.
         Assert.Equal(0, await FaultKit.ScalarAsync<long>(db, "SELECT count(*) FROM check_ins WHERE attempts <> 1"));
         AssertNoSecrets(worker);
@@ -104,8 +104,8 @@ public class OutageTests(OutageTests.Servers fixture, ITestOutputHelper output) 
         Assert.Equal(12, inbound);
         Assert.Equal(12, perCheckIn);
         Assert.Equal(12, await FaultKit.ScalarAsync<long>(db, "SELECT count(*) FROM replies"));
-        Assert.Equal(1, FaultKit.Lines(worker, unreachable));
-        Assert.Equal(1, FaultKit.Lines(worker, $"IMAP server 127.0.0.1:{servers.ImapPort} reachable again"));
+        Assert.True(FaultKit.Lines(worker, unreachable) == 1, FaultKit.OutageLog(worker));
+        Assert.True(FaultKit.Lines(worker, $"IMAP server 127.0.0.1:{servers.ImapPort} reachable again") == 1, FaultKit.OutageLog(worker));
         AssertNoSecrets(worker);
     }
 
@@ -146,8 +146,8 @@ public class OutageTests(OutageTests.Servers fixture, ITestOutputHelper output) 
         Assert.Equal(60, ids.Distinct(StringComparer.Ordinal).Count());
         // The one duplicate window (docs/dispatch.md): a message accepted by SMTP whose record the restart cut off, one per lane at most.
         Assert.InRange(duplicates, 0, 2);
-        Assert.Equal(1, FaultKit.Lines(worker, unreachable));
-        Assert.Equal(1, FaultKit.Lines(worker, $"PostgreSQL server 127.0.0.1:{servers.PgPort} reachable again"));
+        Assert.True(FaultKit.Lines(worker, unreachable) == 1, FaultKit.OutageLog(worker));
+        Assert.True(FaultKit.Lines(worker, $"PostgreSQL server 127.0.0.1:{servers.PgPort} reachable again") == 1, FaultKit.OutageLog(worker));
         AssertNoSecrets(worker);
     }
 
