@@ -41,6 +41,7 @@ public static class FollowUpServices
         services.AddSingleton<Courses.Import.CourseImport>();
         services.AddSingleton<Audit.AuditQuery>();
         services.AddSingleton<Operations.ServiceStatus>();
+        services.AddSingleton<Operations.Outages>();
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<Reassessment>();

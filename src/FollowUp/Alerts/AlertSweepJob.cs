@@ -7,13 +7,14 @@ namespace FollowUp.Alerts;
 /// each (therapist, day) digest is also claimed by a row, so even two runs at once send each only once.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class AlertSweepJob(Escalation escalation, Digest digest) : IJob
+internal sealed class AlertSweepJob(Escalation escalation, Digest digest, Operations.Outages outages, Microsoft.Extensions.Options.IOptions<Mail.SmtpOptions> smtp) : IJob
 {
     public static readonly JobKey Key = new("alert-sweep", "followup");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
-    {
-        await escalation.EscalateAsync(cancellationToken);
-        await digest.SendDueAsync(cancellationToken);
-    }
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await outages.TickAsync(async () =>
+        {
+            await escalation.EscalateAsync(cancellationToken);
+            await digest.SendDueAsync(cancellationToken);
+        }, Operations.Outages.Smtp, smtp.Value, false, cancellationToken);
 }

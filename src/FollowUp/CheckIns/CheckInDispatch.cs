@@ -32,15 +32,23 @@ public sealed class CheckInDispatch(
     IOptions<ClinicOptions> clinicOptions,
     IOptions<DispatchOptions> dispatchOptions,
     ReplyToken tokens,
-    ILogger<CheckInDispatch> logger)
+    ILogger<CheckInDispatch> logger,
+    Operations.Outages outages)
 {
     private const string Actor = "dispatch";
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly Lazy<MimeKit.Cryptography.DkimSigner?> _dkim = new(() => CheckInDkim.Create(dispatchOptions.Value));
 
+    // What a run could not settle because the database went away mid-run (a restart, a failover): messages the SMTP
+    // server accepted but that are not recorded yet, and claims not sent. Settled first thing when the database answers
+    // again, instead of the claims waiting out ClaimLease (10 min) and the accepted messages going out a second time.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, CheckInToSend Item, Schedule Schedule, string MessageId)> _unrecorded = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, bool Reminder, long Id)> _stranded = new();
+
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
         var options = dispatchOptions.Value;
+        await SettleStrandedAsync(cancellationToken);
         var lanes = await Task.WhenAll(Enumerable.Range(1, options.Lanes).Select(lane => RunLaneAsync($"{_worker}/{lane}", options, cancellationToken)));
         var result = lanes.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
         if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
@@ -67,22 +75,38 @@ public sealed class CheckInDispatch(
                 {
                     while (pending.TryPeek(out var item))
                     {
-                        var outcome = await SendOneAsync(lane, async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken),
+                        var outcome = await SendOneAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken),
                             item, schedules, options, cancellationToken);
                         pending.Dequeue();
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
                     }
                 }
+                catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+                {
+                    // Settled by the next run once the database answers (SettleStrandedAsync); the job logs the outage.
+                    foreach (var item in pending) _stranded.Enqueue((lane, item.IsReminder, item.Id));
+                    throw;
+                }
                 catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
-                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue with
-                    // backoff rather than waiting out the lease; the next run reconnects. The current message may or
-                    // may not have been accepted (docs/dispatch.md, "Duplicates").
+                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue rather
+                    // than waiting out the lease; the next run reconnects. The current message may or may not have been
+                    // accepted (docs/dispatch.md, "Duplicates").
                     var reason = $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
-                    foreach (var group in pending.GroupBy(p => p.IsReminder))
+                    // Only a message whose send was under way on a live connection may be at fault (it is charged an
+                    // attempt and backs off). The rest were never tried: with the server down (no connection this run)
+                    // or the run stopping, they go back as they were, still due and with no attempt counted, so an
+                    // outage of any length neither fails them (MaxAttempts) nor delays them by backoff once it is over.
+                    var charged = smtp is null || e is OperationCanceledException ? [] : pending.Take(1).ToArray();
+                    foreach (var group in charged.GroupBy(p => p.IsReminder))
                         await RetryLaterAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, options, CancellationToken.None);
+                    foreach (var group in pending.Skip(charged.Length).GroupBy(p => p.IsReminder))
+                        await ReleaseAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, CancellationToken.None);
                     counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
-                    Log.SmtpUnavailable(logger, pending.Count, e);
+                    if (smtp is null && e is not OperationCanceledException)
+                        outages.Unreachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+                    else
+                        Log.SmtpUnavailable(logger, pending.Count, e);
                     if (smtp is not null) await MailConnections.CloseAsync(smtp);
                     smtp = null;
                     if (e is OperationCanceledException) throw;
@@ -154,7 +178,15 @@ public sealed class CheckInDispatch(
             await RetryLaterAsync(lane, table, [item.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
             return Outcome.Retrying;
         }
-        await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+        try
+        {
+            await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+        }
+        catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+        {
+            _unrecorded.Enqueue((lane, item, schedules[item.ScheduleId], message.MessageId!));
+            throw;
+        }
         Log.CheckInSent(logger, item.Id, item.Sequence);
         return Outcome.Sent;
     }
@@ -220,6 +252,37 @@ public sealed class CheckInDispatch(
                 args with { limit = limit - claimed.Count }, transaction, cancellationToken: cancellationToken)));
         await transaction.CommitAsync(cancellationToken);
         return claimed;
+    }
+
+    /// <summary>Records what was sent and hands back what was claimed before the database went away (see the queues).</summary>
+    private async Task SettleStrandedAsync(CancellationToken cancellationToken)
+    {
+        while (_unrecorded.TryPeek(out var u))
+        {
+            await MarkSentAsync(u.Lane, Table(u.Item.IsReminder), u.Item, u.Schedule, u.MessageId, cancellationToken);
+            _unrecorded.TryDequeue(out _);
+        }
+        // A claim recorded as sent just above is no longer 'sending', so releasing it again changes nothing.
+        while (_stranded.TryPeek(out var c))
+        {
+            await ReleaseAsync(c.Lane, Table(c.Reminder), [c.Id], "database unreachable during the send", cancellationToken);
+            _stranded.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>Connects the lane's SMTP client; a connection that works ends an outage in the log.</summary>
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var client = await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
+        outages.Reachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}");
+        return client;
+    }
+
+    private async Task ReleaseAsync(string lane, string table, long[] ids, string reason, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Release(table), new { ids, reason, worker = lane }, cancellationToken: cancellationToken));
     }
 
     private async Task RetryLaterAsync(string lane, string table, long[] ids, string reason, DispatchOptions options, CancellationToken cancellationToken)
@@ -337,6 +400,13 @@ public sealed class CheckInDispatch(
         UPDATE {table}
         SET status = 'planned', due_at = @dueAt, attempts = attempts - 1, claimed_by = NULL
         WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+        """;
+
+    // Back to the queue untried: still due, the claim not counted as an attempt, the reason kept for the admin.
+    private static string Release(string table) => $"""
+        UPDATE {table}
+        SET status = 'planned', attempts = attempts - 1, failure = @reason, claimed_by = NULL
+        WHERE id = ANY(@ids) AND status = 'sending' AND claimed_by = @worker
         """;
 
     // Back off exponentially (1, 2, 4 … minutes, at most an hour) until MaxAttempts, then fail with the reason.

@@ -30,6 +30,21 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL (what <c>kill -9</c> does): no shutdown, no cleanup, claims and connections left as they were.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>Everything the worker has written to stdout and stderr so far.</summary>
+    public string Log
+    {
+        get { lock (Output) return string.Join('\n', Output); }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
