@@ -30,6 +30,9 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>SIGKILL, as <c>kill -9</c>: no shutdown code runs, sockets are closed by the kernel.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public void Dispose()
     {
         if (!_process.HasExited)
