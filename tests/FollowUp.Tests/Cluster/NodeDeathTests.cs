@@ -31,6 +31,7 @@ public class NodeDeathTests(ITestOutputHelper output)
         await db.ExecuteAsync("UPDATE schedules SET window_start = '00:00', window_end = '23:59:59.999999'");
 
         var workers = new Dictionary<string, WorkerProcess>();
+        var phases = Stopwatch.StartNew();
         try
         {
             foreach (var name in new[] { "node-1", "node-2", "node-3" })
@@ -38,6 +39,8 @@ public class NodeDeathTests(ITestOutputHelper output)
                 {
                     // Each node's sessions carry its name, so pg_stat_activity tells which one holds the mailbox.
                     ["FollowUp:Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(clinic.ConnectionString) { ApplicationName = name }.ConnectionString,
+                    // The test database is a migrated template; WorkerHostTests covers migrating at start.
+                    ["FollowUp:Database:MigrateOnStart"] = "false",
                     ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
                     ["FollowUp:Inbox:PollInterval"] = "00:00:01",
                     // One long run holds the mailbox with IDLE, as a production worker does: the inbox lives on one node.
@@ -45,18 +48,22 @@ public class NodeDeathTests(ITestOutputHelper output)
                     ["FollowUp:Cluster:CheckinInterval"] = "00:00:01",
                     ["FollowUp:Cluster:CheckinMisfireThreshold"] = "00:00:03",
                     ["Logging:LogLevel:Quartz"] = "Information",
+                    // Escalations and digests at any hour the test runs: a lead to escalate to, the digest due from midnight.
+                    ["FollowUp:Alerts:LeadAddress"] = clinic.Address("lead"),
+                    ["FollowUp:Alerts:DigestAt"] = "00:00",
                 })));
 
             await WaitAsync(db, "SELECT count(*) FROM check_ins WHERE status = 'sent'", n => n == patients.Length, "every first check-in sent");
-            var emails = new Dictionary<string, (SimulatedPatient Patient, MimeMessage Email)>();
-            foreach (var patient in patients)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"three workers started and sent the first check-ins in {phases.Elapsed.TotalSeconds:0.0} s"));
+            var messageIds = (await db.QueryAsync<(string Email, string MessageId)>(
+                "SELECT p.email, ci.message_id FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id WHERE ci.sequence = 1"))
+                .ToDictionary(r => r.Email, r => r.MessageId);
+            var imap = new ImapOptions { Host = "127.0.0.1", Port = TestServers.ImapPort, Security = MailKit.Security.SecureSocketOptions.None, Password = TestServers.MailPassword };
+            var emails = (await Task.WhenAll(patients.Select(async patient =>
             {
-                var messageId = await db.ExecuteScalarAsync<string>(
-                    "SELECT ci.message_id FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id WHERE p.email = @email AND ci.sequence = 1",
-                    new { email = clinic.Address(patient) });
-                var simulated = new SimulatedPatient(clinic.Address(patient), new ImapOptions { Host = "127.0.0.1", Port = TestServers.ImapPort, Security = MailKit.Security.SecureSocketOptions.None, Password = TestServers.MailPassword }, Clinic.Smtp);
-                emails[patient] = (simulated, await simulated.ReceiveAsync(messageId!, Deadline, CancellationToken.None));
-            }
+                var simulated = new SimulatedPatient(clinic.Address(patient), imap, Clinic.Smtp);
+                return (patient, simulated, email: await simulated.ReceiveAsync(messageIds[clinic.Address(patient)], Deadline, CancellationToken.None));
+            }))).ToDictionary(r => r.patient, r => (r.simulated, r.email));
 
             // Two replies while all three nodes live.
             await ReplyAsync(emails, patients[0..2]);
@@ -83,11 +90,26 @@ public class NodeDeathTests(ITestOutputHelper output)
 
             // The survivors declared both dead nodes failed and removed them from the cluster.
             await WaitAsync(db, "SELECT count(*) FROM qrtz_scheduler_state", n => n == 1, "the dead nodes removed from the cluster");
+
+            // Escalation and digest (the alert-sweep job) go on with two of three nodes dead: an alert left
+            // unacknowledged for ten days goes to the lead, and a therapist new today gets a digest, each once.
+            await db.ExecuteAsync("""
+                INSERT INTO alerts (course_id, kind, severity, reason, raised_at, notify_status, notified_at)
+                SELECT min(id), 'late_worsening', 'normal', 'Pain 6 at week 6, up from 3 at course end', now() - interval '10 days', 'sent', now() - interval '10 days'
+                FROM courses
+                """);
+            await clinic.EnrolAsync("p7", therapist: "newcomer");
+            await WaitAsync(db, "SELECT count(*) FROM alerts WHERE escalated_at IS NOT NULL", n => n == 1, "the escalation after the deaths");
+            await new Mailbox(clinic.Address("lead")).WaitForAsync(1);
+            await new Mailbox(clinic.Address("newcomer")).WaitForAsync(1);
             Assert.Equal(patients.Length, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies"));
             Assert.Equal(patients.Length, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT check_in_id) FROM replies"));
             Assert.Equal(patients.Length, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages"));
             Assert.Equal(patients.Length, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT message_id) FROM inbound_messages"));
             foreach (var patient in patients) Assert.Single(await new Mailbox(clinic.Address(patient)).MessagesAsync());
+            Assert.Single(await new Mailbox(clinic.Address("lead")).MessagesAsync());
+            Assert.Single(await new Mailbox(clinic.Address("newcomer")).MessagesAsync());
+            Assert.Single(await new Mailbox(clinic.Address("therapist")).MessagesAsync(), m => m.MessageId?.StartsWith("digest.", StringComparison.Ordinal) == true);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"takeover (kill to replies stored): {string.Join(", ", takeovers.Select(t => $"{t:0.0} s"))}; replies stored {patients.Length}, duplicates 0"));
         }
