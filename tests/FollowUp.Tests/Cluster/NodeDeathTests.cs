@@ -53,6 +53,8 @@ public class NodeDeathTests(ITestOutputHelper output)
                     ["FollowUp:Alerts:DigestAt"] = "00:00",
                 })));
 
+            // Three .NET processes starting at once on a busy 2-core machine: a longer deadline for this step only.
+            await WaitAsync(db, "SELECT count(*) FROM qrtz_scheduler_state", n => n == workers.Count, "every worker checked in to the cluster", TimeSpan.FromMinutes(4));
             await WaitAsync(db, "SELECT count(*) FROM check_ins WHERE status = 'sent'", n => n == patients.Length, "every first check-in sent");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"three workers started and sent the first check-ins in {phases.Elapsed.TotalSeconds:0.0} s"));
             var messageIds = (await db.QueryAsync<(string Email, string MessageId)>(
@@ -115,8 +117,14 @@ public class NodeDeathTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var line in workers.SelectMany(w => w.Value.Output.Select(l => $"{w.Key}: {l}")).Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("recover", StringComparison.OrdinalIgnoreCase)))
-                output.WriteLine(line);
+            string[] notable = ["fail", "recover", "error", "warn", "exception"];
+            foreach (var (name, worker) in workers)
+            {
+                List<string> lines;
+                lock (worker.Output) lines = [.. worker.Output];
+                output.WriteLine($"{name}: {lines.Count} output lines");
+                foreach (var line in lines.Where(l => notable.Any(n => l.Contains(n, StringComparison.OrdinalIgnoreCase)))) output.WriteLine($"{name}: {line}");
+            }
             foreach (var worker in workers.Values) worker.Dispose();
         }
     }
@@ -143,14 +151,14 @@ public class NodeDeathTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitAsync(NpgsqlConnection db, string sql, Func<long, bool> done, string what)
+    private static async Task WaitAsync(NpgsqlConnection db, string sql, Func<long, bool> done, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + Deadline;
+        var deadline = DateTime.UtcNow + (timeout ?? Deadline);
         while (true)
         {
             var value = await db.ExecuteScalarAsync<long>(sql);
             if (done(value)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waiting for {what}: still {value} after {Deadline}.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waiting for {what}: still {value} after {timeout ?? Deadline}.");
             await Task.Delay(100);
         }
     }
