@@ -17,6 +17,9 @@ namespace FollowUp;
 /// <summary>Registers everything the worker runs: options, the database, each feature, and Quartz.</summary>
 public static class FollowUpServices
 {
+    /// <summary>The clustered Quartz scheduler's name: every worker sharing a database joins the cluster of this name.</summary>
+    internal const string SchedulerName = "FollowUp";
+
     /// <summary>Options, data source and feature services, without Quartz (the admin tool and tests use this).</summary>
     public static IServiceCollection AddFollowUpCore(this IServiceCollection services)
     {
@@ -28,6 +31,7 @@ public static class FollowUpServices
         AddValidatedOptions<DispatchOptions>(services, DispatchOptions.Section, o => o.Validate());
         AddValidatedOptions<InboxOptions>(services, InboxOptions.Section, o => o.Validate());
         AddValidatedOptions<AlertOptions>(services, AlertOptions.Section, o => o.Validate());
+        AddValidatedOptions<Operations.ClusterOptions>(services, Operations.ClusterOptions.Section, o => o.Validate());
 
         services.AddSingleton(sp => Db.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddSingleton<System.Data.Common.DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
@@ -64,17 +68,20 @@ public static class FollowUpServices
 
         var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
+        var cluster = builder.Configuration.GetSection(Operations.ClusterOptions.Section).Get<Operations.ClusterOptions>() ?? new Operations.ClusterOptions();
         // Every node re-declares the triggers at start; without this each node's copy overwrites the stored one and
         // the job fires on interleaved schedules (reference §1.9). Changing an interval is therefore a deliberate
         // step: delete the trigger row (or the qrtz_ data) and restart.
-        services.Configure<QuartzOptions>(o => o.Scheduling.IgnoreDuplicates = true);
+        // Named options: a named scheduler reads only the options of its own name (Quartz 4 "AddQuartz(name)"); an
+        // unnamed Configure never reached it, and every node that joined replaced the cluster's triggers (ClusterDemoTests).
+        services.Configure<QuartzOptions>(SchedulerName, o => o.Scheduling.IgnoreDuplicates = true);
         // A named scheduler: its clock (UseTimeProvider) is its own. The default scheduler's would become the
         // container's TimeProvider and so replace the business clock of every feature.
-        services.AddQuartz("FollowUp", q =>
+        services.AddQuartz(SchedulerName, q =>
         {
             q.ConfigureScheduler(o =>
             {
-                o.InstanceName = "FollowUp";
+                o.InstanceName = SchedulerName;
                 // On shutdown a running job's CancellationToken fires, and the host waits for it to hand back its claims.
                 o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
             });
@@ -87,10 +94,19 @@ public static class FollowUpServices
                 store.UsePostgres(postgres => postgres.UseRegisteredDataSource = true);
                 store.UseClustering(c =>
                 {
-                    c.CheckinInterval = TimeSpan.FromSeconds(5);
-                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                    c.CheckinInterval = cluster.CheckinInterval;
+                    c.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
                 });
-                store.ConfigureStore(o => o.CommandTimeout = TimeSpan.FromSeconds(15));
+                store.ConfigureStore(o =>
+                {
+                    o.CommandTimeout = TimeSpan.FromSeconds(15);
+                    // A DisallowConcurrentExecution job (inbox) that a dead node held stays BLOCKED until the survivors
+                    // recover it; by then its next fire time may be older than the misfire threshold (1 min), and such a
+                    // trigger waits for the misfire scan, which runs once a threshold by default: up to a minute more
+                    // before the mailbox is read again (NodeDeathTests measured 66 s). Scanning at the check-in rate
+                    // bounds the takeover by the failure detection; the scan is one cheap query per node.
+                    o.MisfireHandlerFrequency = cluster.CheckinInterval;
+                });
             });
             Poll<DispatchJob>(q, DispatchJob.Key, dispatch.PollInterval);
             Poll<InboxJob>(q, InboxJob.Key, inbox.PollInterval);
@@ -115,6 +131,7 @@ public static class FollowUpServices
         Check<DispatchOptions>(services, problems);
         Check<InboxOptions>(services, problems);
         Check<AlertOptions>(services, problems);
+        Check<Operations.ClusterOptions>(services, problems);
         return problems;
     }
 

@@ -21,7 +21,7 @@ internal static class DemoServices
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TimeProvider>(clock);
         // A demo is one node on a fresh database: let its fast triggers replace any stored slower ones.
-        builder.Services.PostConfigure<QuartzOptions>(o =>
+        builder.Services.PostConfigure<QuartzOptions>(FollowUpServices.SchedulerName, o =>
         {
             o.Scheduling.IgnoreDuplicates = false;
             o.Scheduling.OverwriteExistingData = true;

@@ -28,8 +28,11 @@ public static partial class CrisisWords
         @"suicidarme", @"quitarme la vida", @"matarme", @"no quiero vivir", @"acabar con todo",
     ];
 
+    // NonBacktracking: linear in the text whatever it holds, so no match timeout is needed. A timeout is wall-clock
+    // time: on a loaded machine (three workers on two cores, ClusterDemoTests) a preempted thread overran 1 s on a
+    // two-line reply and failed the whole inbox run with RegexMatchTimeoutException.
     private static readonly Regex Pattern = new(@"\b(?:" + string.Join("|", Phrases) + @")\b",
-        RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>The crisis phrases in <paramref name="normalizedText"/> (lower case, apostrophes as '), each once.</summary>
     public static IReadOnlyList<string> Find(string normalizedText) =>

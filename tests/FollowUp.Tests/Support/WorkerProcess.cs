@@ -35,7 +35,7 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>SIGKILL (what <c>kill -9</c> does): no shutdown, no cleanup, claims and connections left as they were.</summary>
     public void Kill()
     {
-        _process.Kill();
+        _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
 
