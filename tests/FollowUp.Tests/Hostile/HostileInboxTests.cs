@@ -59,9 +59,17 @@ public sealed class HostileInboxTests(ITestOutputHelper output)
         Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages WHERE outcome IS NULL OR outcome = ''"));
         Assert.Equal(0, await InboxCountAsync(clinic));
         var histogram = (await db.QueryAsync<(string Kind, string Outcome, int Count)>(Histogram)).ToList();
+        // Each kind is recorded as often as it was sent; a message whose header block does not parse at all is stored
+        // without headers (so without its case header), which only random bytes can be.
+        var missing = 0;
         foreach (var kind in mails.GroupBy(m => m.Kind))
-            Assert.True(kind.Count() == histogram.Where(h => h.Kind == kind.Key).Sum(h => h.Count),
-                $"{kind.Key}: {kind.Count()} sent, {histogram.Where(h => h.Kind == kind.Key).Sum(h => h.Count)} recorded");
+        {
+            var recorded = histogram.Where(h => h.Kind == kind.Key).Sum(h => h.Count);
+            Assert.True(recorded == kind.Count() || (kind.Key is "mime.garbage" or "misc.duplicate" && recorded < kind.Count()), $"{kind.Key}: {kind.Count()} sent, {recorded} recorded");
+            missing += kind.Count() - recorded;
+        }
+        Assert.Equal(missing, histogram.Where(h => h.Kind == NoHeaders).Sum(h => h.Count));
+        Assert.All(histogram.Where(h => h.Kind == NoHeaders), h => Assert.Equal("rejected", h.Outcome));
 
         // Every real reply is stored on its own check-in with its scores, and nothing else is stored as an answer.
         var real = mails.Where(m => m.Real is not null).Select(m => m.Real!).ToList();
@@ -85,6 +93,35 @@ public sealed class HostileInboxTests(ITestOutputHelper output)
             output.WriteLine($"outcome {outcome,-10} {count,6}");
         foreach (var kind in histogram.GroupBy(h => h.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
             output.WriteLine($"  {kind.Key,-30} {string.Join(", ", kind.OrderByDescending(h => h.Count).Select(h => $"{h.Outcome} {h.Count}"))}");
+    }
+
+    [Fact]
+    public async Task A_message_whose_headers_do_not_parse_and_one_full_of_nul_bytes_are_recorded_and_the_reply_after_them_is_stored()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var sent = await SendCheckInsAsync(clinic, 1);
+        var patient = sent.Single();
+        // Found by the 10 000 run (seed 20261124, message 6284): random bytes with a line that starts with ':'; neither
+        // the message nor its header block parses. Then NUL in an encoded-word, a header and the body (PostgreSQL text
+        // cannot hold NUL), then the patient's genuine reply.
+        byte[] unparseable = Convert.FromBase64String(
+            "WC1Ib3N0aWxlLUNhc2U6IG1pbWUuZ2FyYmFnZSA2Mjg0DQo6B434x8Vg1n3ssDQIFXJFxa/zjMVjd8TQwsow9OQ5434ssMTUMm6Hgg0K1uUi+hxAJnTN8g5d79aQyCcE+jDhmbLMttxlrnCTQGwJu4ySodalig0KfxdH1CA82TMLDQpp");
+        var nul = System.Text.Encoding.Latin1.GetBytes($"From: \"a\0b\" <x@outsider.test>\r\nTo: <replies+{patient.Token}@{clinic.Domain}>\r\nSubject: =?utf-8?B?AA==?= nul\0\r\n" +
+                                                       "Message-ID: <n\0ul@x>\r\nX-Nul: a\0b\r\n\r\nPain:\0 5\0\r\n");
+        var real = new HostileMail(Seed, clinic.Domain, clinic.Tokens, sent, MaxMessageBytes).Generate(0, 1, 0).Single();
+        await RawImap.AppendAsync("127.0.0.1", TestServers.ImapPort, clinic.RepliesAddress, TestServers.MailPassword, [unparseable, nul, real.Bytes]);
+
+        var result = await clinic.Inbox.ReadAsync(default);
+
+        Assert.Equal((3, 1), (result.Read, result.Answers));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var rows = (await db.QueryAsync<(string Outcome, string Detail)>("SELECT outcome, detail FROM inbound_messages ORDER BY uid")).ToList();
+        Assert.Equal("rejected", rows[0].Outcome);
+        Assert.StartsWith("malformed message: Failed to parse", rows[0].Detail, StringComparison.Ordinal);
+        Assert.Equal("unmatched", rows[1].Outcome);
+        Assert.Equal("answer", rows[2].Outcome);
+        Assert.Equal(((short?)real.Real!.Pain, (short?)real.Real.Mood), await db.QuerySingleAsync<(short?, short?)>("SELECT pain, mood_score FROM replies"));
+        Assert.Equal(0, await InboxCountAsync(clinic));
     }
 
     private static async Task<List<SentCheckIn>> SendCheckInsAsync(Clinic clinic, int count)
@@ -151,8 +188,10 @@ public sealed class HostileInboxTests(ITestOutputHelper output)
                              'schedules', (SELECT count(*) FROM schedules), 'reminders', (SELECT count(*) FROM reminders))
             """) ?? "";
 
-    private const string Histogram = """
-        SELECT coalesce(substring(raw_headers FROM 'X-Hostile-Case: ([a-z0-9.-]+)'), '(no case header)') AS kind, outcome, count(*)::int
+    private const string NoHeaders = "(no headers)";
+
+    private const string Histogram = $"""
+        SELECT coalesce(substring(raw_headers FROM 'X-Hostile-Case: ([a-z0-9.-]+)'), '{NoHeaders}') AS kind, outcome, count(*)::int
         FROM inbound_messages GROUP BY 1, 2 ORDER BY 1, 3 DESC
         """;
 
