@@ -28,8 +28,11 @@ public static partial class CrisisWords
         @"suicidarme", @"quitarme la vida", @"matarme", @"no quiero vivir", @"acabar con todo",
     ];
 
+    // NonBacktracking runs in time linear in the text, so hostile input cannot make it slow and it needs no match
+    // timeout: the 1 s timeout it had fired on a loaded machine (JIT of the compiled pattern counts toward it) and the
+    // RegexMatchTimeoutException stopped the inbox on a 50-byte reply (hostile-mail fault test, issue 8).
     private static readonly Regex Pattern = new(@"\b(?:" + string.Join("|", Phrases) + @")\b",
-        RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>The crisis phrases in <paramref name="normalizedText"/> (lower case, apostrophes as '), each once.</summary>
     public static IReadOnlyList<string> Find(string normalizedText) =>
