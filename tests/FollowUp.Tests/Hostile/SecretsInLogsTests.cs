@@ -11,7 +11,7 @@ namespace FollowUp.Tests.Hostile;
 /// secret has a distinctive core of letters and digits that survives URL-encoding and connection-string quoting, so
 /// looking for the core finds every form of it.
 /// </summary>
-public sealed class SecretsInLogsTests
+public sealed class SecretsInLogsTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private const string DbPassword = "DbPw7Qx9Zk+/;'=";
     private const string ImapPassword = "ImapPw4Kt8Wm+/=";
@@ -62,6 +62,10 @@ public sealed class SecretsInLogsTests
                    && lines.Any(l => l.Contains("imap", StringComparison.OrdinalIgnoreCase) || l.Contains("Inbox", StringComparison.Ordinal));
         });
 
+        log.WriteLine($"{output.Count} lines; authentication failures: {output.Count(l => l.Contains("uthentication", StringComparison.Ordinal))}");
+        foreach (var line in output.Where(l => l.Contains("uthentication", StringComparison.Ordinal)).Take(6)) log.WriteLine(line);
+        // The failure path was taken: the wrong password was sent and refused.
+        Assert.Contains(output, l => l.Contains("AuthenticationException", StringComparison.Ordinal));
         AssertNoSecret(output, dkimCore, connectionString);
         File.Delete(dkimFile);
     }
