@@ -175,7 +175,17 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         }
         catch (Exception e) when (e is FormatException or ParseException)
         {
-            var headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
+            HeaderList headers;
+            try
+            {
+                headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
+            }
+            catch (Exception again) when (again is FormatException or ParseException)
+            {
+                // Not even the header block parses (a line that is no header field, e.g. one starting with ':'): it is
+                // recorded with no headers rather than stopping the mailbox on every read (hostile-mail fault test).
+                headers = new HeaderList();
+            }
             return await intake.RejectAsync(key, headers, $"malformed message: {e.Message}", cancellationToken);
         }
         return await intake.AcceptAsync(key, message, cancellationToken);

@@ -186,9 +186,9 @@ public sealed class ReplyIntake(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
+        var messageId = Clean(inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId]);
         var outcome = inbound.Outcome;
-        var detail = inbound.Detail;
+        var detail = Clean(inbound.Detail)!;
         if (outcome is not InboundOutcome.Rejected && messageId is not null
             && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SeenBefore, new { messageId }, transaction, cancellationToken: cancellationToken)))
         {
@@ -351,7 +351,18 @@ public sealed class ReplyIntake(
     }
 
     private static string Truncate(string? text, int max = MaxStoredText) =>
-        text is null ? "" : text.Length <= max ? text : text[..max];
+        text is null ? "" : Clean(text.Length <= max ? text : text[..max])!;
+
+    /// <summary>
+    /// Text as PostgreSQL can store it: a text value cannot hold NUL (SQLSTATE 22021, and jsonb refuses \u0000) and
+    /// Npgsql's strict UTF-8 encoder refuses a lone surrogate; a hostile header, encoded-word or body has either.
+    /// </summary>
+    private static string? Clean(string? text)
+    {
+        if (text is null || (!text.Contains('\0', StringComparison.Ordinal) && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)) return text;
+        // UTF-8 round trip: lone surrogates become U+FFFD (the default encoder's replacement), pairs stay.
+        return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text.Replace("\0", "", StringComparison.Ordinal)));
+    }
 
     internal static string Name(InboundOutcome outcome) => outcome switch
     {

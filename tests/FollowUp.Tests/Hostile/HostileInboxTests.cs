@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using FollowUp.Tests.Support;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Xunit.Abstractions;
+
+namespace FollowUp.Tests.Hostile;
+
+/// <summary>
+/// Issue 8, fault test: thousands of hostile emails (10 000 with FOLLOWUP_HOSTILE_COUNT=10000) in the replies mailbox, with genuine replies mixed among them, read
+/// by the real inbox on the real servers. Figures (histogram, times) go to the test output: see docs/faults-hostile.md.
+/// </summary>
+public sealed class HostileInboxTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// How many hostile messages in CI. The issue's 10 000 is <c>FOLLOWUP_HOSTILE_COUNT=10000</c>: the inbox reads 15-50
+    /// messages a second on the shared 2-core machine, so 10 000 take 4-10 minutes, beyond the suite's budget (figures
+    /// in docs/faults-hostile.md).
+    /// </summary>
+    private const int HostileCount = 2_000;
+    private const int Seed = 20261124;
+    private const int MaxMessageBytes = 100_000;
+    // About one in twenty goes through Postfix, so those carry real delivery headers (Return-Path, Delivered-To, Received).
+    private const double SmtpShare = 0.05;
+
+    private static readonly DateTimeOffset Monday = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Thousands_of_hostile_emails_each_get_one_outcome_and_only_the_real_replies_are_stored_for_their_own_patients()
+    {
+        var hostile = Environment.GetEnvironmentVariable("FOLLOWUP_HOSTILE_COUNT") is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : HostileCount;
+        var realCount = new Random(Seed).Next(50, 201);
+        var clock = Stopwatch.StartNew();
+        await using var clinic = await Clinic.OpenAsync(Monday, new Dictionary<string, string?> { ["FollowUp:Inbox:MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture) });
+        var sent = await SendCheckInsAsync(clinic, realCount + 20);
+        var setUp = clock.Elapsed;
+
+        var mails = new HostileMail(Seed, clinic.Domain, clinic.Tokens, sent, MaxMessageBytes).Generate(hostile, realCount, SmtpShare);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var tablesBefore = await TablesAsync(db);
+        var countsBefore = await CountsAsync(db);
+        clock.Restart();
+        await DeliverAsync(clinic, mails);
+        var delivered = clock.Elapsed;
+
+        clock.Restart();
+        var passes = 0;
+        while (await InboxCountAsync(clinic) > 0)
+        {
+            Assert.True(++passes <= 10, "the inbox did not empty the mailbox in 10 reads");
+            // Any exception here fails the test: one bad message must never stop the mailbox.
+            await clinic.Inbox.ReadAsync(default);
+        }
+        var read = clock.Elapsed;
+
+        // Every message has exactly one record with an outcome, and nothing is left in INBOX.
+        Assert.Equal(mails.Count, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages"));
+        Assert.Equal(mails.Count, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT uid) FROM inbound_messages"));
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages WHERE outcome IS NULL OR outcome = ''"));
+        Assert.Equal(0, await InboxCountAsync(clinic));
+        var histogram = (await db.QueryAsync<(string Kind, string Outcome, int Count)>(Histogram)).ToList();
+        // Each kind is recorded as often as it was sent; a message whose header block does not parse at all is stored
+        // without headers (so without its case header), which only random bytes can be.
+        var missing = 0;
+        foreach (var kind in mails.GroupBy(m => m.Kind))
+        {
+            var recorded = histogram.Where(h => h.Kind == kind.Key).Sum(h => h.Count);
+            Assert.True(recorded == kind.Count() || (kind.Key is "mime.garbage" or "misc.duplicate" && recorded < kind.Count()), $"{kind.Key}: {kind.Count()} sent, {recorded} recorded");
+            missing += kind.Count() - recorded;
+        }
+        Assert.Equal(missing, histogram.Where(h => h.Kind == NoHeaders).Sum(h => h.Count));
+        Assert.All(histogram.Where(h => h.Kind == NoHeaders), h => Assert.Equal("rejected", h.Outcome));
+
+        // Every real reply is stored on its own check-in with its scores, and nothing else is stored as an answer.
+        var real = mails.Where(m => m.Real is not null).Select(m => m.Real!).ToList();
+        var expected = real.Select(r => (r.CheckIn.CheckInId, r.CheckIn.Email, (short?)r.Pain, (short?)r.Mood, r.MessageId.Trim('<', '>'))).OrderBy(r => r.CheckInId).ToList();
+        var stored = (await db.QueryAsync<(long CheckInId, string Email, short? Pain, short? Mood, string MessageId)>(StoredReplies)).ToList();
+        Assert.Equal(expected, stored);
+        Assert.All((await db.QueryAsync<(string Email, string From)>(Attribution)).ToList(), a => Assert.Equal(a.Email, a.From, ignoreCase: true));
+        Assert.Equal(real.Count, histogram.Where(h => h.Outcome is "answer" or "opt_out").Sum(h => h.Count));
+        Assert.Equal(real.Count, histogram.Where(h => h.Kind == "real" && h.Outcome == "answer").Sum(h => h.Count));
+        Assert.All(histogram.Where(h => h.Kind.StartsWith("huge.", StringComparison.Ordinal)), h => Assert.Equal("rejected", h.Outcome));
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM patients WHERE opted_out_at IS NOT NULL"));
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'cancelled'"));
+
+        // The database is intact: the same tables, and nothing but the inbox's own rows changed in number.
+        Assert.Equal(tablesBefore, await TablesAsync(db));
+        Assert.Equal(countsBefore, await CountsAsync(db));
+
+        output.WriteLine($"hostile={hostile} real={realCount} total={mails.Count} viaSmtp={mails.Count(m => m.ViaSmtp)} reads={passes}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up {setUp.TotalSeconds:F1} s, delivery {delivered.TotalSeconds:F1} s, inbox {read.TotalSeconds:F1} s ({mails.Count / read.TotalSeconds:F0} messages/s)"));
+        foreach (var (outcome, count) in histogram.GroupBy(h => h.Outcome).Select(g => (g.Key, g.Sum(h => h.Count))).OrderByDescending(g => g.Item2))
+            output.WriteLine($"outcome {outcome,-10} {count,6}");
+        foreach (var kind in histogram.GroupBy(h => h.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+            output.WriteLine($"  {kind.Key,-30} {string.Join(", ", kind.OrderByDescending(h => h.Count).Select(h => $"{h.Outcome} {h.Count}"))}");
+    }
+
+    [Fact]
+    public async Task A_message_whose_headers_do_not_parse_and_one_full_of_nul_bytes_are_recorded_and_the_reply_after_them_is_stored()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var sent = await SendCheckInsAsync(clinic, 1);
+        var patient = sent.Single();
+        // Found by the 10 000 run (seed 20261124, message 6284): random bytes with a line that starts with ':'; neither
+        // the message nor its header block parses. Then NUL in an encoded-word, a header and the body (PostgreSQL text
+        // cannot hold NUL), then the patient's genuine reply.
+        byte[] unparseable = Convert.FromBase64String(
+            "WC1Ib3N0aWxlLUNhc2U6IG1pbWUuZ2FyYmFnZSA2Mjg0DQo6B434x8Vg1n3ssDQIFXJFxa/zjMVjd8TQwsow9OQ5434ssMTUMm6Hgg0K1uUi+hxAJnTN8g5d79aQyCcE+jDhmbLMttxlrnCTQGwJu4ySodalig0KfxdH1CA82TMLDQpp");
+        var nul = System.Text.Encoding.Latin1.GetBytes($"From: \"a\0b\" <x@outsider.test>\r\nTo: <replies+{patient.Token}@{clinic.Domain}>\r\nSubject: =?utf-8?B?AA==?= nul\0\r\n" +
+                                                       "Message-ID: <n\0ul@x>\r\nX-Nul: a\0b\r\n\r\nPain:\0 5\0\r\n");
+        var real = new HostileMail(Seed, clinic.Domain, clinic.Tokens, sent, MaxMessageBytes).Generate(0, 1, 0).Single();
+        await RawImap.AppendAsync("127.0.0.1", TestServers.ImapPort, clinic.RepliesAddress, TestServers.MailPassword, [unparseable, nul, real.Bytes]);
+
+        var result = await clinic.Inbox.ReadAsync(default);
+
+        Assert.Equal((3, 1), (result.Read, result.Answers));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var rows = (await db.QueryAsync<(string Outcome, string Detail)>("SELECT outcome, detail FROM inbound_messages ORDER BY uid")).ToList();
+        Assert.Equal("rejected", rows[0].Outcome);
+        Assert.StartsWith("malformed message: Failed to parse", rows[0].Detail, StringComparison.Ordinal);
+        Assert.Equal("unmatched", rows[1].Outcome);
+        Assert.Equal("answer", rows[2].Outcome);
+        Assert.Equal(((short?)real.Real!.Pain, (short?)real.Real.Mood), await db.QuerySingleAsync<(short?, short?)>("SELECT pain, mood_score FROM replies"));
+        Assert.Equal(0, await InboxCountAsync(clinic));
+    }
+
+    private static async Task<List<SentCheckIn>> SendCheckInsAsync(Clinic clinic, int count)
+    {
+        for (var i = 0; i < count; i++) await clinic.EnrolAsync($"P{i}");
+        clinic.Clock.SetUtcNow(FirstCheckInDue);
+        var sent = 0;
+        int batch;
+        while ((batch = (await clinic.Dispatch.SendDueAsync(default)).Sent) > 0) sent += batch;
+        Assert.Equal(count, sent);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var rows = await db.QueryAsync<(long Id, long PatientId, string Email, string MessageId)>("""
+            SELECT ci.id, c.patient_id, p.email, ci.message_id
+            FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+            WHERE ci.status = 'sent' ORDER BY ci.id
+            """);
+        return rows.Select(r => new SentCheckIn(r.Id, r.PatientId, r.Email, clinic.Tokens.Create('c', r.Id), $"<{r.MessageId.Trim('<', '>')}>")).ToList();
+    }
+
+    /// <summary>Most by IMAP APPEND (fast), a share through Postfix, both at once; then waits until INBOX holds them all.</summary>
+    private static async Task DeliverAsync(Clinic clinic, List<GeneratedMail> mails)
+    {
+        var refused = new List<GeneratedMail>();
+        var smtp = Task.Run(async () =>
+        {
+            await using var session = await RawSmtpSession.OpenAsync("127.0.0.1", TestServers.SmtpPort);
+            foreach (var mail in mails.Where(m => m.ViaSmtp))
+                if (await session.SendAsync(mail.EnvelopeFrom, mail.EnvelopeTo, mail.Bytes) is not null)
+                    refused.Add(mail);
+        });
+        await RawImap.AppendAsync("127.0.0.1", TestServers.ImapPort, clinic.RepliesAddress, TestServers.MailPassword, mails.Where(m => !m.ViaSmtp).Select(m => m.Bytes).ToList());
+        await smtp;
+        // Postfix may refuse what a real MTA would refuse too; those still reach the mailbox, by APPEND.
+        if (refused.Count > 0)
+            await RawImap.AppendAsync("127.0.0.1", TestServers.ImapPort, clinic.RepliesAddress, TestServers.MailPassword, refused.Select(m => m.Bytes).ToList());
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        int count;
+        while ((count = await InboxCountAsync(clinic)) < mails.Count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"INBOX holds {count} of {mails.Count} messages ({refused.Count} refused by Postfix).");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<int> InboxCountAsync(Clinic clinic)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", TestServers.ImapPort, SecureSocketOptions.None);
+        await client.AuthenticateAsync(clinic.RepliesAddress, TestServers.MailPassword);
+        await client.Inbox.StatusAsync(StatusItems.Count);
+        var count = client.Inbox.Count;
+        await client.DisconnectAsync(true);
+        return count;
+    }
+
+    private static async Task<List<string>> TablesAsync(System.Data.Common.DbConnection db) =>
+        (await db.QueryAsync<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")).ToList();
+
+    private static async Task<string> CountsAsync(System.Data.Common.DbConnection db) =>
+        await db.ExecuteScalarAsync<string>("""
+            SELECT concat_ws(' ', 'therapists', (SELECT count(*) FROM therapists), 'patients', (SELECT count(*) FROM patients),
+                             'courses', (SELECT count(*) FROM courses), 'check_ins', (SELECT count(*) FROM check_ins),
+                             'sent', (SELECT count(*) FROM check_ins WHERE status IN ('sent', 'answered', 'failed')),
+                             'schedules', (SELECT count(*) FROM schedules), 'reminders', (SELECT count(*) FROM reminders))
+            """) ?? "";
+
+    private const string NoHeaders = "(no headers)";
+
+    private const string Histogram = $"""
+        SELECT coalesce(substring(raw_headers FROM 'X-Hostile-Case: ([a-z0-9.-]+)'), '{NoHeaders}') AS kind, outcome, count(*)::int
+        FROM inbound_messages GROUP BY 1, 2 ORDER BY 1, 3 DESC
+        """;
+
+    private const string StoredReplies = """
+        SELECT r.check_in_id, p.email, r.pain, r.mood_score, i.message_id
+        FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
+             JOIN patients p ON p.id = c.patient_id JOIN inbound_messages i ON i.id = r.inbound_message_id
+        ORDER BY r.check_in_id
+        """;
+
+    // Whoever answered for a patient: every inbound message attached to a check-in as an answer came from that patient.
+    private const string Attribution = """
+        SELECT p.email, i.from_address
+        FROM inbound_messages i JOIN check_ins ci ON ci.id = i.check_in_id JOIN courses c ON c.id = ci.course_id
+             JOIN patients p ON p.id = c.patient_id
+        WHERE i.outcome IN ('answer', 'opt_out')
+        """;
+}
