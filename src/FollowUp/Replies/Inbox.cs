@@ -121,7 +121,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
     private async Task<InboxResult> ReadOnceAsync(ImapClient client, ImapOptions imap, InboxOptions options, CancellationToken cancellationToken)
     {
         int read = 0, answers = 0;
-        var inbox = client.Inbox;
+        var inbox = (ImapFolder)client.Inbox;
         if (!inbox.IsOpen) await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         var folders = await EnsureFoldersAsync(client, cancellationToken);
         var mailbox = $"imap://{imap.Username}@{imap.Host}:{imap.Port}/{inbox.FullName}";
@@ -132,53 +132,119 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         var uids = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
         foreach (var chunk in uids.Chunk(options.BatchSize))
         {
-            var summaries = await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
-            foreach (var summary in summaries)
-            {
-                var key = new InboundKey(mailbox, inbox.UidValidity, summary.UniqueId.Id);
-                var outcome = await intake.RecordedOutcomeAsync(key, cancellationToken)
-                              ?? await AcceptAsync(inbox, summary, key, options, cancellationToken);
-                try
-                {
-                    await inbox.MoveToAsync(summary.UniqueId, folders[InboundFolders.For(outcome)], cancellationToken);
-                }
-                catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
-                {
-                    // "Some of the requested messages no longer exist": moved meanwhile by hand; its record stands.
-                    continue;
-                }
-                read++;
-                if (outcome == InboundOutcome.Answer) answers++;
-            }
+            var (chunkRead, chunkAnswers) = await ReadChunkAsync(inbox, chunk, mailbox, folders, options, client.Capabilities.HasFlag(ImapCapabilities.UidPlus), cancellationToken);
+            read += chunkRead;
+            answers += chunkAnswers;
         }
         if (read > 0) Log.InboxRead(logger, read, answers);
         return new InboxResult(read, answers);
     }
 
-    private async Task<InboundOutcome> AcceptAsync(IMailFolder inbox, IMessageSummary summary, InboundKey key, InboxOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// One chunk in a constant number of IMAP commands (docs/ingest-speed.md): sizes, one lookup of what is already
+    /// recorded, one FETCH of every body (each message recorded in its own transaction as it arrives), then one UID MOVE
+    /// per destination folder, only for what is recorded. A failure part-way still moves what was recorded before it.
+    /// </summary>
+    private async Task<(int Read, int Answers)> ReadChunkAsync(ImapFolder inbox, IList<UniqueId> chunk, string mailbox,
+        Dictionary<string, IMailFolder> folders, InboxOptions options, bool uidPlus, CancellationToken cancellationToken)
     {
-        if (summary.Size is { } size && size > options.MaxMessageBytes)
+        var summaries = await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+        var recorded = await intake.RecordedOutcomesAsync(mailbox, inbox.UidValidity, summaries.Select(s => s.UniqueId.Id).ToArray(), cancellationToken);
+        var outcomes = new Dictionary<UniqueId, InboundOutcome>();
+        var toDownload = new List<UniqueId>();
+        foreach (var summary in summaries)
         {
-            // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
-            var headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
-            return await intake.RejectAsync(key, headers, $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
+            if (recorded.TryGetValue(summary.UniqueId.Id, out var known)) outcomes[summary.UniqueId] = known;
+            else if (summary.Size is { } size && size > options.MaxMessageBytes)
+            {
+                // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
+                var headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
+                outcomes[summary.UniqueId] = await intake.RejectAsync(Key(summary.UniqueId), headers,
+                    $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
+            }
+            else toDownload.Add(summary.UniqueId);
         }
-        MimeMessage message;
-        try
+
+        var malformed = new Dictionary<UniqueId, string>();
+        Exception? failure = null;
+        if (toDownload.Count > 0)
         {
-            message = await inbox.GetMessageAsync(summary.UniqueId, cancellationToken);
+            // One FETCH BODY.PEEK[] for the chunk instead of one per message. Each message is parsed and recorded in the
+            // callback, as it arrives, so only one message is held in memory at a time. A failure is kept, not thrown
+            // out of the callback, so that the FETCH response is read to its end and the connection stays usable.
+            await inbox.GetStreamsAsync(toDownload, async (_, _, uid, stream, token) =>
+            {
+                if (failure is not null) return;
+                try
+                {
+                    MimeMessage message;
+                    try
+                    {
+                        message = await MimeMessage.LoadAsync(stream, token);
+                    }
+                    catch (Exception e) when (e is FormatException or ParseException)
+                    {
+                        malformed[uid] = e.Message;
+                        return;
+                    }
+                    outcomes[uid] = await intake.AcceptAsync(Key(uid), message, token);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            }, cancellationToken);
         }
-        catch (MessageNotFoundException)
+        foreach (var (uid, error) in malformed)
         {
-            // A second reader recorded and moved it meanwhile: its record stands.
-            return await intake.RecordedOutcomeAsync(key, cancellationToken) ?? InboundOutcome.Duplicate;
+            if (failure is not null) break;
+            var headers = await inbox.GetHeadersAsync(uid, cancellationToken);
+            outcomes[uid] = await intake.RejectAsync(Key(uid), headers, $"malformed message: {error}", cancellationToken);
         }
-        catch (Exception e) when (e is FormatException or ParseException)
+        // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
+        // the MOVE below skips it (a UID that no longer exists is not an error, RFC 9051 6.4.9).
+        if (failure is OperationCanceledException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+
+        int read = 0, answers = 0;
+        foreach (var group in outcomes.GroupBy(o => InboundFolders.For(o.Value)))
         {
-            var headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
-            return await intake.RejectAsync(key, headers, $"malformed message: {e.Message}", cancellationToken);
+            var moving = group.Select(o => o.Key).ToList();
+            try
+            {
+                var map = await inbox.MoveToAsync(moving, folders[group.Key], cancellationToken);
+                // With UIDPLUS the server names what it moved; a UID that vanished meanwhile is not counted as read.
+                if (uidPlus) moving = [.. map.Source];
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                // "Some of the requested messages no longer exist": moved meanwhile by hand; their records stand.
+                moving = await MoveOneByOneAsync(inbox, moving, folders[group.Key], cancellationToken);
+            }
+            read += moving.Count;
+            answers += moving.Count(uid => outcomes[uid] == InboundOutcome.Answer);
         }
-        return await intake.AcceptAsync(key, message, cancellationToken);
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return (read, answers);
+
+        InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
+    }
+
+    private static async Task<List<UniqueId>> MoveOneByOneAsync(ImapFolder inbox, List<UniqueId> uids, IMailFolder destination, CancellationToken cancellationToken)
+    {
+        var moved = new List<UniqueId>();
+        foreach (var uid in uids)
+        {
+            try
+            {
+                await inbox.MoveToAsync(uid, destination, cancellationToken);
+                moved.Add(uid);
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                // Moved meanwhile by hand; its record stands.
+            }
+        }
+        return moved;
     }
 
     private static async Task<Dictionary<string, IMailFolder>> EnsureFoldersAsync(ImapClient client, CancellationToken cancellationToken)
