@@ -169,14 +169,16 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         Exception? failure = null;
         if (toDownload.Count > 0)
         {
-            // One FETCH BODY.PEEK[] for the chunk instead of one per message. Each message is parsed and recorded in the
-            // callback, as it arrives, so only one message is held in memory at a time. A failure is kept, not thrown
-            // out of the callback, so that the FETCH response is read to its end and the connection stays usable.
-            await inbox.GetStreamsAsync(toDownload, async (_, _, uid, stream, token) =>
+            // Up to IntakeConcurrency messages are recorded at once (each in its own transaction), in mailbox order per
+            // sender; the FETCH goes on meanwhile.
+            using var slots = new SemaphoreSlim(options.IntakeConcurrency);
+            var tails = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
+            var recording = new List<Task>();
+            try
             {
-                if (failure is not null) return;
-                try
+                await inbox.GetStreamsAsync(toDownload, async (_, _, uid, stream, token) =>
                 {
+                    if (Volatile.Read(ref failure) is not null) return;
                     MimeMessage message;
                     try
                     {
@@ -187,13 +189,38 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                         malformed[uid] = e.Message;
                         return;
                     }
-                    outcomes[uid] = await intake.AcceptAsync(Key(uid), message, token);
+                    var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
+                    await slots.WaitAsync(token);
+                    var previous = tails.GetValueOrDefault(sender) ?? Task.CompletedTask;
+                    var task = RecordAsync(previous, uid, message);
+                    tails[sender] = task;
+                    recording.Add(task);
+                }, cancellationToken);
+            }
+            finally
+            {
+                // Every record under way finishes (or fails) before the chunk goes on: nothing is left running.
+                await Task.WhenAll(recording);
+            }
+
+            async Task RecordAsync(Task previous, UniqueId uid, MimeMessage message)
+            {
+                try
+                {
+                    await previous;
+                    if (Volatile.Read(ref failure) is not null) return;
+                    var outcome = await intake.AcceptAsync(Key(uid), message, cancellationToken);
+                    lock (outcomes) outcomes[uid] = outcome;
                 }
                 catch (Exception e)
                 {
-                    failure = e;
+                    Interlocked.CompareExchange(ref failure, e, null);
                 }
-            }, cancellationToken);
+                finally
+                {
+                    slots.Release();
+                }
+            }
         }
         foreach (var (uid, error) in malformed)
         {
