@@ -71,14 +71,20 @@ public sealed class CheckInDispatch(
                 var batch = await ClaimAsync(lane, options, cancellationToken);
                 if (batch.Count == 0) break;
                 var pending = new Queue<CheckInToSend>(batch);
+                // The record of a sent message is written while the next one is rendered and sent (one at a time, so
+                // at most one sent message of the lane is unrecorded at any moment; docs/ingest-speed.md).
+                Task? recording = null;
                 try
                 {
                     while (pending.TryPeek(out var item))
                     {
-                        var outcome = await SendOneAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken),
+                        var (outcome, recorded) = await SendOneAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken),
                             item, schedules, options, cancellationToken);
                         pending.Dequeue();
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+                        var previous = recording;
+                        recording = recorded;
+                        if (previous is not null) await previous;
                     }
                 }
                 catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
@@ -112,6 +118,10 @@ public sealed class CheckInDispatch(
                     if (e is OperationCanceledException) throw;
                     break;
                 }
+                finally
+                {
+                    if (recording is not null) await recording;
+                }
             }
         }
         finally
@@ -122,7 +132,7 @@ public sealed class CheckInDispatch(
             counts.GetValueOrDefault(Outcome.Retrying), counts.GetValueOrDefault(Outcome.Cancelled), counts.GetValueOrDefault(Outcome.Deferred));
     }
 
-    private async Task<Outcome> SendOneAsync(string lane, Func<Task<SmtpClient>> connect, CheckInToSend item,
+    private async Task<(Outcome, Task?)> SendOneAsync(string lane, Func<Task<SmtpClient>> connect, CheckInToSend item,
         Dictionary<long, Schedule> schedules, DispatchOptions options, CancellationToken cancellationToken)
     {
         var table = Table(item.IsReminder);
@@ -135,13 +145,13 @@ public sealed class CheckInDispatch(
             {
                 case (Eligibility.Action.Lost, _):
                     Log.ClaimLost(logger, item.Id);
-                    return Outcome.Lost;
+                    return (Outcome.Lost, null);
                 case (Eligibility.Action.Release, _):
                     await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = now.UtcDateTime }, cancellationToken: cancellationToken));
-                    return Outcome.Deferred;
+                    return (Outcome.Deferred, null);
                 case (Eligibility.Action.Cancel, var reason):
                     await CancelAsync(connection, table, item, reason!, lane, now, cancellationToken);
-                    return Outcome.Cancelled;
+                    return (Outcome.Cancelled, null);
             }
             if (!schedules.TryGetValue(item.ScheduleId, out var schedule))
                 schedules[item.ScheduleId] = schedule = await ScheduleStore.ByIdAsync(connection, null, item.ScheduleId, cancellationToken);
@@ -151,7 +161,7 @@ public sealed class CheckInDispatch(
             {
                 // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
                 await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = opening.UtcDateTime }, cancellationToken: cancellationToken));
-                return Outcome.Deferred;
+                return (Outcome.Deferred, null);
             }
         }
 
@@ -170,51 +180,63 @@ public sealed class CheckInDispatch(
             var reason = $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}";
             await MarkFailedAsync(lane, table, item, reason, e.ErrorCode == SmtpErrorCode.RecipientNotAccepted, cancellationToken);
             Log.CheckInRefused(logger, item.Id, (int)e.StatusCode);
-            return Outcome.Failed;
+            return (Outcome.Failed, null);
         }
         catch (SmtpCommandException e)
         {
             // 4yz: the server asks us to try again later.
             await RetryLaterAsync(lane, table, [item.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
-            return Outcome.Retrying;
+            return (Outcome.Retrying, null);
         }
+        return (Outcome.Sent, RecordSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!));
+    }
+
+    /// <summary>
+    /// Records a message the SMTP server accepted. If the database is gone meanwhile, the send is kept to be recorded
+    /// first thing on its return (SettleStrandedAsync), so the message is not claimed and sent again.
+    /// </summary>
+    private async Task RecordSentAsync(string lane, string table, CheckInToSend item, Schedule schedule, string messageId)
+    {
         try
         {
-            await MarkSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!, CancellationToken.None);
+            await MarkSentAsync(lane, table, item, schedule, messageId, CancellationToken.None);
         }
         catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
         {
-            _unrecorded.Enqueue((lane, item, schedules[item.ScheduleId], message.MessageId!));
+            _unrecorded.Enqueue((lane, item, schedule, messageId));
             throw;
         }
-        Log.CheckInSent(logger, item.Id, item.Sequence);
-        return Outcome.Sent;
     }
 
+    /// <summary>Records a sent message: its status, its reminders (for a check-in) and the audit row, in one statement.</summary>
     private async Task MarkSentAsync(string lane, string table, CheckInToSend item, Schedule schedule, string messageId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await connection.ExecuteAsync(new CommandDefinition(MarkSent(table),
-            new { id = item.Id, worker = lane, now = now.UtcDateTime, messageId }, transaction, cancellationToken: cancellationToken));
-        if (rows == 0) Log.ClaimLost(logger, item.Id);
-        if (rows > 0 && !item.IsReminder)
+        var reminders = Array.Empty<DateTimeOffset>();
+        if (!item.IsReminder)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone);
             var expires = item.ExpiresAt is { } e ? new DateTimeOffset(e, TimeSpan.Zero) : now.AddDays(Schedule.MaxOffsetDays);
-            var reminders = CheckInPlanner.Reminders(now, expires, zone, schedule);
-            await connection.ExecuteAsync(new CommandDefinition(InsertReminders, new
-            {
-                checkInId = item.CheckInId,
-                numbers = reminders.Select((_, i) => (short)(i + 1)).ToArray(),
-                dues = reminders.Select(r => r.UtcDateTime).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+            reminders = [.. CheckInPlanner.Reminders(now, expires, zone, schedule)];
         }
-        if (rows > 0)
-            await AuditTrail.WriteAsync(connection, transaction, now, Actor, item.IsReminder ? "reminder_sent" : "check_in_sent",
-                item.CourseId, item.PatientId, item.CheckInId, new { messageId, reminder = item.ReminderNumber }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(MarkSent(table), new
+        {
+            id = item.Id,
+            worker = lane,
+            now = now.UtcDateTime,
+            messageId,
+            checkInId = item.CheckInId,
+            numbers = reminders.Select((_, i) => (short)(i + 1)).ToArray(),
+            dues = reminders.Select(r => r.UtcDateTime).ToArray(),
+            actor = Actor,
+            kind = item.IsReminder ? "reminder_sent" : "check_in_sent",
+            courseId = item.CourseId,
+            patientId = item.PatientId,
+            detail = System.Text.Json.JsonSerializer.Serialize(new { messageId, reminder = item.ReminderNumber }),
+        }, cancellationToken: cancellationToken));
+        if (rows == 0) Log.ClaimLost(logger, item.Id);
+        else Log.CheckInSent(logger, item.Id, item.Sequence);
     }
 
     private static async Task CancelAsync(DbConnection connection, string table, CheckInToSend item, string reason, string lane, DateTimeOffset now, CancellationToken cancellationToken)
@@ -371,16 +393,22 @@ public sealed class CheckInDispatch(
         WHERE ci.id = @checkInId
         """;
 
-    private const string InsertReminders = """
-        INSERT INTO reminders (check_in_id, number, due_at)
-        SELECT @checkInId, n, d FROM unnest(@numbers, @dues) AS t (n, d)
-        ON CONFLICT (check_in_id, number) DO NOTHING
-        """;
-
+    // One statement, so atomic: the row is sent (only while this lane's claim holds), a check-in's reminders are
+    // planned, and the send is audited; nothing of it when the claim was lost.
     private static string MarkSent(string table) => $"""
-        UPDATE {table}
-        SET status = 'sent', sent_at = @now, message_id = @messageId, failure = NULL, claimed_by = NULL
-        WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+        WITH sent AS (
+            UPDATE {table}
+            SET status = 'sent', sent_at = @now, message_id = @messageId, failure = NULL, claimed_by = NULL
+            WHERE id = @id AND status = 'sending' AND claimed_by = @worker
+            RETURNING id),
+        planned AS (
+            INSERT INTO reminders (check_in_id, number, due_at)
+            SELECT @checkInId, n, d FROM unnest(@numbers, @dues) AS t (n, d) WHERE EXISTS (SELECT 1 FROM sent)
+            ON CONFLICT (check_in_id, number) DO NOTHING),
+        audited AS (
+            INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+            SELECT @now, @actor, @kind, @courseId, @patientId, @checkInId, @detail::jsonb FROM sent)
+        SELECT count(*) FROM sent
         """;
 
     private static string MarkFailed(string table) => $"""

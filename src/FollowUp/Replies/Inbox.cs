@@ -121,7 +121,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
     private async Task<InboxResult> ReadOnceAsync(ImapClient client, ImapOptions imap, InboxOptions options, CancellationToken cancellationToken)
     {
         int read = 0, answers = 0;
-        var inbox = client.Inbox;
+        var inbox = (ImapFolder)client.Inbox;
         if (!inbox.IsOpen) await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         var folders = await EnsureFoldersAsync(client, cancellationToken);
         var mailbox = $"imap://{imap.Username}@{imap.Host}:{imap.Port}/{inbox.FullName}";
@@ -132,63 +132,160 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         var uids = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
         foreach (var chunk in uids.Chunk(options.BatchSize))
         {
-            var summaries = await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
-            foreach (var summary in summaries)
-            {
-                var key = new InboundKey(mailbox, inbox.UidValidity, summary.UniqueId.Id);
-                var outcome = await intake.RecordedOutcomeAsync(key, cancellationToken)
-                              ?? await AcceptAsync(inbox, summary, key, options, cancellationToken);
-                try
-                {
-                    await inbox.MoveToAsync(summary.UniqueId, folders[InboundFolders.For(outcome)], cancellationToken);
-                }
-                catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
-                {
-                    // "Some of the requested messages no longer exist": moved meanwhile by hand; its record stands.
-                    continue;
-                }
-                read++;
-                if (outcome == InboundOutcome.Answer) answers++;
-            }
+            var (chunkRead, chunkAnswers) = await ReadChunkAsync(inbox, chunk, mailbox, folders, options, client.Capabilities.HasFlag(ImapCapabilities.UidPlus), cancellationToken);
+            read += chunkRead;
+            answers += chunkAnswers;
         }
         if (read > 0) Log.InboxRead(logger, read, answers);
         return new InboxResult(read, answers);
     }
 
-    private async Task<InboundOutcome> AcceptAsync(IMailFolder inbox, IMessageSummary summary, InboundKey key, InboxOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// One chunk in a constant number of IMAP commands (docs/ingest-speed.md): sizes, one lookup of what is already
+    /// recorded, one FETCH of every body (each message recorded in its own transaction as it arrives), then one UID MOVE
+    /// per destination folder, only for what is recorded. A failure part-way still moves what was recorded before it.
+    /// </summary>
+    private async Task<(int Read, int Answers)> ReadChunkAsync(ImapFolder inbox, IList<UniqueId> chunk, string mailbox,
+        Dictionary<string, IMailFolder> folders, InboxOptions options, bool uidPlus, CancellationToken cancellationToken)
     {
-        if (summary.Size is { } size && size > options.MaxMessageBytes)
+        var summaries = await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+        var recorded = await intake.RecordedOutcomesAsync(mailbox, inbox.UidValidity, summaries.Select(s => s.UniqueId.Id).ToArray(), cancellationToken);
+        var outcomes = new Dictionary<UniqueId, InboundOutcome>();
+        var toDownload = new List<UniqueId>();
+        foreach (var summary in summaries)
         {
-            // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
-            var headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
-            return await intake.RejectAsync(key, headers, $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
+            if (recorded.TryGetValue(summary.UniqueId.Id, out var known)) outcomes[summary.UniqueId] = known;
+            else if (summary.Size is { } size && size > options.MaxMessageBytes)
+            {
+                // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
+                var headers = await HeadersAsync(inbox, summary.UniqueId, cancellationToken);
+                outcomes[summary.UniqueId] = await intake.RejectAsync(Key(summary.UniqueId), headers,
+                    $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
+            }
+            else toDownload.Add(summary.UniqueId);
         }
-        MimeMessage message;
+
+        var malformed = new Dictionary<UniqueId, string>();
+        Exception? failure = null;
+        if (toDownload.Count > 0)
+        {
+            // Up to IntakeConcurrency messages are recorded at once (each in its own transaction), in mailbox order per
+            // sender; the FETCH goes on meanwhile.
+            using var slots = new SemaphoreSlim(options.IntakeConcurrency);
+            var tails = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
+            var recording = new List<Task>();
+            try
+            {
+                await inbox.GetStreamsAsync(toDownload, async (_, _, uid, stream, token) =>
+                {
+                    if (Volatile.Read(ref failure) is not null) return;
+                    MimeMessage message;
+                    try
+                    {
+                        message = await MimeMessage.LoadAsync(stream, token);
+                    }
+                    catch (Exception e) when (e is FormatException or ParseException)
+                    {
+                        malformed[uid] = e.Message;
+                        return;
+                    }
+                    var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
+                    await slots.WaitAsync(token);
+                    var previous = tails.GetValueOrDefault(sender) ?? Task.CompletedTask;
+                    var task = RecordAsync(previous, uid, message);
+                    tails[sender] = task;
+                    recording.Add(task);
+                }, cancellationToken);
+            }
+            finally
+            {
+                // Every record under way finishes (or fails) before the chunk goes on: nothing is left running.
+                await Task.WhenAll(recording);
+            }
+
+            async Task RecordAsync(Task previous, UniqueId uid, MimeMessage message)
+            {
+                try
+                {
+                    await previous;
+                    if (Volatile.Read(ref failure) is not null) return;
+                    var outcome = await intake.AcceptAsync(Key(uid), message, cancellationToken);
+                    lock (outcomes) outcomes[uid] = outcome;
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure, e, null);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }
+        }
+        foreach (var (uid, error) in malformed)
+        {
+            if (failure is not null) break;
+            var headers = await HeadersAsync(inbox, uid, cancellationToken);
+            outcomes[uid] = await intake.RejectAsync(Key(uid), headers, $"malformed message: {error}", cancellationToken);
+        }
+        // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
+        // the MOVE below skips it (a UID that no longer exists is not an error, RFC 9051 6.4.9).
+        if (failure is OperationCanceledException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+
+        int read = 0, answers = 0;
+        foreach (var group in outcomes.GroupBy(o => InboundFolders.For(o.Value)))
+        {
+            var moving = group.Select(o => o.Key).ToList();
+            try
+            {
+                var map = await inbox.MoveToAsync(moving, folders[group.Key], cancellationToken);
+                // With UIDPLUS the server names what it moved; a UID that vanished meanwhile is not counted as read.
+                if (uidPlus) moving = [.. map.Source];
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                // "Some of the requested messages no longer exist": moved meanwhile by hand; their records stand.
+                moving = await MoveOneByOneAsync(inbox, moving, folders[group.Key], cancellationToken);
+            }
+            read += moving.Count;
+            answers += moving.Count(uid => outcomes[uid] == InboundOutcome.Answer);
+        }
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return (read, answers);
+
+        InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
+    }
+
+    private static async Task<HeaderList> HeadersAsync(ImapFolder inbox, UniqueId uid, CancellationToken cancellationToken)
+    {
         try
         {
-            message = await inbox.GetMessageAsync(summary.UniqueId, cancellationToken);
-        }
-        catch (MessageNotFoundException)
-        {
-            // A second reader recorded and moved it meanwhile: its record stands.
-            return await intake.RecordedOutcomeAsync(key, cancellationToken) ?? InboundOutcome.Duplicate;
+            return await inbox.GetHeadersAsync(uid, cancellationToken);
         }
         catch (Exception e) when (e is FormatException or ParseException)
         {
-            HeaderList headers;
+            // Not even the header block parses (a line that is no header field, e.g. one starting with ':'): it is
+            // recorded with no headers rather than stopping the mailbox on every read (hostile-mail fault test).
+            return new HeaderList();
+        }
+    }
+
+    private static async Task<List<UniqueId>> MoveOneByOneAsync(ImapFolder inbox, List<UniqueId> uids, IMailFolder destination, CancellationToken cancellationToken)
+    {
+        var moved = new List<UniqueId>();
+        foreach (var uid in uids)
+        {
             try
             {
-                headers = await inbox.GetHeadersAsync(summary.UniqueId, cancellationToken);
+                await inbox.MoveToAsync(uid, destination, cancellationToken);
+                moved.Add(uid);
             }
-            catch (Exception again) when (again is FormatException or ParseException)
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
             {
-                // Not even the header block parses (a line that is no header field, e.g. one starting with ':'): it is
-                // recorded with no headers rather than stopping the mailbox on every read (hostile-mail fault test).
-                headers = new HeaderList();
+                // Moved meanwhile by hand; its record stands.
             }
-            return await intake.RejectAsync(key, headers, $"malformed message: {e.Message}", cancellationToken);
         }
-        return await intake.AcceptAsync(key, message, cancellationToken);
+        return moved;
     }
 
     private static async Task<Dictionary<string, IMailFolder>> EnsureFoldersAsync(ImapClient client, CancellationToken cancellationToken)

@@ -1,11 +1,11 @@
 using Dapper;
 using FollowUp.Alerts;
-using FollowUp.Audit;
 using FollowUp.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Npgsql;
+using System.Text.Json;
 
 namespace FollowUp.Replies;
 
@@ -38,6 +38,17 @@ public sealed class ReplyIntake(
             "SELECT outcome FROM inbound_messages WHERE mailbox = @Mailbox AND uid_validity = @UidValidity AND uid = @Uid",
             new { key.Mailbox, UidValidity = (long)key.UidValidity, Uid = (long)key.Uid }, cancellationToken: cancellationToken));
         return outcome is null ? null : Parse(outcome);
+    }
+
+    /// <summary>The recorded outcome of each of <paramref name="uids"/> that has one: one query for a whole chunk.</summary>
+    internal async Task<Dictionary<uint, InboundOutcome>> RecordedOutcomesAsync(string mailbox, uint uidValidity, uint[] uids, CancellationToken cancellationToken)
+    {
+        if (uids.Length == 0) return [];
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Uid, string Outcome)>(new CommandDefinition(
+            "SELECT uid, outcome FROM inbound_messages WHERE mailbox = @mailbox AND uid_validity = @uidValidity AND uid = ANY(@uids)",
+            new { mailbox, uidValidity = (long)uidValidity, uids = uids.Select(u => (long)u).ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => (uint)r.Uid, r => Parse(r.Outcome));
     }
 
     /// <summary>The UIDVALIDITY this mailbox had when a message was last recorded, if any.</summary>
@@ -187,47 +198,57 @@ public sealed class ReplyIntake(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var messageId = Clean(inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId]);
-        var outcome = inbound.Outcome;
-        var detail = Clean(inbound.Detail)!;
-        if (outcome is not InboundOutcome.Rejected && messageId is not null
-            && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SeenBefore, new { messageId }, transaction, cancellationToken: cancellationToken)))
-        {
-            // The same email again (copied, or the server reset UIDVALIDITY): record it, change nothing.
-            outcome = InboundOutcome.Duplicate;
-            detail = "same Message-ID as a message already processed";
-        }
-        var outcomeName = Name(outcome);
-        var inboundId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(InsertInbound, new
+        inbound = inbound with { Detail = Clean(inbound.Detail)! };
+        var checkInOf = inbound.CheckIn;
+        var storesAnswer = inbound.Outcome == InboundOutcome.Answer && checkInOf is not null && answer is not null;
+        const string duplicateDetail = "same Message-ID as a message already processed";
+        // One round trip (docs/ingest-speed.md): the Message-ID check, the record and its audit row in one statement,
+        // and for an answer the lock on its check-in with the reply it may update.
+        RecordedInbound recorded;
+        StoredReply? before = null;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(storesAnswer ? InsertInbound + ";\n" + LockCurrentReply : InsertInbound, new
         {
             key.Mailbox,
             UidValidity = (long)key.UidValidity,
             Uid = (long)key.Uid,
             messageId,
+            // The same email again (copied, or the server reset UIDVALIDITY) is recorded as a duplicate, changing nothing.
+            checkSeen = inbound.Outcome is not InboundOutcome.Rejected && messageId is not null,
             now,
             from = Truncate(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.Headers[HeaderId.From], 500),
             subject = Truncate(inbound.Message?.Subject ?? inbound.Headers[HeaderId.Subject], 500),
-            outcome = outcomeName,
-            detail,
-            checkInId = inbound.CheckIn?.Id,
+            outcome = Name(inbound.Outcome),
+            detail = inbound.Detail,
+            duplicateDetail,
+            checkInId = checkInOf?.Id,
+            courseId = checkInOf?.CourseId,
+            patientId = checkInOf?.PatientId,
+            actor = Actor,
             rawHeaders = Truncate(RawHeaders(inbound.Headers)),
             body = inbound.Body,
-            folder = InboundFolders.For(outcome),
+            folder = InboundFolders.For(inbound.Outcome),
+            duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate),
             crisis = inbound.Crisis,
-        }, transaction, cancellationToken: cancellationToken));
-        if (inboundId is null)
+            audit = JsonSerializer.Serialize(new { detail = inbound.Detail, folder = InboundFolders.For(inbound.Outcome), checkInId = checkInOf?.Id }),
+            duplicateAudit = JsonSerializer.Serialize(new { detail = duplicateDetail, folder = InboundFolders.For(InboundOutcome.Duplicate), checkInId = checkInOf?.Id }),
+        }, transaction, cancellationToken: cancellationToken)))
+        {
+            recorded = await results.ReadSingleAsync<RecordedInbound>();
+            if (storesAnswer) before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+        }
+        var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
+        if (recorded.Id is not { } inboundId)
         {
             // Another worker recorded this very message first; its outcome stands.
             await transaction.RollbackAsync(cancellationToken);
             return await RecordedOutcomeAsync(key, cancellationToken) ?? outcome;
         }
+        var outcomeName = Name(outcome);
 
-        var checkInOf = inbound.CheckIn;
-        await AuditTrail.WriteAsync(connection, transaction, now, Actor, $"inbound.{outcomeName}", checkInOf?.CourseId, checkInOf?.PatientId, inboundId,
-            new { detail, folder = InboundFolders.For(outcome), checkInId = checkInOf?.Id }, cancellationToken);
         ClarificationRequest? clarify = null;
         if (outcome == InboundOutcome.Answer && inbound.CheckIn is { } checkIn && answer is not null)
         {
-            await StoreAnswerAsync(connection, transaction, checkIn, inboundId.Value, answer, inbound.OwnText, now, cancellationToken);
+            await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before?.Id is null ? null : before, inbound.OwnText, now, cancellationToken);
             // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
             // which a person reads instead.
             if (answer.Status == AnswerStatus.Unclear && !answer.Crisis
@@ -257,7 +278,7 @@ public sealed class ReplyIntake(
                 await Unreachable.MarkAsync(connection, transaction, delayed.PatientId, $"{count} delayed delivery reports in a row; last: {inbound.Detail}", clock.GetUtcNow(), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        Log.Recorded(logger, inboundId.Value, outcomeName, inbound.CheckIn?.Id);
+        Log.Recorded(logger, inboundId, outcomeName, inbound.CheckIn?.Id);
         Operations.FollowUpMetrics.Reply(outcomeName);
         if (clarify is not null) await clarification.SendAsync(clarify, cancellationToken);
         return outcome;
@@ -268,11 +289,8 @@ public sealed class ReplyIntake(
     /// self-harm flag is never cleared; the change is audited with before and after.
     /// </summary>
     private async Task StoreAnswerAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CheckInRef checkIn,
-        long inboundId, Answer answer, string ownText, DateTime now, CancellationToken cancellationToken)
+        long inboundId, Answer answer, StoredReply? before, string ownText, DateTime now, CancellationToken cancellationToken)
     {
-        // Serialises two readers storing replies to the same check-in.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT id FROM check_ins WHERE id = @id FOR UPDATE", new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
-        var before = await connection.QueryFirstOrDefaultAsync<StoredReply>(new CommandDefinition(CurrentReply, new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
         var merged = before is null ? answer : answer with
         {
             Pain = answer.Pain ?? before.Pain,
@@ -298,37 +316,48 @@ public sealed class ReplyIntake(
             crisisTerms = crisisTerms.Length == 0 ? null : crisisTerms,
             text = Truncate(ownText, 8000),
         };
+        // The reply, its audit row and the check-in's and patient's state in one round trip (docs/ingest-speed.md).
+        var answered = merged.Status != AnswerStatus.Unclear ? ";\n" + MarkAnswered : "";
         if (before is null)
         {
-            var replyId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertReply, args, transaction, cancellationToken: cancellationToken));
-            await AuditTrail.WriteAsync(connection, transaction, now, Actor, "reply.stored", checkIn.CourseId, checkIn.PatientId, replyId,
-                new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis }, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(InsertReply + answered, new
+            {
+                args.checkInId, args.inboundId, args.now, args.pain, args.mood, args.moodWord, args.phqA, args.phqB, args.status, args.crisis, args.crisisTerms, args.text,
+                courseId = checkIn.CourseId,
+                patientId = checkIn.PatientId,
+                actor = Actor,
+                audit = JsonSerializer.Serialize(new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis }),
+            }, transaction, cancellationToken: cancellationToken));
         }
         else
         {
-            await connection.ExecuteAsync(new CommandDefinition(UpdateReply, new
+            await connection.ExecuteAsync(new CommandDefinition(UpdateReply + answered, new
             {
-                id = before.Id, args.inboundId, args.now, args.pain, args.mood, args.moodWord, args.phqA, args.phqB, args.status, args.crisis, args.crisisTerms, args.text,
+                id = before.Id, args.checkInId, args.inboundId, args.now, args.pain, args.mood, args.moodWord, args.phqA, args.phqB, args.status, args.crisis, args.crisisTerms, args.text,
+                courseId = checkIn.CourseId,
+                patientId = checkIn.PatientId,
+                actor = Actor,
+                audit = JsonSerializer.Serialize(new
+                {
+                    checkInId = checkIn.Id,
+                    inboundId,
+                    before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
+                    after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis, text = args.text },
+                }),
             }, transaction, cancellationToken: cancellationToken));
-            await AuditTrail.WriteAsync(connection, transaction, now, Actor, "reply.updated", checkIn.CourseId, checkIn.PatientId, before.Id, new
-            {
-                checkInId = checkIn.Id,
-                inboundId,
-                before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
-                after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status = args.status, crisis, text = args.text },
-            }, cancellationToken);
-        }
-        if (merged.Status != AnswerStatus.Unclear)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(MarkAnswered, new { id = checkIn.Id }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(ResetSoftBounces, new { id = checkIn.PatientId }, transaction, cancellationToken: cancellationToken));
         }
         await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
     }
 
+    private sealed class RecordedInbound
+    {
+        public long? Id { get; init; }
+        public bool Duplicate { get; init; }
+    }
+
     private sealed class StoredReply
     {
-        public long Id { get; init; }
+        public long? Id { get; init; }
         public int? Pain { get; init; }
         public int? MoodScore { get; init; }
         public string? MoodWord { get; init; }
@@ -398,36 +427,56 @@ public sealed class ReplyIntake(
         LIMIT 1
         """;
 
-    private const string SeenBefore = """
-        SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected'))
+    // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
+    // a duplicate (the same email again: copied, or the server reset UIDVALIDITY); a message another worker recorded
+    // first (same mailbox, UIDVALIDITY and UID) is not recorded again: id is then NULL.
+    private const string InsertInbound = """
+        WITH seen AS (
+            SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
+        inserted AS (
+            INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
+                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
+            SELECT @Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
+                   CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
+                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis
+            FROM seen
+            ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
+            RETURNING id, outcome),
+        audited AS (
+            INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+            SELECT @now, @actor, 'inbound.' || inserted.outcome, @courseId, @patientId, inserted.id,
+                   (CASE WHEN seen.duplicate THEN @duplicateAudit ELSE @audit END)::jsonb
+            FROM inserted, seen)
+        SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
         """;
 
-    private const string InsertInbound = """
-        INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
-                                      outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
-        VALUES (@Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
-                @outcome, @detail, @checkInId, @rawHeaders, @body, @folder, @crisis)
-        ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
-        RETURNING id
+    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any.
+    private const string LockCurrentReply = """
+        SELECT r.id, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text
+        FROM check_ins ci
+        LEFT JOIN LATERAL (
+            SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
+        WHERE ci.id = @checkInId
+        FOR UPDATE OF ci
         """;
 
     private const string InsertReply = """
-        INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
-                             phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
-        VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
-        RETURNING id
-        """;
-
-    private const string CurrentReply = """
-        SELECT id, pain, mood_score, mood_word, phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms, answer_text
-        FROM replies WHERE check_in_id = @id ORDER BY received_at DESC, id DESC LIMIT 1
+        WITH reply AS (
+            INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
+                                 phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
+            VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
+            RETURNING id)
+        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        SELECT @now, @actor, 'reply.stored', @courseId, @patientId, reply.id, @audit::jsonb FROM reply
         """;
 
     private const string UpdateReply = """
         UPDATE replies SET inbound_message_id = @inboundId, updated_at = @now, pain = @pain, mood_score = @mood, mood_word = @moodWord,
                            phq2_a = @phqA, phq2_b = @phqB, answer_status = @status, crisis_flag = @crisis, crisis_terms = @crisisTerms,
                            answer_text = @text
-        WHERE id = @id
+        WHERE id = @id;
+        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        VALUES (@now, @actor, 'reply.updated', @courseId, @patientId, @id, @audit::jsonb)
         """;
 
     private const string ClaimClarification = """
@@ -442,12 +491,10 @@ public sealed class ReplyIntake(
         UPDATE patients SET soft_bounces = soft_bounces + 1 WHERE id = @id RETURNING soft_bounces
         """;
 
-    private const string ResetSoftBounces = """
-        UPDATE patients SET soft_bounces = 0 WHERE id = @id AND soft_bounces <> 0
-        """;
-
+    // A clear answer: the check-in is answered, and the patient's address evidently works (delays no longer count).
     private const string MarkAnswered = """
-        UPDATE check_ins SET status = 'answered' WHERE id = @id AND status IN ('sent', 'sending', 'planned')
+        UPDATE check_ins SET status = 'answered' WHERE id = @checkInId AND status IN ('sent', 'sending', 'planned');
+        UPDATE patients SET soft_bounces = 0 WHERE id = @patientId AND soft_bounces <> 0
         """;
 
     // STOP ends every email to this patient at once: all their planned check-ins are cancelled.
