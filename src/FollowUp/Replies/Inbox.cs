@@ -159,7 +159,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
             {
                 // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
                 var headers = await HeadersAsync(inbox, summary.UniqueId, cancellationToken);
-                outcomes[summary.UniqueId] = await intake.RejectAsync(Key(summary.UniqueId), headers,
+                outcomes[summary.UniqueId] = await RejectAsync(Key(summary.UniqueId), headers,
                     $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
             }
             else toDownload.Add(summary.UniqueId);
@@ -209,7 +209,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                 {
                     await previous;
                     if (Volatile.Read(ref failure) is not null) return;
-                    var outcome = await intake.AcceptAsync(Key(uid), message, cancellationToken);
+                    var outcome = await AcceptOrRejectAsync(Key(uid), message, cancellationToken);
                     lock (outcomes) outcomes[uid] = outcome;
                 }
                 catch (Exception e)
@@ -226,7 +226,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         {
             if (failure is not null) break;
             var headers = await HeadersAsync(inbox, uid, cancellationToken);
-            outcomes[uid] = await intake.RejectAsync(Key(uid), headers, $"malformed message: {error}", cancellationToken);
+            outcomes[uid] = await RejectAsync(Key(uid), headers, $"malformed message: {error}", cancellationToken);
         }
         // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
         // the MOVE below skips it (a UID that no longer exists is not an error, RFC 9051 6.4.9).
@@ -255,6 +255,49 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
 
         InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
     }
+
+    /// <summary>
+    /// A message whose content makes its processing fail (a value the database refuses, text no parser expected) is
+    /// recorded as rejected with the error and filed in Rejected for an admin, instead of failing every read of the
+    /// mailbox at that message and holding up every reply behind it. Server and network faults still fail the read.
+    /// </summary>
+    private async Task<InboundOutcome> AcceptOrRejectAsync(InboundKey key, MimeMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await intake.AcceptAsync(key, message, cancellationToken);
+        }
+        catch (Exception e) when (IsCausedByContent(e))
+        {
+            Log.CouldNotProcess(logger, key.Uid, e);
+            return await RejectAsync(key, message.Headers, $"could not be processed: {e.GetType().Name}: {e.Message}", cancellationToken);
+        }
+    }
+
+    private async Task<InboundOutcome> RejectAsync(InboundKey key, HeaderList headers, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await intake.RejectAsync(key, headers, reason, cancellationToken);
+        }
+        catch (Exception e) when (IsCausedByContent(e))
+        {
+            // The headers themselves are what the database refuses: the record keeps the reason, not them.
+            return await intake.RejectAsync(key, new HeaderList(), $"{reason}; headers not stored ({e.GetType().Name}: {e.Message})", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether an exception comes from what a message holds rather than from a server or the network: parse and
+    /// encoding errors, and PostgreSQL refusing a value (class 22 data exception, 23514 check violation, 54 program
+    /// limit such as an index row too large). A lost connection or an outage (08, 57, 53, I/O) is not.
+    /// </summary>
+    internal static bool IsCausedByContent(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("22", StringComparison.Ordinal) || p.SqlState == "23514" || p.SqlState.StartsWith("54", StringComparison.Ordinal),
+        FormatException or ParseException or System.Text.DecoderFallbackException or System.Text.EncoderFallbackException or OverflowException => true,
+        _ => false,
+    };
 
     private static async Task<HeaderList> HeadersAsync(ImapFolder inbox, UniqueId uid, CancellationToken cancellationToken)
     {

@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "UIDVALIDITY of {Mailbox} changed from {Old} to {New}: UIDs are new, Message-IDs keep answers from being stored twice")]
     public static partial void UidValidityChanged(ILogger logger, string mailbox, uint old, uint @new);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Inbound message UID {Uid} could not be processed; recorded as rejected and filed in Rejected for an admin")]
+    public static partial void CouldNotProcess(ILogger logger, uint uid, Exception exception);
 }

@@ -31,6 +31,9 @@ public sealed class ReplyIntake(
 
     private const int MaxStoredText = 64 * 1024;
 
+    // 900 characters are at most 2,700 bytes of UTF-8; RFC 5322 lines end at 998 characters anyway.
+    private const int MaxMessageIdLength = 900;
+
     internal async Task<InboundOutcome?> RecordedOutcomeAsync(InboundKey key, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -197,7 +200,11 @@ public sealed class ReplyIntake(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var messageId = Clean(inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId]);
+        var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
+        // Indexed, and a btree entry holds at most about 2,700 bytes: a longer (hostile) Message-ID is kept cut, the
+        // same way each time, so a copy of it is still found as a duplicate. Cleaned after the cut, which may split a pair.
+        if (messageId is { Length: > MaxMessageIdLength }) messageId = messageId[..MaxMessageIdLength];
+        messageId = Clean(messageId);
         inbound = inbound with { Detail = Clean(inbound.Detail)! };
         var checkInOf = inbound.CheckIn;
         var storesAnswer = inbound.Outcome == InboundOutcome.Answer && checkInOf is not null && answer is not null;

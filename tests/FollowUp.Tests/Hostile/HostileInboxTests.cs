@@ -128,6 +128,54 @@ public sealed class HostileInboxTests(ITestOutputHelper output)
         Assert.Equal(0, await InboxCountAsync(clinic));
     }
 
+    [Fact]
+    public async Task A_message_id_too_long_for_the_index_is_kept_cut_and_neither_it_nor_its_copy_holds_up_the_reply_after_them()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var sent = await SendCheckInsAsync(clinic, 1);
+        // A 12 000-character Message-ID: PostgreSQL refuses a btree entry over about 2,700 bytes (SQLSTATE 54000), and
+        // before the cut that failed every read of the mailbox at this message.
+        // Random letters: PostgreSQL compresses an index entry that compresses well, so a run of one letter would fit.
+        var letters = new Random(Seed);
+        var longId = $"<{string.Concat(Enumerable.Range(0, 12_000).Select(_ => (char)('a' + letters.Next(26))))}@outsider.test>";
+        byte[] Mail(string subject) => System.Text.Encoding.ASCII.GetBytes(
+            $"From: <someone@outsider.test>\r\nTo: <{clinic.RepliesAddress}>\r\nSubject: {subject}\r\nMessage-ID: {longId}\r\n\r\nHello\r\n");
+        var real = new HostileMail(Seed, clinic.Domain, clinic.Tokens, sent, MaxMessageBytes).Generate(0, 1, 0).Single();
+        await RawImap.AppendAsync("127.0.0.1", TestServers.ImapPort, clinic.RepliesAddress, TestServers.MailPassword, [Mail("first"), Mail("copy"), real.Bytes]);
+
+        var result = await clinic.Inbox.ReadAsync(default);
+
+        Assert.Equal((3, 1), (result.Read, result.Answers));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var rows = (await db.QueryAsync<(string Outcome, int IdLength)>("SELECT outcome, length(message_id) FROM inbound_messages ORDER BY uid")).ToList();
+        Assert.Equal([("unmatched", 900), ("duplicate", 900)], rows.Take(2));
+        Assert.Equal("answer", rows[2].Outcome);
+        Assert.Equal(0, await InboxCountAsync(clinic));
+    }
+
+    [Theory]
+    [InlineData("22021", true)]   // invalid byte sequence: the message's text
+    [InlineData("54000", true)]   // program limit, e.g. an index row too large: the message's size
+    [InlineData("23514", true)]   // a check constraint: a value out of range
+    [InlineData("23505", false)]  // a unique violation is a race between readers, settled by the records
+    [InlineData("57P01", false)]  // the server shutting down: an outage, the read fails and is retried
+    [InlineData("08006", false)]  // connection failure
+    public void Only_a_database_error_about_a_value_makes_a_message_rejected_rather_than_failing_the_read(string sqlState, bool content)
+    {
+        var e = new Npgsql.PostgresException("refused", "ERROR", "ERROR", sqlState);
+
+        Assert.Equal(content, FollowUp.Replies.Inbox.IsCausedByContent(e));
+    }
+
+    [Fact]
+    public void Parse_errors_are_content_and_network_errors_are_not()
+    {
+        Assert.True(FollowUp.Replies.Inbox.IsCausedByContent(new FormatException("bad")));
+        Assert.True(FollowUp.Replies.Inbox.IsCausedByContent(new MimeKit.ParseException("bad", 0, 0)));
+        Assert.False(FollowUp.Replies.Inbox.IsCausedByContent(new IOException("reset")));
+        Assert.False(FollowUp.Replies.Inbox.IsCausedByContent(new OperationCanceledException()));
+    }
+
     private static async Task<List<SentCheckIn>> SendCheckInsAsync(Clinic clinic, int count)
     {
         for (var i = 0; i < count; i++) await clinic.EnrolAsync($"P{i}");
