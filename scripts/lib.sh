@@ -77,7 +77,8 @@ fu_write_marker() {
 }
 
 # fu_marker_get ROOT KEY -> value (empty if none)
-fu_marker_get() { sed -n "s/^$2=//p" "$1/$FU_MARKER" 2>/dev/null | head -n 1; }
+# Nothing (not a failure) when the marker is gone, e.g. a root half-deleted by an interrupted stop.
+fu_marker_get() { { sed -n "s/^$2=//p" "$1/$FU_MARKER" 2>/dev/null || true; } | head -n 1; }
 
 # The FollowUp server root a PID runs in (from its working directory), or nothing.
 # Prints "ROOT" if the root still exists, "gone:ROOT" if the directory was deleted under a live process.

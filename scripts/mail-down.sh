@@ -36,4 +36,10 @@ fu_kill_wait "${children[@]}"
 for port in $(fu_marker_get "$MAILROOT" ports); do
   fu_wait_port_free "$port" 50 || echo "mail-down: warning: port $port still in use after stopping $MAILROOT" >&2
 done
-rm -rf "$MAILROOT"
+# A grandchild that was still delivering (dovecot's indexer, a local delivery) may add a file while rm walks the
+# tree ("Directory not empty"): try again briefly rather than leave a half-deleted root without its marker.
+for _ in 1 2 3 4 5; do
+  rm -rf "$MAILROOT" 2>/dev/null && break
+  sleep 0.5
+done
+[ ! -e "$MAILROOT" ] || rm -rf "$MAILROOT"

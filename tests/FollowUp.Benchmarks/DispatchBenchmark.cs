@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using MimeKit;
 
 namespace FollowUp.Benchmarks;
 
@@ -69,29 +68,32 @@ internal static class DispatchBenchmark
     public static async Task<double> BareLoopAsync(BenchServers servers, int count)
     {
         var domain = BenchServers.UniqueDomain("bare");
-        // Built once, before timing: a message comparable to a check-in (same headers, a body of similar size).
-        var messages = Enumerable.Range(0, count).Select(i =>
+        // The same messages the full path sends, built before timing by the same code (CheckInEmail, the default
+        // schedule's templates, each check-in's own token and Message-ID), and sent with the same envelope: the
+        // check-in's VERP reply address as sender, the patient as recipient. What is left to the full path is the
+        // claim, the fresh check, the rendering and the record.
+        await using var provider = Services(servers, "Host=127.0.0.1;Port=1", domain, TimeProvider.System);
+        var clinic = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<FollowUp.Mail.ClinicOptions>>().Value;
+        var tokens = provider.GetRequiredService<FollowUp.Mail.ReplyToken>();
+        var messages = Enumerable.Range(0, count).Select(i => CheckInEmail.Build(new CheckInToSend
         {
-            var message = new MimeMessage();
-            message.From.Add(new MailboxAddress("Test Clinic", $"checkins@{domain}"));
-            message.ReplyTo.Add(new MailboxAddress("Test Clinic", $"replies+t{i:x8}0123456789abcdef@{domain}"));
-            message.To.Add(new MailboxAddress($"Patient {i}", $"p{i}@{domain}"));
-            message.Subject = "How are you feeling a week after your massage course?";
-            message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(domain);
-            message.Body = new TextPart("plain")
-            {
-                Text = $"Hello Patient {i},\n\nIt has been a week since your last session with Sam Taylor at Test Clinic. " +
-                       "Please reply to this email with two numbers:\n\nPain: 0-10 (0 = no pain, 10 = worst imaginable)\n" +
-                       "Mood: 1-5 (1 = very low, 5 = very good)\n\nFor example:\nPain: 3\nMood: 4\n\n" +
-                       "If you would rather not receive these emails, reply STOP.\n\nThank you,\nTest Clinic\n",
-            };
-            return message;
-        }).ToArray();
+            Id = i + 1,
+            CheckInId = i + 1,
+            Sequence = 1,
+            OffsetDays = 7,
+            AsksMood = true,
+            CourseId = i + 1,
+            PatientId = i + 1,
+            PatientName = $"Patient {i}",
+            PatientEmail = $"p{i}@{domain}",
+            TimeZone = "Europe/London",
+            TherapistName = "Sam Taylor",
+        }, FollowUp.Schedules.Schedule.Default, clinic, tokens, FirstCheckInDue, unsubscribeUrl: null)).ToArray();
         using var smtp = new SmtpClient();
         return await Timing.SecondsAsync(async () =>
         {
             await smtp.ConnectAsync("127.0.0.1", servers.SmtpPort, SecureSocketOptions.None);
-            foreach (var message in messages) await smtp.SendAsync(message);
+            foreach (var message in messages) await smtp.SendAsync(message, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes);
             await smtp.DisconnectAsync(quit: true);
         });
     }

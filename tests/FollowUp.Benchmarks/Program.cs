@@ -7,16 +7,21 @@ using FollowUp.Benchmarks;
 // "Benchmarks"). Each figure is a ratio: the full path's throughput over a bare MailKit loop's. Stopwatch is fine
 // here; the test suite has no timing assertions.
 var full = args.Contains("--full");
-// --only NAME: one benchmark alone (dispatch and ingestion run together), so it can be measured without the others.
+// --only NAME: one benchmark alone, so it can be measured without the others (ingestion replies to the check-ins the
+// dispatch benchmark sent, so it runs that too). --n N: another message count for dispatch and ingestion.
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-var unknown = args.Where((a, i) => a != "--full" && i != onlyAt && i != onlyAt + 1).ToArray();
-if (unknown.Length > 0 || (onlyAt >= 0 && only is not ("dispatch" or "ingestion") && !ScaleSuite.Names.Contains(only)))
+var nAt = Array.IndexOf(args, "--n");
+int? nGiven = nAt >= 0 && nAt + 1 < args.Length && int.TryParse(args[nAt + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= 100_000 ? parsed : null;
+var unknown = args.Where((a, i) => a != "--full" && i != onlyAt && i != onlyAt + 1 && i != nAt && i != nAt + 1).ToArray();
+if (unknown.Length > 0 || (onlyAt >= 0 && only is not ("dispatch" or "ingestion") && !ScaleSuite.Names.Contains(only)) || (nAt >= 0 && nGiven is null))
 {
-    await Console.Error.WriteLineAsync($"unknown argument(s): {string.Join(' ', unknown)}; usage: FollowUp.Benchmarks [--full] [--only dispatch|ingestion|{string.Join('|', ScaleSuite.Names)}]");
+    await Console.Error.WriteLineAsync($"bad argument(s): {string.Join(' ', unknown.Length > 0 ? unknown : args)}; usage: FollowUp.Benchmarks [--full] [--n 1-100000] " +
+                                       $"[--only dispatch|ingestion|{string.Join('|', ScaleSuite.Names)}]");
     return 2;
 }
-var n = full ? 5000 : 200;
+var n = nGiven ?? (full ? 5000 : 200);
+var ingest = only != "dispatch";
 const int Runs = 3;
 
 Console.WriteLine($"FollowUp benchmarks ({(full ? "full" : "CI-sized")}: N={n}, median of {Runs} runs)");
@@ -37,16 +42,19 @@ var ingestFull = new List<double>();
 var ingestBare = new List<double>();
 for (var run = 1; run <= Runs; run++)
 {
-    var (dispatch, ingestion) = await DispatchBenchmark.FullPathAsync(env, template, n, ingest: true);
+    var (dispatch, ingestion) = await DispatchBenchmark.FullPathAsync(env, template, n, ingest);
     dispatchFull.Add(dispatch);
-    ingestFull.Add(ingestion);
     dispatchBare.Add(await DispatchBenchmark.BareLoopAsync(env, n));
-    ingestBare.Add(await IngestionBenchmark.BareLoopAsync(env, n));
-    Console.WriteLine($"  run {run}: dispatch full path {dispatchFull[^1]:F2} s, bare send loop {dispatchBare[^1]:F2} s; " +
-                      $"ingestion full path {ingestFull[^1]:F2} s, bare fetch loop {ingestBare[^1]:F2} s");
+    if (ingest)
+    {
+        ingestFull.Add(ingestion);
+        ingestBare.Add(await IngestionBenchmark.BareLoopAsync(env, n));
+    }
+    Console.WriteLine($"  run {run}: dispatch full path {dispatchFull[^1]:F2} s, bare send loop {dispatchBare[^1]:F2} s" +
+                      (ingest ? $"; ingestion full path {ingestFull[^1]:F2} s, bare fetch loop {ingestBare[^1]:F2} s" : ""));
 }
 Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare);
-Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
+if (ingest) Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
 if (only is null) await ScaleSuite.RunAsync(env, template, full, only: null);
 Console.WriteLine($"Load average after: {LoadAverage()}");
 return 0;

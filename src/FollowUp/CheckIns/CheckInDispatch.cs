@@ -71,20 +71,23 @@ public sealed class CheckInDispatch(
                 var batch = await ClaimAsync(lane, options, cancellationToken);
                 if (batch.Count == 0) break;
                 var pending = new Queue<CheckInToSend>(batch);
-                // The record of a sent message is written while the next one is rendered and sent (one at a time, so
-                // at most one sent message of the lane is unrecorded at any moment; docs/ingest-speed.md).
-                Task? recording = null;
+                // While a message is sent and recorded, the next one is checked and rendered. Each is recorded before
+                // the next is sent, so at most one sent message of the lane is unrecorded at any moment: the one
+                // duplicate a crash can cause per lane (docs/reliability.md).
+                Task<Prepared>? preparing = null;
                 try
                 {
                     while (pending.TryPeek(out var item))
                     {
-                        var (outcome, recorded) = await SendOneAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken),
-                            item, schedules, options, cancellationToken);
+                        var prepared = await (preparing ?? PrepareAsync(lane, item, schedules, options, cancellationToken));
+                        preparing = pending.Count > 1 && prepared.Message is not null
+                            ? PrepareAsync(lane, pending.ElementAt(1), schedules, options, cancellationToken)
+                            : null;
+                        var outcome = prepared.Message is null
+                            ? prepared.Outcome
+                            : await SendAsync(lane, async () => smtp ??= await ConnectAsync(cancellationToken), item, prepared, options, cancellationToken);
                         pending.Dequeue();
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
-                        var previous = recording;
-                        recording = recorded;
-                        if (previous is not null) await previous;
                     }
                 }
                 catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
@@ -120,7 +123,13 @@ public sealed class CheckInDispatch(
                 }
                 finally
                 {
-                    if (recording is not null) await recording;
+                    // A check of the next message still under way when the send failed: its claim is handled with the
+                    // rest of the batch above, whatever the check did (it only acts while the claim holds).
+                    if (preparing is not null)
+                    {
+                        await Task.WhenAny(preparing);
+                        _ = preparing.Exception;
+                    }
                 }
             }
         }
@@ -132,8 +141,15 @@ public sealed class CheckInDispatch(
             counts.GetValueOrDefault(Outcome.Retrying), counts.GetValueOrDefault(Outcome.Cancelled), counts.GetValueOrDefault(Outcome.Deferred));
     }
 
-    private async Task<(Outcome, Task?)> SendOneAsync(string lane, Func<Task<SmtpClient>> connect, CheckInToSend item,
-        Dictionary<long, Schedule> schedules, DispatchOptions options, CancellationToken cancellationToken)
+    /// <summary>A claimed message checked and rendered, ready to send; or, with no message, why it is not sent.</summary>
+    private sealed record Prepared(Outcome Outcome, MimeKit.MimeMessage? Message, Schedule? Schedule);
+
+    /// <summary>
+    /// The fresh check just before a send (opted out, answered, expired, suppressed a second ago?), the send window,
+    /// and the rendering. The schedules cache is only touched here, one check at a time per lane.
+    /// </summary>
+    private async Task<Prepared> PrepareAsync(string lane, CheckInToSend item, Dictionary<long, Schedule> schedules,
+        DispatchOptions options, CancellationToken cancellationToken)
     {
         var table = Table(item.IsReminder);
         var now = clock.GetUtcNow();
@@ -145,13 +161,13 @@ public sealed class CheckInDispatch(
             {
                 case (Eligibility.Action.Lost, _):
                     Log.ClaimLost(logger, item.Id);
-                    return (Outcome.Lost, null);
+                    return new Prepared(Outcome.Lost, null, null);
                 case (Eligibility.Action.Release, _):
                     await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = now.UtcDateTime }, cancellationToken: cancellationToken));
-                    return (Outcome.Deferred, null);
+                    return new Prepared(Outcome.Deferred, null, null);
                 case (Eligibility.Action.Cancel, var reason):
                     await CancelAsync(connection, table, item, reason!, lane, now, cancellationToken);
-                    return (Outcome.Cancelled, null);
+                    return new Prepared(Outcome.Cancelled, null, null);
             }
             if (!schedules.TryGetValue(item.ScheduleId, out var schedule))
                 schedules[item.ScheduleId] = schedule = await ScheduleStore.ByIdAsync(connection, null, item.ScheduleId, cancellationToken);
@@ -161,12 +177,20 @@ public sealed class CheckInDispatch(
             {
                 // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
                 await connection.ExecuteAsync(new CommandDefinition(Reschedule(table), new { id = item.Id, worker = lane, dueAt = opening.UtcDateTime }, cancellationToken: cancellationToken));
-                return (Outcome.Deferred, null);
+                return new Prepared(Outcome.Deferred, null, null);
             }
         }
 
         var message = CheckInEmail.Build(item, schedules[item.ScheduleId], clinicOptions.Value, tokens, now, options.UnsubscribeUrl);
         if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
+        return new Prepared(Outcome.Sent, message, schedules[item.ScheduleId]);
+    }
+
+    private async Task<Outcome> SendAsync(string lane, Func<Task<SmtpClient>> connect, CheckInToSend item,
+        Prepared prepared, DispatchOptions options, CancellationToken cancellationToken)
+    {
+        var table = Table(item.IsReminder);
+        var message = prepared.Message!;
         try
         {
             var smtp = await connect();
@@ -180,15 +204,16 @@ public sealed class CheckInDispatch(
             var reason = $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}";
             await MarkFailedAsync(lane, table, item, reason, e.ErrorCode == SmtpErrorCode.RecipientNotAccepted, cancellationToken);
             Log.CheckInRefused(logger, item.Id, (int)e.StatusCode);
-            return (Outcome.Failed, null);
+            return Outcome.Failed;
         }
         catch (SmtpCommandException e)
         {
             // 4yz: the server asks us to try again later.
             await RetryLaterAsync(lane, table, [item.Id], $"temporarily refused: {(int)e.StatusCode} {e.Message}", options, cancellationToken);
-            return (Outcome.Retrying, null);
+            return Outcome.Retrying;
         }
-        return (Outcome.Sent, RecordSentAsync(lane, table, item, schedules[item.ScheduleId], message.MessageId!));
+        await RecordSentAsync(lane, table, item, prepared.Schedule!, message.MessageId!);
+        return Outcome.Sent;
     }
 
     /// <summary>

@@ -27,8 +27,16 @@ public sealed class DatabaseOptions
     {
         var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timezone = "UTC" };
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "followup";
+        // The same few dozen statements run for every check-in and reply: prepared once per connection, PostgreSQL
+        // skips parsing and planning them each time (Npgsql automatic preparation; docs/performance.md). An explicit
+        // "Max Auto Prepare" in the connection string wins, 0 included.
+        if (!HasKey(ConnectionString, "Max Auto Prepare")) builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
     }
+
+    private static bool HasKey(string connectionString, string key) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), key.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
 
     internal IEnumerable<string> Validate()
     {
