@@ -46,6 +46,9 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
         // The reading query is costed far above jit_above_cost, yet its expressions are trivial: JIT compilation only
         // adds time before the first row (PostgreSQL docs, "When to JIT?").
         await connection.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off", transaction: transaction, cancellationToken: cancellationToken));
+        // The sort of every reply by course spills to disk at the default work_mem (4 MB); this rare admin command may
+        // use more, for its own transaction only.
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL work_mem = '128MB'", transaction: transaction, cancellationToken: cancellationToken));
         // Two re-assessments at once (two admins, a script run twice) would both plan the same raises; the second waits.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('followup.alert-reassess'))", transaction: transaction,
             commandTimeout: 0, cancellationToken: cancellationToken));
