@@ -130,6 +130,24 @@ if [ "$rc" != 0 ]; then
 fi
 [ -z "${TEST_RESULTS_DIR:-}" ] || echo "==> TRX results: $RESULTS"
 
+# The failed tests last, with their messages, so that the tail of a CI log says what broke.
+if [ "$failed" != 0 ] && command -v python3 >/dev/null; then
+  mapfile -d '' trxs < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+  python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sys.argv[1:]:
+    for r in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+            continue
+        print("---- FAILED: " + r.get("testName", "?") + " (" + r.get("duration", "?") + ")")
+        for tag in ("Message", "StackTrace"):
+            e = r.find(".//t:ErrorInfo/t:" + tag, ns)
+            if e is not None and e.text:
+                print("\n".join(e.text.strip().splitlines()[:25]))
+' "${trxs[@]}" || true
+fi
+
 cleanup
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit "$rc"
