@@ -77,8 +77,10 @@ public sealed class AlertNotifier(
             Log.AlertRefused(logger, alertId ?? 0, (int)e.StatusCode);
             return ("failed", $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}");
         }
-        catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException
+                                   || Operations.Outages.IsLoginFailure(e))
         {
+            // A refused login is the clinic's configuration, not the alert's fault: it stays pending, never "failed".
             Log.AlertDeferred(logger, alertId ?? 0, e);
             if (e is OperationCanceledException) throw;
             return ("pending", $"will retry: {e.GetType().Name}: {e.Message}");

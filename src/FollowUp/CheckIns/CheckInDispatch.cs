@@ -96,6 +96,18 @@ public sealed class CheckInDispatch(
                     foreach (var item in pending) _stranded.Enqueue((lane, item.IsReminder, item.Id));
                     throw;
                 }
+                catch (Exception e) when (smtp is null && Operations.Outages.IsLoginFailure(e))
+                {
+                    // The server refused our login or our TLS: no message is to blame, so none is charged an attempt
+                    // (a wrong password for a weekend must not fail a weekend's check-ins); all go back due, untried,
+                    // and are sent by the first run after the operator fixes the settings.
+                    var reason = $"SMTP login refused: {e.GetType().Name}: {e.Message}";
+                    foreach (var group in pending.GroupBy(p => p.IsReminder))
+                        await ReleaseAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, CancellationToken.None);
+                    counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
+                    outages.LoginRefused(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+                    break;
+                }
                 catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
                     // The connection (or the run) is gone: what was claimed and not sent goes back to the queue rather

@@ -38,6 +38,22 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
             Log.StillUnreachable(logger, server, endpoint, reason);
     }
 
+    /// <summary>
+    /// <paramref name="server"/> answered but refused this worker's login or its secure connection: a configuration
+    /// fault (a changed password, an expired or re-issued certificate) that only the operator can fix. Logged once as
+    /// an error naming the settings to check, like an outage it ends with event 902 when a login works again; the
+    /// work it stops waits untried, as in an outage.
+    /// </summary>
+    public void LoginRefused(string server, string endpoint, Exception error)
+    {
+        var reason = Describe(error);
+        var section = server == Imap ? "FollowUp:Imap" : "FollowUp:Smtp";
+        if (_down.TryAdd((server, endpoint), Stopwatch.GetTimestamp()))
+            Log.LoginRefused(logger, server, endpoint, Consequence(server), section, reason);
+        else
+            Log.StillUnreachable(logger, server, endpoint, reason);
+    }
+
     /// <summary>A connection to <paramref name="server"/> worked: logged when this ends an outage.</summary>
     public void Reachable(string server, string endpoint) => Reachable(server, endpoint, long.MaxValue);
 
@@ -84,6 +100,11 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
             Unreachable(mailServer, mailEndpoint, e);
             return;
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && IsLoginFailure(e))
+        {
+            LoginRefused(mailServer, mailEndpoint, e);
+            return;
+        }
         Reachable(Postgres, DatabaseEndpoint, started);
         if (mailServer is not null && mailConnectsEveryTick) Reachable(mailServer, mailEndpoint, started);
     }
@@ -113,6 +134,13 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
         // IMAP fault run, on a loaded machine, logged a reply parser's regex timeout as an outage.
         || e is TimeoutException and not System.Text.RegularExpressions.RegexMatchTimeoutException;
 
+    /// <summary>
+    /// The mail server refused the login (wrong user or password) or the TLS handshake (untrusted or changed
+    /// certificate): nothing a retry fixes by itself, but nothing the message being sent is to blame for either.
+    /// </summary>
+    internal static bool IsLoginFailure(Exception e) =>
+        e is MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException;
+
     /// <summary>The exception chain's types and messages (the innermost says why: "Connection refused").</summary>
     private static string Describe(Exception error)
     {
@@ -129,6 +157,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Debug, Message = "{Server} server {Endpoint} still unreachable ({Reason})")]
     public static partial void StillUnreachable(ILogger logger, string server, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 903, Level = LogLevel.Error, Message = "{Server} server {Endpoint} refused the login or the secure connection; {Consequence}; check {Section}:Username, Password (or PasswordFile), Security and CertificateThumbprint ({Reason})")]
+    public static partial void LoginRefused(ILogger logger, string server, string endpoint, string consequence, string section, string reason);
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "{Server} server {Endpoint} reachable again after {Seconds} s; catching up")]
     public static partial void Reachable(ILogger logger, string server, string endpoint, double seconds);
