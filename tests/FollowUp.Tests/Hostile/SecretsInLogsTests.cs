@@ -57,15 +57,19 @@ public sealed class SecretsInLogsTests(Xunit.Abstractions.ITestOutputHelper log)
         var output = await RunWorkerUntilAsync(settings, async lines =>
         {
             await using var db = new NpgsqlConnection(connectionString);
-            // The SMTP login failed on a send attempt, and the inbox tried (and failed) its IMAP login.
-            return await db.ExecuteScalarAsync<int>("SELECT attempts FROM check_ins") > 0
-                   && lines.Any(l => l.Contains("imap", StringComparison.OrdinalIgnoreCase) || l.Contains("Inbox", StringComparison.Ordinal));
+            // The SMTP login failed on a send attempt (the check-in went back untried), and the inbox's IMAP login failed.
+            return await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE failure LIKE 'SMTP login refused%'") > 0
+                   && lines.Any(l => l.Contains("SMTP server 127.0.0.1:", StringComparison.Ordinal) && l.Contains("refused the login", StringComparison.Ordinal))
+                   && lines.Any(l => l.Contains("IMAP server 127.0.0.1:", StringComparison.Ordinal) && l.Contains("refused the login", StringComparison.Ordinal));
         });
 
         log.WriteLine($"{output.Count} lines; authentication failures: {output.Count(l => l.Contains("uthentication", StringComparison.Ordinal))}");
         foreach (var line in output.Where(l => l.Contains("uthentication", StringComparison.Ordinal)).Take(6)) log.WriteLine(line);
         // The failure path was taken: the wrong password was sent and refused.
         Assert.Contains(output, l => l.Contains("AuthenticationException", StringComparison.Ordinal));
+        // Told once per server, however many ticks ran into it (the login's own retries are at Debug).
+        Assert.Single(output, l => l.Contains("SMTP server 127.0.0.1:", StringComparison.Ordinal) && l.Contains("refused the login", StringComparison.Ordinal));
+        Assert.Single(output, l => l.Contains("IMAP server 127.0.0.1:", StringComparison.Ordinal) && l.Contains("refused the login", StringComparison.Ordinal));
         AssertNoSecret(output, dkimCore, connectionString);
         File.Delete(dkimFile);
     }
