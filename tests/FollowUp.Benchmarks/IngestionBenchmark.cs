@@ -39,7 +39,51 @@ internal static class IngestionBenchmark
         return seconds;
     }
 
-    public static async Task<double> BareLoopAsync(BenchServers servers, int count)
+    public static Task<double> BareLoopAsync(BenchServers servers, int count) => FetchLoopAsync(servers, count, understand: null);
+
+    /// <summary>
+    /// The bare loop, each message then understood as the inbox understands it (bounce, automatic-reply and loop
+    /// checks, the body's text, quote stripping, answer and crisis-word parsing, the reply token's check) with nothing
+    /// stored or moved: what the full path could reach on this machine if storage were free.
+    /// </summary>
+    public static Task<double> UnderstandLoopAsync(BenchServers servers, int count) => UnderstandAndRecordLoopAsync(servers, count, record: null);
+
+    /// <summary>
+    /// As <see cref="UnderstandLoopAsync"/>, plus the least a reply's own durable record can cost: one INSERT of one row
+    /// in its own transaction per message, on one pooled connection of the same PostgreSQL. No match, no check-in,
+    /// no audit, no assessment, no move: the floor under any design that commits each reply before it is moved.
+    /// </summary>
+    public static async Task<double> UnderstandAndRecordLoopAsync(BenchServers servers, string template, int count)
+    {
+        await using var data = NpgsqlDataSource.Create(await BenchDatabase.CloneAsync(servers, template));
+        await using (var create = data.CreateCommand("CREATE TABLE minimal_record (uid bigint PRIMARY KEY, sender text NOT NULL, pain int, body text NOT NULL)"))
+            await create.ExecuteNonQueryAsync();
+        await using var connection = await data.OpenConnectionAsync();
+        long uid = 0;
+        return await UnderstandAndRecordLoopAsync(servers, count, async (message, answer, body) =>
+            await connection.ExecuteAsync("INSERT INTO minimal_record (uid, sender, pain, body) VALUES (@uid, @sender, @pain, @body)",
+                new { uid = ++uid, sender = message.From.Mailboxes.First().Address, pain = answer.Pain, body }));
+    }
+
+    private static Task<double> UnderstandAndRecordLoopAsync(BenchServers servers, int count, Func<MimeMessage, Answer, string, Task>? record)
+    {
+        var clinic = new ClinicOptions { Name = "Bench", FromAddress = "checkins@bench.test", ReplyAddress = "replies@bench.test" };
+        var tokens = new ReplyToken(System.Text.Encoding.UTF8.GetBytes("bench-token-key-0123456789abcdef0123456789"));
+        var answers = 0;
+        return FetchLoopAsync(servers, count, async message =>
+        {
+            if (Automatic.IsDeliveryReport(message) || Automatic.AutoReplyReason(message) is not null || Automatic.LoopReason(message, clinic) is not null)
+                return;
+            foreach (var to in message.To.Mailboxes)
+                _ = tokens.Verify(ReplyToken.FromAddress(to.Address, "replies"), 'c');
+            var body = ReplyText.BodyOf(message);
+            var answer = Answer.Parse(ReplyText.StripQuoted(body), message.Subject);
+            if (answer.Pain is not null) answers++;
+            if (record is not null) await record(message, answer, body);
+        }, () => answers == count ? null : $"{answers} of {count} answers understood");
+    }
+
+    private static async Task<double> FetchLoopAsync(BenchServers servers, int count, Func<MimeMessage, Task>? understand, Func<string?>? problem = null)
     {
         var domain = BenchServers.UniqueDomain("bare");
         await DeliverAsync(servers, Enumerable.Range(0, count).Select(i => Reply($"p{i}@{domain}", $"replies+c{i}-0123456789abcdef@{domain}", i)));
@@ -53,12 +97,14 @@ internal static class IngestionBenchmark
             await imap.Inbox.OpenAsync(FolderAccess.ReadWrite);
             foreach (var uid in await imap.Inbox.SearchAsync(MailKit.Search.SearchQuery.All))
             {
-                await imap.Inbox.GetMessageAsync(uid);
+                var message = await imap.Inbox.GetMessageAsync(uid);
+                if (understand is not null) await understand(message);
                 fetched++;
             }
             await imap.DisconnectAsync(quit: true);
         });
         if (fetched != count) throw new InvalidOperationException($"the bare loop fetched {fetched} messages, expected {count}");
+        if (problem?.Invoke() is { } wrong) throw new InvalidOperationException(wrong);
         return seconds;
     }
 
