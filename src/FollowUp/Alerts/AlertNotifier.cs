@@ -21,6 +21,7 @@ public sealed class AlertNotifier(
     IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions,
     ReplyToken tokens,
+    Operations.Outages outages,
     ILogger<AlertNotifier> logger)
 {
     private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
@@ -67,6 +68,8 @@ public sealed class AlertNotifier(
         try
         {
             var smtp = await connect();
+            // Connected and logged in: ends a refused-login or outage state, whichever job noticed it.
+            outages.Reachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}");
             await smtp.SendAsync(message, cancellationToken);
             if (alertId is { } sentId) Log.AlertSent(logger, sentId);
             return ("sent", null);
@@ -80,8 +83,12 @@ public sealed class AlertNotifier(
         catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException
                                    || Operations.Outages.IsLoginFailure(e))
         {
-            // A refused login is the clinic's configuration, not the alert's fault: it stays pending, never "failed".
-            Log.AlertDeferred(logger, alertId ?? 0, e);
+            // A refused login is the clinic's configuration, not the alert's fault: it stays pending, never "failed",
+            // and the operator is told once what to fix (as dispatch does), not once per tick.
+            if (Operations.Outages.IsLoginFailure(e))
+                outages.LoginRefused(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+            else
+                Log.AlertDeferred(logger, alertId ?? 0, e);
             if (e is OperationCanceledException) throw;
             return ("pending", $"will retry: {e.GetType().Name}: {e.Message}");
         }

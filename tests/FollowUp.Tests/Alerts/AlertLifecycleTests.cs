@@ -30,7 +30,7 @@ public class AlertLifecycleTests
     }
 
     /// <summary>Sends the course's next check-ins at their due times and answers each with the given text (null: no answer).</summary>
-    private static async Task AnswerAsync(Clinic clinic, string patient, params string?[] answers)
+    internal static async Task AnswerAsync(Clinic clinic, string patient, params string?[] answers)
     {
         var person = new SimulatedPatient(clinic.Address(patient), clinic.Imap, Clinic.Smtp);
         var mailbox = new Mailbox(person.Address);

@@ -13,20 +13,40 @@ namespace FollowUp.Tests.Faults;
 /// </summary>
 public class LoginRefusedTests
 {
+    /// <summary>A clinic whose SMTP login is read from a password file the test rewrites; its log lines are collected.</summary>
+    private static Task<Clinic> OpenAsync(string passwordFile, FakeLogCollector logs, DateTimeOffset? now = null) =>
+        Clinic.OpenAsync(now, settings: new Dictionary<string, string?>
+        {
+            // The test Postfix checks any user name against the mail password (Dovecot SASL).
+            ["FollowUp:Smtp:Username"] = "checkins@followup.test",
+            ["FollowUp:Smtp:PasswordFile"] = passwordFile,
+        }, configure: s => s.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Information)));
+
+    /// <summary>
+    /// A pending alert is tried again a minute after its last try, by the database's clock (claims are about
+    /// processes, not the clinic's calendar); the test moves its last try back rather than wait.
+    /// </summary>
+    private static async Task AMinuteLaterAsync(Clinic clinic)
+    {
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        await db.ExecuteAsync("UPDATE alerts SET notify_claimed_at = notify_claimed_at - interval '61 seconds'");
+    }
+
+    private static string NewPasswordFile(string content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"followup-smtp-{Guid.NewGuid():N}");
+        File.WriteAllText(path, content + "\n");
+        return path;
+    }
+
     [Fact]
     public async Task A_refused_smtp_login_keeps_every_check_in_due_untried_says_so_once_and_they_all_go_once_the_password_is_fixed()
     {
-        var passwordFile = Path.Combine(Path.GetTempPath(), $"followup-smtp-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(passwordFile, "not-the-password\n");
+        var passwordFile = NewPasswordFile("not-the-password");
         try
         {
             var logs = new FakeLogCollector();
-            await using var clinic = await Clinic.OpenAsync(settings: new Dictionary<string, string?>
-            {
-                // The test Postfix checks any user name against the mail password (Dovecot SASL).
-                ["FollowUp:Smtp:Username"] = "checkins@followup.test",
-                ["FollowUp:Smtp:PasswordFile"] = passwordFile,
-            }, configure: s => s.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Information)));
+            await using var clinic = await OpenAsync(passwordFile, logs);
             foreach (var patient in new[] { "Ada", "Ben", "Cy" }) await clinic.EnrolAsync(patient);
             clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
 
@@ -62,6 +82,44 @@ public class LoginRefusedTests
             Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 902);
             await using (var db = await clinic.Data.OpenConnectionAsync())
                 Assert.Equal(3, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'sent' AND attempts = 1 AND failure IS NULL"));
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_smtp_login_leaves_the_therapist_alert_pending_not_failed_and_it_goes_once_the_password_is_fixed()
+    {
+        var passwordFile = NewPasswordFile(TestServers.MailPassword);
+        try
+        {
+            var logs = new FakeLogCollector();
+            await using var clinic = await OpenAsync(passwordFile, logs, new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+            await clinic.EnrolAsync("Dana", painAtStart: 8, painAtEnd: 3);
+            await Alerts.AlertLifecycleTests.AnswerAsync(clinic, "dana", "Pain 3, mood 8", "Pain 7, mood 3");
+
+            // The mail server's password changes before the alert goes out.
+            await File.WriteAllTextAsync(passwordFile, "changed-on-the-server\n");
+            Assert.Equal(0, await clinic.Alerts.NotifyAsync(default));
+            await AMinuteLaterAsync(clinic);
+            Assert.Equal(0, await clinic.Alerts.NotifyAsync(default));
+            await using (var db = await clinic.Data.OpenConnectionAsync())
+            {
+                var (status, failure) = await db.QuerySingleAsync<(string, string)>("SELECT notify_status, notify_failure FROM alerts");
+                Assert.Equal("pending", status);
+                Assert.StartsWith("will retry: AuthenticationException", failure, StringComparison.Ordinal);
+            }
+            var refused = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 903);
+            Assert.Contains("refused the login", refused.Message, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(passwordFile, TestServers.MailPassword + "\n");
+            await AMinuteLaterAsync(clinic);
+            Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
+            Assert.Single(await new Mailbox(clinic.Address("therapist")).WaitForAsync(1, timeout: TimeSpan.FromSeconds(30)),
+                m => m.Subject?.Contains("Dana", StringComparison.Ordinal) == true);
+            Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 902);
         }
         finally
         {
