@@ -49,7 +49,7 @@ public class KillMidBatchTests(ITestOutputHelper output)
         // Everything the SMTP server accepted has been delivered once Postfix's queue holds nothing for this domain.
         var mailRoot = Environment.GetEnvironmentVariable("FOLLOWUP_TEST_MAILROOT") is { Length: > 0 } root ? root
             : throw new InvalidOperationException("FOLLOWUP_TEST_MAILROOT is not set: run the tests with 'bash scripts/test.sh'.");
-        await FaultKit.WaitUntilAsync(async () => !await Postfix.HoldsMailForAsync(mailRoot, domain), TimeSpan.FromSeconds(60), () => Task.FromResult("Postfix still holds mail for " + domain));
+        await FaultKit.WaitUntilAsync(async () => !await Postfix.HoldsMailForAsync(mailRoot, domain), TimeSpan.FromSeconds(150), () => Task.FromResult("Postfix still holds mail for " + domain));
         var ids = await FaultKit.MessageIdsAsync(TestServers.ImapPort, $"{FaultKit.PatientsLocalPart}@{domain}");
         var distinct = ids.Distinct(StringComparer.Ordinal).Count();
         var duplicates = ids.Count - distinct;

@@ -55,7 +55,7 @@ public class CorpusDeliveryTests
             await RawSmtp.SendAsync("127.0.0.1", TestServers.SmtpPort, envelopeFrom, recipient, Corpus.Fill(sample, values));
         }
         var replies = new Mailbox(clinic.RepliesAddress);
-        await replies.WaitForAsync(samples.Count, timeout: TimeSpan.FromSeconds(60));
+        await replies.WaitForAsync(samples.Count);
 
         var result = await clinic.Inbox.ReadAsync(default);
 

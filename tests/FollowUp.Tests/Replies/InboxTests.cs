@@ -53,7 +53,7 @@ public class InboxTests
         Assert.Equal(1, first.SoftBounces);
         Assert.Null(first.Undeliverable);
 
-        await replies.WaitForAsync(1, timeout: TimeSpan.FromSeconds(60));
+        await replies.WaitForAsync(1);
         await clinic.Inbox.ReadAsync(default);
 
         Assert.Equal(["delayed", "failed"], (await db.QueryAsync<string>("SELECT split_part(detail, ' ', 4) FROM inbound_messages ORDER BY id")).ToList());
@@ -176,7 +176,7 @@ public class InboxTests
         await new SimulatedPatient(patient, clinic.Imap, Clinic.Smtp).ReplyAsync(checkIn, "Pain 2, mood good", clinic.Clock.GetUtcNow(), default);
 
         // Stored and moved by the run that was already waiting (a deadline, not a timing assertion).
-        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1, "Processed", TimeSpan.FromSeconds(60));
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1, "Processed");
         Assert.False(running.IsCompleted, running.Exception?.ToString());
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);

@@ -31,10 +31,13 @@ public sealed class Mailbox(string address)
         return messages;
     }
 
-    /// <summary>Waits (up to a generous deadline, not a timing assertion) until a folder holds <paramref name="count"/> messages.</summary>
+    /// <summary>
+    /// Waits (up to a generous deadline, not a timing assertion) until a folder holds <paramref name="count"/> messages.
+    /// 90 s: on a loaded 2-core CI machine, with the heavy test classes running beside, Postfix can take tens of seconds.
+    /// </summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(int count = 1, string folder = "INBOX", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (true)
         {
             var messages = await MessagesAsync(folder).ConfigureAwait(false);
