@@ -20,10 +20,16 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
 
     internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken)
     {
-        var course = await connection.QuerySingleAsync<CourseScores>(new CommandDefinition(
-            "SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId", new { courseId }, transaction, cancellationToken: cancellationToken));
-        var readings = (await connection.QueryAsync<ReadingRow>(new CommandDefinition(Readings, new { courseId }, transaction, cancellationToken: cancellationToken)))
-            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag)).ToList();
+        // The course's scores and its readings in one round trip: this runs for every stored answer, inside the
+        // reply's transaction, so each round trip here is one more per reply read from the mailbox.
+        CourseScores course;
+        List<PainReading> readings;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndReadings, new { courseId }, transaction, cancellationToken: cancellationToken)))
+        {
+            course = await results.ReadSingleAsync<CourseScores>();
+            readings = (await results.ReadAsync<ReadingRow>())
+                .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag)).ToList();
+        }
         var findings = Findings(course.PainAtStart, course.PainAtEnd, readings, options.Value);
         foreach (var finding in findings)
             await RaiseAsync(connection, transaction, courseId, course.PatientId, finding, clock.GetUtcNow(), logger, cancellationToken);
@@ -83,7 +89,8 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
     }
 
     // The latest reply per check-in counts (a second reply corrects the first).
-    private const string Readings = """
+    private const string CourseAndReadings = """
+        SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
         SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
         WHERE ci.course_id = @courseId
