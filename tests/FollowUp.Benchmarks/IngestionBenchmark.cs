@@ -46,7 +46,7 @@ internal static class IngestionBenchmark
     /// checks, the body's text, quote stripping, answer and crisis-word parsing, the reply token's check) with nothing
     /// stored or moved: what the full path could reach on this machine if storage were free.
     /// </summary>
-    public static Task<double> UnderstandLoopAsync(BenchServers servers, int count) => UnderstandAndRecordLoopAsync(servers, count, record: null);
+    public static Task<double> UnderstandLoopAsync(BenchServers servers, int count) => UnderstandingLoopAsync(servers, count, record: null);
 
     /// <summary>
     /// As <see cref="UnderstandLoopAsync"/>, plus the least a reply's own durable record can cost: one INSERT of one row
@@ -60,12 +60,12 @@ internal static class IngestionBenchmark
             await create.ExecuteNonQueryAsync();
         await using var connection = await data.OpenConnectionAsync();
         long uid = 0;
-        return await UnderstandAndRecordLoopAsync(servers, count, async (message, answer, body) =>
+        return await UnderstandingLoopAsync(servers, count, async (message, answer, body) =>
             await connection.ExecuteAsync("INSERT INTO minimal_record (uid, sender, pain, body) VALUES (@uid, @sender, @pain, @body)",
                 new { uid = ++uid, sender = message.From.Mailboxes.First().Address, pain = answer.Pain, body }));
     }
 
-    private static Task<double> UnderstandAndRecordLoopAsync(BenchServers servers, int count, Func<MimeMessage, Answer, string, Task>? record)
+    private static Task<double> UnderstandingLoopAsync(BenchServers servers, int count, Func<MimeMessage, Answer, string, Task>? record)
     {
         var clinic = new ClinicOptions { Name = "Bench", FromAddress = "checkins@bench.test", ReplyAddress = "replies@bench.test" };
         var tokens = new ReplyToken(System.Text.Encoding.UTF8.GetBytes("bench-token-key-0123456789abcdef0123456789"));

@@ -69,7 +69,7 @@ public sealed class AlertNotifier(
         {
             var smtp = await connect();
             // Connected and logged in: ends a refused-login or outage state, whichever job noticed it.
-            outages.Reachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}");
+            outages.Reachable(Operations.Outages.Smtp, smtpOptions.Value.Endpoint);
             await smtp.SendAsync(message, cancellationToken);
             if (alertId is { } sentId) Log.AlertSent(logger, sentId);
             return ("sent", null);
@@ -86,7 +86,7 @@ public sealed class AlertNotifier(
             // A refused login is the clinic's configuration, not the alert's fault: it stays pending, never "failed",
             // and the operator is told once what to fix (as dispatch does), not once per tick.
             if (Operations.Outages.IsLoginFailure(e))
-                outages.LoginRefused(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+                outages.Unreachable(Operations.Outages.Smtp, smtpOptions.Value.Endpoint, e);
             else
                 Log.AlertDeferred(logger, alertId ?? 0, e);
             if (e is OperationCanceledException) throw;

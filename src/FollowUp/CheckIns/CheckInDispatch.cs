@@ -96,28 +96,20 @@ public sealed class CheckInDispatch(
                     foreach (var item in pending) _stranded.Enqueue((lane, item.IsReminder, item.Id));
                     throw;
                 }
-                catch (Exception e) when (smtp is null && Operations.Outages.IsLoginFailure(e))
+                catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException
+                                          || Operations.Outages.IsLoginFailure(e))
                 {
-                    // The server refused our login or our TLS: no message is to blame, so none is charged an attempt
-                    // (a wrong password for a weekend must not fail a weekend's check-ins); all go back due, untried,
-                    // and are sent by the first run after the operator fixes the settings.
-                    var reason = $"SMTP login refused: {e.GetType().Name}: {e.Message}";
-                    foreach (var group in pending.GroupBy(p => p.IsReminder))
-                        await ReleaseAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, CancellationToken.None);
-                    counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
-                    outages.LoginRefused(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
-                    break;
-                }
-                catch (Exception e) when (e is IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
-                {
-                    // The connection (or the run) is gone: what was claimed and not sent goes back to the queue rather
-                    // than waiting out the lease; the next run reconnects. The current message may or may not have been
-                    // accepted (docs/dispatch.md, "Duplicates").
-                    var reason = $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
+                    // The connection (or the run) is gone, or the server refused our login or TLS: what was claimed and
+                    // not sent goes back to the queue rather than waiting out the lease; the next run reconnects. The
+                    // current message may or may not have been accepted (docs/dispatch.md, "Duplicates").
+                    var reason = Operations.Outages.IsLoginFailure(e)
+                        ? $"SMTP login refused: {e.GetType().Name}: {e.Message}"
+                        : $"SMTP connection failed: {e.GetType().Name}: {e.Message}";
                     // Only a message whose send was under way on a live connection may be at fault (it is charged an
                     // attempt and backs off). The rest were never tried: with the server down (no connection this run)
                     // or the run stopping, they go back as they were, still due and with no attempt counted, so an
-                    // outage of any length neither fails them (MaxAttempts) nor delays them by backoff once it is over.
+                    // outage of any length (or a wrong password for a weekend) neither fails them (MaxAttempts) nor
+                    // delays them by backoff once it is over. A refused login happens on connecting: smtp is null.
                     var charged = smtp is null || e is OperationCanceledException ? [] : pending.Take(1).ToArray();
                     foreach (var group in charged.GroupBy(p => p.IsReminder))
                         await RetryLaterAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, options, CancellationToken.None);
@@ -125,7 +117,7 @@ public sealed class CheckInDispatch(
                         await ReleaseAsync(lane, Table(group.Key), group.Select(c => c.Id).ToArray(), reason, CancellationToken.None);
                     counts[Outcome.Retrying] = counts.GetValueOrDefault(Outcome.Retrying) + pending.Count;
                     if (smtp is null && e is not OperationCanceledException)
-                        outages.Unreachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}", e);
+                        outages.Unreachable(Operations.Outages.Smtp, smtpOptions.Value.Endpoint, e);
                     else
                         Log.SmtpUnavailable(logger, pending.Count, e);
                     if (smtp is not null) await MailConnections.CloseAsync(smtp);
@@ -333,7 +325,7 @@ public sealed class CheckInDispatch(
     private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var client = await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
-        outages.Reachable(Operations.Outages.Smtp, $"{smtpOptions.Value.Host}:{smtpOptions.Value.Port}");
+        outages.Reachable(Operations.Outages.Smtp, smtpOptions.Value.Endpoint);
         return client;
     }
 

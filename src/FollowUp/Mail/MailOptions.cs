@@ -8,6 +8,8 @@ public abstract class MailServerOptions
 {
     public string Host { get; set; } = "";
     public int Port { get; set; }
+    /// <summary>"host:port", as logs name the server: never a user or password.</summary>
+    internal string Endpoint => $"{Host}:{Port}";
     /// <summary>None, Auto, StartTls, StartTlsWhenAvailable or SslOnConnect (MailKit's SecureSocketOptions).</summary>
     public SecureSocketOptions Security { get; set; } = SecureSocketOptions.Auto;
     public string? Username { get; set; }

@@ -28,30 +28,21 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
         _ => "jobs will resume when it is back",
     };
 
-    /// <summary>A connection to <paramref name="server"/> failed: logged when this is the start of an outage.</summary>
+    /// <summary>
+    /// A connection to <paramref name="server"/> failed: logged when this is the start of an outage. A server that
+    /// answered but refused this worker's login or its secure connection (<see cref="IsLoginFailure"/>: a changed
+    /// password, a re-issued certificate) is the same for the work, which waits untried, but only the operator can
+    /// end it: it is logged as an error naming the settings to check (903) instead of a warning (900).
+    /// </summary>
     public void Unreachable(string server, string endpoint, Exception error)
     {
         var reason = Describe(error);
-        if (_down.TryAdd((server, endpoint), Stopwatch.GetTimestamp()))
+        if (!_down.TryAdd((server, endpoint), Stopwatch.GetTimestamp()))
+            Log.StillUnreachable(logger, server, endpoint, reason);
+        else if (IsLoginFailure(error))
+            Log.LoginRefused(logger, server, endpoint, Consequence(server), server == Imap ? "FollowUp:Imap" : "FollowUp:Smtp", reason);
+        else
             Log.Unreachable(logger, server, endpoint, Consequence(server), reason);
-        else
-            Log.StillUnreachable(logger, server, endpoint, reason);
-    }
-
-    /// <summary>
-    /// <paramref name="server"/> answered but refused this worker's login or its secure connection: a configuration
-    /// fault (a changed password, an expired or re-issued certificate) that only the operator can fix. Logged once as
-    /// an error naming the settings to check, like an outage it ends with event 902 when a login works again; the
-    /// work it stops waits untried, as in an outage.
-    /// </summary>
-    public void LoginRefused(string server, string endpoint, Exception error)
-    {
-        var reason = Describe(error);
-        var section = server == Imap ? "FollowUp:Imap" : "FollowUp:Smtp";
-        if (_down.TryAdd((server, endpoint), Stopwatch.GetTimestamp()))
-            Log.LoginRefused(logger, server, endpoint, Consequence(server), section, reason);
-        else
-            Log.StillUnreachable(logger, server, endpoint, reason);
     }
 
     /// <summary>A connection to <paramref name="server"/> worked: logged when this ends an outage.</summary>
@@ -84,7 +75,7 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
     /// </remarks>
     public async Task TickAsync(Func<Task> tick, string? mailServer, Mail.MailServerOptions? mail, bool mailConnectsEveryTick, CancellationToken cancellationToken)
     {
-        var mailEndpoint = mail is null ? "" : $"{mail.Host}:{mail.Port}";
+        var mailEndpoint = mail?.Endpoint ?? "";
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -95,28 +86,22 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
             Unreachable(Postgres, DatabaseEndpoint, e);
             return;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && IsConnectionFailure(e))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && (IsConnectionFailure(e) || IsLoginFailure(e)))
         {
             Unreachable(mailServer, mailEndpoint, e);
-            return;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && IsLoginFailure(e))
-        {
-            LoginRefused(mailServer, mailEndpoint, e);
             return;
         }
         Reachable(Postgres, DatabaseEndpoint, started);
         if (mailServer is not null && mailConnectsEveryTick) Reachable(mailServer, mailEndpoint, started);
     }
 
-    /// <summary>"host:port" of the database, without user or password.</summary>
-    private string DatabaseEndpoint
+    /// <summary>"host:port" of the database, without user or password; parsed once, not on every tick.</summary>
+    private string DatabaseEndpoint { get; } = EndpointOf(dataSource.ConnectionString);
+
+    private static string EndpointOf(string connectionString)
     {
-        get
-        {
-            var builder = new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-            return $"{builder.Host}:{builder.Port}";
-        }
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}";
     }
 
     /// <summary>

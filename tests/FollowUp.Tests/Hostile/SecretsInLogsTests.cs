@@ -42,17 +42,8 @@ public sealed class SecretsInLogsTests(Xunit.Abstractions.ITestOutputHelper log)
         // Everything the libraries say too (Npgsql, Quartz, MailKit through our logs), not just our Information lines.
         settings["Logging:LogLevel:Default"] = "Debug";
         settings["Logging:LogLevel:Quartz"] = "Debug";
-        await using (var db = new NpgsqlConnection(connectionString))
-        {
-            await db.ExecuteAsync($"""
-                WITH t AS (INSERT INTO therapists (email, created_at) VALUES ('sam@{domain}', now()) RETURNING id),
-                     p AS (INSERT INTO patients (name, email, time_zone, created_at) VALUES ('Ivy', 'ivy@{domain}', 'Europe/London', now()) RETURNING id),
-                     c AS (INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, enrolled_at)
-                           SELECT p.id, t.id, current_date - 40, current_date - 8, 8, 3, now() FROM p, t RETURNING id)
-                INSERT INTO check_ins (course_id, sequence, offset_days, due_at) SELECT c.id, 1, 7, now() - interval '1 hour' FROM c
-                """);
-            await db.ExecuteAsync("UPDATE schedules SET window_start = '00:00', window_end = '23:59:59.999999'");
-        }
+        // One check-in already due on the real clock, its send window open all day.
+        await Faults.FaultKit.SeedDueCheckInsAsync(connectionString, domain, 1);
 
         var output = await RunWorkerUntilAsync(settings, async lines =>
         {
