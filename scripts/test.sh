@@ -7,6 +7,7 @@
 # Needs: Debian 12, root (servers are installed with apt and started as their service users), the .NET 10 SDK.
 # Env:   TEST_KEEP_SERVERS=1   leave the servers running afterwards (prints how to stop them), for debugging.
 #        TEST_RESULTS_DIR=DIR  keep the TRX results in DIR (default: a temp dir, deleted afterwards).
+#        FU_ENVFILE=F, FU_PGPORT/FU_SMTP_PORT/FU_IMAP_PORT/FU_LMTP_PORT=N  a second set of test servers beside another run
 #        MAIL_TLS=1            let the mail stack offer STARTTLS (self-signed cert in $FOLLOWUP_TEST_MAILROOT/tls).
 # The tests get:  FOLLOWUP_TEST_PG (an Npgsql connection string of a role with CREATEDB), FOLLOWUP_TEST_SMTP_PORT,
 #                 FOLLOWUP_TEST_IMAP_PORT, FOLLOWUP_TEST_MAIL_PASSWORD, FOLLOWUP_TEST_MAILROOT,
@@ -39,7 +40,7 @@ WORK=$(mktemp -d /tmp/followup-test.XXXXXX)
 RESULTS=${TEST_RESULTS_DIR:-$WORK/results}
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
-ENVFILE=/tmp/followup-servers/test.env
+ENVFILE=${FU_ENVFILE:-/tmp/followup-servers/test.env}
 KEEP=${TEST_KEEP_SERVERS:-0}
 
 servers_up=0
