@@ -1,6 +1,4 @@
 using FollowUp.Mail;
-using MailKit;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -35,7 +33,7 @@ public sealed class Clarification(IOptions<SmtpOptions> smtpOptions, IOptions<Cl
             }
             Log.ClarificationSent(logger, request.CheckInId);
         }
-        catch (Exception e) when (e is IOException or ProtocolException or SmtpCommandException or System.Net.Sockets.SocketException or MailKit.Security.AuthenticationException)
+        catch (Exception e) when (MailFailure.Of(e) is not null)
         {
             Log.ClarificationFailed(logger, request.CheckInId, e);
         }

@@ -72,7 +72,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                         await WaitForMailAsync(client, remaining, options, cancellationToken);
                     }
                 }
-                catch (Exception e) when (e is ImapProtocolException or IOException && !cancellationToken.IsCancellationRequested
+                catch (Exception e) when (MailFailure.Of(e) is { Kind: MailFailureKind.ConnectionLost or MailFailureKind.ProtocolError } && !cancellationToken.IsCancellationRequested
                                           && Remaining() > TimeSpan.Zero && ++failures <= 5)
                 {
                     Log.Reconnecting(logger, e);
