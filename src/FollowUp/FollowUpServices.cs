@@ -50,7 +50,6 @@ public static class FollowUpServices
         services.AddSingleton<Assessment>();
         services.AddSingleton<Reassessment>();
         services.AddSingleton<ReplyIntake>();
-        services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<Acknowledgement>();

@@ -24,8 +24,17 @@ public static class AuditTrail
             detail = JsonSerializer.Serialize(detail ?? new { }),
         }, transaction, cancellationToken: cancellationToken));
 
-    private const string Insert = """
-        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+    /// <summary>
+    /// The statement that appends one audit row per row of <paramref name="select"/> (columns in the order at, actor,
+    /// kind, course_id, patient_id, subject_id, detail as jsonb), for a change written set-based or in one statement
+    /// with its audit (a CTE): an import's thousands of courses, a send recorded in one round trip.
+    /// </summary>
+    internal static string InsertEach(string select) => $"{Columns}\n{select}";
+
+    private const string Columns = "INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)";
+
+    private const string Insert = $"""
+        {Columns}
         VALUES (@at, @actor, @kind, @courseId, @patientId, @subjectId, @detail::jsonb)
         """;
 }

@@ -1,5 +1,7 @@
 using Dapper;
 using FollowUp.Alerts;
+using FollowUp.Audit;
+using FollowUp.CheckIns;
 using FollowUp.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +27,7 @@ public sealed class ReplyIntake(
     Acknowledgement acknowledgement,
     ILogger<ReplyIntake> logger,
     IOptions<InboxOptions> inboxOptions,
-    Clarification clarification)
+    CheckInDispatch dispatch)
 {
     private const string Actor = "inbox";
 
@@ -252,29 +254,30 @@ public sealed class ReplyIntake(
         }
         var outcomeName = Name(outcome);
 
-        ClarificationRequest? clarify = null;
+        long? clarification = null;
         if (outcome == InboundOutcome.Answer && inbound.CheckIn is { } checkIn && answer is not null)
         {
             await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before?.Id is null ? null : before, inbound.OwnText, now, cancellationToken);
             // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
             // which a person reads instead.
             if (answer.Status == AnswerStatus.Unclear && !answer.Crisis
-                && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ClaimClarification, new { id = checkIn.Id, now }, transaction, cancellationToken: cancellationToken)) is not null)
-                clarify = new ClarificationRequest(checkIn.Id, checkIn.PatientEmail, inbound.Message?.Subject, inbound.Message?.MessageId);
+                && await CheckInStates.QueueClarificationAsync(connection, transaction, checkIn.Id, inbound.Message?.Subject, inbound.Message?.MessageId,
+                    new DateTimeOffset(now, TimeSpan.Zero), cancellationToken) is { } queued)
+                clarification = queued;
         }
         else if (outcome == InboundOutcome.OptOut && inbound.CheckIn is { } optingOut)
         {
-            var cancelled = await connection.ExecuteAsync(new CommandDefinition(OptOut, new { patientId = optingOut.PatientId, now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(OptOut, new { patientId = optingOut.PatientId, now }, transaction, cancellationToken: cancellationToken));
+            var cancelled = await CheckInStates.CancelForOptOutAsync(connection, transaction, optingOut.PatientId, cancellationToken);
             Log.OptedOut(logger, optingOut.PatientId, cancelled);
         }
         else if (outcome == InboundOutcome.AutoReply && inbound.CheckIn is { } away)
         {
-            await connection.ExecuteAsync(new CommandDefinition(MarkOutOfOffice, new { id = away.Id, until = now + inboxOptions.Value.OutOfOfficeDeferral },
-                transaction, cancellationToken: cancellationToken));
+            await CheckInStates.AwayUntilAsync(connection, transaction, away.Id, new DateTimeOffset(now + inboxOptions.Value.OutOfOfficeDeferral, TimeSpan.Zero), cancellationToken);
         }
         else if (outcome == InboundOutcome.Bounce && inbound.CheckIn is { } bounced && inbound.Detail.Contains("action failed", StringComparison.OrdinalIgnoreCase))
         {
-            await connection.ExecuteAsync(new CommandDefinition(MarkBounced, new { id = bounced.Id, reason = inbound.Detail }, transaction, cancellationToken: cancellationToken));
+            await CheckInStates.FailBouncedAsync(connection, transaction, bounced.Id, inbound.Detail, cancellationToken);
             await Unreachable.MarkAsync(connection, transaction, bounced.PatientId, inbound.Detail, clock.GetUtcNow(), cancellationToken);
         }
         else if (outcome == InboundOutcome.Bounce && inbound.CheckIn is { } delayed && inbound.Detail.Contains("action delayed", StringComparison.OrdinalIgnoreCase))
@@ -287,8 +290,24 @@ public sealed class ReplyIntake(
         await transaction.CommitAsync(cancellationToken);
         Log.Recorded(logger, inboundId, outcomeName, inbound.CheckIn?.Id);
         Operations.FollowUpMetrics.Reply(outcomeName);
-        if (clarify is not null) await clarification.SendAsync(clarify, cancellationToken);
+        if (clarification is { } id) await SendClarificationAsync(id, inbound.CheckIn!.Id, cancellationToken);
         return outcome;
+    }
+
+    /// <summary>
+    /// The clarification is queued (committed with the reply); sending it now answers the patient while they are at
+    /// their mail. Whatever stops this send leaves it queued for dispatch's next run.
+    /// </summary>
+    private async Task SendClarificationAsync(long id, long checkInId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dispatch.SendNowAsync(OutgoingKind.Clarification, id, cancellationToken);
+        }
+        catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+        {
+            Log.ClarificationQueued(logger, checkInId, e);
+        }
     }
 
     /// <summary>
@@ -437,7 +456,7 @@ public sealed class ReplyIntake(
     // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
     // a duplicate (the same email again: copied, or the server reset UIDVALIDITY); a message another worker recorded
     // first (same mailbox, UIDVALIDITY and UID) is not recorded again: id is then NULL.
-    private const string InsertInbound = """
+    private static readonly string InsertInbound = """
         WITH seen AS (
             SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
         inserted AS (
@@ -450,10 +469,11 @@ public sealed class ReplyIntake(
             ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
             RETURNING id, outcome),
         audited AS (
-            INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        """ + AuditTrail.InsertEach("""
             SELECT @now, @actor, 'inbound.' || inserted.outcome, @courseId, @patientId, inserted.id,
                    (CASE WHEN seen.duplicate THEN @duplicateAudit ELSE @audit END)::jsonb
             FROM inserted, seen)
+        """) + """
         SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
         """;
 
@@ -467,53 +487,35 @@ public sealed class ReplyIntake(
         FOR UPDATE OF ci
         """;
 
-    private const string InsertReply = """
+    private static readonly string InsertReply = """
         WITH reply AS (
             INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
                                  phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
             VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
             RETURNING id)
-        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        """ + AuditTrail.InsertEach("""
         SELECT @now, @actor, 'reply.stored', @courseId, @patientId, reply.id, @audit::jsonb FROM reply
-        """;
+        """);
 
-    private const string UpdateReply = """
+    private static readonly string UpdateReply = """
         UPDATE replies SET inbound_message_id = @inboundId, updated_at = @now, pain = @pain, mood_score = @mood, mood_word = @moodWord,
                            phq2_a = @phqA, phq2_b = @phqB, answer_status = @status, crisis_flag = @crisis, crisis_terms = @crisisTerms,
                            answer_text = @text
         WHERE id = @id;
-        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        """ + AuditTrail.InsertEach("""
         VALUES (@now, @actor, 'reply.updated', @courseId, @patientId, @id, @audit::jsonb)
-        """;
-
-    private const string ClaimClarification = """
-        UPDATE check_ins SET clarification_sent_at = @now WHERE id = @id AND clarification_sent_at IS NULL RETURNING id
-        """;
-
-    private const string MarkOutOfOffice = """
-        UPDATE check_ins SET out_of_office_until = GREATEST(COALESCE(out_of_office_until, @until), @until) WHERE id = @id
-        """;
+        """);
 
     private const string CountSoftBounce = """
         UPDATE patients SET soft_bounces = soft_bounces + 1 WHERE id = @id RETURNING soft_bounces
         """;
 
     // A clear answer: the check-in is answered, and the patient's address evidently works (delays no longer count).
-    private const string MarkAnswered = """
-        UPDATE check_ins SET status = 'answered' WHERE id = @checkInId AND status IN ('sent', 'sending', 'planned');
+    private const string MarkAnswered = $"""
+        {CheckInStates.Answer};
         UPDATE patients SET soft_bounces = 0 WHERE id = @patientId AND soft_bounces <> 0
         """;
 
-    // STOP ends every email to this patient at once: all their planned check-ins are cancelled.
-    private const string OptOut = """
-        WITH patient AS (
-            UPDATE patients SET opted_out_at = COALESCE(opted_out_at, @now) WHERE id = @patientId RETURNING id)
-        UPDATE check_ins ci SET status = 'cancelled', failure = 'patient opted out'
-        FROM courses c, patient
-        WHERE c.id = ci.course_id AND c.patient_id = patient.id AND ci.status IN ('planned', 'sending')
-        """;
-
-    private const string MarkBounced = """
-        UPDATE check_ins SET status = 'failed', failure = @reason WHERE id = @id AND status = 'sent'
-        """;
+    // STOP ends every email to this patient at once (with it, CheckInStates cancels their planned check-ins).
+    private const string OptOut = "UPDATE patients SET opted_out_at = COALESCE(opted_out_at, @now) WHERE id = @patientId";
 }

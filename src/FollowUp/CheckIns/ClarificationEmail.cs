@@ -1,45 +1,18 @@
 using FollowUp.Mail;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace FollowUp.Replies;
-
-/// <summary>A reply we could not read, to be asked about once.</summary>
-internal sealed record ClarificationRequest(long CheckInId, string PatientEmail, string? Subject, string? InReplyTo);
+namespace FollowUp.CheckIns;
 
 /// <summary>
-/// The one polite clarification email for a check-in whose reply we could not read. At most once per check-in: the
-/// claim (check_ins.clarification_sent_at) commits before the send, so a crash or an SMTP error loses this email
-/// rather than ever sending two; a lost one costs only a reminder, a loop would cost the patient's trust.
-/// It is marked as an automatic reply (RFC 3834 §5) and carries X-Loop, so responders stay quiet and an echo of it
-/// is recognised as our own mail.
+/// The one polite clarification email for a check-in whose reply we could not read, queued by the inbox in the
+/// transaction that stores the reply (<see cref="CheckInStates.QueueClarificationAsync"/>) and sent by dispatch like
+/// every queued email, so a failed send is retried, not lost. At most one per check-in: the queue's row is unique per
+/// check-in. It answers the reply (its subject, In-Reply-To), is marked as an automatic reply (RFC 3834 §5) and carries
+/// X-Loop, so responders stay quiet and an echo of it is recognised as our own mail.
 /// </summary>
-public sealed class Clarification(IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions, ReplyToken tokens, TimeProvider clock, ILogger<Clarification> logger)
+internal static class ClarificationEmail
 {
-    internal async Task SendAsync(ClarificationRequest request, CancellationToken cancellationToken)
-    {
-        var message = Build(request, clinicOptions.Value, tokens, clock.GetUtcNow());
-        try
-        {
-            var smtp = await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
-            try
-            {
-                await smtp.SendAsync(message, cancellationToken);
-            }
-            finally
-            {
-                await MailConnections.CloseAsync(smtp);
-            }
-            Log.ClarificationSent(logger, request.CheckInId);
-        }
-        catch (Exception e) when (MailFailure.Of(e) is not null)
-        {
-            Log.ClarificationFailed(logger, request.CheckInId, e);
-        }
-    }
-
-    internal static MimeMessage Build(ClarificationRequest request, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now)
+    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now)
     {
         var token = tokens.Create('c', request.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
