@@ -20,14 +20,7 @@ public class ClarificationQueueTests
     public async Task A_clarification_whose_send_fails_stays_queued_and_the_next_dispatch_run_sends_it_once()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        await clinic.EnrolAsync("Noor");
-        var noor = new SimulatedPatient(clinic.Address("noor"), clinic.Imap, Clinic.Smtp);
-        var mailbox = new Mailbox(noor.Address);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
-        var checkIn = (await mailbox.WaitForAsync(1)).Single();
-        await noor.ReplyAsync(checkIn, "Hard to say this week.", clinic.Clock.GetUtcNow(), default);
-        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        var (_, mailbox, checkIn) = await UnclearReplyToAFirstCheckInAsync(clinic, "noor", "Hard to say this week.");
 
         // The worker that reads the reply cannot reach its SMTP server at that moment.
         await using (var cutOff = WorkerWithoutSmtp(clinic))
@@ -53,14 +46,7 @@ public class ClarificationQueueTests
     public async Task A_queued_clarification_is_cancelled_when_a_clear_answer_arrives_before_it_could_go()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        await clinic.EnrolAsync("Ravi");
-        var ravi = new SimulatedPatient(clinic.Address("ravi"), clinic.Imap, Clinic.Smtp);
-        var mailbox = new Mailbox(ravi.Address);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
-        var checkIn = (await mailbox.WaitForAsync(1)).Single();
-        await ravi.ReplyAsync(checkIn, "Not sure.", clinic.Clock.GetUtcNow(), default);
-        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        var (ravi, mailbox, checkIn) = await UnclearReplyToAFirstCheckInAsync(clinic, "ravi", "Not sure.");
         await using (var cutOff = WorkerWithoutSmtp(clinic))
         {
             await cutOff.GetRequiredService<Inbox>().ReadAsync(default);
@@ -74,6 +60,20 @@ public class ClarificationQueueTests
         Assert.Equal(("cancelled", "check-in answered"),
             await db.QuerySingleAsync<(string, string)>("SELECT status, failure FROM reminders WHERE kind = 'clarification'"));
         Assert.Single(await mailbox.MessagesAsync());
+    }
+
+    /// <summary>A patient who received their first check-in and answered it with something we cannot read; the reply waits in the mailbox.</summary>
+    private static async Task<(SimulatedPatient Patient, Mailbox Mailbox, MimeKit.MimeMessage CheckIn)> UnclearReplyToAFirstCheckInAsync(Clinic clinic, string name, string reply)
+    {
+        await clinic.EnrolAsync(name);
+        var patient = new SimulatedPatient(clinic.Address(name), clinic.Imap, Clinic.Smtp);
+        var mailbox = new Mailbox(patient.Address);
+        clinic.Clock.SetUtcNow(FirstCheckInDue);
+        await clinic.Dispatch.SendDueAsync(default);
+        var checkIn = (await mailbox.WaitForAsync(1)).Single();
+        await patient.ReplyAsync(checkIn, reply, clinic.Clock.GetUtcNow(), default);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        return (patient, mailbox, checkIn);
     }
 
     /// <summary>A second worker of the same clinic (same database, mailbox and clock) whose SMTP port has nothing listening.</summary>
