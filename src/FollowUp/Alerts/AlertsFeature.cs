@@ -14,6 +14,7 @@ internal static class AlertsFeature
         services.AddSingleton<Acknowledgement>();
         services.AddSingleton<Escalation>();
         services.AddSingleton<Digest>();
+        services.AddSingleton<AlertQuery>();
         return services;
     }
 }

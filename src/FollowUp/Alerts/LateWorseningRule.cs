@@ -59,6 +59,10 @@ public static class LateWorseningRule
     public static bool Improved(int baseline, int courseEnd, AlertOptions options) =>
         baseline > 0 && baseline - courseEnd >= options.ImportantChange && (baseline - courseEnd) / (double)baseline >= options.ImportantFraction;
 
+    /// <summary>Pain at or above this is in the alert zone: course end + rise for an improver, baseline + rise otherwise.</summary>
+    public static int AlertZoneFrom(int baseline, int? courseEnd, AlertOptions options) =>
+        courseEnd is { } e && Improved(baseline, e, options) ? e + options.WorseningRise : baseline + options.NonImproverRise;
+
     /// <summary>The pain finding for the latest follow-up with a pain score, or null when there is nothing to tell.</summary>
     public static Finding? Evaluate(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options)
     {
