@@ -37,7 +37,7 @@ public class CourseAndAlertViewTests
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
         var courseId = await clinic.EnrolAsync("Ida", painAtStart: 8, painAtEnd: 3);
-        await AlertLifecycleTests.AnswerAsync(clinic, "ida", "Pain 3, mood 8\nPHQ-2: 1 2", "Pain 3-4, mood good");
+        await AlertLifecycleTests.AnswerAsync(clinic, "ida", "Pain 3, mood 8\n1, 2", "Pain 3-4, mood good");
 
         var json = await Tool.RunAsync("followup-admin.dll", ["course", "show", courseId.ToString(CultureInfo.InvariantCulture), "--json"],
             Tool.AsEnvironment(Clinic.Settings(clinic.ConnectionString, clinic.Domain)));
