@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Dapper;
 using FollowUp.Replies;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
