@@ -34,7 +34,9 @@ public class ClarificationQueueTests
 
         Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
         var clarification = (await mailbox.WaitForAsync(2))[1];
-        Assert.Equal(checkIn.MessageId, clarification.InReplyTo);
+        // It answers the patient's reply, as it would have had it gone at once.
+        Assert.Equal(await db.ExecuteScalarAsync<string>("SELECT message_id FROM inbound_messages"), clarification.InReplyTo);
+        Assert.Equal(checkIn.ReplyTo.Mailboxes.Single().Address, clarification.ReplyTo.Mailboxes.Single().Address);
         Assert.Equal("auto-replied", clarification.Headers["Auto-Submitted"]);
         Assert.Contains("We could not quite read your answer", clarification.TextBody, StringComparison.Ordinal);
         Assert.Equal(0, (await clinic.Dispatch.SendDueAsync(default)).Sent);
