@@ -49,6 +49,8 @@ public static class FollowUpServices
         services.AddSingleton<CheckInDispatch>();
         services.AddSingleton<Assessment>();
         services.AddSingleton<Reassessment>();
+        services.AddSingleton<ReplyMatcher>();
+        services.AddSingleton<InboundStore>();
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
