@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Dapper;
 using Npgsql;
+using System.Threading.Channels;
 
 namespace FollowUp.Replies;
 
@@ -155,9 +156,20 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
         Exception? failure = null;
         foreach (var part in Parts(summaries.Where(s => !recorded.ContainsKey(s.UniqueId.Id)).OrderBy(s => s.UniqueId.Id), options.MaxMessageBytes))
         {
-            var incoming = await DownloadAsync(inbox, part, mailbox, options.MaxMessageBytes, cancellationToken);
-            (var stored, failure) = await intake.RecordChunkAsync(incoming, cancellationToken);
-            foreach (var (key, outcome) in stored) outcomes[new UniqueId(key.Uid)] = outcome;
+            // Each message is recorded (in the part's one transaction) while the FETCH of the next goes on.
+            var fetched = Channel.CreateUnbounded<Incoming>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var recording = intake.RecordChunkAsync(fetched.Reader, cancellationToken);
+            try
+            {
+                await DownloadAsync(inbox, part, mailbox, options.MaxMessageBytes, fetched.Writer, cancellationToken);
+            }
+            finally
+            {
+                // What was fetched before a failure is still recorded; the failure then fails the read, unmoved.
+                fetched.Writer.Complete();
+                (var stored, failure) = await recording;
+                foreach (var (key, outcome) in stored) outcomes[new UniqueId(key.Uid)] = outcome;
+            }
             if (failure is not null) break;
         }
         // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
@@ -193,32 +205,31 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
     }
 
     /// <summary>
-    /// The messages of <paramref name="part"/> in mailbox order, in one FETCH: each parsed, or refused with why
-    /// (larger than the limit: checked before download, so a huge message cannot exhaust memory; malformed).
+    /// The messages of <paramref name="part"/>, in one FETCH, each parsed as it arrives, or refused with why (larger
+    /// than the limit: checked before download, so a huge message cannot exhaust memory; malformed), to <paramref name="fetched"/>.
+    /// Refused ones come last: they change nothing but their own record, so their order does not matter.
     /// </summary>
-    private static async Task<List<Incoming>> DownloadAsync(ImapFolder inbox, List<IMessageSummary> part, string mailbox, int maxMessageBytes, CancellationToken cancellationToken)
+    private static async Task DownloadAsync(ImapFolder inbox, List<IMessageSummary> part, string mailbox, int maxMessageBytes,
+        ChannelWriter<Incoming> fetched, CancellationToken cancellationToken)
     {
         InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
-        var incoming = new Dictionary<UniqueId, Incoming>();
-        var refused = new Dictionary<UniqueId, string>();
-        foreach (var summary in part.Where(s => s.Size is { } size && size > maxMessageBytes))
-            refused[summary.UniqueId] = $"message of {summary.Size} bytes is larger than the limit of {maxMessageBytes}";
+        var refused = part.Where(s => s.Size is { } size && size > maxMessageBytes)
+            .ToDictionary(s => s.UniqueId, s => $"message of {s.Size} bytes is larger than the limit of {maxMessageBytes}");
         var wanted = part.Select(s => s.UniqueId).Where(uid => !refused.ContainsKey(uid)).ToList();
         if (wanted.Count > 0)
             await inbox.GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
             {
                 try
                 {
-                    incoming[uid] = Incoming.Of(Key(uid), await MimeMessage.LoadAsync(stream, token));
+                    await fetched.WriteAsync(Incoming.Of(Key(uid), await MimeMessage.LoadAsync(stream, token)), token);
                 }
                 catch (Exception e) when (InboxFailures.IsUnparseable(e))
                 {
                     refused[uid] = $"malformed message: {e.Message}";
                 }
             }, cancellationToken);
-        foreach (var (uid, reason) in refused)
-            incoming[uid] = Incoming.Refused(Key(uid), await HeadersAsync(inbox, uid, cancellationToken), reason);
-        return [.. incoming.OrderBy(i => i.Key.Id).Select(i => i.Value)];
+        foreach (var (uid, reason) in refused.OrderBy(r => r.Key.Id))
+            await fetched.WriteAsync(Incoming.Refused(Key(uid), await HeadersAsync(inbox, uid, cancellationToken), reason), cancellationToken);
     }
 
     /// <summary>One UID MOVE per destination folder; returns what was moved (with UIDPLUS, what the server says it moved).</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using FollowUp.Alerts;
 using FollowUp.Mail;
 using Microsoft.Extensions.Logging;
@@ -41,23 +42,27 @@ internal sealed class ReplyIntake(
         (await RecordInOwnTransactionAsync(Incoming.Refused(key, headers, reason), cancellationToken)).Outcome;
 
     /// <summary>
-    /// Records <paramref name="chunk"/> (in mailbox order) in one transaction, or, when that fails, one message per
-    /// transaction. Returns the outcome of every message recorded, and the server or network fault that stopped the
-    /// rest, if one did: what was recorded before it may still be moved.
+    /// Records the messages <paramref name="source"/> yields (in mailbox order, while they are still being fetched)
+    /// in one transaction, or, when that fails, one message per transaction. Returns the outcome of every message
+    /// recorded, and the server or network fault that stopped the rest, if one did: what was recorded before it may
+    /// still be moved.
     /// </summary>
-    internal async Task<(Dictionary<InboundKey, InboundOutcome> Outcomes, Exception? Failure)> RecordChunkAsync(IReadOnlyList<Incoming> chunk, CancellationToken cancellationToken)
+    internal async Task<(Dictionary<InboundKey, InboundOutcome> Outcomes, Exception? Failure)> RecordChunkAsync(ChannelReader<Incoming> source, CancellationToken cancellationToken)
     {
         var outcomes = new Dictionary<InboundKey, InboundOutcome>();
-        if (chunk.Count == 0) return (outcomes, null);
+        var chunk = new List<Incoming>();
         try
         {
-            var stored = new List<Stored>(chunk.Count);
+            var stored = new List<Stored>();
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                foreach (var incoming in chunk)
+                await foreach (var incoming in source.ReadAllAsync(cancellationToken))
+                {
+                    chunk.Add(incoming);
                     stored.Add(await RecordAsync(connection, transaction, incoming, cancellationToken));
-                await transaction.CommitAsync(cancellationToken);
+                }
+                if (chunk.Count > 0) await transaction.CommitAsync(cancellationToken);
             }
             for (var i = 0; i < chunk.Count; i++) outcomes[chunk[i].Key] = await CommittedAsync(stored[i], cancellationToken);
             return (outcomes, null);
@@ -66,6 +71,7 @@ internal sealed class ReplyIntake(
         {
             // Rolled back whole: nothing of the chunk is stored. Redone one message at a time, each in its own
             // transaction, so the message at fault is recorded as rejected and every other one is stored once.
+            await foreach (var rest in source.ReadAllAsync(cancellationToken)) chunk.Add(rest);
             Log.ChunkRedone(logger, chunk.Count, e);
         }
         foreach (var incoming in chunk)
