@@ -25,16 +25,20 @@ public static class AuditTrail
         }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
-    /// The statement that appends one audit row per row of <paramref name="select"/> (columns in the order at, actor,
-    /// kind, course_id, patient_id, subject_id, detail as jsonb), for a change written set-based or in one statement
-    /// with its audit (a CTE): an import's thousands of courses, a send recorded in one round trip.
+    /// The head of every audit row's INSERT, for a statement that writes its audit row in the same round trip as the
+    /// change it records (the inbox, once per message); the values follow in this order, detail as jsonb.
     /// </summary>
-    internal static string InsertEach(string select) => $"{Columns}\n{select}";
+    internal const string InsertInto = "INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)";
 
-    private const string Columns = "INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)";
+    /// <summary>
+    /// The statement that appends one audit row per row of <paramref name="select"/> (columns in the order of
+    /// <see cref="InsertInto"/>), for a change written set-based or in one statement with its audit (a CTE): an
+    /// import's thousands of courses, a send recorded in one round trip.
+    /// </summary>
+    internal static string InsertEach(string select) => $"{InsertInto}\n{select}";
 
     private const string Insert = $"""
-        {Columns}
+        {InsertInto}
         VALUES (@at, @actor, @kind, @courseId, @patientId, @subjectId, @detail::jsonb)
         """;
 }
