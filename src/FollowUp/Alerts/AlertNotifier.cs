@@ -1,7 +1,6 @@
 using Dapper;
 using FollowUp.Audit;
 using FollowUp.Mail;
-using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -74,18 +73,17 @@ public sealed class AlertNotifier(
             if (alertId is { } sentId) Log.AlertSent(logger, sentId);
             return ("sent", null);
         }
-        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+        catch (Exception e) when (MailFailure.Of(e) is { Permanent: true } refused)
         {
             // Refused for good: the alert stays open and visible to admins with the reason.
-            Log.AlertRefused(logger, alertId ?? 0, (int)e.StatusCode);
-            return ("failed", $"refused by the SMTP server: {(int)e.StatusCode} {e.Message}");
+            Log.AlertRefused(logger, alertId ?? 0, refused.StatusCode ?? 0);
+            return ("failed", refused.Reason);
         }
-        catch (Exception e) when (e is SmtpCommandException or IOException or ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException
-                                   || Operations.Outages.IsLoginFailure(e))
+        catch (Exception e) when (MailFailure.Of(e) is not null || e is OperationCanceledException)
         {
             // A refused login is the clinic's configuration, not the alert's fault: it stays pending, never "failed",
             // and the operator is told once what to fix (as dispatch does), not once per tick.
-            if (Operations.Outages.IsLoginFailure(e))
+            if (MailFailure.Of(e)?.Kind == MailFailureKind.LoginRefused)
                 outages.Unreachable(Operations.Outages.Smtp, smtpOptions.Value.Endpoint, e);
             else
                 Log.AlertDeferred(logger, alertId ?? 0, e);

@@ -193,7 +193,7 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
         """;
 
     // The planned raises and updates through Assessment's own upsert, each audited as the per-reply assessment audits it.
-    private const string Apply = """
+    private static readonly string Apply = """
         WITH up AS (
             INSERT INTO alerts (course_id, kind, severity, reason, check_in_id, raised_at, notify_status, patient_notice_status, updated_at)
             SELECT p.course_id, p.kind, p.severity, p.reason, p.check_in_id, @now, 'pending', CASE WHEN p.kind = 'crisis' THEN 'pending' END, @now
@@ -202,10 +202,11 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
         """ + "\n" + Assessment.OnOpenAlert + "\n" + """
             RETURNING id, course_id, kind, severity, reason, (xmax = 0) AS inserted
         ), audited AS (
-            INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+        """ + Audit.AuditTrail.InsertEach("""
             SELECT @now, @actor, CASE WHEN up.inserted THEN 'alert_raised' ELSE 'alert_updated' END, up.course_id, p.patient_id, up.id,
                    jsonb_build_object('Kind', up.kind, 'Severity', up.severity, 'Reason', up.reason)
             FROM up JOIN reassess_plan p ON p.course_id = up.course_id AND p.kind = up.kind
+        """) + """
         )
         SELECT inserted, kind, severity, count(*)::int AS count FROM up GROUP BY inserted, kind, severity
         """;

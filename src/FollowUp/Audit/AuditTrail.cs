@@ -30,6 +30,13 @@ public static class AuditTrail
     /// </summary>
     internal const string InsertInto = "INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)";
 
+    /// <summary>
+    /// The statement that appends one audit row per row of <paramref name="select"/> (columns in the order of
+    /// <see cref="InsertInto"/>), for a change written set-based or in one statement with its audit (a CTE): an
+    /// import's thousands of courses, a send recorded in one round trip.
+    /// </summary>
+    internal static string InsertEach(string select) => $"{InsertInto}\n{select}";
+
     private const string Insert = $"""
         {InsertInto}
         VALUES (@at, @actor, @kind, @courseId, @patientId, @subjectId, @detail::jsonb)

@@ -4,10 +4,11 @@ using MimeKit;
 
 namespace FollowUp.CheckIns;
 
-/// <summary>A claimed check-in or reminder with what its email needs to say.</summary>
+/// <summary>A claimed queued email (a check-in, a reminder, a clarification) with what it needs to say.</summary>
 internal sealed class CheckInToSend
 {
-    /// <summary>The claimed row: a check-in, or a reminder when <see cref="ReminderNumber"/> is above 0.</summary>
+    public OutgoingKind Kind { get; init; }
+    /// <summary>The claimed row, in the table of its <see cref="Kind"/>.</summary>
     public long Id { get; init; }
     public long CheckInId { get; init; }
     public int ReminderNumber { get; init; }
@@ -23,8 +24,11 @@ internal sealed class CheckInToSend
     public string PatientEmail { get; init; } = "";
     public string TimeZone { get; init; } = "UTC";
     public string? TherapistName { get; init; }
+    /// <summary>A clarification's subject and In-Reply-To: those of the reply it answers.</summary>
+    public string? Subject { get; init; }
+    public string? InReplyTo { get; init; }
 
-    public bool IsReminder => ReminderNumber > 0;
+    public bool IsReminder => Kind == OutgoingKind.Reminder;
 }
 
 /// <summary>Builds the check-in email from the schedule's templates. Pure: the same inputs give the same message.</summary>

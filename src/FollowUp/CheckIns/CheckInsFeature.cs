@@ -4,7 +4,7 @@ namespace FollowUp.CheckIns;
 
 internal static class CheckInsFeature
 {
-    /// <summary>Sending due check-ins and reminders, and the send log.</summary>
+    /// <summary>Sending the queued patient emails (check-ins, reminders, clarifications), and the send log.</summary>
     internal static IServiceCollection AddCheckIns(this IServiceCollection services)
     {
         services.AddSettings<DispatchOptions>(DispatchOptions.Section, o => o.Validate());

@@ -48,20 +48,16 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
     /// <summary>Cancels one planned email (a check-in's planned reminders go with it), with an audit row.</summary>
     public async Task<SendLogEntry> CancelAsync(string id, string actor, CancellationToken cancellationToken)
     {
-        var (table, number) = ParseId(id);
+        var (kind, number) = ParseId(id);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var entry = (await connection.QueryAsync<SendLogEntry>(new CommandDefinition(List + " AND s.id = @id", new { courseId = (long?)null, patientId = (long?)null, date = (DateOnly?)null, id = id.ToLowerInvariant() }, transaction, cancellationToken: cancellationToken)))
             .SingleOrDefault() ?? throw new SendLogException($"{id}: no such check-in or reminder (see 'followup-admin send list')");
-        if (entry.Status != "planned") throw new SendLogException($"{id} is {entry.Status}: only a planned email can be cancelled");
+        if (CheckInStates.Parse(entry.Status) != SendStatus.Planned) throw new SendLogException($"{id} is {entry.Status}: only a planned email can be cancelled");
         var reason = $"cancelled by {actor}";
-        var rows = await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE {table} SET status = 'cancelled', failure = @reason WHERE id = @number AND status = 'planned'", new { number, reason }, transaction, cancellationToken: cancellationToken));
-        if (rows == 0) throw new SendLogException($"{id} is being sent right now and can no longer be cancelled");
-        if (table == "check_ins")
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE reminders SET status = 'cancelled', failure = @reason WHERE check_in_id = @number AND status = 'planned'", new { number, reason }, transaction, cancellationToken: cancellationToken));
-        await AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, table == "check_ins" ? "check_in_cancelled" : "reminder_cancelled",
+        if (!await CheckInStates.CancelOneAsync(connection, transaction, kind, number, reason, cancellationToken))
+            throw new SendLogException($"{id} is being sent right now and can no longer be cancelled");
+        await AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, kind.AuditKind("cancelled"),
             entry.CourseId, entry.PatientId, number, new { id = entry.Id, reason }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return entry;
@@ -80,9 +76,10 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
         var emails = entries.Select(e =>
         {
             var local = TimeZoneInfo.ConvertTime(new DateTimeOffset(e.SentAt ?? e.DueAt, TimeSpan.Zero), zone);
-            var message = CheckInEmail.Build(new CheckInToSend
+            var item = new CheckInToSend
             {
                 CheckInId = e.CheckInId,
+                Kind = e.Kind switch { "clarification" => OutgoingKind.Clarification, "reminder" => OutgoingKind.Reminder, _ => OutgoingKind.CheckIn },
                 ReminderNumber = e.Reminder,
                 Sequence = e.Sequence,
                 OffsetDays = e.OffsetDays,
@@ -92,17 +89,20 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
                 PatientEmail = course.PatientEmail,
                 TherapistName = course.TherapistName,
                 TimeZone = course.TimeZone,
-            }, schedule, clinic.Value, tokens, local, dispatch.Value.UnsubscribeUrl);
+            };
+            var message = item.Kind == OutgoingKind.Clarification
+                ? ClarificationEmail.Build(item, clinic.Value, tokens, local)
+                : CheckInEmail.Build(item, schedule, clinic.Value, tokens, local, dispatch.Value.UnsubscribeUrl);
             return new PreviewEmail(e, local, message.Subject ?? "", message.TextBody ?? "");
         }).ToList();
         return new CoursePreview(courseId, course.PatientName, course.TimeZone, schedule.Name, emails);
     }
 
-    private static (string Table, long Number) ParseId(string id)
+    private static (OutgoingKind Kind, long Number) ParseId(string id)
     {
         var kind = id.Length > 1 ? char.ToLowerInvariant(id[0]) : ' ';
         if (kind is 'c' or 'r' && long.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
-            return (kind == 'c' ? "check_ins" : "reminders", number);
+            return (kind == 'c' ? OutgoingKind.CheckIn : OutgoingKind.Reminder, number);
         throw new SendLogException($"'{id}' is not a send-log id; use c<number> for a check-in or r<number> for a reminder, as 'send list' shows them");
     }
 
@@ -129,7 +129,7 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
                    ci.sequence, 0 AS reminder, ci.offset_days, ci.due_at, ci.sent_at, ci.status, ci.failure, ci.message_id
             FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
             UNION ALL
-            SELECT 'r' || r.id, ci.id, ci.course_id, c.patient_id, p.name, p.time_zone, 'reminder',
+            SELECT 'r' || r.id, ci.id, ci.course_id, c.patient_id, p.name, p.time_zone, r.kind,
                    ci.sequence, r.number, ci.offset_days, r.due_at, r.sent_at, r.status, r.failure, r.message_id
             FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
             JOIN patients p ON p.id = c.patient_id) s

@@ -43,13 +43,7 @@ public sealed class CourseChanges(NpgsqlDataSource dataSource, TimeProvider cloc
         var schedule = await ScheduleStore.ByIdAsync(connection, transaction, course.ScheduleId, cancellationToken);
         var plan = CheckInPlanner.Plan(endedOn, TimeZoneInfo.FindSystemTimeZoneById(course.TimeZone), schedule);
         await connection.ExecuteAsync(new CommandDefinition(SetEndedOn, new { courseId, endedOn }, transaction, cancellationToken: cancellationToken));
-        var moved = await connection.ExecuteAsync(new CommandDefinition(Move, new
-        {
-            courseId,
-            sequences = plan.Select(p => (short)p.Sequence).ToArray(),
-            dues = plan.Select(p => p.DueAt.UtcDateTime).ToArray(),
-            expiries = plan.Select(p => p.ExpiresAt.UtcDateTime).ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
+        var moved = await CheckInStates.MoveAsync(connection, transaction, courseId, plan, cancellationToken);
         await AuditTrail.WriteAsync(connection, transaction, now, actor, "course_reanchored", courseId, course.PatientId, null,
             new { before = new { endedOn = course.EndedOn }, after = new { endedOn }, moved }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -69,11 +63,7 @@ public sealed class CourseChanges(NpgsqlDataSource dataSource, TimeProvider cloc
         if (cancelReason is not null)
         {
             // On resume only what expired meanwhile stops; on withdraw everything still planned does.
-            var onlyExpired = to == "active";
-            cancelled = await connection.ExecuteAsync(new CommandDefinition(CancelCheckIns,
-                new { courseId, reason = cancelReason, onlyExpired, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(CancelReminders,
-                new { courseId, reason = cancelReason, onlyExpired, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            cancelled = await CheckInStates.CancelPlannedAsync(connection, transaction, courseId, cancelReason, to == "active" ? now : null, cancellationToken);
         }
         await AuditTrail.WriteAsync(connection, transaction, now, actor, kind, courseId, course.PatientId, null,
             new { before = new { status = course.Status }, after = new { status = to }, cancelled }, cancellationToken);
@@ -106,22 +96,4 @@ public sealed class CourseChanges(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private const string SetEndedOn = "UPDATE courses SET ended_on = @endedOn WHERE id = @courseId";
 
-    // A row being sent right now ('sending') is left to its worker, which re-checks the course before it sends.
-    private const string CancelCheckIns = """
-        UPDATE check_ins SET status = 'cancelled', failure = @reason
-        WHERE course_id = @courseId AND status = 'planned' AND (NOT @onlyExpired OR expires_at <= @now)
-        """;
-
-    private const string CancelReminders = """
-        UPDATE reminders r SET status = 'cancelled', failure = @reason
-        FROM check_ins ci
-        WHERE ci.id = r.check_in_id AND ci.course_id = @courseId AND r.status = 'planned'
-          AND (NOT @onlyExpired OR ci.expires_at <= @now)
-        """;
-
-    private const string Move = """
-        UPDATE check_ins ci SET due_at = t.d, expires_at = t.e
-        FROM unnest(@sequences, @dues, @expiries) AS t (s, d, e)
-        WHERE ci.course_id = @courseId AND ci.sequence = t.s AND ci.status = 'planned'
-        """;
 }

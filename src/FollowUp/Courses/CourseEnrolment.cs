@@ -44,17 +44,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 scheduleId = schedule.Id,
                 at,
             }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns,
-            new
-            {
-                courseId,
-                sequences = plan.Select(p => (short)p.Sequence).ToArray(),
-                offsets = plan.Select(p => p.OffsetDays).ToArray(),
-                dues = plan.Select(p => p.DueAt.UtcDateTime).ToArray(),
-                expiries = plan.Select(p => p.ExpiresAt.UtcDateTime).ToArray(),
-                phq2 = plan.Select(p => p.AsksPhq2).ToArray(),
-                mood = plan.Select(p => p.AsksMood).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+        await CheckIns.CheckInStates.PlanAsync(connection, transaction, courseId, plan, cancellationToken);
         await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "course.enrolled", courseId, patientId, courseId, new
         {
             source = "enrol",
@@ -85,10 +75,6 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         RETURNING id
         """;
 
-    private const string InsertCheckIns = """
-        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood)
-        SELECT @courseId, s, o, d, e, p, m FROM unnest(@sequences, @offsets, @dues, @expiries, @phq2, @mood) AS t (s, o, d, e, p, m)
-        """;
 }
 
 /// <summary>An enrolment that cannot be stored, with every reason.</summary>

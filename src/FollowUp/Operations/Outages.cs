@@ -30,8 +30,8 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
 
     /// <summary>
     /// A connection to <paramref name="server"/> failed: logged when this is the start of an outage. A server that
-    /// answered but refused this worker's login or its secure connection (<see cref="IsLoginFailure"/>: a changed
-    /// password, a re-issued certificate) is the same for the work, which waits untried, but only the operator can
+    /// answered but refused this worker's login or its secure connection (<see cref="Mail.MailFailureKind.LoginRefused"/>:
+    /// a changed password, a re-issued certificate) is the same for the work, which waits untried, but only the operator can
     /// end it: it is logged as an error naming the settings to check (903) instead of a warning (900).
     /// </summary>
     public void Unreachable(string server, string endpoint, Exception error)
@@ -39,7 +39,7 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
         var reason = Describe(error);
         if (!_down.TryAdd((server, endpoint), Stopwatch.GetTimestamp()))
             Log.StillUnreachable(logger, server, endpoint, reason);
-        else if (IsLoginFailure(error))
+        else if (Mail.MailFailure.Of(error)?.Kind == Mail.MailFailureKind.LoginRefused)
             Log.LoginRefused(logger, server, endpoint, Consequence(server), server == Imap ? "FollowUp:Imap" : "FollowUp:Smtp", reason);
         else
             Log.Unreachable(logger, server, endpoint, Consequence(server), reason);
@@ -59,9 +59,6 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
         var seconds = Math.Round(Stopwatch.GetElapsedTime(since).TotalSeconds, 1);
         Log.Reachable(logger, server, endpoint, seconds);
     }
-
-    /// <summary>True while <paramref name="server"/> is known to be unreachable.</summary>
-    public bool IsDown(string server) => _down.Keys.Any(k => k.Server == server);
 
     /// <summary>
     /// Runs one tick of a Quartz job. A server that cannot be reached (the database, or the job's mail server) is an
@@ -86,7 +83,7 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
             Unreachable(Postgres, DatabaseEndpoint, e);
             return;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && (IsConnectionFailure(e) || IsLoginFailure(e)))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && mailServer is not null && Mail.MailFailure.IsServerUnavailable(e))
         {
             Unreachable(mailServer, mailEndpoint, e);
             return;
@@ -111,20 +108,6 @@ public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dat
     internal static bool IsDatabaseOutage(Exception e) =>
         e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" }
         || (e is Npgsql.NpgsqlException { IsTransient: true } and not Npgsql.PostgresException);
-
-    /// <summary>A mail server refused or dropped the connection (not a command it answered with an error).</summary>
-    internal static bool IsConnectionFailure(Exception e) =>
-        e is System.Net.Sockets.SocketException or IOException or MailKit.ProtocolException or MailKit.ServiceNotConnectedException
-        // A regular expression's time limit is a TimeoutException too, but about the text, not the server: the first
-        // IMAP fault run, on a loaded machine, logged a reply parser's regex timeout as an outage.
-        || e is TimeoutException and not System.Text.RegularExpressions.RegexMatchTimeoutException;
-
-    /// <summary>
-    /// The mail server refused the login (wrong user or password) or the TLS handshake (untrusted or changed
-    /// certificate): nothing a retry fixes by itself, but nothing the message being sent is to blame for either.
-    /// </summary>
-    internal static bool IsLoginFailure(Exception e) =>
-        e is MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException;
 
     /// <summary>The exception chain's types and messages (the innermost says why: "Connection refused").</summary>
     private static string Describe(Exception error)

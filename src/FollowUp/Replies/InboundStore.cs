@@ -13,8 +13,8 @@ namespace FollowUp.Replies;
 /// <summary>Identity of a message on the IMAP server; UIDs mean nothing without the UIDVALIDITY they belong to.</summary>
 internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
 
-/// <summary>What recording one message did: its outcome, and the clarification that is due once the transaction commits.</summary>
-internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, ClarificationRequest? Clarify);
+/// <summary>What recording one message did: its outcome, and the clarification it queued (to send once the transaction commits).</summary>
+internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, long? Clarification);
 
 /// <summary>
 /// Records a decided inbound message with its consequences (the reply, the check-in's and patient's state, the
@@ -116,8 +116,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
     }
 
-    /// <summary>What a recorded message changes beyond its own record; returns the clarification due, if one is.</summary>
-    private async Task<ClarificationRequest?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
+    /// <summary>What a recorded message changes beyond its own record; returns the clarification it queued, if it did.</summary>
+    private async Task<long?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
         StoredReply? before, DateTime now, CancellationToken cancellationToken)
     {
         switch (inbound.Outcome)
@@ -126,8 +126,9 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
                 await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, inbound.OwnText, now, cancellationToken);
                 // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
                 // which a person reads instead.
-                if (answer.Status == AnswerStatus.Unclear && !answer.Crisis && await CheckInChanges.ClaimClarificationAsync(connection, transaction, checkIn.Id, now, cancellationToken))
-                    return new ClarificationRequest(checkIn.Id, checkIn.PatientEmail, inbound.Message?.Subject, inbound.Message?.MessageId);
+                if (answer.Status == AnswerStatus.Unclear && !answer.Crisis)
+                    return await CheckIns.CheckInStates.QueueClarificationAsync(connection, transaction, checkIn.Id, inbound.Message?.Subject, inbound.Message?.MessageId,
+                        new DateTimeOffset(now, TimeSpan.Zero), cancellationToken);
                 break;
             case InboundOutcome.OptOut:
                 var cancelled = await CheckInChanges.OptOutAsync(connection, transaction, checkIn.PatientId, now, cancellationToken);

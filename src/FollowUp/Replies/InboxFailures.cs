@@ -6,8 +6,8 @@ namespace FollowUp.Replies;
 
 /// <summary>
 /// The inbox's reading of the exceptions it meets, in one place: what a message caused (recorded as rejected, the
-/// mailbox goes on) against what the servers or the network did (reconnect, or fail the read). When the mail
-/// failure taxonomy of Mail/ exists, these are the calls that point at it.
+/// mailbox goes on) against what the servers or the network did (reconnect, or fail the read), the latter read from
+/// the one mail-failure taxonomy (<see cref="Mail.MailFailure"/>).
 /// </summary>
 internal static class InboxFailures
 {
@@ -23,8 +23,8 @@ internal static class InboxFailures
         _ => false,
     };
 
-    /// <summary>The IMAP connection dropped (protocol or I/O error): reconnect; the per-message records make the re-read safe.</summary>
-    public static bool IsConnectionLost(Exception e) => e is ImapProtocolException or IOException;
+    /// <summary>The IMAP connection dropped (or the server garbled it): reconnect; the per-message records make the re-read safe.</summary>
+    public static bool IsConnectionLost(Exception e) => Mail.MailFailure.Of(e) is { Kind: Mail.MailFailureKind.ConnectionLost or Mail.MailFailureKind.ProtocolError };
 
     /// <summary>The IMAP server said NO to a MOVE: some of the messages no longer exist (moved meanwhile by hand).</summary>
     public static bool IsGoneFromMailbox(Exception e) => e is ImapCommandException { Response: ImapCommandResponse.No };

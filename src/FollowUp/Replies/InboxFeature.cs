@@ -11,7 +11,6 @@ internal static class InboxFeature
         services.AddSingleton<ReplyMatcher>();
         services.AddSingleton<InboundStore>();
         services.AddSingleton<ReplyIntake>();
-        services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
         return services;
     }

@@ -23,11 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Patient {PatientId} opted out; {Cancelled} planned check-in(s) cancelled")]
     public static partial void OptedOut(ILogger logger, long patientId, int cancelled);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Clarification sent for check-in {CheckInId}")]
-    public static partial void ClarificationSent(ILogger logger, long checkInId);
-
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Clarification for check-in {CheckInId} could not be sent; it is not retried (never two)")]
-    public static partial void ClarificationFailed(ILogger logger, long checkInId, Exception exception);
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Clarification for check-in {CheckInId} could not be sent now; it stays queued for dispatch")]
+    public static partial void ClarificationQueued(ILogger logger, long checkInId, Exception exception);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Inbox connection lost; reconnecting")]
     public static partial void Reconnecting(ILogger logger, Exception exception);

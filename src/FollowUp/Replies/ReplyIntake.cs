@@ -31,7 +31,7 @@ internal sealed class ReplyIntake(
     ReplyMatcher matcher,
     InboundStore store,
     Acknowledgement acknowledgement,
-    Clarification clarification,
+    CheckIns.CheckInDispatch dispatch,
     ILogger<ReplyIntake> logger)
 {
     /// <summary>One message in its own transaction.</summary>
@@ -160,14 +160,31 @@ internal sealed class ReplyIntake(
         return await store.RecordAsync(connection, transaction, incoming.Key, Inbound.Decide(classified, match, message), cancellationToken);
     }
 
-    /// <summary>After the commit: said once, counted, and the clarification due sent (today's call: after the claim committed).</summary>
+    /// <summary>After the commit: said once, counted, and the clarification it queued sent at once.</summary>
     private async Task<InboundOutcome> CommittedAsync(Stored stored, CancellationToken cancellationToken)
     {
         if (stored.InboundId is not { } id) return stored.Outcome;
         var name = InboundOutcomes.Name(stored.Outcome);
         Log.Recorded(logger, id, name, stored.CheckInId);
         Operations.FollowUpMetrics.Reply(name);
-        if (stored.Clarify is { } clarify) await clarification.SendAsync(clarify, cancellationToken);
+        if (stored.Clarification is { } queued) await SendClarificationAsync(queued, stored.CheckInId, cancellationToken);
         return stored.Outcome;
+    }
+
+    /// <summary>
+    /// The clarification is queued (committed with the reply); sending it now answers the patient while they are at
+    /// their mail, through dispatch's own claim, check and record. Whatever stops this send leaves it queued for
+    /// dispatch's next run.
+    /// </summary>
+    private async Task SendClarificationAsync(long id, long? checkInId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dispatch.SendNowAsync(CheckIns.OutgoingKind.Clarification, id, cancellationToken);
+        }
+        catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
+        {
+            Log.ClarificationQueued(logger, checkInId ?? 0, e);
+        }
     }
 }

@@ -203,20 +203,18 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         UPDATE import_courses s SET course_id = i.id FROM inserted i WHERE s.import_key = i.import_key;
         """;
 
-    private const string InsertCheckIns = """
-        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood)
+    private static readonly string InsertCheckIns = CheckIns.CheckInStates.Plan("""
         SELECT s.course_id, ci.sequence, ci.offset_days, ci.due_at, ci.expires_at, ci.asks_phq2, ci.asks_mood
         FROM import_check_ins ci JOIN import_courses s ON s.line = ci.line
         WHERE s.course_id IS NOT NULL
-        """;
+        """);
 
     // Each new course is an admin change like a hand enrolment: who, and the course as it now stands.
-    private const string AuditCourses = """
-        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+    private static readonly string AuditCourses = Audit.AuditTrail.InsertEach("""
         SELECT @at, @actor, 'course.enrolled', course_id, patient_id, course_id,
                jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
                    'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
                    'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'import_key', import_key))
         FROM import_courses WHERE course_id IS NOT NULL
-        """;
+        """);
 }

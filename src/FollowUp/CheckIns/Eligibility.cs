@@ -1,0 +1,38 @@
+namespace FollowUp.CheckIns;
+
+/// <summary>What decides, at send time, whether a claimed row may still go (read fresh by <see cref="OutgoingQueue.StateAsync"/>).</summary>
+internal sealed class SendState
+{
+    public string CourseStatus { get; init; } = "";
+    public bool OptedOut { get; init; }
+    public bool Undeliverable { get; init; }
+    public string CheckInStatus { get; init; } = "";
+    public bool? StillMine { get; init; }
+}
+
+/// <summary>The send-time eligibility rules of every queued patient email. Pure.</summary>
+internal static class Eligibility
+{
+    public enum Action { Send, Release, Cancel, Lost }
+
+    public static (Action, string?) Decide(OutgoingKind kind, SendState state, DateTime? expiresAt, DateTime now)
+    {
+        if (state.StillMine != true) return (Action.Lost, null);
+        if (state.CourseStatus == "paused") return (Action.Release, null);
+        if (state.CourseStatus != "active") return (Action.Cancel, $"course {state.CourseStatus}");
+        if (state.OptedOut) return (Action.Cancel, "patient opted out");
+        if (state.Undeliverable) return (Action.Cancel, "patient's address is undeliverable");
+        // An email about a check-in (a reminder, a clarification) only makes sense while the check-in waits for its answer.
+        if (kind != OutgoingKind.CheckIn && CheckInStates.Parse(state.CheckInStatus) != SendStatus.Sent) return (Action.Cancel, $"check-in {state.CheckInStatus}");
+        // A clarification answers a reply the patient has just sent, late or not: the check-in's expiry is not its own.
+        if (kind != OutgoingKind.Clarification && now >= expiresAt)
+            return (Action.Cancel, kind == OutgoingKind.Reminder ? "check-in expired" : "expired before it could be sent");
+        return (Action.Send, null);
+    }
+
+    /// <summary>
+    /// Whether the patient's send window applies: a check-in and a reminder wait for it; a clarification is the answer
+    /// to a reply the patient has just written, and goes at once.
+    /// </summary>
+    public static bool WaitsForWindow(OutgoingKind kind) => kind != OutgoingKind.Clarification;
+}
