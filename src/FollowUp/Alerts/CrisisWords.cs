@@ -6,7 +6,7 @@ namespace FollowUp.Alerts;
 /// Looks for a mention of self-harm in a patient's own words. Deliberately simple and over-inclusive ("I am not
 /// suicidal" matches too): a person reads every hit, and a missed one is the worse error. Pure.
 /// </summary>
-public static class CrisisWords
+internal static class CrisisWords
 {
     /// <summary>The first configured phrase the text mentions, or null.</summary>
     public static string? Find(string? text, IEnumerable<string> phrases) => Find(text, Needles(phrases));

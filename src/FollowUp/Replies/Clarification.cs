@@ -17,7 +17,7 @@ internal sealed record ClarificationRequest(long CheckInId, string PatientEmail,
 /// It is marked as an automatic reply (RFC 3834 §5) and carries X-Loop, so responders stay quiet and an echo of it
 /// is recognised as our own mail.
 /// </summary>
-public sealed class Clarification(IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions, ReplyToken tokens, TimeProvider clock, ILogger<Clarification> logger)
+internal sealed class Clarification(IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions, ReplyToken tokens, TimeProvider clock, ILogger<Clarification> logger)
 {
     internal async Task SendAsync(ClarificationRequest request, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace FollowUp.Replies;
 /// Sources for the English forms: the Columbia Suicide Severity Rating Scale screener wording and the phrases
 /// the Samaritans' media guidelines list; German, French and Spanish are the common equivalents.
 /// </summary>
-public static partial class CrisisWords
+internal static partial class CrisisWords
 {
     /// <summary>Each entry is a regular expression over normalized lower-case text; word boundaries are added.</summary>
     public static readonly IReadOnlyList<string> Phrases =

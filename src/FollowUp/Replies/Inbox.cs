@@ -11,14 +11,14 @@ using Npgsql;
 namespace FollowUp.Replies;
 
 /// <summary>What one read of the replies mailbox did.</summary>
-public sealed record InboxResult(int Read, int Answers);
+internal sealed record InboxResult(int Read, int Answers);
 
 /// <summary>
 /// Reads the replies mailbox over IMAP. Each message is recorded in the database first (keyed by mailbox, UIDVALIDITY
 /// and UID, so a second run or a second worker skips it) and only then moved to a folder by outcome. Mail is never
 /// deleted. A crash between the two steps leaves a recorded message in INBOX, which the next run just moves.
 /// </summary>
-public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOptions<ImapOptions> imapOptions, IOptions<InboxOptions> inboxOptions, ILogger<Inbox> logger)
+internal sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOptions<ImapOptions> imapOptions, IOptions<InboxOptions> inboxOptions, ILogger<Inbox> logger)
 {
     /// <summary>Reads the mailbox once: every message now in INBOX is recorded and moved.</summary>
     public Task<InboxResult> ReadAsync(CancellationToken cancellationToken) => RunAsync(TimeSpan.Zero, cancellationToken);

@@ -16,7 +16,7 @@ internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
 /// Decides what an inbound message is (delivery report, automatic reply, opt-out, answer), which check-in it belongs
 /// to, and stores it with its consequences (reply, assessment, alert) in one transaction.
 /// </summary>
-public sealed class ReplyIntake(
+internal sealed class ReplyIntake(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     IOptions<ClinicOptions> clinicOptions,
