@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using FollowUp.Alerts;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace FollowUp.Cli.Commands;
 
@@ -76,7 +77,9 @@ internal static class AlertCommands
             await using var services = CliContext.Services(parsed);
             var alertId = parsed.GetValue(id);
             var who = parsed.GetValue(by) is { Length: > 0 } b ? b : $"{Environment.UserName} (followup-admin)";
-            var outcome = await services.GetRequiredService<Acknowledgement>().AcknowledgeAsync(alertId, who, requireSender: false, cancellationToken);
+            // The static acknowledgement needs only the database: an admin can acknowledge without the mail settings.
+            var outcome = await Acknowledgement.AcknowledgeAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                alertId, who, leadAddress: null, cancellationToken);
             switch (outcome)
             {
                 case Acknowledgement.AckOutcome.NotFound: throw new UserError($"alert {alertId} does not exist");
