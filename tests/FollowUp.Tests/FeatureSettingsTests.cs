@@ -26,22 +26,17 @@ public class FeatureSettingsTests
     [Fact]
     public void Registering_the_features_twice_still_reports_each_problem_once()
     {
-        var settings = Clinic.Settings("Host=127.0.0.1;Database=unused", "settings.test", new Dictionary<string, string?> { ["FollowUp:Alerts:PollInterval"] = "00:00:00" });
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddFollowUpCore();
-        services.AddFollowUpCore();
-        using var provider = services.BuildServiceProvider();
+        var problems = Problems(new Dictionary<string, string?> { ["FollowUp:Alerts:PollInterval"] = "00:00:00" }, registrations: 2);
 
-        Assert.Single(FollowUpServices.SettingProblems(provider));
+        Assert.Single(problems);
     }
 
-    private static IReadOnlyList<string> Problems(Dictionary<string, string?> extra)
+    private static IReadOnlyList<string> Problems(Dictionary<string, string?> extra, int registrations = 1)
     {
         var settings = Clinic.Settings("Host=127.0.0.1;Database=unused", "settings.test", extra);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddFollowUpCore();
+        for (var i = 0; i < registrations; i++) services.AddFollowUpCore();
         using var provider = services.BuildServiceProvider();
         return FollowUpServices.SettingProblems(provider);
     }

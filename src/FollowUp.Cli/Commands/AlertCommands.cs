@@ -77,6 +77,7 @@ internal static class AlertCommands
             await using var services = CliContext.Services(parsed);
             var alertId = parsed.GetValue(id);
             var who = parsed.GetValue(by) is { Length: > 0 } b ? b : $"{Environment.UserName} (followup-admin)";
+            // The static acknowledgement needs only the database: an admin can acknowledge without the mail settings.
             var outcome = await Acknowledgement.AcknowledgeAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(),
                 alertId, who, leadAddress: null, cancellationToken);
             switch (outcome)

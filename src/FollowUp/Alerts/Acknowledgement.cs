@@ -57,7 +57,7 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
     /// The acknowledgement itself, audited in its transaction. <paramref name="leadAddress"/> null: anyone may (an
     /// admin at the CLI); otherwise only the alert's therapist or that lead address.
     /// </summary>
-    internal static async Task<AckOutcome> AcknowledgeAsync(NpgsqlDataSource dataSource, DateTimeOffset now, long alertId, string by, string? leadAddress, CancellationToken cancellationToken)
+    public static async Task<AckOutcome> AcknowledgeAsync(NpgsqlDataSource dataSource, DateTimeOffset now, long alertId, string by, string? leadAddress, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

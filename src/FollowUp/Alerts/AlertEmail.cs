@@ -7,7 +7,7 @@ using MimeKit;
 namespace FollowUp.Alerts;
 
 /// <summary>An alert with what the therapist needs to see to act on it.</summary>
-internal sealed class AlertToSend
+public sealed class AlertToSend
 {
     public long Id { get; init; }
     public long CourseId { get; init; }
@@ -30,7 +30,7 @@ internal sealed class AlertToSend
 /// (no images: shown by every common mail client, including those that block remote and inline images by default)
 /// and as plain text. Pure.
 /// </summary>
-internal static class AlertEmail
+public static class AlertEmail
 {
     /// <summary>The alert email; <paramref name="escalatedTo"/> turns it into the copy for the clinic lead.</summary>
     public static MimeMessage Build(AlertToSend alert, CourseTrajectory trajectory, ClinicOptions clinic, AlertOptions options,
@@ -60,7 +60,7 @@ internal static class AlertEmail
 
     internal static string Reference(AlertToSend alert) => string.Create(CultureInfo.InvariantCulture, $"A-{alert.Id}");
 
-    internal static string Headline(string kind) => kind switch
+    public static string Headline(string kind) => kind switch
     {
         AlertKinds.LateWorsening => "pain back up after the massage course",
         AlertKinds.PainRise => "pain above where it started",

@@ -13,7 +13,7 @@ namespace FollowUp.Alerts;
 /// Emails each new (or newly more severe) alert to the treating therapist, once, and the crisis contacts to a patient
 /// whose reply mentioned self-harm. Digest-only alerts (disengagement) are left to the daily digest.
 /// </summary>
-public sealed class AlertNotifier(
+internal sealed class AlertNotifier(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     IOptions<SmtpOptions> smtpOptions,

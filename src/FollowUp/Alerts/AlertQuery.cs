@@ -5,7 +5,7 @@ using Npgsql;
 namespace FollowUp.Alerts;
 
 /// <summary>One alert in a list.</summary>
-internal sealed record AlertSummary
+public sealed record AlertSummary
 {
     public long Id { get; init; }
     public long CourseId { get; init; }
@@ -19,7 +19,7 @@ internal sealed record AlertSummary
 }
 
 /// <summary>One alert in full: who it is about, who was told and when, and who acknowledged it.</summary>
-internal sealed record AlertDetail
+public sealed record AlertDetail
 {
     public long Id { get; init; }
     public long CourseId { get; init; }
@@ -40,10 +40,10 @@ internal sealed record AlertDetail
 }
 
 /// <summary>An alert with its course's trajectory, judged by the clinic's configured alert settings.</summary>
-internal sealed record AlertView(AlertDetail Alert, CourseTrajectory Trajectory);
+public sealed record AlertView(AlertDetail Alert, CourseTrajectory Trajectory);
 
 /// <summary>Reads alerts for the admin tool (and the web face): most severe first, or one in full with its trajectory.</summary>
-internal sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOptions> options)
+public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOptions> options)
 {
     /// <summary>Open alerts, or every alert with <paramref name="all"/>; most severe first, then oldest first.</summary>
     public async Task<IReadOnlyList<AlertSummary>> ListAsync(bool all, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FollowUp.Alerts;
 
 /// <summary>Re-evaluates a course after each stored answer and raises or updates its alerts, in the caller's transaction.</summary>
-public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> options, ILogger<Assessment> logger)
+internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> options, ILogger<Assessment> logger)
 {
     /// <summary>Every finding the rules make for a course's scores and answers. Pure.</summary>
     public static IReadOnlyList<Finding> Findings(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options) =>

@@ -13,7 +13,7 @@ namespace FollowUp.Alerts;
 /// Sources for the English forms: the Columbia Suicide Severity Rating Scale screener wording and the phrases the
 /// Samaritans' media guidelines list; German, French and Spanish are the common equivalents.
 /// </summary>
-public sealed class CrisisWords
+internal sealed class CrisisWords
 {
     /// <summary>Regular expressions over <see cref="Normalize"/>d text (lower case, apostrophes as ', words single-spaced).</summary>
     public static readonly IReadOnlyList<string> BuiltIn =

@@ -18,7 +18,7 @@ namespace FollowUp.Alerts;
 /// disengagement. Runs once across all nodes: the (therapist, local date) row is inserted in the transaction that
 /// sends the digest, so only one node can claim it.
 /// </summary>
-public sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions,
+internal sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions, AlertNotifier notifier, ILogger<Digest> logger)
 {
     /// <summary>Sends the digests that are due now; returns how many were sent.</summary>

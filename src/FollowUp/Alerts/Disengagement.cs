@@ -1,14 +1,14 @@
 namespace FollowUp.Alerts;
 
 /// <summary>A sent check-in as disengagement sees it: when it went out and whether any answer came.</summary>
-public sealed record SentCheckIn(int OffsetDays, DateTimeOffset SentAt, bool Answered);
+internal sealed record SentCheckIn(int OffsetDays, DateTimeOffset SentAt, bool Answered);
 
 /// <summary>
 /// A patient who stopped taking part: opted out, or no answer to the last few check-ins although each had time (and
 /// its reminder) to be answered. Lower priority: shown in the therapist's daily digest, not emailed on its own
 /// (issue 6). A hard bounce is the separate "unreachable" alert. Pure.
 /// </summary>
-public static class Disengagement
+internal static class Disengagement
 {
     public static Finding? Evaluate(IReadOnlyList<SentCheckIn> sent, DateTimeOffset? optedOutAt, DateTimeOffset now, AlertOptions options)
     {

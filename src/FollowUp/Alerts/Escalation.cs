@@ -14,7 +14,7 @@ namespace FollowUp.Alerts;
 /// once. The escalation is claimed by setting <c>escalated_at</c> in the transaction that also sends and audits it, so
 /// two nodes cannot both send it; a crash after the SMTP server accepted it but before the commit can repeat it once.
 /// </summary>
-public sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions,
+internal sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<SmtpOptions> smtpOptions, IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions, AlertNotifier notifier, ILogger<Escalation> logger)
 {
     /// <summary>Mon-Fri: the instant <paramref name="days"/> working days after <paramref name="from"/> (weekends do not count). Pure.</summary>

@@ -4,17 +4,17 @@ namespace FollowUp.Alerts;
 /// A follow-up answer as the rules see it: how long after the course ended, and what the patient said. Any part may
 /// be missing (a partial answer). <paramref name="Text"/> is the patient's own words, for the self-harm check.
 /// </summary>
-public sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = null, string? MoodWord = null,
+internal sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = null, string? MoodWord = null,
     int? Phq2A = null, int? Phq2B = null, string? Text = null, bool CrisisFlag = false);
 
 /// <summary>Why a therapist should look at a course: a kind, a severity and one line anyone can read.</summary>
-public sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
+internal sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
 
 /// <summary>
 /// How urgent an alert is, in order: the value is its rank. SQL ranks with <c>alert_severity_rank(severity)</c>
 /// (migration V9), which gives each member this same value; <c>alerts.severity</c> stores the lower-case name.
 /// </summary>
-public enum AlertSeverity
+internal enum AlertSeverity
 {
     Low = 1,
     Normal = 2,
@@ -22,7 +22,7 @@ public enum AlertSeverity
 }
 
 /// <summary>The kinds of alert and their severities, as stored in <c>alerts.kind</c> and <c>alerts.severity</c>.</summary>
-public static class AlertKinds
+internal static class AlertKinds
 {
     public const string LateWorsening = "late_worsening";
     public const string PainRise = "pain_rise";
@@ -47,7 +47,7 @@ public static class AlertKinds
 /// important amount at a follow-up, the pattern of Hasson et al. 2004 (massage group back at baseline three months
 /// later, with depressed mood). A patient who never improved can still get worse: a lower-priority "pain rise". Pure.
 /// </summary>
-public static class LateWorseningRule
+internal static class LateWorseningRule
 {
     public const string Kind = AlertKinds.LateWorsening;
 

@@ -6,7 +6,7 @@ namespace FollowUp.Alerts;
 /// Mood after the course. PHQ-2 (two items 0-3) at or above the cut-off is a mood alert (Kroenke 2003). The single 0-10
 /// mood item is only a trend for the therapist to see, never a diagnosis: it is not a validated screen. Pure.
 /// </summary>
-public static class Mood
+internal static class Mood
 {
     /// <summary>
     /// PHQ-2 at or above the cut-off. With one item missing the answered item is a lower bound of the total, so it

@@ -6,14 +6,14 @@ using Npgsql;
 namespace FollowUp.Alerts;
 
 /// <summary>One point of a course's pain over time; a follow-up carries its offset after the course's end.</summary>
-internal sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null, int? OffsetDays = null);
+public sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null, int? OffsetDays = null);
 
 /// <summary>
 /// A course's pain over time as every reader shows it (the alert email, followup-admin, later the web face): the
 /// baseline, the end of the course, the follow-ups and the alert zone. The course-end pain and the zone are the
 /// rule's own (<see cref="LateWorseningRule"/>), so what a therapist sees drawn is what the rule judged.
 /// </summary>
-internal sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End, IReadOnlyList<TrajectoryPoint> FollowUps, int? EndPain, int AlertZoneFrom)
+public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End, IReadOnlyList<TrajectoryPoint> FollowUps, int? EndPain, int AlertZoneFrom)
 {
     /// <summary>Start, end, then the follow-ups.</summary>
     public IReadOnlyList<TrajectoryPoint> Points => [Start, End, .. FollowUps];
@@ -82,7 +82,7 @@ internal sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint E
 }
 
 /// <summary>The trajectory as plain text: the alert email's text part and <c>followup-admin alert show</c> print the same lines.</summary>
-internal static class TrajectoryText
+public static class TrajectoryText
 {
     public static string Render(CourseTrajectory trajectory)
     {

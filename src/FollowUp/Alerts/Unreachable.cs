@@ -8,7 +8,7 @@ namespace FollowUp.Alerts;
 /// address is suppressed and each of their active courses gets an "unreachable" alert, so the therapist knows the
 /// follow-up has stopped and why, instead of silence.
 /// </summary>
-public static class Unreachable
+internal static class Unreachable
 {
     public const string Kind = "unreachable";
 

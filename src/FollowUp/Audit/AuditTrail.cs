@@ -8,7 +8,7 @@ namespace FollowUp.Audit;
 /// Writes the append-only audit trail inside the caller's transaction, so a change and its record commit or roll
 /// back together.
 /// </summary>
-public static class AuditTrail
+internal static class AuditTrail
 {
     /// <summary>One audit row; <paramref name="detail"/> is stored as JSON (before/after for admin changes).</summary>
     public static Task WriteAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset at, string actor, string kind,

@@ -9,7 +9,7 @@ using Npgsql;
 namespace FollowUp.CheckIns;
 
 /// <summary>What one dispatch run did.</summary>
-public sealed record DispatchResult(int Sent, int Failed, int Retrying, int Cancelled = 0, int Deferred = 0)
+internal sealed record DispatchResult(int Sent, int Failed, int Retrying, int Cancelled = 0, int Deferred = 0)
 {
     internal DispatchResult Add(DispatchResult o) =>
         new(Sent + o.Sent, Failed + o.Failed, Retrying + o.Retrying, Cancelled + o.Cancelled, Deferred + o.Deferred);
@@ -21,7 +21,7 @@ public sealed record DispatchResult(int Sent, int Failed, int Retrying, int Canc
 /// sending (<see cref="Eligibility"/>, and the patient's window), renders it, sends it over the lane's one reused SMTP
 /// connection and records the outcome (<see cref="OutgoingQueue"/>). Every failure and cancellation keeps its reason.
 /// </summary>
-public sealed class CheckInDispatch(
+internal sealed class CheckInDispatch(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     IOptions<SmtpOptions> smtpOptions,

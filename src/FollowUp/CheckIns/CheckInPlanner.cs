@@ -6,12 +6,12 @@ namespace FollowUp.CheckIns;
 /// A check-in to send: the n-th, so many days after the course ended, due at an instant (UTC) inside the patient's
 /// window, open for answers (and reminders) until it expires.
 /// </summary>
-public sealed record PlannedCheckIn(int Sequence, int OffsetDays, DateTimeOffset DueAt, DateTimeOffset ExpiresAt, bool AsksPhq2, bool AsksMood);
+internal sealed record PlannedCheckIn(int Sequence, int OffsetDays, DateTimeOffset DueAt, DateTimeOffset ExpiresAt, bool AsksPhq2, bool AsksMood);
 
 /// <summary>
 /// Turns a course's end date and its schedule into check-in instants in the patient's own window. Pure: no clock, no I/O.
 /// </summary>
-public static class CheckInPlanner
+internal static class CheckInPlanner
 {
     /// <summary>The longest follow-up any schedule may have: enrolments ending earlier than this are refused.</summary>
     public const int FollowUpDays = Schedule.MaxOffsetDays;

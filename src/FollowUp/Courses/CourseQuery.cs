@@ -4,7 +4,7 @@ using Npgsql;
 namespace FollowUp.Courses;
 
 /// <summary>One course in a list, with its follow-up progress.</summary>
-internal sealed record CourseSummary
+public sealed record CourseSummary
 {
     public long Id { get; init; }
     public string Patient { get; init; } = "";
@@ -17,10 +17,10 @@ internal sealed record CourseSummary
 }
 
 /// <summary>One course in full: the course, each check-in, each reply as read, each alert.</summary>
-internal sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList<CourseDetail.CheckIn> CheckIns, IReadOnlyList<CourseDetail.Reply> Replies,
+public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList<CourseDetail.CheckIn> CheckIns, IReadOnlyList<CourseDetail.Reply> Replies,
     IReadOnlyList<CourseDetail.Alert> Alerts)
 {
-    internal sealed record CourseFacts
+    public sealed record CourseFacts
     {
         public long Id { get; init; }
         public string Status { get; init; } = "";
@@ -35,7 +35,7 @@ internal sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyLi
         public DateTime EnrolledAt { get; init; }
     }
 
-    internal sealed record CheckIn
+    public sealed record CheckIn
     {
         public int Sequence { get; init; }
         public int OffsetDays { get; init; }
@@ -49,7 +49,7 @@ internal sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyLi
     /// A reply as read: the scores, how much it answered (<see cref="AnswerStatus"/>: complete, partial, unclear), the
     /// patient's own words, and <see cref="ReadAs"/>, the inbox's note of how it was matched and what it could not read.
     /// </summary>
-    internal sealed record Reply
+    public sealed record Reply
     {
         public int Sequence { get; init; }
         public DateTime ReceivedAt { get; init; }
@@ -64,7 +64,7 @@ internal sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyLi
         public string? ReadAs { get; init; }
     }
 
-    internal sealed record Alert
+    public sealed record Alert
     {
         public long Id { get; init; }
         public string Kind { get; init; } = "";
@@ -77,10 +77,10 @@ internal sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyLi
 }
 
 /// <summary>How many check-ins a course has planned, and when the first is due.</summary>
-internal sealed record PlannedCheckIns(long Count, DateTime? FirstDueAt);
+public sealed record PlannedCheckIns(long Count, DateTime? FirstDueAt);
 
 /// <summary>Reads courses for the admin tool (and the web face): the list, one course in full, what enrolment planned.</summary>
-internal sealed class CourseQuery(NpgsqlDataSource dataSource)
+public sealed class CourseQuery(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<CourseSummary>> ListAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using MimeKit;
 namespace FollowUp.Mail;
 
 /// <summary>How to reach a mail server; shared by <see cref="SmtpOptions"/> and <see cref="ImapOptions"/>.</summary>
-public abstract class MailServerOptions
+internal abstract class MailServerOptions
 {
     public string Host { get; set; } = "";
     public int Port { get; set; }
@@ -40,13 +40,13 @@ public abstract class MailServerOptions
 }
 
 /// <summary>The SMTP server FollowUp sends through (section <c>FollowUp:Smtp</c>).</summary>
-public sealed class SmtpOptions : MailServerOptions
+internal sealed class SmtpOptions : MailServerOptions
 {
     public const string Section = "FollowUp:Smtp";
 }
 
 /// <summary>The IMAP mailbox the patients' replies arrive in (section <c>FollowUp:Imap</c>).</summary>
-public sealed class ImapOptions : MailServerOptions
+internal sealed class ImapOptions : MailServerOptions
 {
     public const string Section = "FollowUp:Imap";
 
@@ -100,7 +100,7 @@ public sealed class ClinicOptions
             yield return $"{s}:TokenKey must be at least 32 characters (set FollowUp__Clinic__TokenKey or {s}:TokenKeyFile; e.g. openssl rand -hex 32).";
     }
 
-    internal static bool IsAddress(string? value) =>
+    public static bool IsAddress(string? value) =>
         !string.IsNullOrWhiteSpace(value) && MailboxAddress.TryParse(value, out var parsed)
         && parsed.Address.Contains('@', StringComparison.Ordinal) && parsed.Address == value.Trim();
 }

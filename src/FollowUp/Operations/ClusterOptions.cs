@@ -8,7 +8,7 @@ namespace FollowUp.Operations;
 /// live node dead during a long pause (GC, a starved CPU) and lets its cluster-wide job start a second time while
 /// it still runs (the database claims keep that harmless, but it is wasted work).
 /// </summary>
-public sealed class ClusterOptions
+internal sealed class ClusterOptions
 {
     public const string Section = "FollowUp:Cluster";
 

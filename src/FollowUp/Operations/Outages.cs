@@ -10,7 +10,7 @@ namespace FollowUp.Operations;
 /// an operator sees "SMTP server 127.0.0.1:25 unreachable; check-ins will be retried" instead of one stack trace per
 /// message and poll. Only host and port are named: never a user, password or connection string.
 /// </summary>
-public sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dataSource)
+internal sealed class Outages(ILogger<Outages> logger, Npgsql.NpgsqlDataSource dataSource)
 {
     public const string Smtp = "SMTP";
     public const string Imap = "IMAP";

@@ -5,6 +5,7 @@ using FollowUp.Alerts;
 namespace FollowUp.Replies;
 
 /// <summary>How much of the check-in's questions a reply answered.</summary>
+// Public because the tests' theory data name its members (xUnit test methods are public).
 public enum AnswerStatus { Complete, Partial, Unclear }
 
 /// <summary>
@@ -12,7 +13,7 @@ public enum AnswerStatus { Complete, Partial, Unclear }
 /// gave it. Never guessed: a number out of range, two different numbers for the same item, or a range ("3-4") leave
 /// that item empty. <see cref="CrisisTerms"/> lists self-harm wording found in the patient's own text, whatever the numbers.
 /// </summary>
-public sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWord, bool OptOut)
+internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWord, bool OptOut)
 {
     public int? Phq2A { get; init; }
     public int? Phq2B { get; init; }

@@ -12,7 +12,7 @@ using System.Threading.Channels;
 namespace FollowUp.Replies;
 
 /// <summary>What one read of the replies mailbox did.</summary>
-public sealed record InboxResult(int Read, int Answers);
+internal sealed record InboxResult(int Read, int Answers);
 
 /// <summary>
 /// Reads the replies mailbox over IMAP. Each message is recorded in the database first (keyed by mailbox, UIDVALIDITY

@@ -1,7 +1,7 @@
 namespace FollowUp.Replies;
 
 /// <summary>How the replies mailbox is read (section <c>FollowUp:Inbox</c>).</summary>
-public sealed class InboxOptions
+internal sealed class InboxOptions
 {
     public const string Section = "FollowUp:Inbox";
 

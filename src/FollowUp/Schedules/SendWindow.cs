@@ -5,7 +5,7 @@ namespace FollowUp.Schedules;
 /// wall-clock times and converting each candidate to an instant once: a skipped hour moves on by the gap, a repeated
 /// hour is taken at its first occurrence, so a due check-in always happens exactly once and inside the window.
 /// </summary>
-public static class SendWindow
+internal static class SendWindow
 {
     /// <summary>The first instant at or after <paramref name="at"/> inside the window on a day that is not quiet.</summary>
     public static DateTimeOffset NextOpening(DateTimeOffset at, Schedule schedule, TimeZoneInfo zone)

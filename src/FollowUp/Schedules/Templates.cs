@@ -209,7 +209,7 @@ public static class Templates
 }
 
 /// <summary>The questions of a check-in, worded as the instruments word them. Fixed in code: they are not copy.</summary>
-public static class Questions
+internal static class Questions
 {
     public static IReadOnlyList<string> Lines(bool asksPhq2, bool asksMood)
     {

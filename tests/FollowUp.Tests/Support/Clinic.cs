@@ -37,14 +37,14 @@ public sealed class Clinic : IAsyncDisposable
 
     public NpgsqlDataSource Data => _services.GetRequiredService<NpgsqlDataSource>();
     public CourseEnrolment Enrolment => _services.GetRequiredService<CourseEnrolment>();
-    public CheckInDispatch Dispatch => _services.GetRequiredService<CheckInDispatch>();
+    internal CheckInDispatch Dispatch => _services.GetRequiredService<CheckInDispatch>();
     internal Inbox Inbox => _services.GetRequiredService<Inbox>();
-    public AlertNotifier Alerts => _services.GetRequiredService<AlertNotifier>();
+    internal AlertNotifier Alerts => _services.GetRequiredService<AlertNotifier>();
     public ReplyToken Tokens => _services.GetRequiredService<ReplyToken>();
     public FollowUp.Schedules.ScheduleStore Schedules => _services.GetRequiredService<FollowUp.Schedules.ScheduleStore>();
     public CourseChanges Changes => _services.GetRequiredService<CourseChanges>();
-    public static SmtpOptions Smtp => new() { Host = "127.0.0.1", Port = TestServers.SmtpPort, Security = MailKit.Security.SecureSocketOptions.None };
-    public ImapOptions Imap => new() { Host = "127.0.0.1", Port = TestServers.ImapPort, Security = MailKit.Security.SecureSocketOptions.None, Username = RepliesAddress, Password = TestServers.MailPassword };
+    internal static SmtpOptions Smtp => new() { Host = "127.0.0.1", Port = TestServers.SmtpPort, Security = MailKit.Security.SecureSocketOptions.None };
+    internal ImapOptions Imap => new() { Host = "127.0.0.1", Port = TestServers.ImapPort, Security = MailKit.Security.SecureSocketOptions.None, Username = RepliesAddress, Password = TestServers.MailPassword };
 
     public string Address(string local) => $"{local}@{Domain}";
 

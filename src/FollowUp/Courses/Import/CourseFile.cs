@@ -22,10 +22,10 @@ public sealed record ImportSettings
 }
 
 /// <summary>One record of the file as text, with the line of the file it starts on.</summary>
-public sealed record CourseFileRow(int Line, IReadOnlyList<string> Values);
+internal sealed record CourseFileRow(int Line, IReadOnlyList<string> Values);
 
 /// <summary>A clinic's export read into header-mapped rows: encoding and separator detected, nothing validated yet.</summary>
-public sealed record CourseFile(string EncodingName, char Delimiter, IReadOnlyList<string> Headers,
+internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnlyList<string> Headers,
     IReadOnlyDictionary<ImportField, int> Columns, IReadOnlyList<string> Problems, IReadOnlyList<CourseFileRow> Rows)
 {
     static CourseFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

@@ -6,16 +6,16 @@ namespace FollowUp.Courses.Import;
 public sealed record RowProblem(int Line, string Column, string Problem);
 
 /// <summary>A therapist the clinic has registered (<c>followup-admin therapist add</c>).</summary>
-public sealed record KnownTherapist(long Id, string Email, string? Name);
+internal sealed record KnownTherapist(long Id, string Email, string? Name);
 
 /// <summary>A row that may be enrolled: the same <see cref="Enrolment"/> that <c>course enrol</c> validates, plus its key.</summary>
-public sealed record ImportRow(int Line, Enrolment Enrolment, long TherapistId, string ImportKey);
+internal sealed record ImportRow(int Line, Enrolment Enrolment, long TherapistId, string ImportKey);
 
 /// <summary>
 /// Validates every row of a clinic's export with the rules of a single enrolment (<see cref="Enrolment.Problems"/>),
 /// plus what only a file has: values that do not parse, unknown therapists, and the same course twice.
 /// </summary>
-public static class CourseRows
+internal static class CourseRows
 {
     public static (List<ImportRow> Valid, List<RowProblem> Problems) Validate(CourseFile file, ImportSettings settings,
         IReadOnlyList<KnownTherapist> therapists, DateOnly today)
