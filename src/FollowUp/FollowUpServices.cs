@@ -55,6 +55,7 @@ public static class FollowUpServices
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<Acknowledgement>();
         services.AddSingleton<Escalation>();
+        services.AddSingleton<ConfirmationExpiry>();
         services.AddSingleton<Digest>();
         return services;
     }
