@@ -32,6 +32,9 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
             .OfType<Finding>().ToList();
         foreach (var finding in findings)
             await RaiseAsync(connection, transaction, courseId, course.PatientId, finding, now, logger, cancellationToken);
+        // Digest only: a mood to watch is never emailed on its own.
+        if (Mood.Watch(readings, rules) is { } watch)
+            await RaiseAsync(connection, transaction, courseId, course.PatientId, watch, now, logger, cancellationToken, notifyStatus: "digest");
         return findings;
     }
 

@@ -19,6 +19,7 @@ public static class AlertKinds
     public const string LowMood = "low_mood";
     public const string Crisis = "crisis";
     public const string Disengaged = "disengaged";
+    public const string MoodWatch = "mood_watch";
 
     public const string High = "high";
     public const string Normal = "normal";
