@@ -56,6 +56,8 @@ public static class FollowUpServices
         services.AddSingleton<Acknowledgement>();
         services.AddSingleton<Escalation>();
         services.AddSingleton<ConfirmationExpiry>();
+        services.AddSingleton<Outcomes.OutcomeQuery>();
+        services.AddSingleton<Exports.ExportQuery>();
         services.AddSingleton<Digest>();
         return services;
     }

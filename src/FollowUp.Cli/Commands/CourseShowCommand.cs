@@ -40,7 +40,7 @@ internal static class CourseShowCommand
             Console.WriteLine();
             Console.WriteLine($"{"#",2}  {"DUE (UTC)",-16}  {"STATUS",-9}  {"SENT (UTC)",-16}  FAILURE");
             foreach (var ci in checkIns)
-                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {ci.Failure}"));
+                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {(ci.Confirming ? $"confirming check-in of #{ci.Sequence - 1000} (pain only) " : "")}{ci.Failure}"));
             Console.WriteLine();
             Console.WriteLine(replies.Count == 0 ? "No replies yet." : "Replies:");
             foreach (var r in replies)
@@ -78,6 +78,7 @@ internal static class CourseShowCommand
         public string Status { get; init; } = "";
         public DateTime? SentAt { get; init; }
         public string? Failure { get; init; }
+        public bool Confirming { get; init; }
     }
 
     internal sealed class Reply
@@ -109,7 +110,8 @@ internal static class CourseShowCommand
         """;
 
     private const string CheckInsSql = """
-        SELECT sequence, offset_days, due_at, status, sent_at, failure FROM check_ins WHERE course_id = @courseId ORDER BY sequence
+        SELECT sequence, offset_days, due_at, status, sent_at, failure, confirms_check_in_id IS NOT NULL AS confirming
+        FROM check_ins WHERE course_id = @courseId ORDER BY due_at, sequence
         """;
 
     // The answer text stays out: a reply is health information, and the scores are what the clinic acts on.

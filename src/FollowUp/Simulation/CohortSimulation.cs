@@ -87,7 +87,7 @@ public sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCloc
             byCourse[courses[i]] = i;
         }
         // Every patient draws from their own stream, so a course's answers do not depend on the others'.
-        var randoms = cohort.Select((_, i) => new Random(HashCode.Combine(seed, i))).ToArray();
+        var randoms = cohort.Select((_, i) => new Random(unchecked(seed * 1_000_003 + i))).ToArray();
         var pending = new PriorityQueue<(int Course, long CheckInId, bool AsksPhq2), DateTimeOffset>();
         uint uid = 0;
         var answers = 0;

@@ -14,7 +14,7 @@ namespace FollowUp.Tests.Alerts;
 public sealed class ReassessmentTests
 {
     // The rules before the change: stricter than the defaults in every way the scenarios below exercise.
-    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, SelfHarmPhrases = ["suicide"] };
+    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, SelfHarmPhrases = ["suicide"], ConfirmingCheckIn = false };
 
     private static readonly DateTimeOffset Later = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
@@ -26,7 +26,7 @@ public sealed class ReassessmentTests
         var courses = await SeedAsync(perCourse);
         Assert.Equal(courses, await SeedAsync(setBased));
 
-        var assessment = new Assessment(perCourse.Clock, Options.Create(new AlertOptions()), NullLogger<Assessment>.Instance);
+        var assessment = new Assessment(perCourse.Clock, Options.Create(AtOnce()), NullLogger<Assessment>.Instance);
         await using (var connection = await perCourse.Data.OpenConnectionAsync())
         {
             foreach (var courseId in courses)
@@ -97,7 +97,11 @@ public sealed class ReassessmentTests
     }
 
     private static Reassessment Reassess(Clinic clinic) =>
-        new(clinic.Data, clinic.Clock, Options.Create(new AlertOptions()), NullLogger<Reassessment>.Instance);
+        new(clinic.Data, clinic.Clock, Options.Create(AtOnce()), NullLogger<Reassessment>.Instance);
+
+    // A re-assessment looks back at stored readings and asks no patient again: the per-course assessment it is
+    // compared with alerts at once too.
+    private static AlertOptions AtOnce() => new() { ConfirmingCheckIn = false };
 
     /// <summary>
     /// The same clinic history in any fresh database: nine courses, their replies, the alerts the old rules raised
