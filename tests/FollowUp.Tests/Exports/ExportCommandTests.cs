@@ -3,7 +3,13 @@ using Dapper;
 using FollowUp.Exports;
 using FollowUp.Replies;
 using FollowUp.Tests.Support;
-using Hl7.Fhir.Model;
+using Encounter = Hl7.Fhir.Model.Encounter;
+using FhirString = Hl7.Fhir.Model.FhirString;
+using Integer = Hl7.Fhir.Model.Integer;
+using Observation = Hl7.Fhir.Model.Observation;
+using Patient = Hl7.Fhir.Model.Patient;
+using QuestionnaireResponse = Hl7.Fhir.Model.QuestionnaireResponse;
+using Resource = Hl7.Fhir.Model.Resource;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -77,12 +83,12 @@ public class ExportCommandTests
         Assert.Equal($"course-{courseId}", Assert.Single(resources.OfType<Encounter>()).Id);
         var responses = resources.OfType<QuestionnaireResponse>().ToList();
         Assert.Equal(2, responses.Count);
-        Assert.Contains(responses, r => r.Item.Any(i => i.LinkId == "reply-text" && ((FhirString)i.Answer[0].Value).Value == Hostile));
+        Assert.Contains(responses, r => r.Item.Any(i => i.LinkId == "reply-text" && (i.Answer[0].Value as FhirString)?.Value == Hostile));
         var observations = resources.OfType<Observation>().ToList();
-        Assert.Equal(["44250-9", "44255-8", "55758-7", "72514-3", "72514-3"], observations.Select(o => o.Code.Coding[0].Code).Order().ToArray());
+        Assert.Equal(["44250-9", "44255-8", "55758-7", "72514-3", "72514-3"], observations.Select(o => o.Code.Coding[0].Code ?? "").Order().ToArray());
         Assert.All(observations, o => Assert.Equal("http://loinc.org", o.Code.Coding[0].System));
-        var ids = responses.Select(r => $"QuestionnaireResponse/{r.Id}").ToHashSet();
-        Assert.All(observations, o => Assert.Contains(Assert.Single(o.DerivedFrom).Reference, ids));
-        Assert.Equal(3, ((Integer)observations.Single(o => o.Code.Coding[0].Code == "55758-7").Value).Value);
+        var ids = responses.Select(r => $"QuestionnaireResponse/{r.Id}").ToList();
+        Assert.All(observations, o => Assert.Contains(Assert.Single(o.DerivedFrom).Reference ?? "", ids));
+        Assert.Equal(3, (observations.Single(o => o.Code.Coding[0].Code == "55758-7").Value as Integer)?.Value);
     }
 }
