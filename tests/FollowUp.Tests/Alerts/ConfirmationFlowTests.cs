@@ -43,7 +43,9 @@ public class ConfirmationFlowTests
         Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", alert.Reason);
         var show = await Tool.RunAsync("followup-admin.dll", ["course", "show", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString]);
         Assert.Contains("confirming check-in of #1 (pain only)", show.Stdout, StringComparison.Ordinal);
-        var log = await Tool.RunAsync("followup-admin.dll", ["send", "list", "--course", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString]);
+        var log = await Tool.RunAsync("followup-admin.dll", ["send", "list", "--course", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString],
+            new Dictionary<string, string?> { ["FollowUp__Clinic__TokenKey"] = Clinic.TokenKey });
+        Assert.True(log.ExitCode == 0, log.Stderr);
         Assert.Contains("#1001 confirming", log.Stdout, StringComparison.Ordinal);
     }
 

@@ -14,7 +14,7 @@ namespace FollowUp.Tests.Alerts;
 public sealed class ReassessmentTests
 {
     // The rules before the change: stricter than the defaults in every way the scenarios below exercise.
-    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, SelfHarmPhrases = ["suicide"], ConfirmingCheckIn = false };
+    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, SelfHarmPhrases = ["suicide"], ConfirmingCheckIn = false, HighBeyondRise = 0 };
 
     private static readonly DateTimeOffset Later = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
