@@ -62,7 +62,7 @@ public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int Con
 /// patient answers it from their underlying trajectory on the day they answer. Messages for the courses
 /// that viaMail picks go to mailPath (e.g. real SMTP, then the IMAP inbox) instead.
 /// </summary>
-public sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationClock clock, CourseEnrolment enrolment, ReplyIntake intake,
+internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationClock clock, CourseEnrolment enrolment, ReplyIntake intake,
     ConfirmationExpiry confirmations, ReplyToken tokens, IOptions<ClinicOptions> clinic, IOptions<AlertOptions> alertOptions)
 {
     private static readonly TimeSpan Step = TimeSpan.FromHours(3);
