@@ -20,7 +20,7 @@ internal static class ReportCommands
         var svg = new Option<FileInfo>("--svg") { Description = "Where to save the chart (pain over time by group)", DefaultValueFactory = _ => new FileInfo("outcomes.svg") };
         var json = new Option<bool>("--json") { Description = "The figures as JSON instead of the table" };
         var command = new Command("outcomes", """
-            Per follow-up week: how many answered, median [quartiles] of pain, of pain minus baseline and of pain minus
+            Per follow-up week: how many answered, median [lower, upper quartile] of pain, of pain minus baseline and of pain minus
             course end, PHQ-2 and mood; the share of courses improved at course end (2 points and 30%), that kept the
             improvement, that worsened late (a follow-up at the alert rule's rise above the end), lost to follow-up (no
             answer to the last check-in sent). Saves the chart of median pain by group (start, end, each week) as SVG.
@@ -51,12 +51,12 @@ internal static class ReportCommands
     private static void Print(OutcomeSummary s)
     {
         var c = CultureInfo.InvariantCulture;
-        string Q(Quartiles? q) => q is null ? "-" : string.Create(c, $"{q.Median:0.#} [{q.Q1:0.#}-{q.Q3:0.#}]");
+        string Q(Quartiles? q) => q is null ? "-" : string.Create(c, $"{q.Median:0.#} [{q.Q1:0.#}, {q.Q3:0.#}]");
         string Share(int n) => s.Courses == 0 ? "-" : string.Create(c, $"{n}/{s.Courses} ({100.0 * n / s.Courses:0}%)");
         Console.WriteLine(string.Create(c, $"{s.Courses} courses"));
-        Console.WriteLine($"{"WEEK",4}  {"N",5}  {"PAIN",-14} {"VS BASELINE",-14} {"VS END",-14} {"PHQ-2",-12} MOOD");
+        Console.WriteLine($"{"WEEK",4}  {"N",5}  {"PAIN",-16} {"VS BASELINE",-16} {"VS END",-16} {"PHQ-2",-14} MOOD");
         foreach (var w in s.Weeks)
-            Console.WriteLine(string.Create(c, $"{w.Week,4}  {w.Answered,5}  {Q(w.Pain),-14} {Q(w.VersusBaseline),-14} {Q(w.VersusEnd),-14} {Q(w.Phq2),-12} {Q(w.Mood)}"));
+            Console.WriteLine(string.Create(c, $"{w.Week,4}  {w.Answered,5}  {Q(w.Pain),-16} {Q(w.VersusBaseline),-16} {Q(w.VersusEnd),-16} {Q(w.Phq2),-14} {Q(w.Mood)}"));
         Console.WriteLine($"Improved at course end: {Share(s.ImprovedAtEnd)}");
         Console.WriteLine($"Kept the improvement:   {Share(s.KeptImprovement)}");
         Console.WriteLine($"Worsened late:          {Share(s.WorsenedLate)}");

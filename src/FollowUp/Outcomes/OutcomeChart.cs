@@ -10,7 +10,7 @@ namespace FollowUp.Outcomes;
 /// </summary>
 public static class OutcomeChart
 {
-    private const int Width = 760, Height = 440, Left = 60, Right = 200, Top = 50, Bottom = 60;
+    private const int Width = 820, Height = 440, Left = 60, Right = 260, Top = 50, Bottom = 60;
     private static readonly string[] Colours = ["#2b7bb9", "#d7301f", "#7f7f7f"];
 
     public static string Svg(OutcomeSummary summary, string title)
