@@ -53,11 +53,7 @@ public class ConfirmationFlowTests
     public async Task An_unanswered_confirming_check_in_still_raises_the_alert_saying_it_is_unconfirmed_once()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        var courseId = await clinic.EnrolAsync("Omar", painAtStart: 8, painAtEnd: 3);
-        var person = new SimulatedPatient(clinic.Address("omar"), clinic.Imap, Clinic.Smtp);
-        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));
-        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
-        await AnswerAsync(clinic, person, (await new Mailbox(person.Address).WaitForAsync(1)).Single(), "Pain 5");
+        var courseId = await FirstCheckInAnsweredAsync(clinic, "Omar", "Pain 5");
         var expiry = clinic.Services.GetRequiredService<ConfirmationExpiry>();
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 11, 40, 0, TimeSpan.Zero));
@@ -76,15 +72,22 @@ public class ConfirmationFlowTests
     public async Task A_high_severity_answer_alerts_at_once_without_a_confirming_check_in()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        var courseId = await clinic.EnrolAsync("Lena", painAtStart: 8, painAtEnd: 3);
-        var person = new SimulatedPatient(clinic.Address("lena"), clinic.Imap, Clinic.Smtp);
-        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));
-        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
-        await AnswerAsync(clinic, person, (await new Mailbox(person.Address).WaitForAsync(1)).Single(), "Pain 8");
+        var courseId = await FirstCheckInAnsweredAsync(clinic, "Lena", "Pain 8");
 
         await using var db = await clinic.Data.OpenConnectionAsync();
         Assert.Equal("high", await db.ExecuteScalarAsync<string>("SELECT severity FROM alerts WHERE course_id = @courseId", new { courseId }));
         Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE course_id = @courseId AND confirms_check_in_id IS NOT NULL", new { courseId }));
+    }
+
+    /// <summary>Enrols a course (baseline 8, end 3), sends its week-1 check-in by dispatch and answers it by mail.</summary>
+    private static async Task<long> FirstCheckInAnsweredAsync(Clinic clinic, string patient, string answer)
+    {
+        var courseId = await clinic.EnrolAsync(patient, painAtStart: 8, painAtEnd: 3);
+        var person = new SimulatedPatient(clinic.Address(patient.ToLowerInvariant()), clinic.Imap, Clinic.Smtp);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        await AnswerAsync(clinic, person, (await new Mailbox(person.Address).WaitForAsync(1)).Single(), answer);
+        return courseId;
     }
 
     private static async Task AnswerAsync(Clinic clinic, SimulatedPatient person, MimeKit.MimeMessage checkIn, string text)
