@@ -16,5 +16,8 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     AuditCommands.Build(),
     ConfigCommands.Build(),
     StatusCommand.Build(),
+    SimulateCommands.Build(),
+    ReportCommands.Build(),
+    ExportCommand.Build(),
 };
 return await CliContext.RunAsync(root, args);

@@ -3,8 +3,10 @@ using FollowUp.Audit;
 using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Database;
+using FollowUp.Exports;
 using FollowUp.Mail;
 using FollowUp.Operations;
+using FollowUp.Outcomes;
 using FollowUp.Replies;
 using FollowUp.Schedules;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +37,8 @@ public static class FollowUpServices
         services.AddCheckIns();
         services.AddInbox();
         services.AddAlerts();
+        services.AddOutcomes();
+        services.AddExports();
         return services;
     }
 

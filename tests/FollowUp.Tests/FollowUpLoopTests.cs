@@ -13,7 +13,8 @@ public class FollowUpLoopTests
     [Fact]
     public async Task A_worsening_patient_gets_check_ins_their_replies_are_stored_and_the_therapist_is_alerted()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        // The loop with one alerting reading; the confirming check-in before it is ConfirmationFlowTests'.
+        await using var clinic = await Clinic.OpenAsync(Monday, new Dictionary<string, string?> { ["FollowUp:Alerts:ConfirmingCheckIn"] = "false" });
         var courseId = await clinic.EnrolAsync("Dana", painAtStart: 8, painAtEnd: 3);
         var dana = new SimulatedPatient(clinic.Address("dana"), clinic.Imap, Clinic.Smtp);
         var danasMailbox = new Mailbox(dana.Address);

@@ -36,7 +36,7 @@ internal static class CourseShowCommand
             Console.WriteLine();
             Console.WriteLine($"{"#",2}  {"DUE (UTC)",-16}  {"STATUS",-9}  {"SENT (UTC)",-16}  FAILURE");
             foreach (var ci in checkIns)
-                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {ci.Failure}"));
+                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {(ci.Confirming ? $"confirming check-in of #{ci.Sequence - 1000} (pain only) " : "")}{ci.Failure}"));
             Console.WriteLine();
             Console.WriteLine(replies.Count == 0 ? "No replies yet." : "Replies:");
             foreach (var r in replies)

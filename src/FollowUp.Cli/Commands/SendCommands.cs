@@ -42,7 +42,7 @@ internal static class SendCommands
             {
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(r.TimeZone);
                 var due = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(r.SentAt ?? r.DueAt, DateTimeKind.Utc), zone);
-                var what = r.Reminder > 0 ? $"#{r.Sequence} reminder {r.Reminder}" : $"#{r.Sequence} check-in";
+                var what = r.Reminder > 0 ? $"#{r.Sequence} reminder {r.Reminder}" : $"#{r.Sequence} {r.Kind}";
                 Console.WriteLine(FormattableString.Invariant(
                     $"{r.Id,-8} {r.CourseId,6}  {Clip(r.Patient, 20),-20} {what,-14} {due,-16:yyyy-MM-dd HH:mm} {r.TimeZone.PadRight(zoneWidth)} {r.Status,-9} {r.Failure}"));
             }

@@ -67,6 +67,7 @@ public static class AlertEmail
         AlertKinds.LowMood => "PHQ-2 suggests low mood",
         AlertKinds.Crisis => "reply mentions self-harm",
         AlertKinds.Disengaged => "patient stopped answering",
+        AlertKinds.MoodWatch => "mood to watch",
         Unreachable.Kind => "follow-up emails cannot reach the patient",
         _ => kind.Replace('_', ' '),
     };

@@ -41,6 +41,60 @@ public sealed class AlertOptions
     /// </summary>
     public bool RequireConfirmation { get; set; }
 
+    /// <summary>
+    /// Thresholds that know the starting score. The minimal important change of the pain NRS grows with the score it
+    /// starts from: 1 point from 1-4, 2 from 5-7 and 3-4 from 8-10, in 1,232 patients with specific back pain
+    /// (doi:10.1055/a-1304-3677, anchor- and ROC-based, both methods agree); the same direction in Salaffi et al. 2004
+    /// (Eur J Pain 8:283-291, chronic musculoskeletal pain). No change smaller than the minimal detectable change is
+    /// believed, though: 1.77 points in that study, 2 points in Childs et al. 2005 (Spine 30:1331-1334, low back pain,
+    /// SEM 1.02). So the rise a follow-up needs is max(MDC rounded up, MIC at the starting score): 2, 2, 3 for starting
+    /// scores 1-4, 5-7, 8-10 (the course end for a late worsening, the baseline for a pain rise). Off: the plain
+    /// <see cref="WorseningRise"/> and <see cref="NonImproverRise"/>.
+    /// </summary>
+    public bool BaselineAwareThresholds { get; set; } = true;
+
+    /// <summary>The minimal detectable change of the 0-10 pain NRS in back pain (see <see cref="BaselineAwareThresholds"/>).</summary>
+    public double MinimalDetectableChange { get; set; } = 1.8;
+
+    /// <summary>The minimal important change by starting score 0-10, one value per score (see <see cref="BaselineAwareThresholds"/>).</summary>
+    public List<int> ImportantChangeFromScore { get; set; } = [1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3];
+
+    /// <summary>
+    /// "Back near baseline" is high severity (alerted at once, never waiting for a confirmation) only when the rise is
+    /// also this much beyond the rise threshold (4 points above the end by default): for a 3-point improver, baseline
+    /// − 1 is only 2 above the course end, where a single noisy reading lands often (test-retest SEM about 1 point,
+    /// Childs 2005). Chosen on the honest cohort simulation, seed 16 (docs/alerts.md); a smaller near-baseline
+    /// worsening still alerts, after its confirming check-in.
+    /// </summary>
+    public int HighBeyondRise { get; set; } = 2;
+
+    /// <summary>
+    /// The confirming check-in: a normal-severity late worsening or pain rise is not alerted on its first reading; a
+    /// short pain-only check-in goes <see cref="ConfirmAfterDays"/> later (inside the send window) and the alert goes
+    /// when it confirms. An unanswered confirming check-in never swallows the alert: after
+    /// <see cref="ConfirmOpenDays"/> the alert goes, saying it is unconfirmed. A single NRS reading is near the noise
+    /// (MDC 1.8-2 points; see <see cref="BaselineAwareThresholds"/>), and waiting for the next scheduled check-in costs up to four weeks.
+    /// </summary>
+    public bool ConfirmingCheckIn { get; set; } = true;
+
+    /// <summary>Days after the crossing answer that the confirming check-in is due (then moved into the send window).</summary>
+    public int ConfirmAfterDays { get; set; } = 3;
+
+    /// <summary>Days the confirming check-in stays open; unanswered by then, the alert goes unconfirmed.</summary>
+    public int ConfirmOpenDays { get; set; } = 4;
+
+    /// <summary>PHQ-2 total shown in the digest as "watch" without an alert (Arroll 2010: at 2 sensitivity 86%, specificity 78%).</summary>
+    public int Phq2Watch { get; set; } = 2;
+
+    /// <summary>The rise above the course-end score that counts as late worsening.</summary>
+    internal int RiseThreshold(int courseEnd) => BaselineAwareThresholds ? Math.Max(WorseningRise, FromScore(courseEnd)) : WorseningRise;
+
+    /// <summary>The rise above baseline that counts as a pain rise for a patient who did not improve.</summary>
+    internal int NonImproverThreshold(int baseline) => BaselineAwareThresholds ? Math.Max(NonImproverRise, FromScore(baseline)) : NonImproverRise;
+
+    private int FromScore(int score) =>
+        Math.Max((int)Math.Ceiling(MinimalDetectableChange), ImportantChangeFromScore[Math.Clamp(score, 0, ImportantChangeFromScore.Count - 1)]);
+
     /// <summary>An open alert not acknowledged within this many working days (Mon-Fri) goes to the clinic lead, once (issue 6).</summary>
     public int EscalateAfterWorkingDays { get; set; } = 2;
 
@@ -98,6 +152,13 @@ public sealed class AlertOptions
             if (CrisisWords.Normalize(SelfHarmPhrases[i] ?? "").Length < 3)
                 yield return $"{s}:SelfHarmPhrases:{i} must hold a word of at least 3 letters (was '{SelfHarmPhrases[i]}').";
         if (UnansweredAfter <= TimeSpan.Zero) yield return $"{s}:UnansweredAfter must be positive.";
+        if (ImportantChangeFromScore.Count != 11 || ImportantChangeFromScore.Any(c => c is < 1 or > 10))
+            yield return $"{s}:ImportantChangeFromScore must hold 11 values (scores 0-10), each 1-10 (was {ImportantChangeFromScore.Count} values).";
+        if (MinimalDetectableChange is < 0 or > 10) yield return $"{s}:MinimalDetectableChange must be 0-10 (was {MinimalDetectableChange}).";
+        if (HighBeyondRise is < 0 or > 10) yield return $"{s}:HighBeyondRise must be 0-10 (was {HighBeyondRise}).";
+        if (ConfirmAfterDays is < 1 or > 14) yield return $"{s}:ConfirmAfterDays must be 1-14 (was {ConfirmAfterDays}).";
+        if (ConfirmOpenDays is < 1 or > 14) yield return $"{s}:ConfirmOpenDays must be 1-14 (was {ConfirmOpenDays}).";
+        if (Phq2Watch is < 1 or > 6) yield return $"{s}:Phq2Watch must be 1-6 (was {Phq2Watch}).";
         if (DisengagedAfterMissed is < 1 or > 10) yield return $"{s}:DisengagedAfterMissed must be 1-10 (was {DisengagedAfterMissed}).";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _)) yield return $"{s}:DefaultTimeZone is not a known IANA zone (was '{DefaultTimeZone}').";
     }

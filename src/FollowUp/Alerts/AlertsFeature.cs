@@ -4,7 +4,7 @@ namespace FollowUp.Alerts;
 
 internal static class AlertsFeature
 {
-    /// <summary>The alert rules, their emails, acknowledgement, escalation and the daily digest.</summary>
+    /// <summary>The alert rules, confirming check-ins' expiry, their emails, acknowledgement, escalation and the daily digest.</summary>
     internal static IServiceCollection AddAlerts(this IServiceCollection services)
     {
         services.AddSettings<AlertOptions>(AlertOptions.Section, o => o.Validate());
@@ -13,6 +13,7 @@ internal static class AlertsFeature
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<Acknowledgement>();
         services.AddSingleton<Escalation>();
+        services.AddSingleton<ConfirmationExpiry>();
         services.AddSingleton<Digest>();
         services.AddSingleton<AlertQuery>();
         return services;

@@ -20,20 +20,35 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
 
     internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken)
     {
+        var (course, readings) = await LoadAsync(connection, transaction, courseId, cancellationToken);
+        var rules = options.Value;
+        var now = clock.GetUtcNow();
+        var pain = Confirmation.Decide(course.PainAtStart, course.PainAtEnd, readings, rules);
+        // A first crossing reading of normal severity is asked again (the check-in owner plans it) instead of alerted.
+        if (pain is { Step: PainStep.AskToConfirm, Finding: { } unconfirmed })
+            await CheckIns.ConfirmingCheckIns.PlanAsync(connection, transaction, courseId, course.PatientId, unconfirmed.Reading.OffsetDays,
+                rules.ConfirmAfterDays, rules.ConfirmOpenDays, now, cancellationToken);
+        var findings = new[] { CrisisWords.Evaluate(readings, rules), pain.Step == PainStep.AlertNow ? pain.Finding : null, Mood.Evaluate(readings, rules) }
+            .OfType<Finding>().ToList();
+        foreach (var finding in findings)
+            await RaiseAsync(connection, transaction, courseId, course.PatientId, finding, now, logger, cancellationToken);
+        // Digest only: a mood to watch is never emailed on its own.
+        if (Mood.Watch(readings, rules) is { } watch)
+            await RaiseAsync(connection, transaction, courseId, course.PatientId, watch, now, logger, cancellationToken, notifyStatus: "digest");
+        return findings;
+    }
+
+    /// <summary>A course's scores and its readings (the latest reply per check-in).</summary>
+    internal static async Task<(CourseScores Course, List<PainReading> Readings)> LoadAsync(DbConnection connection, DbTransaction? transaction, long courseId,
+        CancellationToken cancellationToken)
+    {
         // The course's scores and its readings in one round trip: this runs for every stored answer, inside the
         // reply's transaction, so each round trip here is one more per reply read from the mailbox.
-        CourseScores course;
-        List<PainReading> readings;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndReadings, new { courseId }, transaction, cancellationToken: cancellationToken)))
-        {
-            course = await results.ReadSingleAsync<CourseScores>();
-            readings = (await results.ReadAsync<ReadingRow>())
-                .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag)).ToList();
-        }
-        var findings = Findings(course.PainAtStart, course.PainAtEnd, readings, options.Value);
-        foreach (var finding in findings)
-            await RaiseAsync(connection, transaction, courseId, course.PatientId, finding, clock.GetUtcNow(), logger, cancellationToken);
-        return findings;
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndReadings, new { courseId }, transaction, cancellationToken: cancellationToken));
+        var course = await results.ReadSingleAsync<CourseScores>();
+        var readings = (await results.ReadAsync<ReadingRow>())
+            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag, r.Confirming)).ToList();
+        return (course, readings);
     }
 
     /// <summary>
@@ -69,7 +84,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         public bool Inserted { get; init; }
     }
 
-    private sealed class CourseScores
+    internal sealed class CourseScores
     {
         public long PatientId { get; init; }
         public int PainAtStart { get; init; }
@@ -86,12 +101,14 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         public int? Phq2B { get; init; }
         public string? AnswerText { get; init; }
         public bool CrisisFlag { get; init; }
+        public bool Confirming { get; init; }
     }
 
     // The latest reply per check-in counts (a second reply corrects the first).
     private const string CourseAndReadings = """
         SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
-        SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag
+        SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag,
+               ci.confirms_check_in_id IS NOT NULL AS confirming
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
         WHERE ci.course_id = @courseId
         ORDER BY ci.id, r.received_at DESC, r.id DESC

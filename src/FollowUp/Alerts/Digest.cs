@@ -88,7 +88,7 @@ internal sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IO
         var message = new MimeMessage { Date = now };
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(therapist.Name ?? "", therapist.Email));
-        var unacknowledged = alerts.Count(a => a.Kind != AlertKinds.Disengaged);
+        var unacknowledged = alerts.Count(a => a.Kind is not (AlertKinds.Disengaged or AlertKinds.MoodWatch));
         message.Subject = string.Create(CultureInfo.InvariantCulture, $"FollowUp daily digest {day:yyyy-MM-dd}: {unacknowledged} open alert(s)");
         message.MessageId = string.Create(CultureInfo.InvariantCulture, $"digest.{therapist.Id}.{day:yyyyMMdd}@{clinic.ReplyDomain}");
         message.Headers.Add("Auto-Submitted", "auto-generated");
@@ -112,8 +112,10 @@ internal sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IO
             html.Append("</ul>");
             text.AppendLine();
         }
-        Section("Open alerts, not yet acknowledged", alerts.Where(a => a.Kind != AlertKinds.Disengaged).OrderByDescending(a => AlertKinds.Rank(a.Severity)));
+        Section("Open alerts, not yet acknowledged", alerts.Where(a => a.Kind is not (AlertKinds.Disengaged or AlertKinds.MoodWatch)).OrderByDescending(a => AlertKinds.Rank(a.Severity)));
         Section("Patients who stopped taking part", alerts.Where(a => a.Kind == AlertKinds.Disengaged));
+        if (alerts.Any(a => a.Kind == AlertKinds.MoodWatch))
+            Section("Mood to watch (PHQ-2 at the watch level, no alert sent)", alerts.Where(a => a.Kind == AlertKinds.MoodWatch));
         var percent = rate.Sent == 0 ? "no check-ins sent yet" : string.Create(CultureInfo.InvariantCulture, $"{rate.Answered} of {rate.Sent} check-ins answered ({100.0 * rate.Answered / rate.Sent:0}%)");
         text.AppendLine(CultureInfo.InvariantCulture, $"Response rate over your courses: {percent}.");
         text.AppendLine("Acknowledge an alert by replying ACK to its email, or: followup-admin alert ack ID");

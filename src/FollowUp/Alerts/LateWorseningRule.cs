@@ -3,9 +3,10 @@ namespace FollowUp.Alerts;
 /// <summary>
 /// A follow-up answer as the rules see it: how long after the course ended, and what the patient said. Any part may
 /// be missing (a partial answer). <paramref name="Text"/> is the patient's own words, for the self-harm check.
+/// <paramref name="Confirming"/> marks the answer to a confirming check-in (asked a few days after a reading first crossed).
 /// </summary>
 internal sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = null, string? MoodWord = null,
-    int? Phq2A = null, int? Phq2B = null, string? Text = null, bool CrisisFlag = false);
+    int? Phq2A = null, int? Phq2B = null, string? Text = null, bool CrisisFlag = false, bool Confirming = false);
 
 /// <summary>Why a therapist should look at a course: a kind, a severity and one line anyone can read.</summary>
 internal sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
@@ -29,6 +30,7 @@ internal static class AlertKinds
     public const string LowMood = "low_mood";
     public const string Crisis = "crisis";
     public const string Disengaged = "disengaged";
+    public const string MoodWatch = "mood_watch";
 
     public const string High = "high";
     public const string Normal = "normal";
@@ -77,23 +79,29 @@ internal static class LateWorseningRule
 
         if (end is { } e && Improved(baseline, e, options))
         {
-            if (pain - e < options.WorseningRise) return null;
+            var rise = options.RiseThreshold(e);
+            if (pain - e < rise) return null;
             var phq2 = Mood.Phq2Positive(latest, options);
             // Back within a point of where they started (the trial's pattern) or with likely depression: act first.
-            var high = pain >= baseline - options.NearBaselineMargin || phq2;
+            // The margin above the rise threshold keeps a single noisy reading of a small improver out of "high".
+            var high = (pain >= baseline - options.NearBaselineMargin && pain - e >= rise + options.HighBeyondRise) || phq2;
             // One noisy reading may be damped by waiting for a second one; a high-severity reading never waits.
-            if (!high && options.RequireConfirmation && (previous?.Pain is not { } p || p - e < options.WorseningRise)) return null;
-            var reason = $"Pain {pain} at {When(latest.OffsetDays)}, up from {e} at course end; baseline {baseline}";
+            if (!high && options.RequireConfirmation && (previous?.Pain is not { } p || p - e < rise)) return null;
+            var reason = $"Pain {pain} at {When(latest.OffsetDays)}, up from {e} at course end{Needed(rise, options.WorseningRise)}; baseline {baseline}";
             return new Finding(Kind, high ? AlertKinds.High : AlertKinds.Normal, reason + Mood.Suffix(latest), latest);
         }
 
         // Not improved (or no end score to tell): only a rise well above the starting pain is worth a look.
-        if (pain - baseline < options.NonImproverRise) return null;
-        if (options.RequireConfirmation && (previous?.Pain is not { } q || q - baseline < options.NonImproverRise)) return null;
+        var climb = options.NonImproverThreshold(baseline);
+        if (pain - baseline < climb) return null;
+        if (options.RequireConfirmation && (previous?.Pain is not { } q || q - baseline < climb)) return null;
         var course = end is { } known ? $"no important improvement during the course (end {known})" : "no end-of-course score";
         return new Finding(AlertKinds.PainRise, AlertKinds.Low,
-            $"Pain {pain} at {When(latest.OffsetDays)}, {pain - baseline} above baseline {baseline}; {course}" + Mood.Suffix(latest), latest);
+            $"Pain {pain} at {When(latest.OffsetDays)}, {pain - baseline} above baseline {baseline}{Needed(climb, options.NonImproverRise)}; {course}" + Mood.Suffix(latest), latest);
     }
+
+    // Said only when the baseline moved the threshold away from the plain MCID, so the one line still tells why.
+    private static string Needed(int threshold, int plain) => threshold == plain ? "" : $" ({threshold} or more needed from there)";
 
     public static string When(int offsetDays) => offsetDays % 7 == 0 ? $"week {offsetDays / 7}" : $"day {offsetDays}";
 

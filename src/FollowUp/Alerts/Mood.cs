@@ -43,6 +43,18 @@ internal static class Mood
     }
 
     /// <summary>
+    /// A PHQ-2 total at the watch level (2 by default) but under the cut-off: shown in the therapist's digest, never
+    /// emailed alone (Arroll 2010: at 2 sensitivity 86% but specificity 78%, too many false positives for an alert).
+    /// </summary>
+    public static Finding? Watch(IReadOnlyList<PainReading> readings, AlertOptions options)
+    {
+        var latest = readings.Where(r => r.Phq2A is not null && r.Phq2B is not null).OrderBy(r => r.OffsetDays).LastOrDefault();
+        if (latest is null || latest.Phq2A + latest.Phq2B is not { } total || total < options.Phq2Watch || Phq2Positive(latest, options)) return null;
+        return new Finding(AlertKinds.MoodWatch, AlertKinds.Low,
+            $"{Phq2Text(latest)} at {LateWorseningRule.When(latest.OffsetDays)}: at the watch level {options.Phq2Watch}, under the alert cut-off {options.Phq2Cutoff}", latest);
+    }
+
+    /// <summary>
     /// The 0-10 mood item over time (0 = very low, 10 = very good, as the check-in asks), e.g. "mood 8/10 → 6 → 3/10,
     /// falling", labelled as a trend; null with fewer than two scores.
     /// </summary>

@@ -125,7 +125,8 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
 
     private const string List = """
         SELECT s.* FROM (
-            SELECT 'c' || ci.id AS id, ci.id AS check_in_id, ci.course_id, c.patient_id, p.name AS patient, p.time_zone, 'check-in' AS kind,
+            SELECT 'c' || ci.id AS id, ci.id AS check_in_id, ci.course_id, c.patient_id, p.name AS patient, p.time_zone,
+                   CASE WHEN ci.confirms_check_in_id IS NULL THEN 'check-in' ELSE 'confirming' END AS kind,
                    ci.sequence, 0 AS reminder, ci.offset_days, ci.due_at, ci.sent_at, ci.status, ci.failure, ci.message_id
             FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
             UNION ALL

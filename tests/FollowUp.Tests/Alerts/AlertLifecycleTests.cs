@@ -16,10 +16,13 @@ public class AlertLifecycleTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
 
+    // These tests follow one alert's life; asking a confirming check-in first is ConfirmationFlowTests'.
+    private static readonly Dictionary<string, string?> AlertAtOnce = new() { ["FollowUp:Alerts:ConfirmingCheckIn"] = "false" };
+
     /// <summary>The clinic's services configured with extra alert settings (the clinic lead, ...).</summary>
     private static ServiceProvider Services(Clinic clinic, string? lead = null)
     {
-        var extra = new Dictionary<string, string?> { ["FollowUp:Alerts:LeadAddress"] = lead };
+        var extra = new Dictionary<string, string?>(AlertAtOnce) { ["FollowUp:Alerts:LeadAddress"] = lead };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Clinic.Settings(clinic.ConnectionString, clinic.Domain, extra)).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -53,7 +56,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task The_therapist_gets_the_alert_with_its_chart_and_an_ACK_reply_closes_it()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         var courseId = await clinic.EnrolAsync("Dana", painAtStart: 8, painAtEnd: 3);
         await AnswerAsync(clinic, "dana", "Pain 3, mood 8", "Pain 7, mood 3");
 
@@ -91,7 +94,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task An_alert_nobody_acknowledges_goes_to_the_clinic_lead_once_and_shows_in_the_digest()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         var lead = $"lead@{TestServers.UniqueDomain("lead")}";
         await using var services = Services(clinic, lead);
         var courseId = await clinic.EnrolAsync("Ines", painAtStart: 8, painAtEnd: 3);
@@ -124,7 +127,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task A_reply_that_mentions_self_harm_sends_the_patient_the_crisis_contacts_and_the_therapist_an_urgent_alert()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         await clinic.EnrolAsync("Jo", painAtStart: 6, painAtEnd: 4);
         await AnswerAsync(clinic, "jo", "Pain 4. Honestly I sometimes want to die.");
 
@@ -143,7 +146,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task A_patient_who_stops_answering_appears_in_the_digest_once_a_day_and_is_not_emailed_alone()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         await using var services = Services(clinic);
         await clinic.EnrolAsync("Kai");
         await AnswerAsync(clinic, "kai", null, null);
@@ -167,7 +170,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task A_worse_reading_updates_the_open_alert_instead_of_raising_another()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         var courseId = await clinic.EnrolAsync("Lou", painAtStart: 8, painAtEnd: 3);
         await AnswerAsync(clinic, "lou", "Pain 5", "Pain 5");
         Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
@@ -195,7 +198,7 @@ public class AlertLifecycleTests
     [Fact]
     public async Task The_admin_tool_lists_shows_and_acknowledges_alerts()
     {
-        await using var clinic = await Clinic.OpenAsync(Monday);
+        await using var clinic = await Clinic.OpenAsync(Monday, AlertAtOnce);
         await clinic.EnrolAsync("Max", painAtStart: 8, painAtEnd: 3);
         await AnswerAsync(clinic, "max", "Pain 3", "Pain 7");
         await using var db = await clinic.Data.OpenConnectionAsync();

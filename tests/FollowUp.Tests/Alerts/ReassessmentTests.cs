@@ -14,13 +14,16 @@ namespace FollowUp.Tests.Alerts;
 public sealed class ReassessmentTests
 {
     // The rules before the change: stricter than the defaults in every way the scenarios below exercise.
-    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5 };
+    // HighBeyondRise 0: before it existed, back near baseline was high at any rise.
+    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, ConfirmingCheckIn = false, HighBeyondRise = 0 };
 
     // The rules after the change: the defaults, plus a self-harm phrase of the clinic's own (the built-in list
     // applies before and after alike).
     private const string ClinicPhrase = "rather not be around";
 
-    private static AlertOptions NewRules() => new() { SelfHarmPhrases = [ClinicPhrase] };
+    // A re-assessment looks back at stored readings and asks no patient again: the per-course assessment it is
+    // compared with alerts at once too.
+    private static AlertOptions NewRules() => new() { SelfHarmPhrases = [ClinicPhrase], ConfirmingCheckIn = false };
 
     private static readonly Dictionary<string, string?> NewRulesEnvironment = new() { ["FollowUp__Alerts__SelfHarmPhrases__0"] = ClinicPhrase };
 

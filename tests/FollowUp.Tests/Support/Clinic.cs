@@ -35,6 +35,7 @@ public sealed class Clinic : IAsyncDisposable
     public string Domain { get; }
     public string RepliesAddress => $"replies@{Domain}";
 
+    public IServiceProvider Services => _services;
     public NpgsqlDataSource Data => _services.GetRequiredService<NpgsqlDataSource>();
     public CourseEnrolment Enrolment => _services.GetRequiredService<CourseEnrolment>();
     internal CheckInDispatch Dispatch => _services.GetRequiredService<CheckInDispatch>();

@@ -1,0 +1,205 @@
+using System.Globalization;
+using Dapper;
+using FollowUp.Alerts;
+using FollowUp.Courses;
+using FollowUp.Mail;
+using FollowUp.Replies;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace FollowUp.Simulation;
+
+/// <summary>Per kind of patient: how many, how many alerted (late worsening or pain rise), and the delays from the first crossing reading.</summary>
+public sealed record KindFigures(string Kind, bool LateWorseners, int Courses, int Alerted, int MissedWithCrossing, IReadOnlyList<double> DelayDays)
+{
+    public double Share => Courses == 0 ? 0 : (double)Alerted / Courses;
+    public double? MedianDelayDays => DelayDays.Count == 0 ? null : Median(DelayDays);
+
+    internal static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>The figures of one simulated run: per kind, and sensitivity / false alerts / median delay over the cohort.</summary>
+public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int ConfirmingCheckIns, int Answers)
+{
+    public int Worseners => Kinds.Where(k => k.LateWorseners).Sum(k => k.Courses);
+    public int WorsenersAlerted => Kinds.Where(k => k.LateWorseners).Sum(k => k.Alerted);
+    public int Others => Kinds.Where(k => !k.LateWorseners).Sum(k => k.Courses);
+    public int OthersAlerted => Kinds.Where(k => !k.LateWorseners).Sum(k => k.Alerted);
+    public double Sensitivity => Worseners == 0 ? 0 : (double)WorsenersAlerted / Worseners;
+    public double FalseAlertRate => Others == 0 ? 0 : (double)OthersAlerted / Others;
+    public double? MedianDelayDays
+    {
+        get
+        {
+            var delays = Kinds.Where(k => k.LateWorseners).SelectMany(k => k.DelayDays).ToList();
+            return delays.Count == 0 ? null : KindFigures.Median(delays);
+        }
+    }
+
+    /// <summary>One line per kind and a total, as the test output and <c>simulate cohort</c> print them.</summary>
+    public IEnumerable<string> Lines()
+    {
+        foreach (var k in Kinds)
+            yield return k.LateWorseners
+                ? string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  sensitivity {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%  missed with a crossing reading {k.MissedWithCrossing}  median delay {Days(k.MedianDelayDays)}")
+                : string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  false alerts {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%");
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"{"all",-20} {Worseners + Others,5} courses  sensitivity {WorsenersAlerted}/{Worseners} = {100 * Sensitivity:0.0}%  false alerts {OthersAlerted}/{Others} = {100 * FalseAlertRate:0.00}%  median delay {Days(MedianDelayDays)}  ({Answers} answers, {ConfirmingCheckIns} confirming check-ins)");
+    }
+
+    private static string Days(double? days) => days is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d:0.0} days") : "n/a";
+}
+
+/// <summary>
+/// Plays simulated courses through the real enrolment (planning), the real reply intake (token match, parse, store,
+/// assess, confirming check-ins) and the expiry of confirmations, on a clock it moves, against the configured
+/// database. Each check-in due is marked sent as dispatch would (the outgoing mail itself is not generated), and the
+/// patient answers it from their underlying trajectory on the day they answer. Messages for the courses
+/// that viaMail picks go to mailPath (e.g. real SMTP, then the IMAP inbox) instead.
+/// </summary>
+internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationClock clock, CourseEnrolment enrolment, ReplyIntake intake,
+    ConfirmationExpiry confirmations, ReplyToken tokens, IOptions<ClinicOptions> clinic, IOptions<AlertOptions> alertOptions)
+{
+    private static readonly TimeSpan Step = TimeSpan.FromHours(3);
+    private const int FollowUpDays = 100;
+
+    public async Task<SimulationFigures> RunAsync(IReadOnlyList<SimulatedCourse> cohort, int seed, Func<int, bool>? viaMail = null,
+        Func<IReadOnlyList<MimeMessage>, Task>? mailPath = null, CancellationToken cancellationToken = default)
+    {
+        var start = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(start.UtcDateTime);
+        var domain = clinic.Value.ReplyAddress.Split('@')[1];
+        var courses = new long[cohort.Count];
+        var byCourse = new Dictionary<long, int>();
+        for (var i = 0; i < cohort.Count; i++)
+        {
+            var c = cohort[i];
+            courses[i] = await enrolment.EnrolAsync(new Enrolment
+            {
+                PatientName = $"Simulated {i}", PatientEmail = $"sim{i}@{domain}", TimeZone = "Europe/London", TherapistEmail = $"therapist@{domain}",
+                StartedOn = today.AddDays(-35), EndedOn = today, PainAtStart = c.Baseline, PainAtEnd = c.End,
+            }, cancellationToken);
+            byCourse[courses[i]] = i;
+        }
+        // Every patient draws from their own stream, so a course's answers do not depend on the others'.
+        var randoms = cohort.Select((_, i) => new Random(unchecked(seed * 1_000_003 + i))).ToArray();
+        var pending = new PriorityQueue<(int Course, long CheckInId, bool AsksPhq2), DateTimeOffset>();
+        uint uid = 0;
+        var answers = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        for (var now = start; now <= start.AddDays(FollowUpDays); now += Step)
+        {
+            clock.MoveTo(now);
+            var sent = await connection.QueryAsync<(long Id, long CourseId, bool AsksPhq2)>(new CommandDefinition(MarkDueSent,
+                new { now = now.UtcDateTime, courses, domain }, cancellationToken: cancellationToken));
+            foreach (var (id, courseId, asksPhq2) in sent)
+            {
+                var i = byCourse[courseId];
+                var random = randoms[i];
+                if (random.NextDouble() >= cohort[i].AnswerChance) continue;
+                // Most answer the same day, some the next (1-36 hours).
+                var at = now + TimeSpan.FromHours(1 + 35 * random.NextDouble() * random.NextDouble());
+                if (cohort[i].StopsAfterDay is { } stop && (at - start).TotalDays > stop) continue;
+                pending.Enqueue((i, id, asksPhq2), at);
+            }
+            var mailed = new List<MimeMessage>();
+            while (pending.TryPeek(out var due, out var at) && at <= now + Step)
+            {
+                pending.Dequeue();
+                clock.MoveTo(at);
+                var message = Answer(cohort[due.Course], randoms[due.Course], (at - start).TotalDays, due, domain, seed);
+                answers++;
+                if (viaMail?.Invoke(due.Course) == true && mailPath is not null) mailed.Add(message);
+                else await intake.AcceptAsync(new InboundKey("simulation", 1, ++uid), message, cancellationToken);
+            }
+            if (mailed.Count > 0) await mailPath!(mailed);
+            clock.MoveTo(now + Step);
+            await confirmations.RaiseExpiredAsync(cancellationToken);
+        }
+        return await FiguresAsync(connection, cohort, courses, byCourse, answers, cancellationToken);
+    }
+
+    private MimeMessage Answer(SimulatedCourse course, Random random, double day, (int Course, long CheckInId, bool AsksPhq2) due, string domain, int seed)
+    {
+        var text = $"Pain {SimulatedCourse.Answer(SimulatedCourse.At(course.Pain, day), course.NoiseSd, random, 10)}";
+        if (due.AsksPhq2 && course.Phq2 is { } phq2)
+        {
+            var total = SimulatedCourse.Answer(SimulatedCourse.At(phq2, day), 0.7, random, 6);
+            text += $"\na: {(total + 1) / 2}\nb: {total / 2}";
+        }
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(null, $"sim{due.Course}@{domain}"));
+        message.To.Add(MailboxAddress.Parse(clinic.Value.ReplyAddress.Replace("@", $"+{tokens.Create('c', due.CheckInId)}@", StringComparison.Ordinal)));
+        message.Subject = "Re: How is your back?";
+        message.MessageId = $"sim{seed}.{due.CheckInId}@{domain}";
+        message.InReplyTo = $"sim{due.CheckInId}@{domain}";
+        message.Body = new TextPart("plain") { Text = text };
+        return message;
+    }
+
+    private async Task<SimulationFigures> FiguresAsync(NpgsqlConnection connection, IReadOnlyList<SimulatedCourse> cohort, long[] courses,
+        Dictionary<long, int> byCourse, int answers, CancellationToken cancellationToken)
+    {
+        var firstAlert = (await connection.QueryAsync<(long CourseId, DateTime At)>(new CommandDefinition(FirstPainAlerts, new { courses }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.CourseId, r => r.At);
+        var readings = (await connection.QueryAsync<ReadingRow>(new CommandDefinition(Readings, new { courses }, cancellationToken: cancellationToken)))
+            .GroupBy(r => r.CourseId).ToDictionary(g => g.Key, g => g.ToList());
+        var confirming = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT count(*) FROM check_ins WHERE course_id = ANY(@courses) AND confirms_check_in_id IS NOT NULL", new { courses }, cancellationToken: cancellationToken));
+        // The first crossing reading: the first answer on which the rule, without any confirmation, would find something.
+        var plain = alertOptions.Value;
+        DateTime? FirstCrossing(long courseId, SimulatedCourse course)
+        {
+            var list = readings.GetValueOrDefault(courseId) ?? [];
+            for (var n = 1; n <= list.Count; n++)
+            {
+                var prefix = list.Take(n).Select(r => new PainReading(r.OffsetDays, r.Pain)).ToList();
+                if (LateWorseningRule.Evaluate(course.Baseline, course.End, prefix, plain) is not null) return list[n - 1].ReceivedAt;
+            }
+            return null;
+        }
+        var kinds = cohort.Select((c, i) => (c, i)).GroupBy(x => (x.c.Kind, x.c.LateWorsener)).Select(g =>
+        {
+            var alerted = g.Count(x => firstAlert.ContainsKey(courses[x.i]));
+            var missed = g.Count(x => !firstAlert.ContainsKey(courses[x.i]) && FirstCrossing(courses[x.i], x.c) is not null);
+            var delays = g.Where(x => firstAlert.ContainsKey(courses[x.i]) && FirstCrossing(courses[x.i], x.c) is not null)
+                .Select(x => Math.Max(0, (firstAlert[courses[x.i]] - FirstCrossing(courses[x.i], x.c)!.Value).TotalDays)).ToList();
+            return new KindFigures(g.Key.Kind, g.Key.LateWorsener, g.Count(), alerted, g.Key.LateWorsener ? missed : 0, delays);
+        }).ToList();
+        _ = byCourse;
+        return new SimulationFigures(kinds, confirming, answers);
+    }
+
+    private sealed class ReadingRow
+    {
+        public long CourseId { get; init; }
+        public int OffsetDays { get; init; }
+        public int Pain { get; init; }
+        public DateTime ReceivedAt { get; init; }
+    }
+
+    // As dispatch records a sent check-in (status, time, Message-ID); the mail itself is not generated here.
+    private const string MarkDueSent = """
+        UPDATE check_ins SET status = 'sent', sent_at = @now, message_id = 'sim' || id || '@' || @domain
+        WHERE status = 'planned' AND due_at <= @now AND course_id = ANY(@courses)
+        RETURNING id, course_id, asks_phq2
+        """;
+
+    private const string FirstPainAlerts = """
+        SELECT course_id, min(at) FROM audit_log
+        WHERE kind = 'alert_raised' AND detail->>'Kind' IN ('late_worsening', 'pain_rise') AND course_id = ANY(@courses)
+        GROUP BY course_id
+        """;
+
+    private const string Readings = """
+        SELECT ci.course_id, ci.offset_days, r.pain, r.received_at
+        FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
+        WHERE ci.course_id = ANY(@courses) AND r.pain IS NOT NULL
+        ORDER BY ci.course_id, r.received_at
+        """;
+}
