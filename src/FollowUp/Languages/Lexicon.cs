@@ -35,6 +35,8 @@ internal sealed record Lexicon
     public Dictionary<string, string[]> Phq2Options { get; init; } = [];
     /// <summary>Words that may stand between a label and its number ("pain is about a 6").</summary>
     public string[] Fillers { get; init; } = [];
+    /// <summary>Words that may stand before a mood word ("pretty good", "ziemlich gut").</summary>
+    public string[] Intensifiers { get; init; } = [];
     /// <summary>Words joining two numbers into a range or a choice ("5 or 6", "3-4").</summary>
     public string[] Alternatives { get; init; } = [];
     public string[] Between { get; init; } = [];

@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+
+namespace FollowUp.Languages;
+
+/// <summary>
+/// The language files turned into the patterns that read an answer, built once from every answering language
+/// together: patients mix languages, and a reply is read whatever the patient's setting. Text is matched folded
+/// (<see cref="Lexicon.Fold"/>).
+/// </summary>
+internal static class ReplyPatterns
+{
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
+
+    /// <summary>Folded number word to its value, every answering language.</summary>
+    public static IReadOnlyDictionary<string, int> NumberWords { get; } = Lexicon.Answering
+        .SelectMany(l => l.Numbers.SelectMany(n => n.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(n.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .Concat(Lexicon.Answering.SelectMany(l => l.LabelOnlyZero.Select(w => (Word: Lexicon.Fold(w), Value: 0))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
+
+    /// <summary>Number words that count without a label before them (not "ein", "un", "otto", "keine").</summary>
+    public static IReadOnlySet<string> StrongNumberWords { get; } = NumberWords.Keys
+        .Except(Lexicon.Union(l => l.LabelOnlyNumbers.Concat(l.LabelOnlyZero)), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+
+    public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
+        .SelectMany(l => l.MoodWords.SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Meaning, StringComparer.Ordinal);
+
+    public static IReadOnlyDictionary<string, int> Phq2OptionValue { get; } = Lexicon.Answering
+        .SelectMany(l => l.Phq2Options.SelectMany(o => o.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
+
+    // A number as written: digits (a decimal is caught to be refused, not read) or any language's word for 0-10.
+    private static readonly string AnyNumber = $@"(?<!\d)\d+(?:[.,]\d+)?(?!\d)|{Words(NumberWords.Keys)}";
+    private static readonly string StrongNumber = $@"(?<!\d)\d+(?:[.,]\d+)?(?!\d)|{Words(StrongNumberWords)}";
+    private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers));
+    private static readonly string OutOf = $@"(?:\s*/\s*|\s+(?:{Words(Lexicon.Union(l => l.OutOf))})\s+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
+    private static readonly string Suffix = @"(?:\s?-?\s?ish(?!\w))?";
+    private static readonly string Range = $@"(?<range>\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w))?";
+    private static readonly string Lead = @"[\s:=,\-\u2013]*";
+    private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{AnyNumber}";
+    private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(NumberWords.Keys)}";
+
+    /// <summary>"pain is about a 6/10", "Schmerzen: fünf", "dolor en 3 o 4": label, a few filler words, the number.</summary>
+    public static Regex Pain { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}(?<v>{AnyNumber}){Suffix}(?:{OutOf})?{Range}", Options);
+
+    public static Regex Mood { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
+
+    /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
+    public static Regex MoodLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)", Options);
+
+    public static Regex PainLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)", Options);
+
+    // PHQ-2 by the check-in's own labels ("interest 0, down 1") in any language, or by letters ("a: 1", "Q1 2").
+    public static Regex Interest { get; } = new(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?\s*a|item\s*1)\s*[:=)]\s*|(?<!\w)q1\s+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+
+    public static Regex Down { get; } = new(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?\s*b|item\s*2)\s*[:=)]\s*|(?<!\w)q2\s+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+
+    /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
+    public static Regex Phq2Pair { get; } = new(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$", Options);
+
+    public static Regex NoPain { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))", Options);
+
+    /// <summary>A score without a label: "2/10", "five out of ten", "7 sur 10".</summary>
+    public static Regex Score { get; } = new($@"(?<!\w)(?<v>{StrongNumber}){Suffix}{OutOf}{Range}", Options);
+
+    /// <summary>
+    /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
+    /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
+    /// </summary>
+    public static Regex NumberFirst { get; } = new(
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}(?<v>{StrongNumber}){Suffix}(?:{OutOf})?{Range}(?:\s+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+
+    public static Regex Between { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
+
+    public static Regex Alternative { get; } = new(
+        $@"(?<!\w)(?:{StrongNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{StrongNumber})(?!\w)", Options);
+
+    public static Regex Comparative { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)", Options);
+
+    public static Regex SameAsBefore { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.SameAsBefore))})(?!\w)", Options);
+
+    /// <summary>A number anywhere, for what is left once everything read is taken out.</summary>
+    public static Regex LooseNumber { get; } = new($@"(?<!\w)(?:{StrongNumber})(?!\w)", Options);
+
+    /// <summary>Numbers that are not answers: dates, times, phone numbers, addresses, amounts, counts of things.</summary>
+    public static Regex NotAnAnswer { get; } = new(string.Join('|', (string[])
+    [
+        @"\S+@\S+\.\S+", @"(?:https?://|www\.)\S+",
+        @"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", @"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)", @"(?<!\d)\d{1,2}\.\d{1,2}\.(?!\d)",
+        $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
+        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
+        @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
+        $@"(?<!\w)(?:{AnyNumber})\s?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
+        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
+        @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
+    ]), Options);
+
+    /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
+    public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);
+
+    /// <summary>Lines of the check-in itself (English and every language file's wording), which only quoted history contains.</summary>
+    public static IReadOnlyList<string> CheckInLines { get; } =
+        Schedules.Questions.Lines(asksPhq2: true, asksMood: true).Concat(Schedules.Questions.Lines(asksPhq2: false, asksMood: true)).Select(l => Lexicon.Fold(l).Trim()).Where(l => l.Length > 20)
+            .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Entries as alternatives, whole words only where they begin or end with a letter; spaces match any run of blanks.</summary>
+    internal static string Words(IEnumerable<string> entries) =>
+        "(?:" + string.Join('|', entries.OrderByDescending(e => e.Length).Select(e =>
+            (char.IsLetterOrDigit(e[0]) ? @"(?<!\w)" : "") + Regex.Escape(e).Replace(@"\ ", @"\s+", StringComparison.Ordinal)
+            + (char.IsLetterOrDigit(e[^1]) ? @"(?!\w)" : ""))) + ")";
+}
