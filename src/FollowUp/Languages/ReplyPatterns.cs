@@ -17,9 +17,15 @@ internal static class ReplyPatterns
         .Concat(Lexicon.Answering.SelectMany(l => l.LabelOnlyZero.Select(w => (Word: Lexicon.Fold(w), Value: 0))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
 
-    /// <summary>Number words that count without a label before them (not "ein", "un", "otto", "keine").</summary>
+    /// <summary>
+    /// Number words that count without a label before them: not "ein", "un", "otto", "keine" (articles, names), nor
+    /// a word another language uses otherwise ("tres" is Spanish 3 and French "très").
+    /// </summary>
     public static IReadOnlySet<string> StrongNumberWords { get; } = NumberWords.Keys
-        .Except(Lexicon.Union(l => l.LabelOnlyNumbers.Concat(l.LabelOnlyZero)), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        .Except(Lexicon.Union(l => l.LabelOnlyNumbers.Concat(l.LabelOnlyZero)), StringComparer.Ordinal)
+        .Except(Lexicon.Union(l => l.Fillers.Concat(l.Intensifiers).Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.PainLabels).Concat(l.MoodLabels)
+            .Concat(l.Alternatives).Concat(l.Units).Concat(l.Months).SelectMany(p => p.Split(' ')))
+            , StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
 
     public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
         .SelectMany(l => l.MoodWords.SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
