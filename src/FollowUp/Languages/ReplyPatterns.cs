@@ -35,20 +35,27 @@ internal static class ReplyPatterns
         .SelectMany(l => l.Phq2Options.SelectMany(o => o.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
 
-    // A number as written: digits (a decimal is caught to be refused, not read) or any language's word for 0-10.
-    private static readonly string AnyNumber = $@"(?<!\d)\d+(?:[.,]\d+)?(?!\d)|{Words(NumberWords.Keys)}";
-    private static readonly string StrongNumber = $@"(?<!\d)\d+(?:[.,]\d+)?(?!\d)|{Words(StrongNumberWords)}";
+    // A number as written: digits (a decimal is caught to be refused, not read) or a word for 0-10. Words that are
+    // also articles or other words ("un", "een", "keine", "tres") count only where nothing follows them but punctuation.
+    private static readonly string Digits = @"(?<!\d)\d+(?:[.,]\d+)?(?!\d)";
+    private static readonly string WeakNumber = $@"{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*(?:[.,;:!?)\n]|$))";
+    private static readonly string AnyNumber = $@"{Digits}|{Words(NumberWords.Keys)}";
+    private static readonly string StrongNumber = $@"{Digits}|{Words(StrongNumberWords)}";
+    private static readonly string LabelledNumber = $@"{Digits}|{Words(StrongNumberWords)}|{WeakNumber}";
+    private static readonly string OutOfWords = Words(Lexicon.Union(l => l.OutOf));
+    // "un sur 10", "um em 10": the 10 is the scale, never the value.
+    private static readonly string NotScale = $@"(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)";
     private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers));
-    private static readonly string OutOf = $@"(?:\s*/\s*|\s+(?:{Words(Lexicon.Union(l => l.OutOf))})\s+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
-    private static readonly string Suffix = @"(?:\s?-?\s?ish(?!\w))?";
-    private static readonly string Range = $@"(?<range>\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w))?";
-    private static readonly string Lead = @"[\s:=,\-\u2013]*";
-    private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{AnyNumber}";
-    private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(NumberWords.Keys)}";
+    private static readonly string OutOf = $@"(?:[ \t]*/[ \t]*|[ \t]+{OutOfWords}[ \t]+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
+    private static readonly string Suffix = @"(?:[ \t]?-?[ \t]?ish(?!\w))?";
+    private static readonly string Range = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{AnyNumber})(?!\w))?";
+    private static readonly string Lead = @"[ \t:=,\-\u2013]*";
+    private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{NotScale}(?:{LabelledNumber})";
+    private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(StrongNumberWords)}|{WeakNumber}";
 
     /// <summary>"pain is about a 6/10", "Schmerzen: fünf", "dolor en 3 o 4": label, a few filler words, the number.</summary>
     public static Regex Pain { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}(?<v>{AnyNumber}){Suffix}(?:{OutOf})?{Range}", Options);
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?{Range}", Options);
 
     public static Regex Mood { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
@@ -60,10 +67,10 @@ internal static class ReplyPatterns
 
     // PHQ-2 by the check-in's own labels ("interest 0, down 1") in any language, or by letters ("a: 1", "Q1 2").
     public static Regex Interest { get; } = new(
-        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?\s*a|item\s*1)\s*[:=)]\s*|(?<!\w)q1\s+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?[ \t]*a|item[ \t]*1)[ \t]*[:=)][ \t]*|(?<!\w)q1[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
 
     public static Regex Down { get; } = new(
-        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?\s*b|item\s*2)\s*[:=)]\s*|(?<!\w)q2\s+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
 
     /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
     public static Regex Phq2Pair { get; } = new(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$", Options);
@@ -72,20 +79,21 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))", Options);
 
     /// <summary>A score without a label: "2/10", "five out of ten", "7 sur 10".</summary>
-    public static Regex Score { get; } = new($@"(?<!\w)(?<v>{StrongNumber}){Suffix}{OutOf}{Range}", Options);
+    public static Regex Score { get; } = new($@"(?<!\w){NotScale}(?<v>{StrongNumber}){Suffix}{OutOf}{Range}", Options);
 
     /// <summary>
     /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
     /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
     /// </summary>
     public static Regex NumberFirst { get; } = new(
-        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}(?<v>{StrongNumber}){Suffix}(?:{OutOf})?{Range}(?:\s+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{StrongNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
 
     public static Regex Between { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
 
+    /// <summary>"5 or 6", "3-4", "één-twee": two numbers joined, whatever words they are ("2/10" is a score, not this).</summary>
     public static Regex Alternative { get; } = new(
-        $@"(?<!\w)(?:{StrongNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{StrongNumber})(?!\w)", Options);
+        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{AnyNumber})(?!\w)", Options);
 
     public static Regex Comparative { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)", Options);

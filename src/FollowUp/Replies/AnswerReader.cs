@@ -44,6 +44,9 @@ internal sealed partial class AnswerReader
     private void ReadAll()
     {
         ReadPhq2Pairs();
+        // Two numbers joined ("5 or 6", "3-4") are read as neither, before anything can take one of them.
+        foreach (Match m in ReplyPatterns.Alternative.Matches(Current))
+            if (!ScaleOfTen().IsMatch(m.Value) && Claim(m)) NumberDoubt($"two numbers joined as a range or a choice (\"{m.Value.Trim()}\")");
         Take(ReplyPatterns.Interest, "phq-2 a");
         Take(ReplyPatterns.Down, "phq-2 b");
         Take(ReplyPatterns.Pain, "pain");
@@ -55,7 +58,7 @@ internal sealed partial class AnswerReader
 
         // What is left can only make the numbers doubtful.
         foreach (var (pattern, why) in (ReadOnlySpan<(Regex, string)>)[
-                     (ReplyPatterns.Between, "a range"), (ReplyPatterns.Alternative, "two numbers joined as a range or a choice"),
+                     (ReplyPatterns.Between, "a range"),
                      (ReplyPatterns.Comparative, "a comparison, not one number")])
             foreach (Match m in pattern.Matches(Current))
                 if (Claim(m)) NumberDoubt($"{why} (\"{m.Value.Trim()}\")");
@@ -218,6 +221,9 @@ internal sealed partial class AnswerReader
         int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
         : ReplyPatterns.NumberWords.TryGetValue(token, out var w) ? w
         : ReplyPatterns.Phq2OptionValue.TryGetValue(token, out var o) ? o : null;
+
+    [GeneratedRegex(@"/\s*10$")]
+    private static partial Regex ScaleOfTen();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

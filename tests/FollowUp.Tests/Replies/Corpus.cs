@@ -71,9 +71,12 @@ public static class Corpus
     /// The sample's bytes with its placeholders filled. Byte-exact otherwise: Latin-1 maps each byte to one char and
     /// back, so 8-bit ISO-8859-1 and UTF-8 bodies pass through untouched.
     /// </summary>
-    public static byte[] Fill(Sample sample, SampleValues values)
+    public static byte[] Fill(Sample sample, SampleValues values) =>
+        FillText(Encoding.Latin1.GetString(System.IO.File.ReadAllBytes(Path.Combine(Folder, sample.File))), values);
+
+    /// <summary>A message's text (one char per byte, as read with Latin-1) with its placeholders filled, as bytes.</summary>
+    public static byte[] FillText(string text, SampleValues values)
     {
-        var text = Encoding.Latin1.GetString(System.IO.File.ReadAllBytes(Path.Combine(Folder, sample.File)));
         text = text.Replace("{{PATIENT_NAME}}", values.PatientName, StringComparison.Ordinal)
             .Replace("{{PATIENT}}", values.Patient, StringComparison.Ordinal)
             .Replace("{{REPLY_TO}}", values.ReplyTo, StringComparison.Ordinal)
