@@ -24,7 +24,8 @@ internal static class ReplyPatterns
     public static IReadOnlySet<string> StrongNumberWords { get; } = NumberWords.Keys
         .Except(Lexicon.Union(l => l.LabelOnlyNumbers.Concat(l.LabelOnlyZero)), StringComparer.Ordinal)
         .Except(Lexicon.Union(l => l.Fillers.Concat(l.Intensifiers).Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.PainLabels).Concat(l.MoodLabels)
-            .Concat(l.Alternatives).Concat(l.Units).Concat(l.Months).SelectMany(p => p.Split(' ')))
+            .Concat(l.Alternatives).Concat(l.Units).Concat(l.Months).Concat(l.Phq2Options.Values.SelectMany(o => o)).Concat(l.NoPain).Concat(l.SameAsBefore)
+            .Concat(l.Comparatives).Concat(l.Between).Concat(l.OutOf).Concat(l.Streets).SelectMany(p => p.Split(' ')))
             , StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
 
     public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
@@ -41,6 +42,9 @@ internal static class ReplyPatterns
     private static readonly string WeakNumber = $@"{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*(?:[.,;:!?)\n]|$))";
     private static readonly string AnyNumber = $@"{Digits}|{Words(NumberWords.Keys)}";
     private static readonly string StrongNumber = $@"{Digits}|{Words(StrongNumberWords)}";
+    // At the head of a line a weak word is a number only before a separator ("uno - better", "sei su 10"), never
+    // alone: a line "Otto" is a signature.
+    private static readonly string HeadNumber = $@"{Digits}|{Words(StrongNumberWords)}|{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*[\-\u2013:,])";
     private static readonly string LabelledNumber = $@"{Digits}|{Words(StrongNumberWords)}|{WeakNumber}";
     private static readonly string OutOfWords = Words(Lexicon.Union(l => l.OutOf));
     // "un sur 10", "um em 10": the 10 is the scale, never the value.
@@ -48,7 +52,7 @@ internal static class ReplyPatterns
     private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers));
     private static readonly string OutOf = $@"(?:[ \t]*/[ \t]*|[ \t]+{OutOfWords}[ \t]+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
     private static readonly string Suffix = @"(?:[ \t]?-?[ \t]?ish(?!\w))?";
-    private static readonly string Range = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{AnyNumber})(?!\w))?";
+    private static readonly string Range = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w))?";
     private static readonly string Lead = @"[ \t:=,\-\u2013]*";
     private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{NotScale}(?:{LabelledNumber})";
     private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(StrongNumberWords)}|{WeakNumber}";
@@ -79,21 +83,21 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))", Options);
 
     /// <summary>A score without a label: "2/10", "five out of ten", "7 sur 10".</summary>
-    public static Regex Score { get; } = new($@"(?<!\w){NotScale}(?<v>{StrongNumber}){Suffix}{OutOf}{Range}", Options);
+    public static Regex Score { get; } = new($@"(?<!\w){NotScale}(?<v>{AnyNumber}){Suffix}{OutOf}{Range}", Options);
 
     /// <summary>
     /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
     /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
     /// </summary>
     public static Regex NumberFirst { get; } = new(
-        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{StrongNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
 
     public static Regex Between { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
 
     /// <summary>"5 or 6", "3-4", "één-twee": two numbers joined, whatever words they are ("2/10" is a score, not this).</summary>
     public static Regex Alternative { get; } = new(
-        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{AnyNumber})(?!\w)", Options);
+        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w)", Options);
 
     public static Regex Comparative { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)", Options);
@@ -112,7 +116,7 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
         @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
-        $@"(?<!\w)(?:{AnyNumber})\s?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
+        $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
     ]), Options);
@@ -126,9 +130,9 @@ internal static class ReplyPatterns
             .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
             .Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>Entries as alternatives, whole words only where they begin or end with a letter; spaces match any run of blanks.</summary>
+    /// <summary>Entries as alternatives, whole words only where they begin or end with a letter; a space matches spaces and tabs.</summary>
     internal static string Words(IEnumerable<string> entries) =>
         "(?:" + string.Join('|', entries.OrderByDescending(e => e.Length).Select(e =>
-            (char.IsLetterOrDigit(e[0]) ? @"(?<!\w)" : "") + Regex.Escape(e).Replace(@"\ ", @"\s+", StringComparison.Ordinal)
+            (char.IsLetterOrDigit(e[0]) ? @"(?<!\w)" : "") + Regex.Escape(e).Replace(@"\ ", @"[ \t]+", StringComparison.Ordinal)
             + (char.IsLetterOrDigit(e[^1]) ? @"(?!\w)" : ""))) + ")";
 }

@@ -148,7 +148,8 @@ internal sealed partial class AnswerReader
         for (var i = index; i < index + length && i < text.Length; i++)
         {
             used[i] = true;
-            if (text[i] != '\n') text[i] = ' ';
+            // Not a space: a phrase ("my mood", "between 4 and 5") must not reach across what was taken out.
+            if (text[i] != '\n') text[i] = '\u0001';
         }
     }
 

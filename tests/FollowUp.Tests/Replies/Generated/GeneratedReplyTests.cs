@@ -25,6 +25,7 @@ public class GeneratedReplyTests(ITestOutputHelper output)
         var byLanguage = new Dictionary<string, Score>();
         var byClient = new Dictionary<string, Score>();
         var wrong = new List<string>();
+        var clarified = new List<string>();
         for (var i = 0; i < count; i++)
         {
             var language = Patients.Languages[random.Next(Patients.Languages.Length)];
@@ -39,12 +40,15 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             var verdict = Judge(written.Meant, answer);
             Tally(byLanguage, language, written.Meant, verdict);
             Tally(byClient, client, written.Meant, verdict);
+            if (verdict == Verdict.Clarified && !written.Meant.Ambiguous && clarified.Count < 40)
+                clarified.Add($"{language}/{client} [{written.Phrasing}] {written.Text.Replace('\n', '|')} => {answer.Pain} {answer.MoodScore}/{answer.MoodWord} {answer.Phq2A},{answer.Phq2B} ({string.Join("; ", answer.Doubts)})");
             if (verdict == Verdict.Wrong && wrong.Count < 20)
                 wrong.Add($"{language}/{client}{(inline ? " inline" : "")} [{written.Phrasing}] meant {written.Meant}, read pain {answer.Pain} mood {answer.MoodScore}/{answer.MoodWord} phq {answer.Phq2A},{answer.Phq2B}\n--- typed:\n{written.Text}\n--- own text:\n{ownText}");
         }
 
         var card = Scorecard(count, byLanguage, byClient);
         output.WriteLine(card);
+        output.WriteLine("Some of those left for a clarification:\n" + string.Join('\n', clarified));
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "generated-scorecard.txt"), card);
         Assert.True(wrong.Count == 0, "wrong stored:\n" + string.Join("\n\n", wrong));
         var total = byLanguage.Values.Aggregate(new Score(), (a, s) => a.Add(s));

@@ -156,7 +156,8 @@ public static class Patients
         }
         var separator = random.Next(3) switch { 0 => ", ", 1 => "\n", _ => ". " };
         var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
-        lines.Add(body);
+        // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
+        lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
         if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(2) == 0 ? Pick(w.Comments) : Pick(w.CommentsWithNumbers)) + "."]);
         lines.AddRange(SignOff(random, w));
         return new Written(language, string.Join('\n', lines), new Meant(pain, moodScore, moodWord, phqA, phqB, Ambiguous: false), phrasing);
