@@ -10,6 +10,9 @@ public sealed class AlertOptions
 {
     public const string Section = "FollowUp:Alerts";
 
+    /// <summary>How often each worker looks for alert emails to send, escalations and digests due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Minimal clinically important change on the 0-10 pain NRS: 2 points (Farrar 2001; Ostelo 2008).</summary>
     public int ImportantChange { get; set; } = 2;
 
@@ -57,12 +60,11 @@ public sealed class AlertOptions
         "UK: Samaritans, 116 123 (free, day and night) or jo@samaritans.org.",
     ];
 
-    /// <summary>Words and phrases that count as a mention of self-harm (lower case, matched on word boundaries).</summary>
-    public List<string> SelfHarmPhrases { get; set; } =
-    [
-        "suicide", "suicidal", "kill myself", "killing myself", "end my life", "end it all", "self harm", "self-harm",
-        "hurt myself", "harm myself", "want to die", "better off dead", "no reason to live", "take my own life", "overdose",
-    ];
+    /// <summary>
+    /// The clinic's own words and phrases that count as a mention of self-harm, added to the built-in multilingual
+    /// list (<see cref="CrisisWords.BuiltIn"/>), which always applies; matched as whole words, case and punctuation aside.
+    /// </summary>
+    public List<string> SelfHarmPhrases { get; set; } = [];
 
     /// <summary>A sent check-in still unanswered after this long counts as missed (a reminder goes out within a week; design brief).</summary>
     public TimeSpan UnansweredAfter { get; set; } = TimeSpan.FromDays(7);
@@ -79,6 +81,8 @@ public sealed class AlertOptions
     internal IEnumerable<string> Validate()
     {
         const string s = Section;
+        if (PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromHours(1))
+            yield return $"{s}:PollInterval must be between 00:00:00.1 and 01:00:00 (was {PollInterval}).";
         if (ImportantChange is < 1 or > 10) yield return $"{s}:ImportantChange must be 1-10 (was {ImportantChange}).";
         if (ImportantFraction is < 0 or > 1) yield return $"{s}:ImportantFraction must be 0-1 (was {ImportantFraction}).";
         if (WorseningRise is < 1 or > 10) yield return $"{s}:WorseningRise must be 1-10 (was {WorseningRise}).";
@@ -90,7 +94,9 @@ public sealed class AlertOptions
         if (!string.IsNullOrWhiteSpace(LeadAddress) && !ClinicOptions.IsAddress(LeadAddress)) yield return $"{s}:LeadAddress must be an email address (was '{LeadAddress}').";
         if (CrisisContacts.Count == 0 || CrisisContacts.All(string.IsNullOrWhiteSpace))
             yield return $"{s}:CrisisContacts must hold at least one line: a patient who mentions self-harm must never meet silence.";
-        if (SelfHarmPhrases.Count == 0) yield return $"{s}:SelfHarmPhrases must not be empty.";
+        for (var i = 0; i < SelfHarmPhrases.Count; i++)
+            if (CrisisWords.Normalize(SelfHarmPhrases[i] ?? "").Length < 3)
+                yield return $"{s}:SelfHarmPhrases:{i} must hold a word of at least 3 letters (was '{SelfHarmPhrases[i]}').";
         if (UnansweredAfter <= TimeSpan.Zero) yield return $"{s}:UnansweredAfter must be positive.";
         if (DisengagedAfterMissed is < 1 or > 10) yield return $"{s}:DisengagedAfterMissed must be 1-10 (was {DisengagedAfterMissed}).";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _)) yield return $"{s}:DefaultTimeZone is not a known IANA zone (was '{DefaultTimeZone}').";

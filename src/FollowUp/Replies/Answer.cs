@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FollowUp.Alerts;
 using FollowUp.Languages;
 
 namespace FollowUp.Replies;
@@ -33,10 +34,10 @@ public sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWord,
     public IReadOnlyList<string> Readings { get; init; } = [];
 
     /// <summary>Reads an answer from the reply's own text (quoted history already removed), in any answering language.</summary>
-    public static Answer Parse(string text, string? subject = null)
+    public static Answer Parse(string text, string? subject = null, CrisisWords? crisisWords = null)
     {
         var normalized = Normalize(text);
-        var crisis = CrisisWords.Find(normalized);
+        var crisis = (crisisWords ?? CrisisWords.Default).Find(normalized);
         if (IsStop(text) || (subject is not null && IsStop(StripSubjectPrefixes(Normalize(subject)))))
             return new Answer(null, null, null, OptOut: true) { CrisisTerms = crisis };
 
