@@ -16,5 +16,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     AuditCommands.Build(),
     ConfigCommands.Build(),
     StatusCommand.Build(),
+    ReplyCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

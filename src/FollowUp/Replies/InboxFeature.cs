@@ -13,6 +13,7 @@ internal static class InboxFeature
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();
+        services.AddSingleton<ReplyExplanation>();
         return services;
     }
 }
