@@ -112,6 +112,7 @@ public class AnswerLanguageTests
     [InlineData("Pain 4, mood good.\nDana\n+44 7700 900123", 4)]
     [InlineData("Pain 4, mood good. Next visit on 3 December at 10:30.", 4)]
     [InlineData("pain 5 - walked 2 km today, mood ok", 5)]
+    [InlineData("Pain: 3' OR 1=1 / Mood ok", 3)]
     public void An_answer_is_still_read_beside_dates_phones_and_counts(string text, int pain)
     {
         Assert.Equal(pain, Answer.Parse(text).Pain);
