@@ -5,9 +5,6 @@ namespace FollowUp.Tests.Cli;
 
 public class ReplyExplainCommandTests
 {
-    private static readonly SampleValues Values = new("dana@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
-        "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
-
     [Fact]
     public async Task Reply_explain_shows_the_own_text_what_was_read_and_why_a_range_was_left_out()
     {
@@ -15,7 +12,7 @@ public class ReplyExplainCommandTests
         var settings = Tool.AsEnvironment(Clinic.Settings(connectionString, TestServers.UniqueDomain("explain")));
         var answered = Path.Combine(Path.GetTempPath(), $"explain-{Guid.NewGuid():N}.eml");
         var ranged = Path.Combine(Path.GetTempPath(), $"explain-{Guid.NewGuid():N}.eml");
-        await File.WriteAllBytesAsync(answered, Corpus.Fill(Corpus.Get("outlook-desktop-windows1252.eml"), Values));
+        await File.WriteAllBytesAsync(answered, Corpus.Fill(Corpus.Get("outlook-desktop-windows1252.eml"), Corpus.Offline));
         await File.WriteAllTextAsync(ranged, "From: dana@example.org\r\nSubject: Re: check-in\r\n\r\nPain 5 or 6, mood good\r\n\r\nOn Tue, 24 Nov 2026 at 09:30, Clinic <checkins@clinic.example> wrote:\r\n> Pain: a number from 0 to 10\r\n");
 
         var read = await Tool.RunAsync("followup-admin.dll", ["reply", "explain", answered], settings);

@@ -55,6 +55,10 @@ public static class Corpus
     public static IReadOnlyList<Sample> All { get; } =
         JsonSerializer.Deserialize<List<Sample>>(System.IO.File.ReadAllText(Path.Combine(Folder, "samples.json")), Json)!;
 
+    /// <summary>Placeholder values for the pure steps, where no server has sent a check-in.</summary>
+    public static readonly SampleValues Offline = new("patient@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
+        "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
+
     public static Sample Get(string file) => All.Single(s => s.File == file);
 
     public static TheoryData<string> Files

@@ -13,9 +13,6 @@ namespace FollowUp.Tests.Replies.Generated;
 /// </summary>
 public class GeneratedReplyTests(ITestOutputHelper output)
 {
-    private static readonly SampleValues Values = new("dana@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
-        "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
-
     [Fact]
     public void Generated_replies_are_read_right_or_left_for_a_clarification_never_stored_wrong()
     {
@@ -33,7 +30,7 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             var written = Patients.Write(random, language, asksPhq2: random.Next(3) == 0);
             var inline = client is "gmail-web" or "thunderbird" or "mutt" && random.Next(5) == 0;
             var raw = MailClients.Reply(client, language, written.Text, random, inline);
-            var message = Corpus.Parse(Corpus.FillText(raw, Values));
+            var message = Corpus.Parse(Corpus.FillText(raw, Corpus.Offline));
             var ownText = ReplyText.StripQuoted(ReplyText.BodyOf(message));
             var answer = Answer.Parse(ownText, message.Subject);
 
