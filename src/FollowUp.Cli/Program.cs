@@ -19,5 +19,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     SimulateCommands.Build(),
     ReportCommands.Build(),
     ExportCommand.Build(),
+    ReplyCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);
