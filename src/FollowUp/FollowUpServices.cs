@@ -35,7 +35,11 @@ public static class FollowUpServices
 
         services.AddSingleton(sp => Db.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddSingleton<System.Data.Common.DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
-        services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
+        services.AddSingleton(sp =>
+        {
+            var clinic = sp.GetRequiredService<IOptions<ClinicOptions>>().Value;
+            return new ReplyToken(clinic.ResolveTokenKey(), clinic.ResolvePreviousTokenKeys());
+        });
 
         services.AddSingleton<CourseEnrolment>();
         services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
@@ -121,6 +125,27 @@ public static class FollowUpServices
     /// Every configuration problem, each naming its key, so that a wrong setting stops the worker with a clear list
     /// instead of a stack trace later.
     /// </summary>
+    /// <summary>How each mail connection is secured, one line each, as <c>config check</c> reports it (a connection whose settings are invalid is left out: its problems say why).</summary>
+    public static IReadOnlyList<string> ConnectionSecurity(IServiceProvider services) =>
+        MailServers(services).Select(m => m.Options.DescribeSecurity(m.Section)).ToList();
+
+    /// <summary>Settings that are valid but put something at risk, said loudly at every start.</summary>
+    public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) =>
+        MailServers(services).Select(m => m.Options.PlainTextWarning(m.Section)).OfType<string>().ToList();
+
+    private static IEnumerable<(string Section, MailServerOptions Options)> MailServers(IServiceProvider services)
+    {
+        if (Valid<SmtpOptions>(services) is { } smtp) yield return (SmtpOptions.Section, smtp);
+        if (Valid<ImapOptions>(services) is { } imap) yield return (ImapOptions.Section, imap);
+    }
+
+    private static T? Valid<T>(IServiceProvider services) where T : class
+    {
+        var problems = new List<string>();
+        Check<T>(services, problems);
+        return problems.Count == 0 ? services.GetRequiredService<IOptions<T>>().Value : null;
+    }
+
     public static IReadOnlyList<string> SettingProblems(IServiceProvider services)
     {
         var problems = new List<string>();
