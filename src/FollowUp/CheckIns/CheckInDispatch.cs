@@ -185,7 +185,19 @@ public sealed class CheckInDispatch(
             }
         }
 
-        var message = CheckInEmail.Build(item, schedules[item.ScheduleId], clinicOptions.Value, tokens, now, options.UnsubscribeUrl);
+        MimeKit.MimeMessage message;
+        try
+        {
+            message = CheckInEmail.Build(item, schedules[item.ScheduleId], clinicOptions.Value, tokens, now, options.UnsubscribeUrl);
+        }
+        catch (TemplateFailureException e)
+        {
+            // The admin's template, not the server: this email fails with the reason (send list, audit), and the
+            // connection and everyone else's email go on.
+            await MarkFailedAsync(lane, table, item, $"template of schedule {item.ScheduleId} failed: {e.Message}", addressRefused: false, cancellationToken);
+            Log.TemplateFailed(logger, item.Id, item.ScheduleId);
+            return new Prepared(Outcome.Failed, null, null);
+        }
         if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
         return new Prepared(Outcome.Sent, message, schedules[item.ScheduleId]);
     }
