@@ -19,9 +19,7 @@ using var host = builder.Build();
 var problems = FollowUpServices.SettingProblems(host.Services);
 foreach (var problem in problems) Console.Error.WriteLine($"followup: configuration error: {problem}");
 if (problems.Count > 0) return 2;
-var startup = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FollowUp.Settings");
-foreach (var warning in FollowUpServices.SettingWarnings(host.Services))
-    startup.LogWarning("{Warning}; set it to false unless this network is private", warning);
+FollowUpServices.LogSettingWarnings(host.Services);
 
 await host.RunAsync();
 return Environment.ExitCode;

@@ -133,6 +133,13 @@ public static class FollowUpServices
     public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) =>
         MailServers(services).Select(m => m.Options.PlainTextWarning(m.Section)).OfType<string>().ToList();
 
+    /// <summary>Logs each of <see cref="SettingWarnings"/> as a warning (event 904): the worker does this at every start.</summary>
+    public static void LogSettingWarnings(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FollowUp.Settings");
+        foreach (var warning in SettingWarnings(services)) Operations.Log.RiskySetting(logger, warning);
+    }
+
     private static IEnumerable<(string Section, MailServerOptions Options)> MailServers(IServiceProvider services)
     {
         if (Valid<SmtpOptions>(services) is { } smtp) yield return (SmtpOptions.Section, smtp);

@@ -89,7 +89,7 @@ public class TlsPolicyTests
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public IReadOnlyList<string> Received() { lock (_lines) return _lines.ToList(); }
+        public List<string> Received() { lock (_lines) return _lines.ToList(); }
 
         private async Task ServeAsync()
         {

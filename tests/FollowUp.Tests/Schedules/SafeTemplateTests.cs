@@ -10,7 +10,7 @@ public class SafeTemplateTests
     private static readonly DateTimeOffset Monday = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
 
-    private static IReadOnlyList<string> ProblemsOf(string text) => Templates.Problems(Schedule.Default with { TextTemplate = text });
+    private static List<string> ProblemsOf(string text) => [.. Templates.Problems(Schedule.Default with { TextTemplate = text })];
 
     [Fact]
     public void An_include_is_refused_when_the_schedule_is_checked()

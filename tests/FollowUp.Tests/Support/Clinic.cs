@@ -60,8 +60,17 @@ public sealed class Clinic : IAsyncDisposable
     {
         var connectionString = await TestDatabase.CreateAsync();
         var domain = TestServers.UniqueDomain("clinic");
+        return Open(connectionString, domain, now, Settings(connectionString, domain, settings), configure);
+    }
+
+    /// <summary>The same clinic (database and mail domain) as a worker restarted with other settings would see it.</summary>
+    public static Task<Clinic> ReopenAsync(string connectionString, string domain, DateTimeOffset now, IDictionary<string, string?> settings) =>
+        Task.FromResult(Open(connectionString, domain, now, settings, null));
+
+    private static Clinic Open(string connectionString, string domain, DateTimeOffset? now, IDictionary<string, string?> settings, Action<IServiceCollection>? configure)
+    {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(connectionString, domain, settings)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
