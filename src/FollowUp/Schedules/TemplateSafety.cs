@@ -15,6 +15,8 @@ internal static class TemplateSafety
     public const int MaxSteps = 10_000;
     /// <summary>Characters one rendered template may have: an email is a few thousand.</summary>
     public const int MaxOutputCharacters = 100_000;
+    /// <summary>Blocks (if, for, case) inside one another.</summary>
+    public const int MaxNesting = 32;
     /// <summary>Numbers a literal range (1..n) may hold.</summary>
     public const int MaxRange = 100;
 

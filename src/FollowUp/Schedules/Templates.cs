@@ -98,7 +98,7 @@ public static class Templates
     {
         StrictFilters = true,
         MaxSteps = TemplateSafety.MaxSteps,
-        MaxRecursion = 8,
+        MaxRecursion = TemplateSafety.MaxNesting,
         FileProvider = new Microsoft.Extensions.FileProviders.NullFileProvider(),
     };
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
@@ -154,8 +154,13 @@ public static class Templates
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
                                   or NotSupportedException or FileNotFoundException or ParseException)
         {
-            // Fluid says "the maximum number of statements has been reached" and the like as InvalidOperationException.
-            throw new TemplateFailureException(e.Message.Split('\n')[0].Trim());
+            // Fluid says "The maximum number of statements has been reached" and the like as InvalidOperationException.
+            throw new TemplateFailureException(
+                e.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase)
+                    ? string.Create(CultureInfo.InvariantCulture, $"it takes more than {TemplateSafety.MaxSteps} steps to render (a loop too long, or loops inside loops)")
+                    : e.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase)
+                        ? string.Create(CultureInfo.InvariantCulture, $"it nests blocks more than {TemplateSafety.MaxNesting} deep")
+                        : e.Message.Split('\n')[0].Trim());
         }
         return output.ToString();
     }

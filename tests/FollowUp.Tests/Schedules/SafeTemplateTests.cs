@@ -27,7 +27,7 @@ public class SafeTemplateTests
         var nested = ProblemsOf("{% for i in (1..100) %}{% for j in (1..100) %}{% for k in (1..100) %}x{% endfor %}{% endfor %}{% endfor %}{{ questions }}");
 
         Assert.Contains("text template: the range (1..1000000000) is too long (at most 100 numbers)", literalRanges);
-        Assert.Contains(nested, p => p.StartsWith("text template: ", StringComparison.Ordinal) && p.Contains("maximum number of statements", StringComparison.Ordinal));
+        Assert.Contains("text template: it takes more than 10000 steps to render (a loop too long, or loops inside loops)", nested);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class SafeTemplateTests
 
         var failure = Assert.Throws<TemplateFailureException>(() => Templates.Render(schedule, TemplateModel.Sample));
 
-        Assert.Matches("maximum number of statements|grows past 100000 characters", failure.Message);
+        Assert.Matches("takes more than 10000 steps|grows past 100000 characters", failure.Message);
     }
 
     [Fact]
