@@ -39,7 +39,7 @@ public class AcknowledgementReplyTests
         Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
         var therapist = new FollowUp.Tests.Support.Mailbox(clinic.Address("therapist"));
         var alert = (await therapist.WaitForAsync(1)).Single();
-        var sam = new FollowUp.Worker.Demo.SimulatedPatient(therapist.Address, clinic.Imap, FollowUp.Tests.Support.Clinic.Smtp);
+        var sam = new FollowUp.Demo.SimulatedPatient(therapist.Address, clinic.Imap, FollowUp.Tests.Support.Clinic.Smtp);
 
         await sam.ReplyAsync(alert, "I cannot acknowledge this today, I am off sick. Please ask Kim.", clinic.Clock.GetUtcNow(), default);
         await new FollowUp.Tests.Support.Mailbox(clinic.RepliesAddress).WaitForAsync(1);
