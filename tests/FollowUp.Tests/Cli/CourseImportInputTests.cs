@@ -37,7 +37,7 @@ public class CourseImportInputTests
         await using var db = new NpgsqlConnection(connectionString);
         var courses = (await db.QueryAsync<(string ImportKey, string Name)>(
             "SELECT c.import_key, p.name FROM courses c JOIN patients p ON p.id = c.patient_id ORDER BY c.import_key")).ToList();
-        Assert.Equal([("R-2001", "Ana Silva"), ("R-2002", "Ben Silva"), ("R-2003", "Ana Silva")], courses);
+        Assert.Equal([("key:R-2001", "Ana Silva"), ("key:R-2002", "Ben Silva"), ("key:R-2003", "Ana Silva")], courses);
         Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM patients"));
     }
 
