@@ -7,23 +7,12 @@ namespace FollowUp.Tests.Cli;
 /// <summary><c>course import</c> given what an admin may really give it: a family address, a damaged export, the wrong file.</summary>
 public class CourseImportInputTests
 {
-    private const string Now = "2026-11-20T10:00:00Z";
+    private static string Csv(string name) => CourseImportCommandTests.Csv(name);
 
-    private static string Csv(string name) => Path.Combine(AppContext.BaseDirectory, "Cli", "Csv", name);
-
-    private static async Task<string> ClinicDatabaseAsync()
-    {
-        var connectionString = await TestDatabase.CreateAsync();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.ExecuteAsync("""
-            INSERT INTO therapists (email, name, created_at)
-            VALUES ('sam@clinic.test', 'Sam Jones', now()), ('kim@clinic.test', 'Kim Lee', now())
-            """);
-        return connectionString;
-    }
+    private static Task<string> ClinicDatabaseAsync() => CourseImportCommandTests.ClinicDatabaseAsync();
 
     private static Task<ToolRun> ImportAsync(string connectionString, string path, params string[] args) =>
-        Tool.RunAsync("followup-admin.dll", ["course", "import", path, .. args, "--connection", connectionString, "--now", Now]);
+        Tool.RunAsync("followup-admin.dll", ["course", "import", path, .. args, "--connection", connectionString, "--now", CourseImportCommandTests.Now]);
 
     [Fact]
     public async Task Two_patients_sharing_a_family_address_stay_two_people_and_the_import_says_so()

@@ -1,6 +1,5 @@
 using Dapper;
 using FollowUp.Tests.Support;
-using MimeKit;
 
 namespace FollowUp.Tests.Courses;
 
@@ -18,12 +17,7 @@ public class OptOutTests
         clinic.Clock.SetUtcNow(FirstCheckInDue);
         await clinic.Dispatch.SendDueAsync(default);
         var checkIn = (await new Mailbox(clinic.Address("olga")).WaitForAsync(1)).Single();
-        var stop = new MimeMessage();
-        stop.From.Add(new MailboxAddress("Olga", clinic.Address("olga")));
-        stop.To.Add(checkIn.ReplyTo.Mailboxes.Single());
-        stop.Subject = "Re: " + checkIn.Subject;
-        stop.InReplyTo = checkIn.MessageId;
-        stop.Body = new TextPart("plain") { Text = "STOP" };
+        var stop = Clinic.ReplyTo(checkIn, clinic.Address("olga"), "Re: " + checkIn.Subject, "STOP");
         await Clinic.SendAsync(stop);
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
         await clinic.Inbox.ReadAsync(default);

@@ -1,7 +1,6 @@
 using Dapper;
 using FollowUp.Mail;
 using FollowUp.Tests.Support;
-using MimeKit;
 
 namespace FollowUp.Tests.Mail;
 
@@ -51,7 +50,7 @@ public class TokenKeyTests
         var monday = new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
         DateTimeOffset due = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
         string connectionString, domain;
-        MimeMessage checkIn;
+        MimeKit.MimeMessage checkIn;
         await using (var before = await Clinic.OpenAsync(monday))
         {
             await before.EnrolAsync("Rui");
@@ -69,12 +68,7 @@ public class TokenKeyTests
             ["FollowUp:Clinic:PreviousTokenKeys:0"] = Clinic.TokenKey,
         });
         await using var after = await Clinic.ReopenAsync(connectionString, domain, due.AddHours(2), rotated);
-        var reply = new MimeMessage();
-        reply.From.Add(new MailboxAddress("Rui", $"rui@{domain}"));
-        reply.To.Add(checkIn.ReplyTo.Mailboxes.Single());
-        reply.Subject = "Re: " + checkIn.Subject;
-        reply.InReplyTo = checkIn.MessageId;
-        reply.Body = new TextPart("plain") { Text = "Pain 4, mood okay" };
+        var reply = Clinic.ReplyTo(checkIn, $"rui@{domain}", "Re: " + checkIn.Subject, "Pain 4, mood okay");
         await Clinic.SendAsync(reply);
         await new Mailbox($"replies@{domain}").WaitForAsync(1);
 

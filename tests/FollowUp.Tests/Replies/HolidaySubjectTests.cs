@@ -1,6 +1,5 @@
 using Dapper;
 using FollowUp.Tests.Support;
-using MimeKit;
 
 namespace FollowUp.Tests.Replies;
 
@@ -15,12 +14,7 @@ public class HolidaySubjectTests
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero));
         await clinic.Dispatch.SendDueAsync(default);
         var checkIn = (await new Mailbox(clinic.Address("hana")).WaitForAsync(1)).Single();
-        var reply = new MimeMessage();
-        reply.From.Add(new MailboxAddress("Hana", clinic.Address("hana")));
-        reply.To.Add(checkIn.ReplyTo.Mailboxes.Single());
-        reply.Subject = "Re: " + checkIn.Subject + " (sorry, late - I was on holiday)";
-        reply.InReplyTo = checkIn.MessageId;
-        reply.Body = new TextPart("plain") { Text = "Back from holiday now, sorry for the delay.\nPain 3, mood good" };
+        var reply = Clinic.ReplyTo(checkIn, clinic.Address("hana"), "Re: " + checkIn.Subject + " (sorry, late - I was on holiday)", "Back from holiday now, sorry for the delay.\nPain 3, mood good");
         await Clinic.SendAsync(reply);
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
 

@@ -48,6 +48,18 @@ public sealed class Clinic : IAsyncDisposable
 
     public string Address(string local) => $"{local}@{Domain}";
 
+    /// <summary>A plain reply to a check-in as a mail client writes it: to its reply address, in its thread.</summary>
+    public static MimeKit.MimeMessage ReplyTo(MimeKit.MimeMessage checkIn, string from, string subject, string text)
+    {
+        var reply = new MimeKit.MimeMessage();
+        reply.From.Add(MimeKit.MailboxAddress.Parse(from));
+        reply.To.Add(checkIn.ReplyTo.Mailboxes.Single());
+        reply.Subject = subject;
+        reply.InReplyTo = checkIn.MessageId;
+        reply.Body = new MimeKit.TextPart("plain") { Text = text };
+        return reply;
+    }
+
     /// <summary>Hands a message, as a mail client or a remote mail system wrote it, to the real SMTP server.</summary>
     public static async Task SendAsync(MimeKit.MimeMessage message)
     {
