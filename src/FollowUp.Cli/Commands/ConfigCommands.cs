@@ -9,7 +9,7 @@ internal static class ConfigCommands
     {
         var check = new Command("check", """
             Validate every setting as the worker does at start (appsettings.json beside the tool, then FollowUp__… environment
-            variables); print how each mail connection is secured, then OK, or each problem naming its key (exit 1).
+            variables); print how each mail connection is secured and OK, or each problem naming its key (exit 1).
             Plain text to a mail server that is not loopback is a problem unless its AllowPlainText is set.
             Example: FollowUp__Clinic__TokenKeyFile=/etc/followup/token-key followup-admin config check
             """);
@@ -17,10 +17,12 @@ internal static class ConfigCommands
         {
             await using var services = CliContext.Services(parsed);
             var problems = FollowUpServices.SettingProblems(services);
-            foreach (var line in FollowUpServices.ConnectionSecurity(services)) Console.WriteLine(line);
-            foreach (var warning in FollowUpServices.SettingWarnings(services)) Console.WriteLine($"WARNING: {warning}");
             if (problems.Count == 0)
             {
+                // With problems, they are the report (plain text to a remote host among them); once valid, how each
+                // connection is secured.
+                foreach (var line in FollowUpServices.ConnectionSecurity(services)) Console.WriteLine(line);
+                foreach (var warning in FollowUpServices.SettingWarnings(services)) Console.WriteLine($"WARNING: {warning}");
                 Console.WriteLine("OK: every setting is valid.");
                 return 0;
             }

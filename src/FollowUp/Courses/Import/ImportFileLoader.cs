@@ -36,19 +36,21 @@ public static class ImportFileLoader
     private static string TooLarge(long length) =>
         string.Create(CultureInfo.InvariantCulture, $"is {length / (1024 * 1024)} MB, more than the {MaxBytes / (1024 * 1024)} MB a clinic's export can be; split it");
 
-    /// <summary>Why the bytes are not text, or null. NUL is never in a text CSV (UTF-16 has its BOM and is read as such).</summary>
+    /// <summary>Why the bytes are not text, or null: more than 1 % NUL or control bytes (UTF-16 has its BOM and is read as such).</summary>
     internal static string? Binary(ReadOnlySpan<byte> bytes)
     {
         if (bytes.StartsWith("PK\u0003\u0004"u8)) return "is a ZIP archive (an Excel .xlsx or .ods?), not a CSV file: save the sheet as CSV";
         if (bytes.StartsWith("%PDF"u8)) return "is a PDF, not a CSV file";
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return null;
         var head = bytes[..Math.Min(bytes.Length, 64 * 1024)];
-        var controls = 0;
+        int nuls = 0, controls = 0;
         foreach (var b in head)
         {
-            if (b == 0) return "is not a text file (it has NUL bytes): give the clinic's CSV export";
-            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n' and not 0x0C) controls++;
+            if (b == 0) nuls++;
+            else if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n' and not 0x0C) controls++;
         }
-        return controls > head.Length / 100 ? "is not a text file (it is full of control bytes): give the clinic's CSV export" : null;
+        // A stray NUL in one cell of a text export is that row's problem (reported by column); binary data is full of them.
+        if (nuls + controls <= head.Length / 100) return null;
+        return nuls > 0 ? "is not a text file (it has NUL bytes): give the clinic's CSV export" : "is not a text file (it is full of control bytes): give the clinic's CSV export";
     }
 }
