@@ -7,12 +7,12 @@ namespace FollowUp.Tests.Replies;
 /// <summary>Each corpus sample through the pure steps: classification, body, quote stripping, parsing.</summary>
 public class CorpusTextTests
 {
-    private static readonly ClinicOptions Clinic = new()
+    internal static readonly ClinicOptions Clinic = new()
     {
         Name = "Test Clinic", FromAddress = "checkins@clinic.example", ReplyAddress = "replies@clinic.example", TokenKey = new string('k', 32),
     };
 
-    private static readonly SampleValues Values = new("patient@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
+    internal static readonly SampleValues Values = new("patient@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
         "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
 
     [Theory]

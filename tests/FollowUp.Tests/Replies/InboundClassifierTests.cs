@@ -8,13 +8,9 @@ namespace FollowUp.Tests.Replies;
 /// <summary>The inbox's pure steps, no servers: what a message is (classifier) and what becomes of it once matched (decision).</summary>
 public class InboundClassifierTests
 {
-    private static readonly ClinicOptions Clinic = new()
-    {
-        Name = "Test Clinic", FromAddress = "checkins@clinic.example", ReplyAddress = "replies@clinic.example", TokenKey = new string('k', 32),
-    };
-
-    private static readonly SampleValues Values = new("patient@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
-        "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
+    // The same clinic and sample values as the corpus's own table test.
+    private static readonly ClinicOptions Clinic = CorpusTextTests.Clinic;
+    private static readonly SampleValues Values = CorpusTextTests.Values;
 
     private static readonly CheckInRef CheckIn = new() { Id = 7, CourseId = 3, PatientId = 5, PatientEmail = "patient@example.org", Status = "sent" };
 
