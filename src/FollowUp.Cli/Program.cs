@@ -2,6 +2,9 @@ using System.CommandLine;
 using FollowUp.Cli;
 using FollowUp.Cli.Commands;
 
+// What the tool prints includes text from inbound mail and imports: no control character reaches the terminal raw.
+TerminalText.Guard();
+
 var root = new RootCommand("followup-admin: enrol massage courses for follow-up and see what FollowUp did.")
 {
     CliContext.Verbose,
