@@ -84,6 +84,8 @@ export FollowUp__Database__MigrationsPath=$REPO/migrations
 export FollowUp__Smtp__Host=127.0.0.1 FollowUp__Smtp__Port=$SMTP_PORT
 export FollowUp__Imap__Host=127.0.0.1 FollowUp__Imap__Port=$IMAP_PORT FollowUp__Imap__Password=$MAIL_PASS
 export FollowUp__Clinic__TokenKey=$TOKEN_KEY
+# The local Postfix adds no Authentication-Results, so its senders are trusted (logged at start); never on a clinic's server.
+export FollowUp__Inbox__TrustAllSenders=true
 
 echo "==> dotnet FollowUp.Worker.dll ${args[*]}   (Ctrl-C stops the worker; the servers keep running)"
 echo

@@ -108,10 +108,12 @@ public static class FollowUpServices
     public static IReadOnlyList<string> SettingProblems(IServiceProvider services) => Settings.Problems(services);
 
     /// <summary>How each mail connection is secured, one line each, as <c>config check</c> reports it.</summary>
-    public static IReadOnlyList<string> ConnectionSecurity(IServiceProvider services) => MailFeature.ConnectionSecurity(services);
+    public static IReadOnlyList<string> ConnectionSecurity(IServiceProvider services) =>
+        [.. MailFeature.ConnectionSecurity(services), .. InboxFeature.SenderProof(services)];
 
     /// <summary>Settings that are valid but put something at risk, said loudly at every start.</summary>
-    public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) => MailFeature.SettingWarnings(services);
+    public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) =>
+        [.. MailFeature.SettingWarnings(services), .. InboxFeature.SenderWarnings(services)];
 
     /// <summary>Logs each of <see cref="SettingWarnings"/> as a warning (event 904): the worker does this at every start.</summary>
     public static void LogSettingWarnings(IServiceProvider services)

@@ -116,6 +116,7 @@ internal static class DispatchBenchmark
             ["FollowUp:Clinic:FromAddress"] = $"checkins@{domain}",
             ["FollowUp:Clinic:ReplyAddress"] = $"replies@{domain}",
             ["FollowUp:Clinic:TokenKey"] = "bench-token-key-0123456789abcdef0123456789abcdef",
+            ["FollowUp:Inbox:TrustAllSenders"] = "true",
         };
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());

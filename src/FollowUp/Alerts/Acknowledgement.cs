@@ -21,9 +21,11 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
 
     /// <summary>
     /// For the inbox: when a recipient address carries an alert token, what became of the message (accepted ones go to
-    /// the Processed folder, the rest to Unmatched for an admin); null when the message is not about an alert.
+    /// the Processed folder, the rest to Unmatched for an admin); null when the message is not about an alert. Only a
+    /// <paramref name="senderVerified"/> message acknowledges: the token proves the message answers the alert email,
+    /// not who wrote it, and a typed From: of the therapist proves nothing.
     /// </summary>
-    public async Task<AckReply?> TryAcceptAsync(MimeMessage message, string ownText, CancellationToken cancellationToken)
+    public async Task<AckReply?> TryAcceptAsync(MimeMessage message, string ownText, bool senderVerified, CancellationToken cancellationToken)
     {
         var clinic = clinicOptions.Value;
         var alertId = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
@@ -33,6 +35,7 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
         if (alertId is not { } id) return null;
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
         if (!SaysAck(ownText)) return new AckReply(false, $"reply to alert {id} without ACK; nothing changed");
+        if (!senderVerified) return new AckReply(false, $"ACK for alert {id} from a sender the clinic's mail server did not verify; nothing changed");
         var outcome = await AcknowledgeAsync(id, sender, requireSender: true, cancellationToken);
         return outcome switch
         {

@@ -57,7 +57,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
     /// already acknowledged (the therapist has seen exactly this).
     /// </summary>
     internal static async Task<long?> RaiseAsync(DbConnection connection, DbTransaction? transaction, long courseId, long patientId, Finding finding,
-        DateTimeOffset now, ILogger logger, CancellationToken cancellationToken, string notifyStatus = "pending")
+        DateTimeOffset now, ILogger logger, CancellationToken cancellationToken, string notifyStatus = "pending", bool noticePatient = true)
     {
         var raised = await connection.QuerySingleOrDefaultAsync<Raised>(new CommandDefinition(RaiseOrUpdate, new
         {
@@ -67,7 +67,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
             reason = finding.Reason,
             offsetDays = finding.Reading.OffsetDays,
             notifyStatus,
-            patientNotice = finding.Kind == AlertKinds.Crisis ? "pending" : null,
+            patientNotice = finding.Kind == AlertKinds.Crisis && noticePatient ? "pending" : null,
             now = now.UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         if (raised is null) return null;

@@ -14,6 +14,8 @@ public static class DemoServices
         {
             ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
             ["FollowUp:Inbox:PollInterval"] = "00:00:01",
+            // The demo's own loopback Postfix adds no Authentication-Results; its simulated patients are trusted.
+            ["FollowUp:Inbox:TrustAllSenders"] = "true",
             ["FollowUp:Alerts:PollInterval"] = "00:00:01",
             // Weeks pass in seconds, so an unacknowledged alert goes to the clinic lead within the demo.
             ["FollowUp:Alerts:LeadAddress"] = "lead@clinic.test",

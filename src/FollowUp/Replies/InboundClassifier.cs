@@ -47,6 +47,14 @@ internal enum InboundKind
 internal sealed record Classification(InboundKind Kind, string Detail, string Body)
 {
     public DeliveryReport? Report { get; init; }
+    /// <summary>
+    /// A report's Final-Recipient and Original-Recipient addresses (its message/delivery-status part); none when it has
+    /// no such part: then it is not a real DSN, and is believed about nobody.
+    /// </summary>
+    public IReadOnlyList<string> ReportedRecipients { get; init; } = [];
+
+    /// <summary>Whether the report is about a message sent to <paramref name="address"/>.</summary>
+    public bool ReportIsAbout(string address) => ReportedRecipients.Any(r => string.Equals(r, address, StringComparison.OrdinalIgnoreCase));
     public bool OutOfOffice { get; init; }
     /// <summary>The patient's own words (quoted history removed); for personal mail only.</summary>
     public string OwnText { get; init; } = "";
@@ -67,8 +75,8 @@ internal static class InboundClassifier
         var body = StoredText.Cut(ReplyText.BodyOf(message), MaxStoredText);
         if (Automatic.IsDeliveryReport(message))
         {
-            var report = ReadReport((MultipartReport)message.Body!);
-            return new Classification(InboundKind.DeliveryReport, report.Detail, body) { Report = report };
+            var (report, recipients) = ReadReport((MultipartReport)message.Body!);
+            return new Classification(InboundKind.DeliveryReport, report.Detail, body) { Report = report, ReportedRecipients = recipients };
         }
         if (Automatic.LoopReason(message, clinic) is { } loop)
             return new Classification(InboundKind.Refused, loop, body);
@@ -89,14 +97,18 @@ internal static class InboundClassifier
     }
 
     /// <summary>The first per-recipient status group of the report (the second group, after the per-message one).</summary>
-    private static DeliveryReport ReadReport(MultipartReport report)
+    private static (DeliveryReport Report, List<string> Recipients) ReadReport(MultipartReport report)
     {
         var original = report.OfType<MessagePart>().Select(p => p.Message?.MessageId)
             .Concat(report.OfType<TextRfc822Headers>().Select(p => p.Message?.MessageId))
             .FirstOrDefault(id => !string.IsNullOrEmpty(id));
         var status = report.OfType<MessageDeliveryStatus>().FirstOrDefault()?.StatusGroups.Skip(1).FirstOrDefault();
         var action = status?["Action"]?.Trim() ?? "unknown";
-        return new DeliveryReport(DeliveryReport.ParseAction(action), status?["Status"]?.Trim() ?? "", original) { RawAction = action };
+        // "rfc822; ivy@example.org" (RFC 3464 section 2.3.2): the address after the type.
+        var recipients = new[] { status?["Final-Recipient"], status?["Original-Recipient"] }
+            .Select(v => v?.Split(';', 2) is [var type, var address] && type.Trim().Equals("rfc822", StringComparison.OrdinalIgnoreCase) ? address.Trim().Trim('<', '>') : null)
+            .OfType<string>().Where(a => a.Length > 0).ToList();
+        return (new DeliveryReport(DeliveryReport.ParseAction(action), status?["Status"]?.Trim() ?? "", original) { RawAction = action }, recipients);
     }
 }
 
@@ -112,6 +124,11 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
     public DeliveryAction? Delivery { get; init; }
     public bool OutOfOffice { get; init; }
     public MatchedBy? MatchedBy { get; init; }
+    /// <summary>
+    /// The check-in a message names although it is not applied to it (another sender, unverified, forged): self-harm
+    /// wording in it still goes to that course's therapist.
+    /// </summary>
+    public CheckInRef? Names { get; init; }
 
     /// <summary>
     /// The outcome of a classified message once the matcher has looked for its check-in. Pure: a person's mail tied
@@ -123,7 +140,7 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
         switch (classified.Kind)
         {
             case InboundKind.DeliveryReport:
-                return new(InboundOutcome.Bounce, classified.Detail, match.CheckIn, message.Headers, body, message)
+                return new(InboundOutcome.Bounce, match.Refused == NotMatched.NotOurReport ? $"{classified.Detail}; {match.Detail}" : classified.Detail, match.CheckIn, message.Headers, body, message)
                     { Delivery = classified.Report!.Action, MatchedBy = match.By };
             case InboundKind.Refused:
                 return new(InboundOutcome.Rejected, classified.Detail, null, message.Headers, body, message);
@@ -132,8 +149,12 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
                     { OutOfOffice = classified.OutOfOffice, MatchedBy = classified.OutOfOffice ? match.By : null };
         }
         var answer = classified.Answer!;
+        // Kept with its check-in (seen beside it), changing nothing: the therapist confirms with the patient.
+        if (match.Refused == NotMatched.Unverified)
+            return new(InboundOutcome.Unverified, $"{match.Detail}{(answer.Crisis ? "; self-harm wording" : "")}", match.Candidate, message.Headers, body, message)
+                { OwnText = classified.OwnText, Crisis = answer.Crisis, MatchedBy = match.By, Names = match.Candidate };
         if (match.CheckIn is null)
-            return new(InboundOutcome.Unmatched, match.Detail, null, message.Headers, body, message) { OwnText = classified.OwnText, Crisis = answer.Crisis };
+            return new(InboundOutcome.Unmatched, match.Detail, null, message.Headers, body, message) { OwnText = classified.OwnText, Crisis = answer.Crisis, Names = match.Candidate };
         if (answer.OptOut)
             return new(InboundOutcome.OptOut, "patient asked to stop", match.CheckIn, message.Headers, body, message)
                 { OwnText = classified.OwnText, Crisis = answer.Crisis, Answer = answer, MatchedBy = match.By };

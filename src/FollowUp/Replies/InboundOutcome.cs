@@ -1,7 +1,11 @@
 namespace FollowUp.Replies;
 
 /// <summary>Where a message read from the replies mailbox ends up; each has its own IMAP folder.</summary>
-internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate }
+/// <remarks>
+/// <see cref="Unverified"/>: a reply tied to its check-in (token or thread, from the patient's address) whose sender the
+/// clinic's server did not verify: kept with its check-in for the therapist to confirm, never applied.
+/// </remarks>
+internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate, Unverified }
 
 internal static class InboundOutcomes
 {
@@ -21,7 +25,7 @@ internal static class InboundFolders
     public static string For(InboundOutcome outcome) => outcome switch
     {
         InboundOutcome.Answer or InboundOutcome.OptOut or InboundOutcome.Duplicate => "Processed",
-        InboundOutcome.Unmatched => "Unmatched",
+        InboundOutcome.Unmatched or InboundOutcome.Unverified => "Unmatched",
         InboundOutcome.Bounce => "Bounces",
         InboundOutcome.AutoReply => "Auto-replies",
         _ => "Rejected",

@@ -113,6 +113,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
             : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, now, cancellationToken);
+        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified && inbound.Crisis && (inbound.Names ?? checkIn) is { } named)
+            await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
     }
 
@@ -149,6 +151,22 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
                 break;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Self-harm wording in a message that names a check-in but is not applied to it (another sender, unverified,
+    /// forged) is read by a person all the same: a crisis alert to that course's therapist, escalated like any other,
+    /// with the words in its reason. No crisis contacts are mailed: the sender is not shown to be the patient.
+    /// </summary>
+    private async Task RaiseUnappliedCrisisAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef named,
+        DateTime now, CancellationToken cancellationToken)
+    {
+        var words = string.Join(' ', inbound.OwnText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var excerpt = StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words);
+        var finding = new Finding(AlertKinds.Crisis, AlertKinds.High,
+            $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{excerpt}\"",
+            new PainReading(named.OffsetDays, null));
+        await Assessment.RaiseAsync(connection, transaction, named.CourseId, named.PatientId, finding, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken, noticePatient: false);
     }
 
     /// <summary>

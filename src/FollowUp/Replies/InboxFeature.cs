@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FollowUp.Replies;
 
@@ -14,5 +15,23 @@ internal static class InboxFeature
         services.AddSingleton<Inbox>();
         services.AddSingleton<ReplyExplanation>();
         return services;
+    }
+
+    /// <summary>How senders are proved, for <c>config check</c> (nothing when the inbox settings are invalid: their problems say why).</summary>
+    internal static IReadOnlyList<string> SenderProof(IServiceProvider services) => Valid(services) is { } o ? [o.DescribeSenderProof()] : [];
+
+    /// <summary>TrustAllSenders, said at every start.</summary>
+    internal static IReadOnlyList<string> SenderWarnings(IServiceProvider services) => Valid(services)?.TrustWarning() is { } w ? [w] : [];
+
+    private static InboxOptions? Valid(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<InboxOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
     }
 }

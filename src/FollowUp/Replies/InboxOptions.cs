@@ -35,8 +35,39 @@ public sealed class InboxOptions
     /// <summary>IDLE is re-issued after this long: Gmail and many servers drop idle connections at about 10 minutes (RFC 2177 allows 29).</summary>
     public TimeSpan IdleRestart { get; set; } = TimeSpan.FromMinutes(9);
 
+    /// <summary>
+    /// The authserv-id of the clinic's own receiving server, as it writes it at the start of its Authentication-Results
+    /// header (RFC 8601), e.g. <c>mx.clinic.example</c> or <c>mx.google.com</c>. Only that header proves who sent a
+    /// message; without this setting (and without <see cref="TrustAllSenders"/>) every sender is unverifiable.
+    /// </summary>
+    public string? AuthServId { get; set; }
+
+    /// <summary>
+    /// For a local or test mail server that adds no Authentication-Results: every sender counts as verified. Never on
+    /// by default; logged at every start when on, and shown by <c>config check</c>.
+    /// </summary>
+    public bool TrustAllSenders { get; set; }
+
+    /// <summary>How senders are proved, as <c>config check</c> prints it.</summary>
+    internal string DescribeSenderProof() =>
+        TrustAllSenders ? $"{Section}: every sender trusted as verified (TrustAllSenders; for local and test servers only)"
+        : string.IsNullOrWhiteSpace(AuthServId) ? $"{Section}: no AuthServId: every sender is unverifiable, so replies are kept for the therapist to confirm"
+        : $"{Section}: senders proved by the Authentication-Results of {AuthServId.Trim()}";
+
+    /// <summary>Said at every start when on: anyone who knows a patient's address may then write into the record.</summary>
+    internal string? TrustWarning() =>
+        TrustAllSenders ? $"{Section}:TrustAllSenders is true: every From: is believed, so anyone who knows a patient's address can answer, STOP or ACK for them" : null;
+
+    /// <summary>What the clinic's server says about this message's sender.</summary>
+    internal SenderProof ProofOf(MimeKit.MimeMessage message) =>
+        TrustAllSenders ? SenderProof.Verified
+        : string.IsNullOrWhiteSpace(AuthServId) ? SenderProof.Unverifiable
+        : SenderVerification.Decide(message.Headers.Select(h => (h.Field, h.Value)), message.From.Mailboxes.FirstOrDefault()?.Address ?? "", AuthServId);
+
     internal IEnumerable<string> Validate()
     {
+        if (AuthServId is { } id && (id.Trim().Length == 0 || id.Trim().Any(c => c <= ' ' || c >= 127 || c is ';' or '(' or ')' or '"')))
+            yield return $"{Section}:AuthServId must be the receiving server's authserv-id, one word such as mx.clinic.example (was \"{id}\").";
         if (MaxMimeParts is < 2 or > 100_000) yield return $"{Section}:MaxMimeParts must be 2-100000 (was {MaxMimeParts}).";
         if (SoftBounceLimit is < 1 or > 100) yield return $"{Section}:SoftBounceLimit must be 1-100 (was {SoftBounceLimit}).";
         if (OutOfOfficeDeferral < TimeSpan.Zero || OutOfOfficeDeferral > TimeSpan.FromDays(60)) yield return $"{Section}:OutOfOfficeDeferral must be 0-60 days (was {OutOfOfficeDeferral}).";

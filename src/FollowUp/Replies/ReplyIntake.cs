@@ -139,19 +139,21 @@ internal sealed class ReplyIntake(
             return await store.RecordAsync(connection, transaction, incoming.Key,
                 new Inbound(InboundOutcome.Rejected, incoming.RefusedBecause ?? "", null, incoming.Headers, "", null), cancellationToken);
         var classified = InboundClassifier.Classify(message, clinicOptions.Value, inboxOptions.Value, CrisisWords.For(alertOptions.Value.SelfHarmPhrases));
+        // Who sent it, as the clinic's own receiving server says: decides what the message may change.
+        var proof = inboxOptions.Value.ProofOf(message);
         ReplyMatch match;
         switch (classified.Kind)
         {
             case InboundKind.DeliveryReport:
-                match = await matcher.MatchReportAsync(connection, transaction, classified.Report!, message, cancellationToken);
+                match = await matcher.MatchReportAsync(connection, transaction, classified, message, cancellationToken);
                 break;
             case InboundKind.AutomaticReply when classified.OutOfOffice:
             case InboundKind.Personal:
                 // A therapist's reply to an alert (token kind 'a'), e.g. "ACK": handled in Alerts/, filed as Processed.
-                if (classified.Kind == InboundKind.Personal && await acknowledgement.TryAcceptAsync(message, classified.OwnText, cancellationToken) is { } ack)
+                if (classified.Kind == InboundKind.Personal && await acknowledgement.TryAcceptAsync(message, classified.OwnText, proof == SenderProof.Verified, cancellationToken) is { } ack)
                     return await store.RecordAsync(connection, transaction, incoming.Key,
                         new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message), cancellationToken);
-                match = await matcher.MatchReplyAsync(connection, transaction, message, cancellationToken);
+                match = await matcher.MatchReplyAsync(connection, transaction, message, proof, cancellationToken);
                 break;
             default:
                 match = ReplyMatch.None;

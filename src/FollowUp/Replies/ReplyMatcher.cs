@@ -14,6 +14,7 @@ internal sealed class CheckInRef
     public long PatientId { get; init; }
     public string PatientEmail { get; init; } = "";
     public string Status { get; init; } = "";
+    public int OffsetDays { get; init; }
 }
 
 /// <summary>How a message was tied to its check-in.</summary>
@@ -38,6 +39,14 @@ internal enum NotMatched
     NeverSent,
     /// <summary>The sender is not the check-in's patient: forwarded or spoofed.</summary>
     NotThePatient,
+    /// <summary>The clinic's server says the From: is forged (dmarc=fail): nothing is tied to anyone.</summary>
+    Forged,
+    /// <summary>The patient's address and a valid token or thread, but the sender is not verified: kept for the therapist.</summary>
+    Unverified,
+    /// <summary>No token and no thread, and the sender is not verified: the sender's newest check-in is not guessed.</summary>
+    UnverifiedSender,
+    /// <summary>A delivery report that names a check-in but is not about a message sent to its patient's address.</summary>
+    NotOurReport,
 }
 
 /// <summary>
@@ -50,12 +59,17 @@ internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched
 
     public string Detail => (By, Refused) switch
     {
+        // Tied by token or thread (By says how), yet refused: the refusal is what people must read.
+        (_, NotMatched.Unverified) => $"reply to check-in {Candidate?.Id} from the patient's address, but the clinic's mail server did not verify the sender; kept for the therapist to confirm, not applied",
         (MatchedBy.ReplyToken, _) => "matched by reply token",
         (MatchedBy.Threading, _) => "matched by In-Reply-To/References",
         (MatchedBy.SenderNewest, _) => "matched by sender's newest open check-in",
         (_, NotMatched.InvalidToken) => "reply token is not valid (tampered or unknown)",
         (_, NotMatched.NeverSent) => $"check-in {Candidate?.Id} was never sent ({Candidate?.Status})",
         (_, NotMatched.NotThePatient) => $"sender is not the patient of check-in {Candidate?.Id}",
+        (_, NotMatched.Forged) => "the clinic's mail server says the sender is forged (dmarc=fail); nothing changed",
+        (_, NotMatched.NotOurReport) => $"the report is not about a message sent to the patient of check-in {Candidate?.Id}; nothing changed",
+        (_, NotMatched.UnverifiedSender) => "no reply token or thread, and the clinic's mail server did not verify the sender; not matched by sender",
         _ => "no check-in matches this message",
     };
 }
@@ -67,7 +81,12 @@ internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched
 /// </summary>
 internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> clinicOptions)
 {
-    public async Task<ReplyMatch> MatchReplyAsync(DbConnection connection, DbTransaction? transaction, MimeMessage message, CancellationToken cancellationToken)
+    /// <remarks>
+    /// What the match may do depends on <paramref name="proof"/>: forged ties nothing; the sender's newest open
+    /// check-in is looked up only for a verified sender (a From: alone proves nothing); a token or thread from the
+    /// patient's address without verification is <see cref="NotMatched.Unverified"/>, kept for the therapist.
+    /// </remarks>
+    public async Task<ReplyMatch> MatchReplyAsync(DbConnection connection, DbTransaction? transaction, MimeMessage message, SenderProof proof, CancellationToken cancellationToken)
     {
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
         var recipientTokens = RecipientTokens(message);
@@ -81,31 +100,39 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         else
         {
             (found, by) = (await ByThreadAsync(connection, transaction, ThreadIds(message), cancellationToken), MatchedBy.Threading);
+            if (found is null && sender.Length > 0 && proof != SenderProof.Verified)
+                return new ReplyMatch(null, null, proof == SenderProof.Forged ? NotMatched.Forged : NotMatched.UnverifiedSender);
             if (found is null && sender.Length > 0)
                 (found, by) = (await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(NewestForSender, new { sender }, transaction, cancellationToken: cancellationToken)),
                     MatchedBy.SenderNewest);
         }
-        if (found is null) return ReplyMatch.None;
+        if (found is null) return proof == SenderProof.Forged ? new ReplyMatch(null, null, NotMatched.Forged) : ReplyMatch.None;
+        // Forged ties nothing; the check-in it names is kept only so that self-harm wording in it reaches the therapist.
+        if (proof == SenderProof.Forged) return new ReplyMatch(null, null, NotMatched.Forged, found);
         // A reply to a check-in we never sent cannot be genuine (old mail, a restored database): keep it aside.
         if (found.Status is "planned" or "cancelled") return new ReplyMatch(null, null, NotMatched.NeverSent, found);
         // Only the patient may answer for the patient: a forwarded or spoofed reply is kept aside for an admin.
         if (!string.Equals(sender, found.PatientEmail, StringComparison.OrdinalIgnoreCase)) return new ReplyMatch(null, null, NotMatched.NotThePatient, found);
+        if (proof != SenderProof.Verified) return new ReplyMatch(null, by, NotMatched.Unverified, found);
         return new ReplyMatch(found, by, null);
     }
 
     /// <summary>
     /// The check-in a delivery report is about: the original it quotes, else the reply token of the address it was
     /// delivered to. Check-ins are sent with their reply address as envelope sender (VERP), so a report that does not
-    /// quote the original still names the check-in. Any status, any sender: the mail server writes these.
+    /// quote the original still names the check-in. Any status, any sender (mail servers write these, rarely
+    /// authenticated), but only a real DSN whose recipient is the check-in's patient: anyone can send a report
+    /// carrying a token they saw.
     /// </summary>
-    public async Task<ReplyMatch> MatchReportAsync(DbConnection connection, DbTransaction? transaction, DeliveryReport report, MimeMessage message, CancellationToken cancellationToken)
+    public async Task<ReplyMatch> MatchReportAsync(DbConnection connection, DbTransaction? transaction, Classification classified, MimeMessage message, CancellationToken cancellationToken)
     {
-        if (report.OriginalMessageId is { } original && await ByThreadAsync(connection, transaction, [original], cancellationToken) is { } quoted)
-            return new ReplyMatch(quoted, MatchedBy.Threading, null);
-        if (RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken
-            && await ByIdAsync(connection, transaction, byToken, cancellationToken) is { } named)
-            return new ReplyMatch(named, MatchedBy.ReplyToken, null);
-        return ReplyMatch.None;
+        var (found, by) = classified.Report?.OriginalMessageId is { } original && await ByThreadAsync(connection, transaction, [original], cancellationToken) is { } quoted
+            ? (quoted, MatchedBy.Threading)
+            : RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken
+                ? (await ByIdAsync(connection, transaction, byToken, cancellationToken), MatchedBy.ReplyToken)
+                : (null, MatchedBy.ReplyToken);
+        if (found is null) return ReplyMatch.None;
+        return classified.ReportIsAbout(found.PatientEmail) ? new ReplyMatch(found, by, null) : new ReplyMatch(null, null, NotMatched.NotOurReport, found);
     }
 
     private static List<string> ThreadIds(MimeMessage message)
@@ -131,7 +158,7 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
             .Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, c.patient_id, p.email AS patient_email";
+    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, ci.offset_days, c.patient_id, p.email AS patient_email";
 
     private const string ById = $"""
         SELECT {CheckInColumns}

@@ -71,6 +71,8 @@ public static class ScratchSimulation
             ["FollowUp:Clinic:FromAddress"] = "checkins@simulation.invalid",
             ["FollowUp:Clinic:TokenKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             ["FollowUp:Clinic:TokenKeyFile"] = null,
+            // Simulated replies carry no Authentication-Results: their senders are the simulation's own.
+            ["FollowUp:Inbox:TrustAllSenders"] = "true",
         };
         var configuration = new ConfigurationBuilder().AddConfiguration(clinic).AddInMemoryCollection(overrides).Build();
         var services = new ServiceCollection();

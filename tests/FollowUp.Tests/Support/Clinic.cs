@@ -112,6 +112,9 @@ public sealed class Clinic : IAsyncDisposable
             ["FollowUp:Clinic:FromAddress"] = $"checkins@{domain}",
             ["FollowUp:Clinic:ReplyAddress"] = $"replies@{domain}",
             ["FollowUp:Clinic:TokenKey"] = TokenKey,
+            // The test Postfix adds no Authentication-Results: its senders are trusted, as a clinic's would not be.
+            // Tests of sender proof set AuthServId and turn this off.
+            ["FollowUp:Inbox:TrustAllSenders"] = "true",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         return settings;
