@@ -29,7 +29,8 @@ internal sealed class DemoNarrator(
 
     // Week 1 … week 12: pain creeps back up after the course and the mood drops.
     private static readonly string[] Answers =
-        ["Pain 3, mood good", "pain 3 - mood good, thanks", "Pain 4, mood okay", "Pain is about a 5, mood okay", "Pain 6, mood low", "Pain 7, mood low"];
+        // Weeks 2, 4, 8 and 12 ask the PHQ-2 as well, and Dana answers it there.
+        ["Pain 3, mood good", "pain 3 - mood good, thanks, interest 0, down 0", "Pain 4, mood okay, interest 0, down 1", "Pain is about a 5, mood okay", "Pain 6, mood low, interest 0, down 1", "Pain 7, mood low, interest 0, down 1"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
