@@ -30,12 +30,7 @@ public class MissingAnswerTests
     public async Task A_reply_with_a_mood_but_no_pain_keeps_the_check_in_open_asks_once_for_the_pain_and_the_pain_reply_closes_it()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        var courseId = await clinic.EnrolAsync("Mia");
-        var mia = new SimulatedPatient(clinic.Address("mia"), clinic.Imap, Clinic.Smtp);
-        var mailbox = new Mailbox(mia.Address);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
-        var checkIn = (await mailbox.WaitForAsync(1)).Single();
+        var (courseId, mia, mailbox, checkIn) = await FirstCheckInAsync(clinic, "Mia");
 
         await ReplyAndReadAsync(clinic, mia, checkIn, "Mood is good, thanks");
 
@@ -65,12 +60,8 @@ public class MissingAnswerTests
     public async Task A_reply_with_pain_but_no_PHQ_2_on_a_week_that_asks_it_gets_the_clarification_for_the_PHQ_2()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        await clinic.EnrolAsync("Noa");
-        var noa = new SimulatedPatient(clinic.Address("noa"), clinic.Imap, Clinic.Smtp);
-        var mailbox = new Mailbox(noa.Address);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
-        await ReplyAndReadAsync(clinic, noa, (await mailbox.WaitForAsync(1)).Single(), "Pain 3, mood good");
+        var (_, noa, mailbox, firstCheckIn) = await FirstCheckInAsync(clinic, "Noa");
+        await ReplyAndReadAsync(clinic, noa, firstCheckIn, "Pain 3, mood good");
         clinic.Clock.SetUtcNow(SecondCheckInDue);
         Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
         var secondCheckIn = (await mailbox.WaitForAsync(2))[1];
@@ -101,13 +92,9 @@ public class MissingAnswerTests
     public async Task A_complete_reply_closes_the_check_in_without_a_clarification()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        await clinic.EnrolAsync("Oli");
-        var oli = new SimulatedPatient(clinic.Address("oli"), clinic.Imap, Clinic.Smtp);
-        var mailbox = new Mailbox(oli.Address);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
+        var (_, oli, mailbox, checkIn) = await FirstCheckInAsync(clinic, "Oli");
 
-        await ReplyAndReadAsync(clinic, oli, (await mailbox.WaitForAsync(1)).Single(), "Pain 3, mood good");
+        await ReplyAndReadAsync(clinic, oli, checkIn, "Pain 3, mood good");
 
         await using var db = await clinic.Data.OpenConnectionAsync();
         Assert.Equal(("answered", (string[]?)null), await db.QuerySingleAsync<(string, string[]?)>("SELECT status, awaiting FROM check_ins WHERE sequence = 1"));
@@ -119,12 +106,9 @@ public class MissingAnswerTests
     public async Task A_mood_only_reply_with_self_harm_wording_stays_open_without_a_clarification()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
-        await clinic.EnrolAsync("Pia");
-        var pia = new SimulatedPatient(clinic.Address("pia"), clinic.Imap, Clinic.Smtp);
-        clinic.Clock.SetUtcNow(FirstCheckInDue);
-        await clinic.Dispatch.SendDueAsync(default);
+        var (_, pia, _, checkIn) = await FirstCheckInAsync(clinic, "Pia");
 
-        await ReplyAndReadAsync(clinic, pia, (await new Mailbox(pia.Address).WaitForAsync(1)).Single(), "Mood low. Some days I want to die.");
+        await ReplyAndReadAsync(clinic, pia, checkIn, "Mood low. Some days I want to die.");
 
         await using var db = await clinic.Data.OpenConnectionAsync();
         var open = await db.QuerySingleAsync<(string Status, string[] Awaiting)>("SELECT status, awaiting FROM check_ins WHERE sequence = 1");
@@ -133,6 +117,17 @@ public class MissingAnswerTests
         Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM reminders WHERE kind = 'clarification'"));
         Assert.True(await db.ExecuteScalarAsync<bool>("SELECT crisis_flag FROM replies"));
         Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts WHERE kind = 'crisis'"));
+    }
+
+    /// <summary>A patient enrolled on Monday whose first check-in (week 1: pain and mood, no PHQ-2) has reached their mailbox.</summary>
+    private static async Task<(long CourseId, SimulatedPatient Patient, Mailbox Mailbox, MimeKit.MimeMessage CheckIn)> FirstCheckInAsync(Clinic clinic, string name)
+    {
+        var courseId = await clinic.EnrolAsync(name);
+        var patient = new SimulatedPatient(clinic.Address(name.ToLowerInvariant()), clinic.Imap, Clinic.Smtp);
+        var mailbox = new Mailbox(patient.Address);
+        clinic.Clock.SetUtcNow(FirstCheckInDue);
+        await clinic.Dispatch.SendDueAsync(default);
+        return (courseId, patient, mailbox, (await mailbox.WaitForAsync(1)).Single());
     }
 
     private static async Task ReplyAndReadAsync(Clinic clinic, SimulatedPatient patient, MimeKit.MimeMessage to, string text)
