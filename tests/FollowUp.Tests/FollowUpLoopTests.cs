@@ -36,16 +36,16 @@ public class FollowUpLoopTests
         await ReplyAsync(clinic, dana, checkIn, "Pain 3, mood good");
         Assert.Equal(1, (await clinic.Inbox.ReadAsync(default)).Answers);
 
-        await AnswerNextAsync(clinic, dana, danasMailbox, new DateTimeOffset(2026, 11, 16, 9, 31, 0, TimeSpan.Zero), 2, "Pain 4, mood okay");
+        await AnswerNextAsync(clinic, dana, danasMailbox, new DateTimeOffset(2026, 11, 16, 9, 31, 0, TimeSpan.Zero), 2, "Pain 4, mood okay, interest 0, down 0");
         Assert.Equal(0, await clinic.Alerts.NotifyAsync(default));
 
-        await AnswerNextAsync(clinic, dana, danasMailbox, new DateTimeOffset(2026, 11, 30, 9, 31, 0, TimeSpan.Zero), 3, "Pain 6, mood low");
+        await AnswerNextAsync(clinic, dana, danasMailbox, new DateTimeOffset(2026, 11, 30, 9, 31, 0, TimeSpan.Zero), 3, "Pain 6, mood low, interest 0, down 1");
         Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
 
         var alert = (await new Mailbox(clinic.Address("therapist")).WaitForAsync(1)).Single();
         Assert.Contains("FollowUp alert for Dana", alert.Subject, StringComparison.Ordinal);
         var lines = alert.TextBody!.Split('\n');
-        Assert.Equal("Pain 6 at week 4, up from 3 at course end; baseline 8; mood low.", lines[0].TrimEnd());
+        Assert.Equal("Pain 6 at week 4, up from 3 at course end; baseline 8; mood low; PHQ-2 1.", lines[0].TrimEnd());
         Assert.Contains(lines, l => l.Contains("Course start", StringComparison.Ordinal) && l.Contains(" 8  ########", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Week 4", StringComparison.Ordinal) && l.Contains("mood low", StringComparison.Ordinal));
 

@@ -34,9 +34,9 @@ internal static class CourseShowCommand
             Console.WriteLine(string.Create(c, $"Therapist: {course.Therapist}"));
             Console.WriteLine(string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));
             Console.WriteLine();
-            Console.WriteLine($"{"#",2}  {"DUE (UTC)",-16}  {"STATUS",-9}  {"SENT (UTC)",-16}  FAILURE");
+            Console.WriteLine($"{"#",2}  {"DUE (UTC)",-16}  {"STATUS",-9}  {"SENT (UTC)",-16}  NOTE");
             foreach (var ci in checkIns)
-                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {(ci.Confirming ? $"confirming check-in of #{ci.Sequence - 1000} (pain only) " : "")}{ci.Failure}"));
+                Console.WriteLine(string.Create(c, $"{ci.Sequence,2}  {ci.DueAt:yyyy-MM-dd HH:mm}  {ci.Status,-9}  {(ci.SentAt is { } s ? s.ToString("yyyy-MM-dd HH:mm", c) : ""),-16}  {(ci.Confirming ? $"confirming check-in of #{ci.Sequence - 1000} (pain only) " : "")}{(ci.Awaiting is { Length: > 0 } a ? $"replied; still awaiting {string.Join(", ", a)} " : "")}{ci.Failure}"));
             Console.WriteLine();
             Console.WriteLine(replies.Count == 0 ? "No replies yet." : "Replies:");
             foreach (var r in replies)

@@ -181,15 +181,17 @@ internal sealed class Digest(NpgsqlDataSource dataSource, TimeProvider clock, IO
         ORDER BY a.raised_at
         """;
 
+    // A check-in the patient replied to counts as answered here, also while it awaits an item the reply left unread
+    // (check_ins.awaiting): this is about whether patients write back, and one who did is not disengaged.
     private const string Rate = """
         SELECT count(*) FILTER (WHERE ci.status IN ('sent', 'answered')) AS sent,
-               count(*) FILTER (WHERE ci.status = 'answered') AS answered
+               count(*) FILTER (WHERE ci.status = 'answered' OR ci.awaiting IS NOT NULL) AS answered
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id
         WHERE c.therapist_id = @Id
         """;
 
     private const string Engagement = """
-        SELECT c.id AS course_id, c.patient_id, p.opted_out_at, ci.offset_days, ci.sent_at, (ci.status = 'answered') AS answered
+        SELECT c.id AS course_id, c.patient_id, p.opted_out_at, ci.offset_days, ci.sent_at, (ci.status = 'answered' OR ci.awaiting IS NOT NULL) AS answered
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN check_ins ci ON ci.course_id = c.id
         WHERE c.therapist_id = @therapistId AND c.status = 'active'
         ORDER BY c.id, ci.sequence

@@ -27,6 +27,8 @@ internal sealed class CheckInToSend
     /// <summary>A clarification's subject and In-Reply-To: those of the reply it answers.</summary>
     public string? Subject { get; init; }
     public string? InReplyTo { get; init; }
+    /// <summary>What the check-in still waits for after its reply (check_ins.awaiting): what a clarification asks again.</summary>
+    public string[]? Awaiting { get; init; }
 
     public bool IsReminder => Kind == OutgoingKind.Reminder;
 }

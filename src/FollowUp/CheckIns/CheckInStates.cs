@@ -131,7 +131,18 @@ internal static class CheckInStates
         """;
 
     /// <summary>The answered transition as a statement, for a caller that sends it in one round trip with its own.</summary>
-    internal const string Answer = "UPDATE check_ins SET status = 'answered' WHERE id = @checkInId AND status IN ('sent', 'sending', 'planned')";
+    internal const string Answer = "UPDATE check_ins SET status = 'answered', awaiting = NULL WHERE id = @checkInId AND status IN ('sent', 'sending', 'planned')";
+
+    /// <summary>
+    /// A reply that left questions unread (@awaiting: pain, phq2_a, phq2_b): the check-in stays open and says what it
+    /// waits for, and its planned reminders stop, since the patient is not silent (the one clarification asks instead).
+    /// It still expires as planned. A statement for a caller that sends it in one round trip with its own (@checkInId).
+    /// </summary>
+    internal const string AwaitMissing = """
+        UPDATE check_ins SET awaiting = @awaiting WHERE id = @checkInId AND status <> 'answered';
+        UPDATE reminders SET status = 'cancelled', failure = 'patient replied'
+        WHERE check_in_id = @checkInId AND kind = 'reminder' AND status = 'planned'
+        """;
 
     private const string OptOut = """
         UPDATE check_ins ci SET status = 'cancelled', failure = 'patient opted out'

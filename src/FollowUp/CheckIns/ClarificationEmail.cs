@@ -1,10 +1,11 @@
 using FollowUp.Mail;
+using FollowUp.Schedules;
 using MimeKit;
 
 namespace FollowUp.CheckIns;
 
 /// <summary>
-/// The one polite clarification email for a check-in whose reply we could not read, queued by the inbox in the
+/// The one polite clarification email for a check-in whose reply left a question unread (it asks for those again), queued by the inbox in the
 /// transaction that stores the reply (<see cref="CheckInStates.QueueClarificationAsync"/>) and sent by dispatch like
 /// every queued email, so a failed send is retried, not lost. At most one per check-in: the queue's row is unique per
 /// check-in. It answers the reply (its subject, In-Reply-To), is marked as an automatic reply (RFC 3834 §5) and carries
@@ -39,13 +40,9 @@ internal static class ClarificationEmail
             Text = $"""
                 Thank you for your reply.
 
-                We could not quite read your answer, so here are the two questions again:
+                We could not quite read your answer to every question, so here again is what we still need:
 
-                Pain: a number from 0 to 10 for your back pain over the past week
-                      (0 = no pain, 10 = worst pain imaginable)
-                Mood: good, okay or low, or a number from 0 = very low to 10 = very good
-
-                For example:  Pain 3, mood good
+                {string.Join("\n", Questions.Again(request.Awaiting))}
 
                 Your message has been kept for your therapist either way. We will not ask again about this check-in.
                 This mailbox is not watched for emergencies. If you need urgent help, call your doctor or the emergency services.

@@ -7,6 +7,8 @@ internal sealed class SendState
     public bool OptedOut { get; init; }
     public bool Undeliverable { get; init; }
     public string CheckInStatus { get; init; } = "";
+    /// <summary>The patient replied but left a question unread: the clarification asks for it, reminders no longer do.</summary>
+    public bool Awaiting { get; init; }
     public bool? StillMine { get; init; }
 }
 
@@ -24,6 +26,8 @@ internal static class Eligibility
         if (state.Undeliverable) return (Action.Cancel, "patient's address is undeliverable");
         // An email about a check-in (a reminder, a clarification) only makes sense while the check-in waits for its answer.
         if (kind != OutgoingKind.CheckIn && CheckInStates.Parse(state.CheckInStatus) != SendStatus.Sent) return (Action.Cancel, $"check-in {state.CheckInStatus}");
+        // A reminder tells a silent patient that we wait; after a reply, the one clarification asks for what is missing.
+        if (kind == OutgoingKind.Reminder && state.Awaiting) return (Action.Cancel, "patient replied");
         // A clarification answers a reply the patient has just sent, late or not: the check-in's expiry is not its own.
         if (kind != OutgoingKind.Clarification && now >= expiresAt)
             return (Action.Cancel, kind == OutgoingKind.Reminder ? "check-in expired" : "expired before it could be sent");

@@ -143,7 +143,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
     // emails about sent check-ins, in one statement; it commits at once, and sending happens outside any transaction.
     private const string Returning = """
         c.id AS course_id, c.schedule_id, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
-        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at
+        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at, ci.awaiting
         """;
 
     private const string Claim = $"""
@@ -196,7 +196,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
 
     private static string SelectState(string table) => $"""
         SELECT c.status AS course_status, p.opted_out_at IS NOT NULL AS opted_out, p.undeliverable_at IS NOT NULL AS undeliverable,
-               ci.status AS check_in_status,
+               ci.status AS check_in_status, ci.awaiting IS NOT NULL AS awaiting,
                (SELECT q.status = 'sending' AND q.claimed_by = @worker FROM {table} q WHERE q.id = @id) AS still_mine
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
         WHERE ci.id = @checkInId

@@ -45,6 +45,11 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
         public string? Failure { get; init; }
         /// <summary>A confirming check-in (pain only, asked after a reading first crossed an alert threshold).</summary>
         public bool Confirming { get; init; }
+        /// <summary>
+        /// What a replied check-in still waits for (pain, phq2_a, phq2_b): its reply left these unread, so it is not
+        /// answered yet and its one clarification asks for them. Null when nobody replied or everything was read.
+        /// </summary>
+        public string[]? Awaiting { get; init; }
     }
 
     /// <summary>
@@ -125,7 +130,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
                c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         WHERE c.id = @courseId;
-        SELECT sequence, offset_days, due_at, status, sent_at, failure, confirms_check_in_id IS NOT NULL AS confirming
+        SELECT sequence, offset_days, due_at, status, sent_at, failure, confirms_check_in_id IS NOT NULL AS confirming, awaiting
         FROM check_ins WHERE course_id = @courseId ORDER BY due_at, sequence;
         SELECT ci.sequence, r.received_at, r.answer_status, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.crisis_flag,
                r.answer_text, m.detail AS read_as

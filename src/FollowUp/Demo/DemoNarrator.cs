@@ -29,7 +29,9 @@ internal sealed class DemoNarrator(
 
     // Week 1 … week 12: pain creeps back up after the course and the mood drops.
     private static readonly string[] Answers =
-        ["Pain 3, mood good", "pain 3 - mood good, thanks", "Pain 4, mood okay", "Pain is about a 5, mood okay", "Pain 6, mood low", "Pain 7, mood low"];
+        // Weeks 2, 4, 8 and 12 ask the PHQ-2 as well. Dana answers it, except at week 12, where her reply leaves it out:
+        // the check-in stays open and one clarification asks for it, while the alert goes on what she did write.
+        ["Pain 3, mood good", "pain 3 - mood good, thanks, interest 0, down 0", "Pain 4, mood okay, interest 0, down 1", "Pain is about a 5, mood okay", "Pain 6, mood low, interest 0, down 1", "Pain 7, mood low"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,6 +94,10 @@ internal sealed class DemoNarrator(
                 FROM replies r WHERE r.check_in_id = @id ORDER BY r.id DESC LIMIT 1
                 """, new { id = checkIn.Id }, step.Token);
             Say($"  The inbox job read it over IMAP, matched it by its reply token and stored: {stored}.");
+            var awaiting = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT array_to_string(awaiting, ', ') FROM check_ins WHERE id = @id", new { id = checkIn.Id }, cancellationToken: step.Token));
+            if (awaiting is not null)
+                Say($"  Not answered yet: the reply left {awaiting} unread, so the check-in stays open and one clarification email asks for it.");
             var alerts = (await connection.QueryAsync<(long Id, string Reason, string Severity)>(new CommandDefinition(
                 "SELECT id, reason, severity FROM alerts WHERE course_id = @courseId AND notify_status <> 'sent'", new { courseId }, cancellationToken: step.Token))).ToList();
             foreach (var alert in alerts)

@@ -31,6 +31,20 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         : HasAnything ? AnswerStatus.Partial
         : AnswerStatus.Unclear;
 
+    /// <summary>
+    /// The questions of the check-in this answer leaves unread, named as check_ins.awaiting names them: pain, asked every
+    /// time, and both PHQ-2 items on a check-in that asks them. A check-in is answered only when none is left. Mood is not
+    /// among them: the brief asks it as a trend signal only, and a second email for it would cost more than it tells.
+    /// </summary>
+    public string[] Unread(bool asksPhq2)
+    {
+        var unread = new List<string>(3);
+        if (Pain is null) unread.Add("pain");
+        if (asksPhq2 && Phq2A is null) unread.Add("phq2_a");
+        if (asksPhq2 && Phq2B is null) unread.Add("phq2_b");
+        return [.. unread];
+    }
+
     /// <summary>What was read and from which words ("pain 6 from \"about 6 today\""), for the therapist and `reply explain`.</summary>
     public IReadOnlyList<string> Readings { get; init; } = [];
 

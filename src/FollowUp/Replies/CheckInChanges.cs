@@ -19,6 +19,12 @@ internal static class CheckInChanges
         UPDATE patients SET soft_bounces = 0 WHERE id = @patientId AND soft_bounces <> 0
         """;
 
+    /// <summary>
+    /// A reply that left a question unread: the check-in stays open, names what it waits for (@awaiting), and its
+    /// reminders stop. A statement to run in the same round trip as the reply it follows (parameter @checkInId).
+    /// </summary>
+    public const string AwaitMissing = CheckIns.CheckInStates.AwaitMissing;
+
     /// <summary>STOP ends every email to this patient at once: all their planned check-ins are cancelled. Returns how many.</summary>
     public static async Task<int> OptOutAsync(DbConnection connection, DbTransaction transaction, long patientId, DateTime now, CancellationToken cancellationToken)
     {

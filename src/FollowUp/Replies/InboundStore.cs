@@ -77,6 +77,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         // lock on its check-in with the reply it may update.
         RecordedInbound recorded;
         StoredReply? before = null;
+        var asksPhq2 = false;
         await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(storesAnswer ? InsertInbound + ";\n" + LockCurrentReply : InsertInbound, new
         {
             key.Mailbox,
@@ -105,14 +106,18 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         }, transaction, cancellationToken: cancellationToken)))
         {
             recorded = await results.ReadSingleAsync<RecordedInbound>();
-            if (storesAnswer) before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+            if (storesAnswer)
+            {
+                before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+                asksPhq2 = before?.AsksPhq2 == true;
+            }
         }
         // Another worker recorded this very message first: nothing was written here, and its outcome stands.
         if (recorded.Id is not { } inboundId)
             return new Stored(await RecordedOutcomeAsync(connection, transaction, key, cancellationToken) ?? inbound.Outcome, null, null, null);
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
-            : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, now, cancellationToken);
+            : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
         if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified && inbound.Crisis && (inbound.Names ?? checkIn) is { } named)
             await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
@@ -120,15 +125,15 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
 
     /// <summary>What a recorded message changes beyond its own record; returns the clarification it queued, if it did.</summary>
     private async Task<long?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
-        StoredReply? before, DateTime now, CancellationToken cancellationToken)
+        StoredReply? before, bool asksPhq2, DateTime now, CancellationToken cancellationToken)
     {
         switch (inbound.Outcome)
         {
             case InboundOutcome.Answer when inbound.Answer is { } answer:
-                await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, inbound.OwnText, now, cancellationToken);
-                // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
-                // which a person reads instead.
-                if (answer.Status == AnswerStatus.Unclear && !answer.Crisis)
+                var (unread, crisis) = await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, asksPhq2, inbound.OwnText, now, cancellationToken);
+                // A question left unread gets one polite clarification per check-in, ever (never a loop); none after
+                // self-harm wording in any of its replies, which a person reads instead.
+                if (unread.Length > 0 && !crisis)
                     return await CheckIns.CheckInStates.QueueClarificationAsync(connection, transaction, checkIn.Id, inbound.Message?.Subject, inbound.Message?.MessageId,
                         new DateTimeOffset(now, TimeSpan.Zero), cancellationToken);
                 break;
@@ -171,10 +176,12 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
 
     /// <summary>
     /// One reply row per check-in. A second reply updates it: what it gives replaces, what it leaves out stays, a
-    /// self-harm flag is never cleared; the change is audited with before and after.
+    /// self-harm flag is never cleared; the change is audited with before and after. The check-in is answered once
+    /// every question it asked was read; until then it stays open and names what it waits for. Returns what is still
+    /// unread, and whether any reply to it mentions self-harm.
     /// </summary>
-    private async Task StoreAnswerAsync(DbConnection connection, DbTransaction transaction, CheckInRef checkIn,
-        long inboundId, Answer answer, StoredReply? before, string ownText, DateTime now, CancellationToken cancellationToken)
+    private async Task<(string[] Unread, bool Crisis)> StoreAnswerAsync(DbConnection connection, DbTransaction transaction, CheckInRef checkIn,
+        long inboundId, Answer answer, StoredReply? before, bool asksPhq2, string ownText, DateTime now, CancellationToken cancellationToken)
     {
         var merged = before is null ? answer : answer with
         {
@@ -189,15 +196,17 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var status = AnswerNames.Of(merged.Status);
         var text = StoredText.Cut(ownText, 8000);
         // The reply, its audit row and the check-in's and patient's state in one round trip.
-        var answered = merged.Status != AnswerStatus.Unclear ? ";\n" + CheckInChanges.MarkAnswered : "";
+        var unread = merged.Unread(asksPhq2);
+        var answered = ";\n" + (unread.Length == 0 ? CheckInChanges.MarkAnswered : CheckInChanges.AwaitMissing);
         var audit = before is null
-            ? JsonSerializer.Serialize(new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis })
+            ? JsonSerializer.Serialize(new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, unread })
             : JsonSerializer.Serialize(new
             {
                 checkInId = checkIn.Id,
                 inboundId,
                 before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
                 after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, text },
+                unread,
             });
         await connection.ExecuteAsync(new CommandDefinition((before is null ? InsertReply : UpdateReply) + answered, new
         {
@@ -218,8 +227,11 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             patientId = checkIn.PatientId,
             actor = Actor,
             audit,
+            awaiting = unread,
         }, transaction, cancellationToken: cancellationToken));
+        // On what was read, complete or not: a PHQ-2 or a mood alone can raise an alert.
         await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
+        return (unread, crisis);
     }
 
     private sealed class RecordedInbound
@@ -240,6 +252,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         public bool CrisisFlag { get; init; }
         public string? CrisisTerms { get; init; }
         public string AnswerText { get; init; } = "";
+        /// <summary>Of the check-in itself: whether it asked the PHQ-2 (then a reply must answer both items).</summary>
+        public bool AsksPhq2 { get; init; }
     }
 
     // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
@@ -265,9 +279,10 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
         """;
 
-    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any.
+    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any, and
+    // whether it asked the PHQ-2.
     private const string LockCurrentReply = """
-        SELECT r.id, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text
+        SELECT r.id, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text, ci.asks_phq2
         FROM check_ins ci
         LEFT JOIN LATERAL (
             SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true

@@ -257,13 +257,27 @@ public static class Templates
 /// <summary>The questions of a check-in, worded as the instruments word them. Fixed in code: they are not copy.</summary>
 internal static class Questions
 {
-    public static IReadOnlyList<string> Lines(bool asksPhq2, bool asksMood)
+    public static IReadOnlyList<string> Lines(bool asksPhq2, bool asksMood) => Compose(asksPain: true, asksMood, asksPhq2);
+
+    /// <summary>
+    /// What a clarification asks again: the questions named by <paramref name="awaiting"/> (check_ins.awaiting: pain,
+    /// phq2_a, phq2_b), or all of them when nothing says what is missing. Mood goes with pain, as the check-in asks them.
+    /// </summary>
+    public static IReadOnlyList<string> Again(IReadOnlyCollection<string>? awaiting)
     {
-        var lines = new List<string>
+        if (awaiting is not { Count: > 0 }) return Compose(asksPain: true, asksMood: true, asksPhq2: false);
+        var pain = awaiting.Contains("pain");
+        return Compose(pain, asksMood: pain, asksPhq2: awaiting.Contains("phq2_a") || awaiting.Contains("phq2_b"));
+    }
+
+    private static List<string> Compose(bool asksPain, bool asksMood, bool asksPhq2)
+    {
+        var lines = new List<string>();
+        if (asksPain)
         {
-            "Pain: a number from 0 to 10 for your back pain over the past week",
-            "      (0 = no pain, 10 = worst pain imaginable)",
-        };
+            lines.Add("Pain: a number from 0 to 10 for your back pain over the past week");
+            lines.Add("      (0 = no pain, 10 = worst pain imaginable)");
+        }
         if (asksMood) lines.Add("Mood: how your mood has been (for example good, okay or low, or a number from 0 = very low to 10 = very good)");
         if (asksPhq2)
         {
@@ -274,7 +288,14 @@ internal static class Questions
             lines.Add("      (0 = not at all, 1 = several days, 2 = more than half the days, 3 = nearly every day)");
         }
         lines.Add("");
-        lines.Add(asksPhq2 ? "For example:  Pain 3, mood good, interest 0, down 1" : "For example:  Pain 3, mood good");
+        // The example always shows pain with a mood, as the reader takes both in one line.
+        var example = (asksPain, asksPhq2) switch
+        {
+            (true, true) => "Pain 3, mood good, interest 0, down 1",
+            (true, false) => "Pain 3, mood good",
+            _ => "Interest 0, down 1",
+        };
+        lines.Add($"For example:  {example}");
         return lines;
     }
 }

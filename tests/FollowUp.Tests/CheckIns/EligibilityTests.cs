@@ -47,4 +47,12 @@ public class EligibilityTests
         Assert.Equal((Eligibility.Action.Cancel, "check-in answered"), Eligibility.Decide(OutgoingKind.Clarification, State(checkIn: "answered"), null, Now));
         Assert.Equal((Eligibility.Action.Cancel, "patient opted out"), Eligibility.Decide(OutgoingKind.Clarification, State(optedOut: true), null, Now));
     }
+
+    [Fact]
+    public void A_reminder_stops_once_the_patient_replied_but_the_clarification_still_asks_for_what_is_missing()
+    {
+        var replied = new SendState { CourseStatus = "active", CheckInStatus = "sent", StillMine = true, Awaiting = true };
+        Assert.Equal((Eligibility.Action.Cancel, "patient replied"), Eligibility.Decide(OutgoingKind.Reminder, replied, Now.AddDays(1), Now));
+        Assert.Equal((Eligibility.Action.Send, null), Eligibility.Decide(OutgoingKind.Clarification, replied, Now.AddDays(1), Now));
+    }
 }

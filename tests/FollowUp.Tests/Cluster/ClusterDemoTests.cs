@@ -26,11 +26,12 @@ public class ClusterDemoTests(ITestOutputHelper output)
 
     private static readonly Patient[] Cohort =
     [
-        // The demo's patient: improves during the course, worsens afterwards (Hasson et al. 2004).
-        new("dana", "sam", 8, 3, ["Pain 3, mood good", "pain 3 - mood good, thanks", "Pain 4, mood okay", "Pain is about a 5, mood okay", "Pain 6, mood low", "Pain 7, mood low"]),
-        new("eli", "sam", 7, 2, ["Pain 2, mood good", "Pain 2, mood good", "Pain 3, mood good", "Pain 2, mood good", "Pain 2, mood okay", "Pain 2, mood good"]),
-        new("fay", "kim", 9, 4, ["Pain 4, mood good", "Pain 4, mood okay", "Pain 5, mood okay", "Pain 7, mood low", "Pain 8, mood low", "Pain 8, mood low"]),
-        new("gus", "kim", 6, 6, ["Pain 6, mood okay", "Pain 6, mood okay", "Pain 6, mood okay", "Pain 5, mood okay", "Pain 6, mood okay", "Pain 6, mood okay"]),
+        // The demo's patient: improves during the course, worsens afterwards (Hasson et al. 2004). Weeks 2, 4, 8 and 12
+        // ask the PHQ-2 too, and each patient answers it there (PHQ-2 below 3: the alerts come from pain alone).
+        new("dana", "sam", 8, 3, ["Pain 3, mood good", "pain 3 - mood good, thanks, interest 0, down 0", "Pain 4, mood okay, interest 0, down 1", "Pain is about a 5, mood okay", "Pain 6, mood low, interest 0, down 1", "Pain 7, mood low, interest 0, down 1"]),
+        new("eli", "sam", 7, 2, ["Pain 2, mood good", "Pain 2, mood good, interest 0, down 0", "Pain 3, mood good, interest 0, down 0", "Pain 2, mood good", "Pain 2, mood okay, interest 0, down 0", "Pain 2, mood good, interest 0, down 0"]),
+        new("fay", "kim", 9, 4, ["Pain 4, mood good", "Pain 4, mood okay, interest 0, down 1", "Pain 5, mood okay, interest 0, down 1", "Pain 7, mood low", "Pain 8, mood low, interest 0, down 1", "Pain 8, mood low, interest 0, down 1"]),
+        new("gus", "kim", 6, 6, ["Pain 6, mood okay", "Pain 6, mood okay, interest 0, down 0", "Pain 6, mood okay, interest 0, down 0", "Pain 5, mood okay", "Pain 6, mood okay, interest 0, down 0", "Pain 6, mood okay, interest 0, down 0"]),
     ];
 
     /// <summary>The jobs that must run on one node at a time: the replies mailbox, and escalations with digests.</summary>

@@ -19,7 +19,7 @@ public class OutgoingQueueMigrationTests
         Directory.CreateDirectory(before);
         try
         {
-            foreach (var script in Directory.GetFiles(full.MigrationsPath!, "V*.sql").Where(f => !Path.GetFileName(f).StartsWith("V10__", StringComparison.Ordinal)))
+            foreach (var script in Directory.GetFiles(full.MigrationsPath!, "V*.sql").Where(f => int.Parse(Path.GetFileName(f)[1..Path.GetFileName(f).IndexOf("__", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) < 10))
                 File.Copy(script, Path.Combine(before, Path.GetFileName(script)));
             await Migrations.ApplyAsync(new DatabaseOptions { ConnectionString = connectionString, MigrationsPath = before }, NullLogger.Instance, default);
             await using var connection = new NpgsqlConnection(connectionString);
