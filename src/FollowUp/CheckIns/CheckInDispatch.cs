@@ -101,7 +101,7 @@ public sealed class CheckInDispatch(
                 {
                     // The connection (or the run) is gone, or the server refused our login or TLS: what was claimed and
                     // not sent goes back to the queue rather than waiting out the lease; the next run reconnects. The
-                    // current message may or may not have been accepted (docs/dispatch.md, "Duplicates").
+                    // current message may or may not have been accepted (docs/reliability.md, "No check-in lost, none sent twice").
                     var reason = Operations.Outages.IsLoginFailure(e)
                         ? $"SMTP login refused: {e.GetType().Name}: {e.Message}"
                         : $"SMTP connection failed: {e.GetType().Name}: {e.Message}";

@@ -141,7 +141,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
     }
 
     /// <summary>
-    /// One chunk in a constant number of IMAP commands (docs/ingest-speed.md): sizes, one lookup of what is already
+    /// One chunk in a constant number of IMAP commands (docs/performance.md, "Where the time goes"): sizes, one lookup of what is already
     /// recorded, one FETCH of every body (each message recorded in its own transaction as it arrives), then one UID MOVE
     /// per destination folder, only for what is recorded. A failure part-way still moves what was recorded before it.
     /// </summary>

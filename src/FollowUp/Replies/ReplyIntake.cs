@@ -209,7 +209,7 @@ public sealed class ReplyIntake(
         var checkInOf = inbound.CheckIn;
         var storesAnswer = inbound.Outcome == InboundOutcome.Answer && checkInOf is not null && answer is not null;
         const string duplicateDetail = "same Message-ID as a message already processed";
-        // One round trip (docs/ingest-speed.md): the Message-ID check, the record and its audit row in one statement,
+        // One round trip (docs/performance.md, "Where the time goes"): the Message-ID check, the record and its audit row in one statement,
         // and for an answer the lock on its check-in with the reply it may update.
         RecordedInbound recorded;
         StoredReply? before = null;
@@ -323,7 +323,7 @@ public sealed class ReplyIntake(
             crisisTerms = crisisTerms.Length == 0 ? null : crisisTerms,
             text = Truncate(ownText, 8000),
         };
-        // The reply, its audit row and the check-in's and patient's state in one round trip (docs/ingest-speed.md).
+        // The reply, its audit row and the check-in's and patient's state in one round trip (docs/performance.md, "Where the time goes").
         var answered = merged.Status != AnswerStatus.Unclear ? ";\n" + MarkAnswered : "";
         if (before is null)
         {
