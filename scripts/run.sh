@@ -11,6 +11,8 @@
 #   (any address logs in with password secret; mail to anyone@anywhere lands in that address's mailbox).
 # State in /tmp/followup-run/: servers.env (the servers), token.key (the HMAC key of the reply tokens, made once
 # with openssl rand -hex 32 and kept), build.log. Servers left by a previous run are stopped and started afresh.
+# Env:   FU_RUN_DIR=DIR and FU_PGPORT/FU_SMTP_PORT/FU_IMAP_PORT/FU_LMTP_PORT=N  a second run beside another one
+#        (then stop it with FU_RUN_DIR=DIR bash scripts/stop.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$(pwd)
@@ -18,7 +20,7 @@ SCRIPTS=$REPO/scripts
 # shellcheck source=scripts/lib.sh
 source "$SCRIPTS/lib.sh"
 
-RUN_DIR=/tmp/followup-run
+RUN_DIR=${FU_RUN_DIR:-/tmp/followup-run}
 ENVFILE=$RUN_DIR/servers.env
 KEYFILE=$RUN_DIR/token.key
 WORKER_DIR=$REPO/src/FollowUp.Worker/bin/Release/net10.0
@@ -106,6 +108,6 @@ Read a mailbox with mutt over IMAP: log in as any address, e.g. the demo's thera
 patient dana@patients.test or replies@clinic.test; in mutt, 'c' then '?' lists the mailbox's folders, 'q' quits:
   mutt -n -e 'set ssl_starttls=no ssl_force_tls=no imap_user=sam.taylor@clinic.test imap_pass=$MAIL_PASS folder=imap://127.0.0.1:$IMAP_PORT/' -f imap://127.0.0.1:$IMAP_PORT/INBOX
 Stop the servers:
-  bash scripts/stop.sh
+  $([ "$RUN_DIR" = /tmp/followup-run ] || echo "FU_RUN_DIR=$RUN_DIR ")bash scripts/stop.sh
 EOF
 exit "$rc"

@@ -9,10 +9,12 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib.sh
 source "$HERE/lib.sh"
 
-ENVFILE=/tmp/followup-run/servers.env
+ENVFILE=${FU_RUN_DIR:-/tmp/followup-run}/servers.env
 if [ -f "$ENVFILE" ]; then
   bash "$HERE/servers-down.sh" "$ENVFILE"
 fi
+# A second run beside another (FU_RUN_DIR) stops only its own servers.
+[ -z "${FU_RUN_DIR:-}" ] || { echo "FollowUp run servers of $FU_RUN_DIR stopped."; exit 0; }
 # Also any FollowUp server still on the run profile's ports (e.g. its env file was deleted).
 fu_profile_ports run
 FU_FORCE=1 fu_reclaim_ports "$PGPORT" "$SMTP_PORT" "$IMAP_PORT" "$LMTP_PORT"

@@ -1,5 +1,5 @@
 using FollowUp;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 

@@ -1,15 +1,17 @@
 using FollowUp.Alerts;
+using FollowUp.Audit;
 using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Database;
 using FollowUp.Mail;
+using FollowUp.Operations;
 using FollowUp.Replies;
+using FollowUp.Schedules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Quartz;
 
 namespace FollowUp;
@@ -20,42 +22,19 @@ public static class FollowUpServices
     /// <summary>The clustered Quartz scheduler's name: every worker sharing a database joins the cluster of this name.</summary>
     internal const string SchedulerName = "FollowUp";
 
-    /// <summary>Options, data source and feature services, without Quartz (the admin tool and tests use this).</summary>
+    /// <summary>Every feature with its settings, without Quartz (the admin tool and tests use this).</summary>
     public static IServiceCollection AddFollowUpCore(this IServiceCollection services)
     {
         services.TryAddTimeProvider();
-        AddValidatedOptions<DatabaseOptions>(services, DatabaseOptions.Section, o => o.Validate());
-        AddValidatedOptions<SmtpOptions>(services, SmtpOptions.Section, o => o.Validate(SmtpOptions.Section));
-        AddValidatedOptions<ImapOptions>(services, ImapOptions.Section, o => o.Validate(ImapOptions.Section));
-        AddValidatedOptions<ClinicOptions>(services, ClinicOptions.Section, o => o.Validate());
-        AddValidatedOptions<DispatchOptions>(services, DispatchOptions.Section, o => o.Validate());
-        AddValidatedOptions<InboxOptions>(services, InboxOptions.Section, o => o.Validate());
-        AddValidatedOptions<AlertOptions>(services, AlertOptions.Section, o => o.Validate());
-        AddValidatedOptions<Operations.ClusterOptions>(services, Operations.ClusterOptions.Section, o => o.Validate());
-
-        services.AddSingleton(sp => Db.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
-        services.AddSingleton<System.Data.Common.DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
-        services.AddSingleton(sp => new ReplyToken(sp.GetRequiredService<IOptions<ClinicOptions>>().Value.ResolveTokenKey()));
-
-        services.AddSingleton<CourseEnrolment>();
-        services.AddSingleton<FollowUp.Schedules.ScheduleStore>();
-        services.AddSingleton<CourseChanges>();
-        services.AddSingleton<SendLog>();
-        services.AddSingleton<Therapists>();
-        services.AddSingleton<Courses.Import.CourseImport>();
-        services.AddSingleton<Audit.AuditQuery>();
-        services.AddSingleton<Operations.ServiceStatus>();
-        services.AddSingleton<Operations.Outages>();
-        services.AddSingleton<CheckInDispatch>();
-        services.AddSingleton<Assessment>();
-        services.AddSingleton<Reassessment>();
-        services.AddSingleton<ReplyIntake>();
-        services.AddSingleton<Clarification>();
-        services.AddSingleton<Inbox>();
-        services.AddSingleton<AlertNotifier>();
-        services.AddSingleton<Acknowledgement>();
-        services.AddSingleton<Escalation>();
-        services.AddSingleton<Digest>();
+        services.AddDatabase();
+        services.AddMail();
+        services.AddOperations();
+        services.AddAudit();
+        services.AddSchedules();
+        services.AddCourses();
+        services.AddCheckIns();
+        services.AddInbox();
+        services.AddAlerts();
         return services;
     }
 
@@ -68,7 +47,8 @@ public static class FollowUpServices
 
         var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
-        var cluster = builder.Configuration.GetSection(Operations.ClusterOptions.Section).Get<Operations.ClusterOptions>() ?? new Operations.ClusterOptions();
+        var alerts = builder.Configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
+        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         // Every node re-declares the triggers at start; without this each node's copy overwrites the stored one and
         // the job fires on interleaved schedules (reference §1.9). Changing an interval is therefore a deliberate
         // step: delete the trigger row (or the qrtz_ data) and restart.
@@ -110,8 +90,8 @@ public static class FollowUpServices
             });
             Poll<DispatchJob>(q, DispatchJob.Key, dispatch.PollInterval);
             Poll<InboxJob>(q, InboxJob.Key, inbox.PollInterval);
-            Poll<AlertJob>(q, AlertJob.Key, dispatch.PollInterval);
-            Poll<AlertSweepJob>(q, AlertSweepJob.Key, dispatch.PollInterval);
+            Poll<AlertJob>(q, AlertJob.Key, alerts.PollInterval);
+            Poll<AlertSweepJob>(q, AlertSweepJob.Key, alerts.PollInterval);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -121,36 +101,7 @@ public static class FollowUpServices
     /// Every configuration problem, each naming its key, so that a wrong setting stops the worker with a clear list
     /// instead of a stack trace later.
     /// </summary>
-    public static IReadOnlyList<string> SettingProblems(IServiceProvider services)
-    {
-        var problems = new List<string>();
-        Check<DatabaseOptions>(services, problems);
-        Check<SmtpOptions>(services, problems);
-        Check<ImapOptions>(services, problems);
-        Check<ClinicOptions>(services, problems);
-        Check<DispatchOptions>(services, problems);
-        Check<InboxOptions>(services, problems);
-        Check<AlertOptions>(services, problems);
-        Check<Operations.ClusterOptions>(services, problems);
-        return problems;
-    }
-
-    private static void Check<T>(IServiceProvider services, List<string> problems) where T : class
-    {
-        try
-        {
-            _ = services.GetRequiredService<IOptions<T>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            problems.AddRange(e.Failures);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's own complaint, e.g. a duration that is not a TimeSpan or a number that is not a number.
-            problems.Add($"{typeof(T).Name}: {e.Message}");
-        }
-    }
+    public static IReadOnlyList<string> SettingProblems(IServiceProvider services) => Settings.Problems(services);
 
     private static void Poll<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval) where TJob : IJob
     {
@@ -163,22 +114,6 @@ public static class FollowUpServices
     private static void TryAddTimeProvider(this IServiceCollection services)
     {
         if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
-    }
-
-    private static void AddValidatedOptions<T>(IServiceCollection services, string section, Func<T, IEnumerable<string>> validate) where T : class
-    {
-        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>>(new OptionsRules<T>(validate));
-    }
-
-    /// <summary>Validation that names the setting and the reason, so a wrong setting stops the worker with a clear message.</summary>
-    private sealed class OptionsRules<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T> where T : class
-    {
-        public ValidateOptionsResult Validate(string? name, T options)
-        {
-            var problems = validate(options).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 
     /// <summary>Applies pending migrations before Quartz starts (Quartz waits for the application to have started).</summary>

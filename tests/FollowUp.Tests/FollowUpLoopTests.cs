@@ -1,6 +1,6 @@
 using Dapper;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using MimeKit;
 
 namespace FollowUp.Tests;

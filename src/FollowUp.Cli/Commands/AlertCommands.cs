@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using FollowUp.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -23,8 +22,7 @@ internal static class AlertCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
-            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-            var rows = (await connection.QueryAsync<AlertRow>(new CommandDefinition(ListSql, new { all = parsed.GetValue(all) }, cancellationToken: cancellationToken))).ToList();
+            var rows = await services.GetRequiredService<AlertQuery>().ListAsync(parsed.GetValue(all), cancellationToken);
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
@@ -50,10 +48,8 @@ internal static class AlertCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
-            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var alertId = parsed.GetValue(id);
-            var alert = await connection.QuerySingleOrDefaultAsync<AlertDetail>(new CommandDefinition(ShowSql, new { alertId }, cancellationToken: cancellationToken))
+            var (alert, trajectory) = await services.GetRequiredService<AlertQuery>().ShowAsync(alertId, cancellationToken)
                 ?? throw new UserError($"alert {alertId} does not exist");
             Console.WriteLine(FormattableString.Invariant($"Alert A-{alert.Id}: {AlertEmail.Headline(alert.Kind)} ({alert.Severity}), {alert.Status}"));
             Console.WriteLine($"Reason:    {alert.Reason}");
@@ -61,11 +57,8 @@ internal static class AlertCommands
             Console.WriteLine($"Therapist: {alert.TherapistName} <{alert.TherapistEmail}>");
             Console.WriteLine(FormattableString.Invariant($"Raised:    {alert.RaisedAt:yyyy-MM-dd HH:mm} UTC; email {alert.NotifyStatus}{(alert.NotifiedAt is { } n ? $" {n:yyyy-MM-dd HH:mm}" : "")}{(alert.EscalatedAt is { } e ? $"; escalated {e:yyyy-MM-dd HH:mm}" : "")}"));
             if (alert.AcknowledgedAt is { } at) Console.WriteLine(FormattableString.Invariant($"Acknowledged {at:yyyy-MM-dd HH:mm} UTC by {alert.AcknowledgedBy}"));
-            var toSend = new AlertToSend { Id = alert.Id, Reason = alert.Reason, PatientName = alert.PatientName, PatientEmail = alert.PatientEmail, StartedOn = alert.StartedOn, EndedOn = alert.EndedOn, PainAtStart = alert.PainAtStart, PainAtEnd = alert.PainAtEnd };
-            var points = AlertEmail.Points(toSend, await AlertNotifier.TrajectoryAsync(dataSource, alert.CourseId, cancellationToken));
-            var text = AlertEmail.Text(toSend, points, new AlertOptions()).Split('\n');
             Console.WriteLine();
-            foreach (var line in text.SkipWhile(l => !l.StartsWith("Pain over time", StringComparison.Ordinal)).TakeWhile(l => l.Trim().Length > 0)) Console.WriteLine(line.TrimEnd());
+            Console.Write(TrajectoryText.Render(trajectory));
             return 0;
         });
         return command;
@@ -127,56 +120,4 @@ internal static class AlertCommands
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    internal sealed class AlertRow
-    {
-        public long Id { get; init; }
-        public long CourseId { get; init; }
-        public string Kind { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Status { get; init; } = "";
-        public string Reason { get; init; } = "";
-        public DateTime RaisedAt { get; init; }
-        public DateTime? EscalatedAt { get; init; }
-        public DateTime? AcknowledgedAt { get; init; }
-    }
-
-    private sealed class AlertDetail
-    {
-        public long Id { get; init; }
-        public long CourseId { get; init; }
-        public string Kind { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Status { get; init; } = "";
-        public string Reason { get; init; } = "";
-        public string NotifyStatus { get; init; } = "";
-        public DateTime RaisedAt { get; init; }
-        public DateTime? NotifiedAt { get; init; }
-        public DateTime? EscalatedAt { get; init; }
-        public DateTime? AcknowledgedAt { get; init; }
-        public string? AcknowledgedBy { get; init; }
-        public string PatientName { get; init; } = "";
-        public string PatientEmail { get; init; } = "";
-        public string? TherapistName { get; init; }
-        public string TherapistEmail { get; init; } = "";
-        public DateOnly StartedOn { get; init; }
-        public DateOnly EndedOn { get; init; }
-        public int PainAtStart { get; init; }
-        public int? PainAtEnd { get; init; }
-    }
-
-    private const string ListSql = """
-        SELECT id, course_id, kind, severity, status, reason, raised_at, escalated_at, acknowledged_at
-        FROM alerts
-        WHERE @all OR status = 'open'
-        ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, raised_at
-        """;
-
-    private const string ShowSql = """
-        SELECT a.id, a.course_id, a.kind, a.severity, a.status, a.reason, a.notify_status, a.raised_at, a.notified_at, a.escalated_at,
-               a.acknowledged_at, a.acknowledged_by, p.name AS patient_name, p.email AS patient_email, t.name AS therapist_name,
-               t.email AS therapist_email, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
-        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
-        WHERE a.id = @alertId
-        """;
 }

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using FollowUp.Courses;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace FollowUp.Cli.Commands;
 
@@ -53,11 +51,11 @@ internal static class CourseCommands
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(enrolment.TimeZone);
-            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-            var planned = await connection.QuerySingleAsync<(long Count, DateTime First)>(new CommandDefinition(
-                "SELECT count(*), min(due_at) FROM check_ins WHERE course_id = @courseId", new { courseId }, cancellationToken: cancellationToken));
-            Console.WriteLine(FormattableString.Invariant(
-                $"Enrolled course {courseId} for {enrolment.PatientName}: {planned.Count} check-ins planned, the first on {TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(planned.First, DateTimeKind.Utc), zone):yyyy-MM-dd HH:mm} {zone.Id}."));
+            var planned = await services.GetRequiredService<CourseQuery>().PlannedAsync(courseId, cancellationToken);
+            var first = planned.FirstDueAt is { } due
+                ? FormattableString.Invariant($", the first on {TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(due, DateTimeKind.Utc), zone):yyyy-MM-dd HH:mm} {zone.Id}")
+                : "";
+            Console.WriteLine(FormattableString.Invariant($"Enrolled course {courseId} for {enrolment.PatientName}: {planned.Count} check-ins planned{first}."));
             return 0;
         });
         return command;
@@ -73,8 +71,7 @@ internal static class CourseCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
-            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-            var rows = (await connection.QueryAsync<CourseRow>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).ToList();
+            var rows = await services.GetRequiredService<CourseQuery>().ListAsync(cancellationToken);
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
@@ -106,27 +103,6 @@ internal static class CourseCommands
             ? pain
             : throw new UserError($"{option}: '{value}' is not a pain score; use a whole number from 0 to 10");
     }
-
-    internal sealed class CourseRow
-    {
-        public long Id { get; init; }
-        public string Patient { get; init; } = "";
-        public string Therapist { get; init; } = "";
-        public DateOnly EndedOn { get; init; }
-        public string Status { get; init; } = "";
-        public int Sent { get; init; }
-        public int Answered { get; init; }
-        public int OpenAlerts { get; init; }
-    }
-
-    private const string ListSql = """
-        SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
-               (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status IN ('sent', 'answered'))::int AS sent,
-               (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status = 'answered')::int AS answered,
-               (SELECT count(*) FROM alerts a WHERE a.course_id = c.id AND a.status = 'open')::int AS open_alerts
-        FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
-        ORDER BY c.id
-        """;
 
     // course pause | resume | withdraw | reanchor (issue 4).
     private static Command Pause() => Change("pause", "Stop sending to a course for now; planned check-ins wait (those that expire meanwhile are cancelled on resume).",

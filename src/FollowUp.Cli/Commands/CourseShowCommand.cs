@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
+using FollowUp.Courses;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace FollowUp.Cli.Commands;
 
@@ -22,12 +21,9 @@ internal static class CourseShowCommand
         {
             var courseId = parsed.GetValue(id);
             await using var services = CliContext.Services(parsed);
-            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-            var course = await connection.QuerySingleOrDefaultAsync<Course>(new CommandDefinition(CourseSql, new { courseId }, cancellationToken: cancellationToken))
+            var detail = await services.GetRequiredService<CourseQuery>().ShowAsync(courseId, cancellationToken)
                 ?? throw new UserError($"there is no course {courseId}; see followup-admin course list");
-            var checkIns = (await connection.QueryAsync<CheckIn>(new CommandDefinition(CheckInsSql, new { courseId }, cancellationToken: cancellationToken))).ToList();
-            var replies = (await connection.QueryAsync<Reply>(new CommandDefinition(RepliesSql, new { courseId }, cancellationToken: cancellationToken))).ToList();
-            var alerts = (await connection.QueryAsync<Alert>(new CommandDefinition(AlertsSql, new { courseId }, cancellationToken: cancellationToken))).ToList();
+            var (course, checkIns, replies, alerts) = detail;
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { course, check_ins = checkIns, replies, alerts }, JsonOptions));
@@ -44,7 +40,13 @@ internal static class CourseShowCommand
             Console.WriteLine();
             Console.WriteLine(replies.Count == 0 ? "No replies yet." : "Replies:");
             foreach (var r in replies)
-                Console.WriteLine(string.Create(c, $"  #{r.Sequence} {r.ReceivedAt:yyyy-MM-dd HH:mm}  pain {(r.Pain is { } p ? p.ToString(c) : "-")}  mood {(r.MoodScore is { } m ? m.ToString(c) : r.MoodWord ?? "-")}"));
+            {
+                var phq2 = r.Phq2A is null && r.Phq2B is null ? "" : string.Create(c, $"  PHQ-2 {r.Phq2A?.ToString(c) ?? "?"}+{r.Phq2B?.ToString(c) ?? "?"}");
+                Console.WriteLine(string.Create(c,
+                    $"  #{r.Sequence} {r.ReceivedAt:yyyy-MM-dd HH:mm}  {r.AnswerStatus,-8}  pain {(r.Pain is { } p ? p.ToString(c) : "-")}  mood {(r.MoodScore is { } m ? m.ToString(c) : r.MoodWord ?? "-")}{phq2}{(r.CrisisFlag ? "  SELF-HARM WORDING" : "")}"));
+                // What could not be read, and why, is what an admin needs to follow an unclear or partial reply up.
+                if (r.AnswerStatus != "complete" && r.ReadAs is { Length: > 0 } why) Console.WriteLine($"     read as: {why}");
+            }
             Console.WriteLine(alerts.Count == 0 ? "No alerts." : "Alerts:");
             foreach (var a in alerts)
                 Console.WriteLine(string.Create(c, $"  {a.Id} {a.RaisedAt:yyyy-MM-dd HH:mm} {a.Kind} ({a.Severity}, {a.Status}, therapist email {a.NotifyStatus}): {a.Reason}"));
@@ -54,71 +56,4 @@ internal static class CourseShowCommand
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    internal sealed class Course
-    {
-        public long Id { get; init; }
-        public string Status { get; init; } = "";
-        public string Patient { get; init; } = "";
-        public string PatientEmail { get; init; } = "";
-        public string TimeZone { get; init; } = "";
-        public string Therapist { get; init; } = "";
-        public DateOnly StartedOn { get; init; }
-        public DateOnly EndedOn { get; init; }
-        public int PainAtStart { get; init; }
-        public int? PainAtEnd { get; init; }
-        public DateTime EnrolledAt { get; init; }
-    }
-
-    internal sealed class CheckIn
-    {
-        public int Sequence { get; init; }
-        public int OffsetDays { get; init; }
-        public DateTime DueAt { get; init; }
-        public string Status { get; init; } = "";
-        public DateTime? SentAt { get; init; }
-        public string? Failure { get; init; }
-    }
-
-    internal sealed class Reply
-    {
-        public int Sequence { get; init; }
-        public DateTime ReceivedAt { get; init; }
-        public int? Pain { get; init; }
-        public int? MoodScore { get; init; }
-        public string? MoodWord { get; init; }
-    }
-
-    internal sealed class Alert
-    {
-        public long Id { get; init; }
-        public string Kind { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Status { get; init; } = "";
-        public string NotifyStatus { get; init; } = "";
-        public string Reason { get; init; } = "";
-        public DateTime RaisedAt { get; init; }
-    }
-
-    private const string CourseSql = """
-        SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.time_zone,
-               COALESCE(t.name || ' <' || t.email || '>', t.email) AS therapist,
-               c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
-        FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
-        WHERE c.id = @courseId
-        """;
-
-    private const string CheckInsSql = """
-        SELECT sequence, offset_days, due_at, status, sent_at, failure FROM check_ins WHERE course_id = @courseId ORDER BY sequence
-        """;
-
-    // The answer text stays out: a reply is health information, and the scores are what the clinic acts on.
-    private const string RepliesSql = """
-        SELECT ci.sequence, r.received_at, r.pain, r.mood_score, r.mood_word
-        FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id WHERE ci.course_id = @courseId ORDER BY r.received_at
-        """;
-
-    private const string AlertsSql = """
-        SELECT id, kind, severity, status, notify_status, reason, raised_at FROM alerts WHERE course_id = @courseId ORDER BY raised_at
-        """;
 }

@@ -35,14 +35,16 @@ internal static class SendCommands
                 Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
                 return 0;
             }
-            Console.WriteLine($"{"ID",-8} {"COURSE",6}  {"PATIENT",-20} {"EMAIL",-14} {"DUE (PATIENT TIME)",-22} {"STATUS",-9} REASON");
+            // The zone in full: "Europe/London" and "Europe/Lisbon" are one hour apart and cut to the same "Europ".
+            var zoneWidth = Math.Max("ZONE".Length, rows.Count == 0 ? 0 : rows.Max(r => r.TimeZone.Length));
+            Console.WriteLine($"{"ID",-8} {"COURSE",6}  {"PATIENT",-20} {"KIND",-14} {"DUE (PATIENT TIME)",-16} {"ZONE".PadRight(zoneWidth)} {"STATUS",-9} REASON");
             foreach (var r in rows)
             {
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(r.TimeZone);
                 var due = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(r.SentAt ?? r.DueAt, DateTimeKind.Utc), zone);
                 var what = r.Reminder > 0 ? $"#{r.Sequence} reminder {r.Reminder}" : $"#{r.Sequence} check-in";
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{r.Id,-8} {r.CourseId,6}  {Clip(r.Patient, 20),-20} {what,-14} {due:yyyy-MM-dd HH:mm} {Clip(r.TimeZone, 5),-5} {r.Status,-9} {r.Failure}"));
+                    $"{r.Id,-8} {r.CourseId,6}  {Clip(r.Patient, 20),-20} {what,-14} {due,-16:yyyy-MM-dd HH:mm} {r.TimeZone.PadRight(zoneWidth)} {r.Status,-9} {r.Failure}"));
             }
             if (rows.Count == 0) Console.WriteLine("Nothing in the send log matches.");
             return 0;

@@ -21,15 +21,16 @@ internal static class StatusCommand
         {
             await using var services = CliContext.Services(parsed);
             var report = await services.GetRequiredService<ServiceStatus>().ReadAsync(cancellationToken);
+            var running = report.Nodes.Any(n => !n.Late);
             if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
-            else Print(report);
-            if (!report.Nodes.Any(n => !n.Late)) throw new UserError("no worker is running: no node of the cluster has checked in recently");
+            else Print(report, running);
+            if (!running) throw new UserError("no worker is running: no node of the cluster has checked in recently");
             return 0;
         });
         return command;
     }
 
-    private static void Print(StatusReport r)
+    private static void Print(StatusReport r, bool running)
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine("Worker nodes:");
@@ -40,6 +41,8 @@ internal static class StatusCommand
         Console.WriteLine($"Last send: {When(r.LastSentAt)}");
         Console.WriteLine($"Last message read from the replies mailbox: {When(r.LastInboxMessageAt)}");
         Console.WriteLine(string.Create(c, $"Open alerts: {r.OpenAlerts} ({r.AlertsNotNotified} not yet emailed to the therapist)"));
+        // The error that follows on stderr stands apart from the table in a terminal, where both streams meet.
+        if (!running) Console.WriteLine();
     }
 
     private static string When(DateTime? at) => at is { } t ? t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "never";

@@ -25,9 +25,6 @@ internal sealed class AlertToSend
     public int? PainAtEnd { get; init; }
 }
 
-/// <summary>One point of the trajectory shown in an alert.</summary>
-internal sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null);
-
 /// <summary>
 /// Builds the therapist's alert email: the reason in one line, then the trajectory at a glance, as an HTML table chart
 /// (no images: shown by every common mail client, including those that block remote and inline images by default)
@@ -36,7 +33,7 @@ internal sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, str
 internal static class AlertEmail
 {
     /// <summary>The alert email; <paramref name="escalatedTo"/> turns it into the copy for the clinic lead.</summary>
-    public static MimeMessage Build(AlertToSend alert, IReadOnlyList<TrajectoryPoint> followUps, ClinicOptions clinic, AlertOptions options,
+    public static MimeMessage Build(AlertToSend alert, CourseTrajectory trajectory, ClinicOptions clinic, AlertOptions options,
         string replyAddress, DateTimeOffset now, MailboxAddress? escalatedTo = null)
     {
         var message = new MimeMessage { Date = now };
@@ -50,13 +47,12 @@ internal static class AlertEmail
         message.MessageId = $"alert.{alert.Id}.{(escalatedTo is null ? "t" : "l")}{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
-        var points = Points(alert, followUps);
         var intro = escalatedTo is null ? null
             : $"This alert to {alert.TherapistName ?? alert.TherapistEmail} was not acknowledged within {options.EscalateAfterWorkingDays} working days.";
         var body = new BodyBuilder
         {
-            TextBody = options.MinimalPhi ? MinimalText(alert, intro) : Text(alert, points, options, intro),
-            HtmlBody = options.MinimalPhi ? MinimalHtml(alert, intro) : Html(alert, points, options, intro),
+            TextBody = options.MinimalPhi ? MinimalText(alert, intro) : Text(alert, trajectory, intro),
+            HtmlBody = options.MinimalPhi ? MinimalHtml(alert, intro) : Html(alert, trajectory, intro),
         };
         message.Body = body.ToMessageBody();
         return message;
@@ -75,32 +71,7 @@ internal static class AlertEmail
         _ => kind.Replace('_', ' '),
     };
 
-    internal static List<TrajectoryPoint> Points(AlertToSend alert, IReadOnlyList<TrajectoryPoint> followUps)
-    {
-        var points = new List<TrajectoryPoint>
-        {
-            new("Course start", alert.StartedOn, alert.PainAtStart, null),
-            new("Course end", alert.EndedOn, alert.PainAtEnd, null),
-        };
-        points.AddRange(followUps);
-        return points;
-    }
-
-    /// <summary>Pain at or above this is in the alert zone: E + rise for an improver, B + rise otherwise.</summary>
-    internal static int AlertZoneFrom(AlertToSend alert, IReadOnlyList<TrajectoryPoint> points, AlertOptions options)
-    {
-        var end = alert.PainAtEnd ?? points.Skip(2).FirstOrDefault(p => p.Pain is not null && p.On.DayNumber - alert.EndedOn.DayNumber <= options.CourseEndWindowDays)?.Pain;
-        return end is { } e && LateWorseningRule.Improved(alert.PainAtStart, e, options)
-            ? e + options.WorseningRise
-            : alert.PainAtStart + options.NonImproverRise;
-    }
-
-    /// <summary>The 0-10 mood item over the follow-ups as a labelled trend line, or null (fewer than two scores).</summary>
-    internal static string? MoodTrend(IReadOnlyList<TrajectoryPoint> points) =>
-        Mood.Trend(points.Select((p, i) => new PainReading(i, p.Pain,
-            p.Mood is { } m && m.EndsWith("/10", StringComparison.Ordinal) && int.TryParse(m[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var score) ? score : null)).ToList());
-
-    internal static string Text(AlertToSend alert, IReadOnlyList<TrajectoryPoint> points, AlertOptions options, string? intro = null)
+    internal static string Text(AlertToSend alert, CourseTrajectory trajectory, string? intro = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{alert.Reason}.");
@@ -108,17 +79,7 @@ internal static class AlertEmail
         if (intro is not null) text.AppendLine(intro).AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Patient: {alert.PatientName} <{alert.PatientEmail}>, massage course {alert.StartedOn:yyyy-MM-dd} to {alert.EndedOn:yyyy-MM-dd}.");
         text.AppendLine();
-        text.AppendLine("Pain over time (0 = no pain, 10 = worst imaginable):");
-        foreach (var point in points)
-        {
-            var pain = point.Pain is { } p ? $"{p,2}  {new string('#', p),-10}" : " -  (no answer)  ";
-            var mood = point.Mood is null ? "" : $"  mood {point.Mood}";
-            var phq2 = point.Phq2 is null ? "" : $"  {point.Phq2}";
-            text.AppendLine(FormattableString.Invariant($"  {point.Label,-13} {point.On:yyyy-MM-dd}  {pain}{mood}{phq2}").TrimEnd());
-        }
-        var zone = AlertZoneFrom(alert, points, options);
-        if (zone <= 10) text.AppendLine(CultureInfo.InvariantCulture, $"  Alert zone: pain {zone} or more.");
-        if (MoodTrend(points) is { } trend) text.AppendLine(CultureInfo.InvariantCulture, $"  {trend}");
+        text.Append(TrajectoryText.Render(trajectory));
         text.AppendLine();
         text.AppendLine("Late worsening means: pain improved during the course by at least 2 points and 30%, and a");
         text.AppendLine("follow-up is now at least 2 points above the end-of-course score (Farrar 2001; Ostelo 2008).");
@@ -151,9 +112,10 @@ internal static class AlertEmail
     // styles, because Outlook's Word engine ignores some CSS but honours bgcolor.
     private const string Course = "#718096", Bar = "#2b6cb0", BarAlert = "#c53030", Band = "#fde2e2", Plain = "#ffffff", Grid = "#e2e8f0";
 
-    internal static string Html(AlertToSend alert, IReadOnlyList<TrajectoryPoint> points, AlertOptions options, string? intro = null)
+    internal static string Html(AlertToSend alert, CourseTrajectory trajectory, string? intro = null)
     {
-        var zone = AlertZoneFrom(alert, points, options);
+        var zone = trajectory.AlertZoneFrom;
+        var points = trajectory.Points;
         var html = new StringBuilder();
         html.Append("""<html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">""");
         html.Append(CultureInfo.InvariantCulture, $"""<p style="font-size:17px;margin:0 0 8px 0"><b>{E(alert.Reason)}.</b></p>""");
@@ -179,7 +141,7 @@ internal static class AlertEmail
         if (points.Any(p => p.Mood is not null)) Row(html, "mood", points.Select(p => E(p.Mood ?? "")).ToList());
         if (points.Any(p => p.Phq2 is not null)) Row(html, "PHQ-2", points.Select(p => E(p.Phq2?.Replace("PHQ-2 ", "", StringComparison.Ordinal) ?? "")).ToList());
         html.Append("</table>");
-        if (MoodTrend(points) is { } trend) html.Append(CultureInfo.InvariantCulture, $"<p style=\"margin:8px 0 0 0\">{E(trend)}</p>");
+        if (trajectory.MoodTrend is { } trend) html.Append(CultureInfo.InvariantCulture, $"<p style=\"margin:8px 0 0 0\">{E(trend)}</p>");
         html.Append(CultureInfo.InvariantCulture, $"""<p style="font-size:12px;color:#555"><span style="background-color:{Band}">&nbsp;&nbsp;&nbsp;&nbsp;</span> alert zone: pain {zone} or more &nbsp; <span style="background-color:{Course}">&nbsp;&nbsp;&nbsp;&nbsp;</span> course start and end &nbsp; <span style="background-color:{Bar}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up &nbsp; <span style="background-color:{BarAlert}">&nbsp;&nbsp;&nbsp;&nbsp;</span> follow-up in the alert zone</p>""");
         html.Append("""<p style="font-size:12px;color:#555">Late worsening: improved during the course by at least 2 points and 30%, then at least 2 points above the end-of-course score (Farrar 2001; Ostelo 2008), the pattern seen after massage by Hasson et al. 2004. PHQ-2 of 3 or more suggests depression (Kroenke 2003); the 0-10 mood item is a trend only, not a diagnosis.</p>""");
         html.Append(CultureInfo.InvariantCulture, $"""<p>Reply <b>ACK</b> to this email once you have seen it (or: <code>followup-admin alert ack {alert.Id}</code>).</p>""");

@@ -43,8 +43,8 @@ public sealed class AlertNotifier(
             }
             while (await ClaimAsync(cancellationToken) is { } alert)
             {
-                var followUps = await TrajectoryAsync(dataSource, alert.CourseId, cancellationToken);
-                var message = AlertEmail.Build(alert, followUps, clinicOptions.Value, alertOptions.Value, ReplyAddress(alert.Id), clock.GetUtcNow());
+                var trajectory = await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, alertOptions.Value, cancellationToken);
+                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, alertOptions.Value, ReplyAddress(alert.Id), clock.GetUtcNow());
                 var (status, failure) = await TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, alert.Id, cancellationToken);
                 await FinishAsync(alert, status, failure, message.MessageId, CancellationToken.None);
                 if (status == "sent") notified++;
@@ -106,19 +106,6 @@ public sealed class AlertNotifier(
         return await connection.QuerySingleOrDefaultAsync<AlertToSend>(new CommandDefinition(ClaimNotice, new { lease = ClaimLease }, cancellationToken: cancellationToken));
     }
 
-    internal static async Task<IReadOnlyList<TrajectoryPoint>> TrajectoryAsync(NpgsqlDataSource dataSource, long courseId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<TrajectoryRow>(new CommandDefinition(Trajectory, new { courseId }, cancellationToken: cancellationToken));
-        return rows.Select(r =>
-        {
-            var reading = new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B);
-            return new TrajectoryPoint(
-                LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
-                DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading));
-        }).ToList();
-    }
-
     private async Task FinishAsync(AlertToSend alert, string status, string? failure, string? messageId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -142,17 +129,6 @@ public sealed class AlertNotifier(
             await AuditTrail.WriteAsync(connection, transaction, now, "alerts", status == "sent" ? "crisis_contacts_sent" : "crisis_contacts_failed", alert.CourseId, null, alert.Id,
                 new { to = "patient", failure }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private sealed class TrajectoryRow
-    {
-        public int OffsetDays { get; init; }
-        public DateTime DueAt { get; init; }
-        public int? Pain { get; init; }
-        public int? MoodScore { get; init; }
-        public string? MoodWord { get; init; }
-        public int? Phq2A { get; init; }
-        public int? Phq2B { get; init; }
     }
 
     internal const string AlertColumns = """
@@ -202,14 +178,5 @@ public sealed class AlertNotifier(
         UPDATE alerts SET patient_notice_status = @status,
             patient_notified_at = CASE WHEN @status = 'sent' THEN @now ELSE patient_notified_at END
         WHERE id = @id
-        """;
-
-    private const string Trajectory = """
-        SELECT ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b
-        FROM check_ins ci
-        LEFT JOIN LATERAL (
-            SELECT pain, mood_score, mood_word, phq2_a, phq2_b FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
-        WHERE ci.course_id = @courseId AND ci.status IN ('sent', 'answered', 'failed')
-        ORDER BY ci.sequence
         """;
 }

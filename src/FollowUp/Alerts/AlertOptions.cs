@@ -10,6 +10,9 @@ public sealed class AlertOptions
 {
     public const string Section = "FollowUp:Alerts";
 
+    /// <summary>How often each worker looks for alert emails to send, escalations and digests due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Minimal clinically important change on the 0-10 pain NRS: 2 points (Farrar 2001; Ostelo 2008).</summary>
     public int ImportantChange { get; set; } = 2;
 
@@ -79,6 +82,8 @@ public sealed class AlertOptions
     internal IEnumerable<string> Validate()
     {
         const string s = Section;
+        if (PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromHours(1))
+            yield return $"{s}:PollInterval must be between 00:00:00.1 and 01:00:00 (was {PollInterval}).";
         if (ImportantChange is < 1 or > 10) yield return $"{s}:ImportantChange must be 1-10 (was {ImportantChange}).";
         if (ImportantFraction is < 0 or > 1) yield return $"{s}:ImportantFraction must be 0-1 (was {ImportantFraction}).";
         if (WorseningRise is < 1 or > 10) yield return $"{s}:WorseningRise must be 1-10 (was {WorseningRise}).";

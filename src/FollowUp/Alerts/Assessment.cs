@@ -119,17 +119,17 @@ public sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> option
         ON CONFLICT (course_id, kind) WHERE status = 'open' DO UPDATE
         SET reason = EXCLUDED.reason, check_in_id = EXCLUDED.check_in_id, severity = EXCLUDED.severity, updated_at = EXCLUDED.updated_at,
             notify_status = CASE WHEN alerts.notify_status <> 'digest'
-                                  AND (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
-                                    > (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                  AND alert_severity_rank(EXCLUDED.severity)
+                                    > alert_severity_rank(alerts.severity)
                                  THEN 'pending' ELSE alerts.notify_status END,
             -- A re-notification is not a retry: it goes out on the next tick, not after the retry spacing.
             notify_claimed_at = CASE WHEN alerts.notify_status <> 'digest'
-                                      AND (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
-                                        > (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+                                      AND alert_severity_rank(EXCLUDED.severity)
+                                        > alert_severity_rank(alerts.severity)
                                      THEN NULL ELSE alerts.notify_claimed_at END,
             patient_notice_status = CASE WHEN EXCLUDED.patient_notice_status = 'pending' AND alerts.check_in_id IS DISTINCT FROM EXCLUDED.check_in_id
                                          THEN 'pending' ELSE alerts.patient_notice_status END
-        WHERE (CASE EXCLUDED.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
-           >= (CASE alerts.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
+        WHERE alert_severity_rank(EXCLUDED.severity)
+           >= alert_severity_rank(alerts.severity)
         """;
 }

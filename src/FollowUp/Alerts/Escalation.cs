@@ -58,8 +58,8 @@ public sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock, 
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var alert = await connection.QuerySingleOrDefaultAsync<AlertToSend>(new CommandDefinition(Claim, new { id = candidate.Id, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
                 if (alert is null) continue; // acknowledged or escalated meanwhile
-                var followUps = await AlertNotifier.TrajectoryAsync(dataSource, alert.CourseId, cancellationToken);
-                var message = AlertEmail.Build(alert, followUps, clinicOptions.Value, options, notifier.ReplyAddress(alert.Id), now, MailboxAddress.Parse(options.LeadAddress));
+                var trajectory = await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, options, cancellationToken);
+                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, options, notifier.ReplyAddress(alert.Id), now, MailboxAddress.Parse(options.LeadAddress));
                 var (status, failure) = await notifier.TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, alert.Id, cancellationToken);
                 if (status == "pending")
                 {

@@ -10,6 +10,17 @@ public sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = nul
 /// <summary>Why a therapist should look at a course: a kind, a severity and one line anyone can read.</summary>
 public sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
 
+/// <summary>
+/// How urgent an alert is, in order: the value is its rank. SQL ranks with <c>alert_severity_rank(severity)</c>
+/// (migration V9), which gives each member this same value; <c>alerts.severity</c> stores the lower-case name.
+/// </summary>
+public enum AlertSeverity
+{
+    Low = 1,
+    Normal = 2,
+    High = 3,
+}
+
 /// <summary>The kinds of alert and their severities, as stored in <c>alerts.kind</c> and <c>alerts.severity</c>.</summary>
 public static class AlertKinds
 {
@@ -23,7 +34,12 @@ public static class AlertKinds
     public const string Normal = "normal";
     public const string Low = "low";
 
-    public static int Rank(string severity) => severity switch { High => 3, Normal => 2, _ => 1 };
+    /// <summary>A stored severity's rank; anything unknown ranks lowest, as in SQL.</summary>
+    public static int Rank(string severity) =>
+        (int)Enum.GetValues<AlertSeverity>().FirstOrDefault(s => Name(s) == severity, AlertSeverity.Low);
+
+    /// <summary>The severity as stored in <c>alerts.severity</c>.</summary>
+    public static string Name(AlertSeverity severity) => severity.ToString().ToLowerInvariant();
 }
 
 /// <summary>
@@ -42,6 +58,10 @@ public static class LateWorseningRule
     /// <summary>Improved during the course: at least the MCID in points and in fraction of the baseline. B = 0 cannot improve.</summary>
     public static bool Improved(int baseline, int courseEnd, AlertOptions options) =>
         baseline > 0 && baseline - courseEnd >= options.ImportantChange && (baseline - courseEnd) / (double)baseline >= options.ImportantFraction;
+
+    /// <summary>Pain at or above this is in the alert zone: course end + rise for an improver, baseline + rise otherwise.</summary>
+    public static int AlertZoneFrom(int baseline, int? courseEnd, AlertOptions options) =>
+        courseEnd is { } e && Improved(baseline, e, options) ? e + options.WorseningRise : baseline + options.NonImproverRise;
 
     /// <summary>The pain finding for the latest follow-up with a pain score, or null when there is nothing to tell.</summary>
     public static Finding? Evaluate(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options)

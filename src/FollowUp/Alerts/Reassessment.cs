@@ -178,8 +178,8 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
                                  WHERE done.course_id = f.course_id AND done.kind = f.kind AND done.status <> 'open'
                                    AND done.check_in_id IS NOT DISTINCT FROM t.check_in_id) THEN 'unchanged'
                     WHEN o.id IS NULL THEN 'raise'
-                    WHEN (CASE f.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END)
-                       < (CASE o.severity WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END) THEN 'unchanged'
+                    WHEN alert_severity_rank(f.severity)
+                       < alert_severity_rank(o.severity) THEN 'unchanged'
                     WHEN o.severity = f.severity AND o.reason = f.reason AND o.check_in_id IS NOT DISTINCT FROM t.check_in_id THEN 'unchanged'
                     ELSE 'update' END AS action
         FROM reassess_findings f

@@ -7,8 +7,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Inbox: {Read} message(s) read, {Answers} answer(s) stored")]
     public static partial void InboxRead(ILogger logger, int read, int answers);
 
+    /// <summary>A message that belongs to no check-in (unmatched, a stranger's) says so, not "check-in (null)".</summary>
+    public static void Recorded(ILogger logger, long inboundId, string outcome, long? checkInId)
+    {
+        if (checkInId is { } id) RecordedForCheckIn(logger, inboundId, outcome, id);
+        else RecordedWithoutCheckIn(logger, inboundId, outcome);
+    }
+
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Inbound message {InboundId}: {Outcome} (check-in {CheckInId})")]
-    public static partial void Recorded(ILogger logger, long inboundId, string outcome, long? checkInId);
+    private static partial void RecordedForCheckIn(ILogger logger, long inboundId, string outcome, long checkInId);
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Inbound message {InboundId}: {Outcome} (no check-in)")]
+    private static partial void RecordedWithoutCheckIn(ILogger logger, long inboundId, string outcome);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Patient {PatientId} opted out; {Cancelled} planned check-in(s) cancelled")]
     public static partial void OptedOut(ILogger logger, long patientId, int cancelled);

@@ -23,15 +23,15 @@ public class AlertEmailTests
 
     private static readonly TrajectoryPoint[] FollowUps =
     [
-        new("Week 1", new DateOnly(2026, 11, 12), 3, "8/10"),
-        new("Week 2", new DateOnly(2026, 11, 19), 4, "7/10", "PHQ-2 1"),
-        new("Week 4", new DateOnly(2026, 12, 3), 4, "6/10", "PHQ-2 2"),
-        new("Week 6", new DateOnly(2026, 12, 17), null, null),
-        new("Week 8", new DateOnly(2026, 12, 31), 7, "3/10", "PHQ-2 4"),
+        new("Week 1", new DateOnly(2026, 11, 12), 3, "8/10", OffsetDays: 7),
+        new("Week 2", new DateOnly(2026, 11, 19), 4, "7/10", "PHQ-2 1", 14),
+        new("Week 4", new DateOnly(2026, 12, 3), 4, "6/10", "PHQ-2 2", 28),
+        new("Week 6", new DateOnly(2026, 12, 17), null, null, OffsetDays: 42),
+        new("Week 8", new DateOnly(2026, 12, 31), 7, "3/10", "PHQ-2 4", 56),
     ];
 
     private static MimeKit.MimeMessage Build(AlertOptions options) =>
-        AlertEmail.Build(Dana, FollowUps, Clinic, options, "replies+a42-x@clinic.test", Now);
+        AlertEmail.Build(Dana, CourseTrajectory.Of(Dana.StartedOn, Dana.EndedOn, Dana.PainAtStart, Dana.PainAtEnd, FollowUps, options), Clinic, options, "replies+a42-x@clinic.test", Now);
 
     [Fact]
     public void The_alert_email_gives_the_reason_first_and_the_trajectory_as_a_table_chart_and_as_text()

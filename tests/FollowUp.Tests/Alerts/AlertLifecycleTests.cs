@@ -1,7 +1,7 @@
 using Dapper;
 using FollowUp.Alerts;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

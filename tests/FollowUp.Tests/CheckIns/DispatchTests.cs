@@ -1,6 +1,6 @@
 using Dapper;
 using FollowUp.CheckIns;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using FollowUp.Schedules;
 using FollowUp.Tests.Support;
 using Microsoft.Extensions.Configuration;

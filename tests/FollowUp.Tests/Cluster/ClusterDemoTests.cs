@@ -4,7 +4,7 @@ using Dapper;
 using FollowUp.Courses;
 using FollowUp.Mail;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
@@ -48,6 +48,7 @@ public class ClusterDemoTests(ITestOutputHelper output)
         {
             ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
             ["FollowUp:Inbox:PollInterval"] = "00:00:01",
+            ["FollowUp:Alerts:PollInterval"] = "00:00:01",
             ["FollowUp:Alerts:LeadAddress"] = lead,
         });
         var clock = new DemoClock();

@@ -3,7 +3,7 @@ using System.Globalization;
 using Dapper;
 using FollowUp.Mail;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using MimeKit;
 using Npgsql;
 using Xunit.Abstractions;
@@ -43,6 +43,7 @@ public class NodeDeathTests(ITestOutputHelper output)
                     ["FollowUp:Database:MigrateOnStart"] = "false",
                     ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
                     ["FollowUp:Inbox:PollInterval"] = "00:00:01",
+                    ["FollowUp:Alerts:PollInterval"] = "00:00:01",
                     // One long run holds the mailbox with IDLE, as a production worker does: the inbox lives on one node.
                     ["FollowUp:Inbox:MaxRunTime"] = "00:10:00",
                     ["FollowUp:Cluster:CheckinInterval"] = "00:00:01",

@@ -100,6 +100,7 @@ internal static class FaultKit
         ["FollowUp:Dispatch:Lanes"] = lanes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FollowUp:Dispatch:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FollowUp:Inbox:PollInterval"] = "00:00:00.5",
+        ["FollowUp:Alerts:PollInterval"] = "00:00:00.5",
         // Times on every line, for reading a failed run's log.
         ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
     };

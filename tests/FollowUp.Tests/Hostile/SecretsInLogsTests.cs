@@ -39,6 +39,7 @@ public sealed class SecretsInLogsTests(Xunit.Abstractions.ITestOutputHelper log)
         settings["FollowUp:Dispatch:DkimSelector"] = "followup";
         settings["FollowUp:Dispatch:PollInterval"] = "00:00:01";
         settings["FollowUp:Inbox:PollInterval"] = "00:00:01";
+        settings["FollowUp:Alerts:PollInterval"] = "00:00:01";
         // Everything the libraries say too (Npgsql, Quartz, MailKit through our logs), not just our Information lines.
         settings["Logging:LogLevel:Default"] = "Debug";
         settings["Logging:LogLevel:Quartz"] = "Debug";

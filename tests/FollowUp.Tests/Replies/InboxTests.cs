@@ -1,6 +1,6 @@
 using Dapper;
 using FollowUp.Tests.Support;
-using FollowUp.Worker.Demo;
+using FollowUp.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MimeKit;

@@ -31,6 +31,7 @@ public class WorkerHostTests
         var settings = Clinic.Settings(connectionString, domain);
         settings["FollowUp:Dispatch:PollInterval"] = "00:00:01";
         settings["FollowUp:Inbox:PollInterval"] = "00:00:01";
+        settings["FollowUp:Alerts:PollInterval"] = "00:00:01";
         var enrolled = await Tool.RunAsync("followup-admin.dll", ["db", "migrate", "--connection", connectionString]);
         Assert.True(enrolled.ExitCode == 0, enrolled.Stderr);
         await using (var connection = new NpgsqlConnection(connectionString))

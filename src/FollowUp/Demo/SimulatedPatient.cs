@@ -4,7 +4,7 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using MimeKit;
 
-namespace FollowUp.Worker.Demo;
+namespace FollowUp.Demo;
 
 /// <summary>
 /// A patient with a real mailbox: finds a check-in email over IMAP and answers it through the SMTP server the way

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Quartz;
 
-namespace FollowUp.Worker.Demo;
+namespace FollowUp.Demo;
 
-internal static class DemoServices
+public static class DemoServices
 {
     /// <summary>The demo: a fast-forwarded business clock, quick polling, and the narrator that plays the patient.</summary>
     public static IHostApplicationBuilder AddFollowUpDemo(this IHostApplicationBuilder builder)
@@ -11,6 +14,7 @@ internal static class DemoServices
         {
             ["FollowUp:Dispatch:PollInterval"] = "00:00:01",
             ["FollowUp:Inbox:PollInterval"] = "00:00:01",
+            ["FollowUp:Alerts:PollInterval"] = "00:00:01",
             // Weeks pass in seconds, so an unacknowledged alert goes to the clinic lead within the demo.
             ["FollowUp:Alerts:LeadAddress"] = "lead@clinic.test",
             // The narrator tells the story; the worker's own log lines stay for warnings and errors.

@@ -1,10 +1,11 @@
 using Dapper;
 using FollowUp.Courses;
 using FollowUp.Mail;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FollowUp.Worker.Demo;
+namespace FollowUp.Demo;
 
 /// <summary>
 /// Plays the demo against the running worker: enrols a sample course, moves the business clock to each check-in,

@@ -1,4 +1,4 @@
-namespace FollowUp.Worker.Demo;
+namespace FollowUp.Demo;
 
 /// <summary>
 /// The demo's business clock: the real clock plus an offset the demo moves forward, so three months of follow-up

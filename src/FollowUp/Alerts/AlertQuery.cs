@@ -1,0 +1,78 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FollowUp.Alerts;
+
+/// <summary>One alert in a list.</summary>
+internal sealed record AlertSummary
+{
+    public long Id { get; init; }
+    public long CourseId { get; init; }
+    public string Kind { get; init; } = "";
+    public string Severity { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public DateTime RaisedAt { get; init; }
+    public DateTime? EscalatedAt { get; init; }
+    public DateTime? AcknowledgedAt { get; init; }
+}
+
+/// <summary>One alert in full: who it is about, who was told and when, and who acknowledged it.</summary>
+internal sealed record AlertDetail
+{
+    public long Id { get; init; }
+    public long CourseId { get; init; }
+    public string Kind { get; init; } = "";
+    public string Severity { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public string NotifyStatus { get; init; } = "";
+    public DateTime RaisedAt { get; init; }
+    public DateTime? NotifiedAt { get; init; }
+    public DateTime? EscalatedAt { get; init; }
+    public DateTime? AcknowledgedAt { get; init; }
+    public string? AcknowledgedBy { get; init; }
+    public string PatientName { get; init; } = "";
+    public string PatientEmail { get; init; } = "";
+    public string? TherapistName { get; init; }
+    public string TherapistEmail { get; init; } = "";
+}
+
+/// <summary>An alert with its course's trajectory, judged by the clinic's configured alert settings.</summary>
+internal sealed record AlertView(AlertDetail Alert, CourseTrajectory Trajectory);
+
+/// <summary>Reads alerts for the admin tool (and the web face): most severe first, or one in full with its trajectory.</summary>
+internal sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOptions> options)
+{
+    /// <summary>Open alerts, or every alert with <paramref name="all"/>; most severe first, then oldest first.</summary>
+    public async Task<IReadOnlyList<AlertSummary>> ListAsync(bool all, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AlertSummary>(new CommandDefinition(List, new { all }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>One alert with its course's trajectory, or null when there is no such alert.</summary>
+    public async Task<AlertView?> ShowAsync(long alertId, CancellationToken cancellationToken)
+    {
+        AlertDetail? alert;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            alert = await connection.QuerySingleOrDefaultAsync<AlertDetail>(new CommandDefinition(Show, new { alertId }, cancellationToken: cancellationToken));
+        return alert is null ? null : new AlertView(alert, await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, options.Value, cancellationToken));
+    }
+
+    private const string List = """
+        SELECT id, course_id, kind, severity, status, reason, raised_at, escalated_at, acknowledged_at
+        FROM alerts
+        WHERE @all OR status = 'open'
+        ORDER BY alert_severity_rank(severity) DESC, raised_at
+        """;
+
+    private const string Show = """
+        SELECT a.id, a.course_id, a.kind, a.severity, a.status, a.reason, a.notify_status, a.raised_at, a.notified_at, a.escalated_at,
+               a.acknowledged_at, a.acknowledged_by, p.name AS patient_name, p.email AS patient_email, t.name AS therapist_name,
+               t.email AS therapist_email
+        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
+        WHERE a.id = @alertId
+        """;
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace FollowUp.Alerts;
+
+/// <summary>One point of a course's pain over time; a follow-up carries its offset after the course's end.</summary>
+internal sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null, int? OffsetDays = null);
+
+/// <summary>
+/// A course's pain over time as every reader shows it (the alert email, followup-admin, later the web face): the
+/// baseline, the end of the course, the follow-ups and the alert zone. The course-end pain and the zone are the
+/// rule's own (<see cref="LateWorseningRule"/>), so what a therapist sees drawn is what the rule judged.
+/// </summary>
+internal sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End, IReadOnlyList<TrajectoryPoint> FollowUps, int? EndPain, int AlertZoneFrom)
+{
+    /// <summary>Start, end, then the follow-ups.</summary>
+    public IReadOnlyList<TrajectoryPoint> Points => [Start, End, .. FollowUps];
+
+    /// <summary>The 0-10 mood item over the follow-ups as a labelled trend line, or null (fewer than two scores).</summary>
+    public string? MoodTrend =>
+        Mood.Trend(Points.Select((p, i) => new PainReading(i, p.Pain,
+            p.Mood is { } m && m.EndsWith("/10", StringComparison.Ordinal) && int.TryParse(m[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var score) ? score : null)).ToList());
+
+    /// <summary>The trajectory of a course from its scores and its follow-ups. Pure.</summary>
+    public static CourseTrajectory Of(DateOnly startedOn, DateOnly endedOn, int painAtStart, int? painAtEnd, IReadOnlyList<TrajectoryPoint> followUps, AlertOptions options)
+    {
+        var readings = followUps.Where(p => p.OffsetDays is not null).Select(p => new PainReading(p.OffsetDays!.Value, p.Pain)).ToList();
+        var end = LateWorseningRule.CourseEndPain(painAtEnd, readings, options);
+        return new CourseTrajectory(
+            new TrajectoryPoint("Course start", startedOn, painAtStart, null),
+            new TrajectoryPoint("Course end", endedOn, painAtEnd, null),
+            followUps, end, LateWorseningRule.AlertZoneFrom(painAtStart, end, options));
+    }
+
+    /// <summary>A course's trajectory from the database, in one round trip.</summary>
+    public static async Task<CourseTrajectory> ReadAsync(NpgsqlDataSource dataSource, long courseId, AlertOptions options, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndFollowUps, new { courseId }, cancellationToken: cancellationToken));
+        var course = await results.ReadSingleOrDefaultAsync<CourseRow>() ?? throw new InvalidOperationException($"course {courseId} does not exist");
+        var followUps = (await results.ReadAsync<FollowUpRow>()).Select(r =>
+        {
+            var reading = new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B);
+            return new TrajectoryPoint(
+                LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
+                DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading), r.OffsetDays);
+        }).ToList();
+        return Of(course.StartedOn, course.EndedOn, course.PainAtStart, course.PainAtEnd, followUps, options);
+    }
+
+    private sealed class CourseRow
+    {
+        public DateOnly StartedOn { get; init; }
+        public DateOnly EndedOn { get; init; }
+        public int PainAtStart { get; init; }
+        public int? PainAtEnd { get; init; }
+    }
+
+    private sealed class FollowUpRow
+    {
+        public int OffsetDays { get; init; }
+        public DateTime DueAt { get; init; }
+        public int? Pain { get; init; }
+        public int? MoodScore { get; init; }
+        public string? MoodWord { get; init; }
+        public int? Phq2A { get; init; }
+        public int? Phq2B { get; init; }
+    }
+
+    // The latest reply per check-in counts (a second reply corrects the first), as in the assessment.
+    private const string CourseAndFollowUps = """
+        SELECT started_on, ended_on, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
+        SELECT ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b
+        FROM check_ins ci
+        LEFT JOIN LATERAL (
+            SELECT pain, mood_score, mood_word, phq2_a, phq2_b FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
+        WHERE ci.course_id = @courseId AND ci.status IN ('sent', 'answered', 'failed')
+        ORDER BY ci.sequence
+        """;
+}
+
+/// <summary>The trajectory as plain text: the alert email's text part and <c>followup-admin alert show</c> print the same lines.</summary>
+internal static class TrajectoryText
+{
+    public static string Render(CourseTrajectory trajectory)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Pain over time (0 = no pain, 10 = worst imaginable):");
+        foreach (var point in trajectory.Points)
+        {
+            var pain = point.Pain is { } p ? $"{p,2}  {new string('#', p),-10}" : " -  (no answer)  ";
+            var mood = point.Mood is null ? "" : $"  mood {point.Mood}";
+            var phq2 = point.Phq2 is null ? "" : $"  {point.Phq2}";
+            text.AppendLine(FormattableString.Invariant($"  {point.Label,-13} {point.On:yyyy-MM-dd}  {pain}{mood}{phq2}").TrimEnd());
+        }
+        if (trajectory.AlertZoneFrom <= 10) text.AppendLine(CultureInfo.InvariantCulture, $"  Alert zone: pain {trajectory.AlertZoneFrom} or more.");
+        if (trajectory.MoodTrend is { } trend) text.AppendLine(CultureInfo.InvariantCulture, $"  {trend}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FollowUp.Courses;
+
+internal static class CoursesFeature
+{
+    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists.</summary>
+    internal static IServiceCollection AddCourses(this IServiceCollection services)
+    {
+        services.AddSingleton<CourseEnrolment>();
+        services.AddSingleton<CourseChanges>();
+        services.AddSingleton<Therapists>();
+        services.AddSingleton<Import.CourseImport>();
+        services.AddSingleton<CourseQuery>();
+        return services;
+    }
+}

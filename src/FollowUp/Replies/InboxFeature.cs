@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FollowUp.Replies;
+
+internal static class InboxFeature
+{
+    /// <summary>Reading the replies mailbox and storing what patients answered.</summary>
+    internal static IServiceCollection AddInbox(this IServiceCollection services)
+    {
+        services.AddSettings<InboxOptions>(InboxOptions.Section, o => o.Validate());
+        services.AddSingleton<ReplyIntake>();
+        services.AddSingleton<Clarification>();
+        services.AddSingleton<Inbox>();
+        return services;
+    }
+}
