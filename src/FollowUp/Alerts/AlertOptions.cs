@@ -60,12 +60,11 @@ public sealed class AlertOptions
         "UK: Samaritans, 116 123 (free, day and night) or jo@samaritans.org.",
     ];
 
-    /// <summary>Words and phrases that count as a mention of self-harm (lower case, matched on word boundaries).</summary>
-    public List<string> SelfHarmPhrases { get; set; } =
-    [
-        "suicide", "suicidal", "kill myself", "killing myself", "end my life", "end it all", "self harm", "self-harm",
-        "hurt myself", "harm myself", "want to die", "better off dead", "no reason to live", "take my own life", "overdose",
-    ];
+    /// <summary>
+    /// The clinic's own words and phrases that count as a mention of self-harm, added to the built-in multilingual
+    /// list (<see cref="CrisisWords.BuiltIn"/>), which always applies; matched as whole words, case and punctuation aside.
+    /// </summary>
+    public List<string> SelfHarmPhrases { get; set; } = [];
 
     /// <summary>A sent check-in still unanswered after this long counts as missed (a reminder goes out within a week; design brief).</summary>
     public TimeSpan UnansweredAfter { get; set; } = TimeSpan.FromDays(7);
@@ -95,7 +94,9 @@ public sealed class AlertOptions
         if (!string.IsNullOrWhiteSpace(LeadAddress) && !ClinicOptions.IsAddress(LeadAddress)) yield return $"{s}:LeadAddress must be an email address (was '{LeadAddress}').";
         if (CrisisContacts.Count == 0 || CrisisContacts.All(string.IsNullOrWhiteSpace))
             yield return $"{s}:CrisisContacts must hold at least one line: a patient who mentions self-harm must never meet silence.";
-        if (SelfHarmPhrases.Count == 0) yield return $"{s}:SelfHarmPhrases must not be empty.";
+        for (var i = 0; i < SelfHarmPhrases.Count; i++)
+            if (CrisisWords.Normalize(SelfHarmPhrases[i] ?? "").Length < 3)
+                yield return $"{s}:SelfHarmPhrases:{i} must hold a word of at least 3 letters (was '{SelfHarmPhrases[i]}').";
         if (UnansweredAfter <= TimeSpan.Zero) yield return $"{s}:UnansweredAfter must be positive.";
         if (DisengagedAfterMissed is < 1 or > 10) yield return $"{s}:DisengagedAfterMissed must be 1-10 (was {DisengagedAfterMissed}).";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _)) yield return $"{s}:DefaultTimeZone is not a known IANA zone (was '{DefaultTimeZone}').";

@@ -24,8 +24,14 @@ public static class AuditTrail
             detail = JsonSerializer.Serialize(detail ?? new { }),
         }, transaction, cancellationToken: cancellationToken));
 
-    private const string Insert = """
-        INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)
+    /// <summary>
+    /// The head of every audit row's INSERT, for a statement that writes its audit row in the same round trip as the
+    /// change it records (the inbox, once per message); the values follow in this order, detail as jsonb.
+    /// </summary>
+    internal const string InsertInto = "INSERT INTO audit_log (at, actor, kind, course_id, patient_id, subject_id, detail)";
+
+    private const string Insert = $"""
+        {InsertInto}
         VALUES (@at, @actor, @kind, @courseId, @patientId, @subjectId, @detail::jsonb)
         """;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FollowUp.Alerts;
 
 namespace FollowUp.Replies;
 
@@ -30,10 +31,10 @@ public sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWord,
         : AnswerStatus.Unclear;
 
     /// <summary>Reads an answer from the reply's own text (quoted history already removed).</summary>
-    public static Answer Parse(string text, string? subject = null)
+    public static Answer Parse(string text, string? subject = null, CrisisWords? crisisWords = null)
     {
         var normalized = Normalize(text);
-        var crisis = CrisisWords.Find(normalized);
+        var crisis = (crisisWords ?? CrisisWords.Default).Find(normalized);
         if (IsStop(normalized) || (subject is not null && IsStop(StripSubjectPrefixes(Normalize(subject)))))
             return new Answer(null, null, null, OptOut: true) { CrisisTerms = crisis };
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Dapper;
 using Npgsql;
+using System.Threading.Channels;
 
 namespace FollowUp.Replies;
 
@@ -18,7 +19,7 @@ public sealed record InboxResult(int Read, int Answers);
 /// and UID, so a second run or a second worker skips it) and only then moved to a folder by outcome. Mail is never
 /// deleted. A crash between the two steps leaves a recorded message in INBOX, which the next run just moves.
 /// </summary>
-public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOptions<ImapOptions> imapOptions, IOptions<InboxOptions> inboxOptions, ILogger<Inbox> logger)
+internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSource dataSource, IOptions<ImapOptions> imapOptions, IOptions<InboxOptions> inboxOptions, ILogger<Inbox> logger)
 {
     /// <summary>Reads the mailbox once: every message now in INBOX is recorded and moved.</summary>
     public Task<InboxResult> ReadAsync(CancellationToken cancellationToken) => RunAsync(TimeSpan.Zero, cancellationToken);
@@ -72,7 +73,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                         await WaitForMailAsync(client, remaining, options, cancellationToken);
                     }
                 }
-                catch (Exception e) when (e is ImapProtocolException or IOException && !cancellationToken.IsCancellationRequested
+                catch (Exception e) when (InboxFailures.IsConnectionLost(e) && !cancellationToken.IsCancellationRequested
                                           && Remaining() > TimeSpan.Zero && ++failures <= 5)
                 {
                     Log.Reconnecting(logger, e);
@@ -125,7 +126,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         if (!inbox.IsOpen) await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         var folders = await EnsureFoldersAsync(client, cancellationToken);
         var mailbox = $"imap://{imap.Username}@{imap.Host}:{imap.Port}/{inbox.FullName}";
-        if (await intake.LastUidValidityAsync(mailbox, cancellationToken) is { } last && last != inbox.UidValidity)
+        if (await store.LastUidValidityAsync(mailbox, cancellationToken) is { } last && last != inbox.UidValidity)
             // New UIDs for old mail (a restored or migrated mailbox): every message is read again under its new key,
             // and the Message-ID check records what was already processed as a duplicate instead of storing it twice.
             Log.UidValidityChanged(logger, mailbox, last, inbox.UidValidity);
@@ -141,98 +142,101 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
     }
 
     /// <summary>
-    /// One chunk in a constant number of IMAP commands (docs/performance.md, "Where the time goes"): sizes, one lookup of what is already
-    /// recorded, one FETCH of every body (each message recorded in its own transaction as it arrives), then one UID MOVE
-    /// per destination folder, only for what is recorded. A failure part-way still moves what was recorded before it.
+    /// One chunk in a constant number of IMAP commands: sizes, one lookup of what is already recorded, one FETCH of
+    /// the bodies per part of at most <see cref="MaxBytesPerTransaction"/> (each part recorded in one transaction),
+    /// then one UID MOVE per destination folder, only for what is recorded. A failure part-way still moves what was
+    /// recorded before it, then fails the read.
     /// </summary>
     private async Task<(int Read, int Answers)> ReadChunkAsync(ImapFolder inbox, IList<UniqueId> chunk, string mailbox,
         Dictionary<string, IMailFolder> folders, InboxOptions options, bool uidPlus, CancellationToken cancellationToken)
     {
         var summaries = await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
-        var recorded = await intake.RecordedOutcomesAsync(mailbox, inbox.UidValidity, summaries.Select(s => s.UniqueId.Id).ToArray(), cancellationToken);
-        var outcomes = new Dictionary<UniqueId, InboundOutcome>();
-        var toDownload = new List<UniqueId>();
-        foreach (var summary in summaries)
-        {
-            if (recorded.TryGetValue(summary.UniqueId.Id, out var known)) outcomes[summary.UniqueId] = known;
-            else if (summary.Size is { } size && size > options.MaxMessageBytes)
-            {
-                // Checked before download: a huge message must not exhaust memory or hold up the mailbox.
-                var headers = await HeadersAsync(inbox, summary.UniqueId, cancellationToken);
-                outcomes[summary.UniqueId] = await RejectAsync(Key(summary.UniqueId), headers,
-                    $"message of {size} bytes is larger than the limit of {options.MaxMessageBytes}", cancellationToken);
-            }
-            else toDownload.Add(summary.UniqueId);
-        }
-
-        var malformed = new Dictionary<UniqueId, string>();
+        var recorded = await store.RecordedOutcomesAsync(mailbox, inbox.UidValidity, summaries.Select(s => s.UniqueId.Id).ToArray(), cancellationToken);
+        var outcomes = summaries.Where(s => recorded.ContainsKey(s.UniqueId.Id)).ToDictionary(s => s.UniqueId, s => recorded[s.UniqueId.Id]);
         Exception? failure = null;
-        if (toDownload.Count > 0)
+        foreach (var part in Parts(summaries.Where(s => !recorded.ContainsKey(s.UniqueId.Id)).OrderBy(s => s.UniqueId.Id), options.MaxMessageBytes))
         {
-            // Up to IntakeConcurrency messages are recorded at once (each in its own transaction), in mailbox order per
-            // sender; the FETCH goes on meanwhile.
-            using var slots = new SemaphoreSlim(options.IntakeConcurrency);
-            var tails = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
-            var recording = new List<Task>();
+            // Each message is recorded (in the part's one transaction) while the FETCH of the next goes on.
+            var fetched = Channel.CreateUnbounded<Incoming>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var recording = intake.RecordChunkAsync(fetched.Reader, cancellationToken);
             try
             {
-                await inbox.GetStreamsAsync(toDownload, async (_, _, uid, stream, token) =>
-                {
-                    if (Volatile.Read(ref failure) is not null) return;
-                    MimeMessage message;
-                    try
-                    {
-                        message = await MimeMessage.LoadAsync(stream, token);
-                    }
-                    catch (Exception e) when (e is FormatException or ParseException)
-                    {
-                        malformed[uid] = e.Message;
-                        return;
-                    }
-                    var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
-                    await slots.WaitAsync(token);
-                    var previous = tails.GetValueOrDefault(sender) ?? Task.CompletedTask;
-                    var task = RecordAsync(previous, uid, message);
-                    tails[sender] = task;
-                    recording.Add(task);
-                }, cancellationToken);
+                await DownloadAsync(inbox, part, mailbox, options.MaxMessageBytes, fetched.Writer, cancellationToken);
             }
             finally
             {
-                // Every record under way finishes (or fails) before the chunk goes on: nothing is left running.
-                await Task.WhenAll(recording);
+                // What was fetched before a failure is still recorded; the failure then fails the read, unmoved.
+                fetched.Writer.Complete();
+                (var stored, failure) = await recording;
+                foreach (var (key, outcome) in stored) outcomes[new UniqueId(key.Uid)] = outcome;
             }
-
-            async Task RecordAsync(Task previous, UniqueId uid, MimeMessage message)
-            {
-                try
-                {
-                    await previous;
-                    if (Volatile.Read(ref failure) is not null) return;
-                    var outcome = await AcceptOrRejectAsync(Key(uid), message, cancellationToken);
-                    lock (outcomes) outcomes[uid] = outcome;
-                }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failure, e, null);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }
-        }
-        foreach (var (uid, error) in malformed)
-        {
             if (failure is not null) break;
-            var headers = await HeadersAsync(inbox, uid, cancellationToken);
-            outcomes[uid] = await RejectAsync(Key(uid), headers, $"malformed message: {error}", cancellationToken);
         }
         // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
         // the MOVE below skips it (a UID that no longer exists is not an error, RFC 9051 6.4.9).
-        if (failure is OperationCanceledException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        var read = await MoveAsync(inbox, outcomes, folders, uidPlus, cancellationToken);
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return (read.Count, read.Count(uid => outcomes[uid] == InboundOutcome.Answer));
+    }
 
-        int read = 0, answers = 0;
+    /// <summary>
+    /// The bytes one transaction's messages may hold in memory together: the messages of a part are downloaded,
+    /// then recorded in one transaction, and held until it commits.
+    /// </summary>
+    private const long MaxBytesPerTransaction = 16 * 1024 * 1024;
+
+    /// <summary>Consecutive messages up to <see cref="MaxBytesPerTransaction"/> together (an oversized one counts nothing: it is not downloaded).</summary>
+    private static IEnumerable<List<IMessageSummary>> Parts(IEnumerable<IMessageSummary> summaries, int maxMessageBytes)
+    {
+        var part = new List<IMessageSummary>();
+        long bytes = 0;
+        foreach (var summary in summaries)
+        {
+            var size = summary.Size is { } s && s <= maxMessageBytes ? (long)s : 0;
+            if (part.Count > 0 && bytes + size > MaxBytesPerTransaction)
+            {
+                yield return part;
+                (part, bytes) = ([], 0);
+            }
+            part.Add(summary);
+            bytes += size;
+        }
+        if (part.Count > 0) yield return part;
+    }
+
+    /// <summary>
+    /// The messages of <paramref name="part"/>, in one FETCH, each parsed as it arrives, or refused with why (larger
+    /// than the limit: checked before download, so a huge message cannot exhaust memory; malformed), to <paramref name="fetched"/>.
+    /// Refused ones come last: they change nothing but their own record, so their order does not matter.
+    /// </summary>
+    private static async Task DownloadAsync(ImapFolder inbox, List<IMessageSummary> part, string mailbox, int maxMessageBytes,
+        ChannelWriter<Incoming> fetched, CancellationToken cancellationToken)
+    {
+        InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
+        var refused = part.Where(s => s.Size is { } size && size > maxMessageBytes)
+            .ToDictionary(s => s.UniqueId, s => $"message of {s.Size} bytes is larger than the limit of {maxMessageBytes}");
+        var wanted = part.Select(s => s.UniqueId).Where(uid => !refused.ContainsKey(uid)).ToList();
+        if (wanted.Count > 0)
+            await inbox.GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
+            {
+                try
+                {
+                    await fetched.WriteAsync(Incoming.Of(Key(uid), await MimeMessage.LoadAsync(stream, token)), token);
+                }
+                catch (Exception e) when (InboxFailures.IsUnparseable(e))
+                {
+                    refused[uid] = $"malformed message: {e.Message}";
+                }
+            }, cancellationToken);
+        foreach (var (uid, reason) in refused.OrderBy(r => r.Key.Id))
+            await fetched.WriteAsync(Incoming.Refused(Key(uid), await HeadersAsync(inbox, uid, cancellationToken), reason), cancellationToken);
+    }
+
+    /// <summary>One UID MOVE per destination folder; returns what was moved (with UIDPLUS, what the server says it moved).</summary>
+    private static async Task<List<UniqueId>> MoveAsync(ImapFolder inbox, Dictionary<UniqueId, InboundOutcome> outcomes, Dictionary<string, IMailFolder> folders,
+        bool uidPlus, CancellationToken cancellationToken)
+    {
+        var read = new List<UniqueId>();
         foreach (var group in outcomes.GroupBy(o => InboundFolders.For(o.Value)))
         {
             var moving = group.Select(o => o.Key).ToList();
@@ -242,62 +246,15 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                 // With UIDPLUS the server names what it moved; a UID that vanished meanwhile is not counted as read.
                 if (uidPlus) moving = [.. map.Source];
             }
-            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            catch (Exception e) when (InboxFailures.IsGoneFromMailbox(e))
             {
                 // "Some of the requested messages no longer exist": moved meanwhile by hand; their records stand.
                 moving = await MoveOneByOneAsync(inbox, moving, folders[group.Key], cancellationToken);
             }
-            read += moving.Count;
-            answers += moving.Count(uid => outcomes[uid] == InboundOutcome.Answer);
+            read.AddRange(moving);
         }
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        return (read, answers);
-
-        InboundKey Key(UniqueId uid) => new(mailbox, inbox.UidValidity, uid.Id);
+        return read;
     }
-
-    /// <summary>
-    /// A message whose content makes its processing fail (a value the database refuses, text no parser expected) is
-    /// recorded as rejected with the error and filed in Rejected for an admin, instead of failing every read of the
-    /// mailbox at that message and holding up every reply behind it. Server and network faults still fail the read.
-    /// </summary>
-    private async Task<InboundOutcome> AcceptOrRejectAsync(InboundKey key, MimeMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await intake.AcceptAsync(key, message, cancellationToken);
-        }
-        catch (Exception e) when (IsCausedByContent(e))
-        {
-            Log.CouldNotProcess(logger, key.Uid, e);
-            return await RejectAsync(key, message.Headers, $"could not be processed: {e.GetType().Name}: {e.Message}", cancellationToken);
-        }
-    }
-
-    private async Task<InboundOutcome> RejectAsync(InboundKey key, HeaderList headers, string reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await intake.RejectAsync(key, headers, reason, cancellationToken);
-        }
-        catch (Exception e) when (IsCausedByContent(e))
-        {
-            // The headers themselves are what the database refuses: the record keeps the reason, not them.
-            return await intake.RejectAsync(key, new HeaderList(), $"{reason}; headers not stored ({e.GetType().Name}: {e.Message})", cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Whether an exception comes from what a message holds rather than from a server or the network: parse and
-    /// encoding errors, and PostgreSQL refusing a value (class 22 data exception, 23514 check violation, 54 program
-    /// limit such as an index row too large). A lost connection or an outage (08, 57, 53, I/O) is not.
-    /// </summary>
-    internal static bool IsCausedByContent(Exception e) => e switch
-    {
-        PostgresException p => p.SqlState.StartsWith("22", StringComparison.Ordinal) || p.SqlState == "23514" || p.SqlState.StartsWith("54", StringComparison.Ordinal),
-        FormatException or ParseException or System.Text.DecoderFallbackException or System.Text.EncoderFallbackException or OverflowException => true,
-        _ => false,
-    };
 
     private static async Task<HeaderList> HeadersAsync(ImapFolder inbox, UniqueId uid, CancellationToken cancellationToken)
     {
@@ -305,7 +262,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
         {
             return await inbox.GetHeadersAsync(uid, cancellationToken);
         }
-        catch (Exception e) when (e is FormatException or ParseException)
+        catch (Exception e) when (InboxFailures.IsUnparseable(e))
         {
             // Not even the header block parses (a line that is no header field, e.g. one starting with ':'): it is
             // recorded with no headers rather than stopping the mailbox on every read (hostile-mail fault test).
@@ -323,7 +280,7 @@ public sealed class Inbox(ReplyIntake intake, NpgsqlDataSource dataSource, IOpti
                 await inbox.MoveToAsync(uid, destination, cancellationToken);
                 moved.Add(uid);
             }
-            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            catch (Exception e) when (InboxFailures.IsGoneFromMailbox(e))
             {
                 // Moved meanwhile by hand; its record stands.
             }

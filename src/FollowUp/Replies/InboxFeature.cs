@@ -8,6 +8,8 @@ internal static class InboxFeature
     internal static IServiceCollection AddInbox(this IServiceCollection services)
     {
         services.AddSettings<InboxOptions>(InboxOptions.Section, o => o.Validate());
+        services.AddSingleton<ReplyMatcher>();
+        services.AddSingleton<InboundStore>();
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Clarification>();
         services.AddSingleton<Inbox>();

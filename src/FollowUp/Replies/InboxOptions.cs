@@ -11,15 +11,11 @@ public sealed class InboxOptions
     /// <summary>Messages larger than this are not downloaded: recorded as rejected and moved aside.</summary>
     public int MaxMessageBytes { get; set; } = 2 * 1024 * 1024;
 
-    /// <summary>Messages read per round, so one huge backlog cannot hold the job for ever.</summary>
-    public int BatchSize { get; set; } = 200;
-
     /// <summary>
-    /// Messages of a chunk recorded at once, each in its own transaction on its own database connection, while the
-    /// one FETCH of the chunk goes on. Messages from the same sender are recorded one after another, in mailbox order
-    /// (a patient's second reply updates the first). 1 records strictly one at a time.
+    /// Messages read per round, so one huge backlog cannot hold the job for ever; each round's messages are recorded
+    /// in one transaction (at most 16 MB of them; more are split).
     /// </summary>
-    public int IntakeConcurrency { get; set; } = 4;
+    public int BatchSize { get; set; } = 200;
 
     /// <summary>Messages with more MIME parts than this (thousands of attachments) are recorded as rejected, not parsed.</summary>
     public int MaxMimeParts { get; set; } = 100;
@@ -49,7 +45,6 @@ public sealed class InboxOptions
         if (PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromHours(1))
             yield return $"{Section}:PollInterval must be between 00:00:00.1 and 01:00:00 (was {PollInterval}).";
         if (MaxMessageBytes is < 10_000 or > 100 * 1024 * 1024) yield return $"{Section}:MaxMessageBytes must be 10000-104857600 (was {MaxMessageBytes}).";
-        if (IntakeConcurrency is < 1 or > 32) yield return $"{Section}:IntakeConcurrency must be 1-32 (was {IntakeConcurrency}).";
         if (BatchSize is < 1 or > 10_000) yield return $"{Section}:BatchSize must be 1-10000 (was {BatchSize}).";
     }
 }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Inbound message UID {Uid} could not be processed; recorded as rejected and filed in Rejected for an admin")]
     public static partial void CouldNotProcess(ILogger logger, uint uid, Exception exception);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "A chunk of {Count} inbound message(s) could not be recorded in one transaction; nothing of it was stored, and it is recorded again one message at a time")]
+    public static partial void ChunkRedone(ILogger logger, int count, Exception exception);
 }

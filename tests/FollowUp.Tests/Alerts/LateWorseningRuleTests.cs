@@ -195,10 +195,11 @@ public class LateWorseningRuleTests
     [Fact]
     public void Self_harm_phrases_match_across_case_punctuation_and_hyphens_but_not_inside_other_words()
     {
-        Assert.Equal("self harm", CrisisWords.Find("thinking about SELF-HARM again", Defaults.SelfHarmPhrases));
-        Assert.Equal("suicidal", CrisisWords.Find("Feeling suicidal.", Defaults.SelfHarmPhrases));
-        Assert.Null(CrisisWords.Find("pain 4, mood okay, back is stiff", Defaults.SelfHarmPhrases));
-        Assert.Null(CrisisWords.Find("I'll overdose-proof my diary", ["dose"]));
+        Assert.Equal("self harm", CrisisWords.Default.FindFirst("thinking about SELF-HARM again"));
+        Assert.Equal("suicidal", CrisisWords.Default.FindFirst("Feeling suicidal."));
+        Assert.Null(CrisisWords.Default.FindFirst("pain 4, mood okay, back is stiff"));
+        // A clinic's own phrase, too, matches as a whole word only (not in "dosage" or "overdue").
+        Assert.Null(CrisisWords.For(["dose"]).FindFirst("The dosage on my overdue prescription"));
         Assert.NotNull(CrisisEmailFinding(new(28, 4, CrisisFlag: true)));
     }
 

@@ -14,7 +14,15 @@ namespace FollowUp.Tests.Alerts;
 public sealed class ReassessmentTests
 {
     // The rules before the change: stricter than the defaults in every way the scenarios below exercise.
-    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5, SelfHarmPhrases = ["suicide"] };
+    private static AlertOptions OldRules() => new() { WorseningRise = 4, NearBaselineMargin = 0, Phq2Cutoff = 5 };
+
+    // The rules after the change: the defaults, plus a self-harm phrase of the clinic's own (the built-in list
+    // applies before and after alike).
+    private const string ClinicPhrase = "rather not be around";
+
+    private static AlertOptions NewRules() => new() { SelfHarmPhrases = [ClinicPhrase] };
+
+    private static readonly Dictionary<string, string?> NewRulesEnvironment = new() { ["FollowUp__Alerts__SelfHarmPhrases__0"] = ClinicPhrase };
 
     private static readonly DateTimeOffset Later = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
@@ -26,7 +34,7 @@ public sealed class ReassessmentTests
         var courses = await SeedAsync(perCourse);
         Assert.Equal(courses, await SeedAsync(setBased));
 
-        var assessment = new Assessment(perCourse.Clock, Options.Create(new AlertOptions()), NullLogger<Assessment>.Instance);
+        var assessment = new Assessment(perCourse.Clock, Options.Create(NewRules()), NullLogger<Assessment>.Instance);
         await using (var connection = await perCourse.Data.OpenConnectionAsync())
         {
             foreach (var courseId in courses)
@@ -83,21 +91,21 @@ public sealed class ReassessmentTests
         await SeedAsync(clinic);
         string[] connection = ["--connection", clinic.ConnectionString];
 
-        var dry = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", "--dry-run", .. connection]);
+        var dry = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", "--dry-run", .. connection], NewRulesEnvironment);
         Assert.Equal(0, dry.ExitCode);
         Assert.Contains("would raise  course", dry.Stdout, StringComparison.Ordinal);
         Assert.Contains("would raise 4 alerts, update 1, leave 3 unchanged. Nothing was written.", dry.Stdout, StringComparison.Ordinal);
 
-        var run = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", .. connection]);
+        var run = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", .. connection], NewRulesEnvironment);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("8 courses assessed (10 answered check-ins): 4 alerts raised, 1 updated, 3 unchanged.", run.Stdout, StringComparison.Ordinal);
 
-        var again = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", .. connection]);
+        var again = await Tool.RunAsync("followup-admin.dll", ["alert", "reassess", .. connection], NewRulesEnvironment);
         Assert.Contains("0 alerts raised, 0 updated, 8 unchanged.", again.Stdout, StringComparison.Ordinal);
     }
 
     private static Reassessment Reassess(Clinic clinic) =>
-        new(clinic.Data, clinic.Clock, Options.Create(new AlertOptions()), NullLogger<Reassessment>.Instance);
+        new(clinic.Data, clinic.Clock, Options.Create(NewRules()), NullLogger<Reassessment>.Instance);
 
     /// <summary>
     /// The same clinic history in any fresh database: nine courses, their replies, the alerts the old rules raised
@@ -122,7 +130,7 @@ public sealed class ReassessmentTests
         await ReplyAsync(db, week1[ids[1]], at, pain: 7);
         await ReplyAsync(db, week1[ids[2]], at, pain: 8);
         await ReplyAsync(db, week1[ids[3]], at, pain: 8);
-        await ReplyAsync(db, week1[ids[4]], at, pain: 3, text: "Honestly I feel I would be better off dead");
+        await ReplyAsync(db, week1[ids[4]], at, pain: 3, text: "Honestly I feel I would rather not be around");
         await ReplyAsync(db, week1[ids[5]], at, pain: 3, phq2: (2, 2));
         await ReplyAsync(db, week1[ids[6]], at, pain: 8);
         await ReplyAsync(db, week1[ids[8]], at, pain: 4);

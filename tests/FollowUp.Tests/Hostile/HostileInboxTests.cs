@@ -164,16 +164,16 @@ public sealed class HostileInboxTests(ITestOutputHelper output)
     {
         var e = new Npgsql.PostgresException("refused", "ERROR", "ERROR", sqlState);
 
-        Assert.Equal(content, FollowUp.Replies.Inbox.IsCausedByContent(e));
+        Assert.Equal(content, FollowUp.Replies.InboxFailures.IsCausedByContent(e));
     }
 
     [Fact]
     public void Parse_errors_are_content_and_network_errors_are_not()
     {
-        Assert.True(FollowUp.Replies.Inbox.IsCausedByContent(new FormatException("bad")));
-        Assert.True(FollowUp.Replies.Inbox.IsCausedByContent(new MimeKit.ParseException("bad", 0, 0)));
-        Assert.False(FollowUp.Replies.Inbox.IsCausedByContent(new IOException("reset")));
-        Assert.False(FollowUp.Replies.Inbox.IsCausedByContent(new OperationCanceledException()));
+        Assert.True(FollowUp.Replies.InboxFailures.IsCausedByContent(new FormatException("bad")));
+        Assert.True(FollowUp.Replies.InboxFailures.IsCausedByContent(new MimeKit.ParseException("bad", 0, 0)));
+        Assert.False(FollowUp.Replies.InboxFailures.IsCausedByContent(new IOException("reset")));
+        Assert.False(FollowUp.Replies.InboxFailures.IsCausedByContent(new OperationCanceledException()));
     }
 
     private static async Task<List<SentCheckIn>> SendCheckInsAsync(Clinic clinic, int count)

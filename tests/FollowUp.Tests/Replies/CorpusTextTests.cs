@@ -41,7 +41,7 @@ public class CorpusTextTests
         if (answer.OptOut) return;
         Assert.Equal(
             (sample.Status, sample.Pain, sample.MoodScore, sample.MoodWord, sample.Phq2a, sample.Phq2b, sample.Crisis),
-            (ReplyIntake.Name(answer.Status), answer.Pain, answer.MoodScore, answer.MoodWord, answer.Phq2A, answer.Phq2B, answer.Crisis));
+            (AnswerNames.Of(answer.Status), answer.Pain, answer.MoodScore, answer.MoodWord, answer.Phq2A, answer.Phq2B, answer.Crisis));
     }
 
     [Fact]

@@ -127,7 +127,9 @@ public class InboxTests
     public async Task A_restart_half_way_through_a_mailbox_processes_every_message_exactly_once()
     {
         var stopAfter = new StopAfter(4);
-        await using var clinic = await Clinic.OpenAsync(Monday, configure: s => s.AddLogging(l => l.AddProvider(stopAfter).SetMinimumLevel(LogLevel.Information)));
+        // Chunks of two: a chunk commits whole or not at all, so "half-way" is after the second chunk, with the third under way.
+        await using var clinic = await Clinic.OpenAsync(Monday, new Dictionary<string, string?> { ["FollowUp:Inbox:BatchSize"] = "2" },
+            configure: s => s.AddLogging(l => l.AddProvider(stopAfter).SetMinimumLevel(LogLevel.Information)));
         const int patients = 10;
         var checkIns = await SendCheckInsAsync(clinic, patients);
         foreach (var (patient, checkIn) in checkIns)
@@ -231,6 +233,73 @@ public class InboxTests
         message.From.Add(MailboxAddress.Parse(clinic.Address("max")));
         message.To.Add(MailboxAddress.Parse(replyTo));
         return message;
+    }
+
+    [Fact]
+    public async Task A_chunk_with_one_message_the_database_refuses_stores_every_other_message_exactly_once()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        const int patients = 5;
+        var checkIns = await SendCheckInsAsync(clinic, patients);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        // The database refuses one reply's text (SQLSTATE 23514), as it would a value some future limit forbids.
+        await db.ExecuteAsync("ALTER TABLE replies ADD CONSTRAINT no_rhubarb CHECK (answer_text NOT LIKE '%rhubarb%')");
+        for (var i = 0; i < patients; i++)
+        {
+            var (patient, checkIn) = checkIns[i];
+            await new SimulatedPatient(patient, clinic.Imap, Clinic.Smtp).ReplyAsync(checkIn, i == 2 ? "Pain 4, mood okay, ate rhubarb" : $"Pain {i}, mood good", clinic.Clock.GetUtcNow(), default);
+        }
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(patients);
+
+        var result = await clinic.Inbox.ReadAsync(default);
+
+        Assert.Equal((patients, patients - 1), (result.Read, result.Answers));
+        var records = (await db.QueryAsync<(string Outcome, string Detail)>("SELECT outcome, detail FROM inbound_messages ORDER BY uid")).ToList();
+        Assert.Equal(["answer", "answer", "rejected", "answer", "answer"], records.Select(r => r.Outcome).ToList());
+        Assert.Contains("23514", records[2].Detail, StringComparison.Ordinal);
+        Assert.Equal(patients - 1, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT check_in_id) FROM replies WHERE answer_text NOT LIKE '%rhubarb%'"));
+        Assert.Equal(patients - 1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies"));
+        Assert.Equal(patients - 1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'reply.stored'"));
+        Assert.Equal(patients, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind LIKE 'inbound.%'"));
+        Assert.Equal(patients - 1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'answered'"));
+        Assert.Equal(patients - 1, (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Count);
+        Assert.Single(await new Mailbox(clinic.RepliesAddress).MessagesAsync("Rejected"));
+        Assert.Empty(await new Mailbox(clinic.RepliesAddress).MessagesAsync());
+    }
+
+    [Fact]
+    public async Task A_clinic_phrase_and_a_built_in_phrase_in_each_language_flag_the_reply_and_raise_the_crisis_alert()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday, new Dictionary<string, string?> { ["FollowUp:Alerts:SelfHarmPhrases:0"] = "rather not be around" });
+        string[] replies =
+        [
+            "Pain 3, mood low. Some days I'd rather not be around.",
+            "Pain 3, mood low. Honestly, I want to die some days.",
+            "Schmerz 3, Stimmung schlecht. Ich will nicht mehr leben.",
+            "Douleur 3, humeur basse. J'ai envie d'en finir.",
+            "Dolor 3, ánimo bajo. No quiero vivir así.",
+            "Pain 3, mood good.",
+        ];
+        var checkIns = await SendCheckInsAsync(clinic, replies.Length);
+        for (var i = 0; i < replies.Length; i++)
+            await new SimulatedPatient(checkIns[i].Patient, clinic.Imap, Clinic.Smtp).ReplyAsync(checkIns[i].CheckIn, replies[i], clinic.Clock.GetUtcNow(), default);
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(replies.Length);
+
+        await clinic.Inbox.ReadAsync(default);
+
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var flagged = (await db.QueryAsync<(string Email, bool Inbound, bool Reply, bool Alert)>("""
+            SELECT p.email, i.crisis_flag, r.crisis_flag, EXISTS (SELECT 1 FROM alerts a WHERE a.course_id = co.id AND a.kind = 'crisis')
+            FROM inbound_messages i JOIN check_ins c ON c.id = i.check_in_id JOIN courses co ON co.id = c.course_id
+            JOIN patients p ON p.id = co.patient_id JOIN replies r ON r.inbound_message_id = i.id
+            ORDER BY p.email
+            """)).ToList();
+        Assert.Equal(replies.Length, flagged.Count);
+        for (var i = 0; i < replies.Length; i++)
+        {
+            var expected = i < replies.Length - 1;
+            Assert.Equal((clinic.Address($"r{i}"), expected, expected, expected), flagged.Single(f => f.Email == clinic.Address($"r{i}")));
+        }
     }
 
     private static async Task<List<(string Patient, MimeMessage CheckIn)>> SendCheckInsAsync(Clinic clinic, int count)

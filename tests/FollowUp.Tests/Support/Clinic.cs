@@ -38,7 +38,7 @@ public sealed class Clinic : IAsyncDisposable
     public NpgsqlDataSource Data => _services.GetRequiredService<NpgsqlDataSource>();
     public CourseEnrolment Enrolment => _services.GetRequiredService<CourseEnrolment>();
     public CheckInDispatch Dispatch => _services.GetRequiredService<CheckInDispatch>();
-    public Inbox Inbox => _services.GetRequiredService<Inbox>();
+    internal Inbox Inbox => _services.GetRequiredService<Inbox>();
     public AlertNotifier Alerts => _services.GetRequiredService<AlertNotifier>();
     public ReplyToken Tokens => _services.GetRequiredService<ReplyToken>();
     public FollowUp.Schedules.ScheduleStore Schedules => _services.GetRequiredService<FollowUp.Schedules.ScheduleStore>();

@@ -2,23 +2,6 @@ using MimeKit;
 
 namespace FollowUp.Replies;
 
-/// <summary>Where a message read from the replies mailbox ends up; each has its own IMAP folder.</summary>
-internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate }
-
-internal static class InboundFolders
-{
-    public static string For(InboundOutcome outcome) => outcome switch
-    {
-        InboundOutcome.Answer or InboundOutcome.OptOut or InboundOutcome.Duplicate => "Processed",
-        InboundOutcome.Unmatched => "Unmatched",
-        InboundOutcome.Bounce => "Bounces",
-        InboundOutcome.AutoReply => "Auto-replies",
-        _ => "Rejected",
-    };
-
-    public static readonly string[] All = ["Processed", "Unmatched", "Bounces", "Auto-replies", "Rejected"];
-}
-
 /// <summary>Recognises mail that no person wrote. Pure.</summary>
 internal static class Automatic
 {

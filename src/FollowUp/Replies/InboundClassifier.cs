@@ -1,0 +1,150 @@
+using FollowUp.Alerts;
+using FollowUp.Mail;
+using MimeKit;
+
+namespace FollowUp.Replies;
+
+/// <summary>The Action field of a delivery status notification (RFC 3464 §2.3.3).</summary>
+internal enum DeliveryAction { Failed, Delayed, Delivered, Relayed, Expanded, Unknown }
+
+/// <summary>What a delivery report says about the message it reports on: typed, with the text kept for people.</summary>
+internal sealed record DeliveryReport(DeliveryAction Action, string Status, string? OriginalMessageId)
+{
+    /// <summary>"delivery report: action failed 5.1.1", as stored in inbound_messages.detail.</summary>
+    public string Detail => $"delivery report: action {(Action == DeliveryAction.Unknown ? RawAction : Action.ToString().ToLowerInvariant())} {Status}".Trim();
+
+    /// <summary>The Action field as the report wrote it, for the detail text when it is none of RFC 3464's five.</summary>
+    public string RawAction { get; init; } = "unknown";
+
+    public static DeliveryAction ParseAction(string? action) => action?.Trim().ToLowerInvariant() switch
+    {
+        "failed" => DeliveryAction.Failed,
+        "delayed" => DeliveryAction.Delayed,
+        "delivered" => DeliveryAction.Delivered,
+        "relayed" => DeliveryAction.Relayed,
+        "expanded" => DeliveryAction.Expanded,
+        _ => DeliveryAction.Unknown,
+    };
+}
+
+/// <summary>What kind of mail an inbound message is, before anyone looks for its check-in.</summary>
+internal enum InboundKind
+{
+    /// <summary>A delivery status notification: see <see cref="Classification.Report"/>.</summary>
+    DeliveryReport,
+    /// <summary>Our own mail coming back, or too many MIME parts to parse: kept aside, never answered.</summary>
+    Refused,
+    /// <summary>An auto-responder, a list, a bulk mailer: never parsed as an answer, never answered.</summary>
+    AutomaticReply,
+    /// <summary>Written by a person: an answer or an opt-out once matched to its check-in, else unmatched.</summary>
+    Personal,
+}
+
+/// <summary>
+/// The classifier's verdict on one message. <see cref="Detail"/> is the text people read; decisions read the typed
+/// values (<see cref="Kind"/>, <see cref="Report"/>, <see cref="OutOfOffice"/>, <see cref="Answer"/>).
+/// </summary>
+internal sealed record Classification(InboundKind Kind, string Detail, string Body)
+{
+    public DeliveryReport? Report { get; init; }
+    public bool OutOfOffice { get; init; }
+    /// <summary>The patient's own words (quoted history removed); for personal mail only.</summary>
+    public string OwnText { get; init; } = "";
+    /// <summary>What the own words say (pain, mood, PHQ-2, STOP, self-harm wording); for personal mail only.</summary>
+    public Answer? Answer { get; init; }
+}
+
+/// <summary>
+/// Decides what an inbound message is from the message alone: delivery report (with its typed action and status),
+/// automatic reply, loop, or a person's mail with its answer read. Pure: no database, no server.
+/// </summary>
+internal static class InboundClassifier
+{
+    private const int MaxStoredText = 64 * 1024;
+
+    public static Classification Classify(MimeMessage message, ClinicOptions clinic, InboxOptions inbox, CrisisWords crisisWords)
+    {
+        var body = StoredText.Cut(ReplyText.BodyOf(message), MaxStoredText);
+        if (Automatic.IsDeliveryReport(message))
+        {
+            var report = ReadReport((MultipartReport)message.Body!);
+            return new Classification(InboundKind.DeliveryReport, report.Detail, body) { Report = report };
+        }
+        if (Automatic.LoopReason(message, clinic) is { } loop)
+            return new Classification(InboundKind.Refused, loop, body);
+        if (message.BodyParts.Take(inbox.MaxMimeParts + 1).Count() > inbox.MaxMimeParts)
+            return new Classification(InboundKind.Refused, $"more than {inbox.MaxMimeParts} MIME parts", body);
+        if (Automatic.AutoReplyReason(message) is { } automatic)
+        {
+            // An out-of-office from the patient defers their reminders; any other automatic mail changes nothing.
+            var away = Automatic.IsOutOfOffice(message);
+            return new Classification(InboundKind.AutomaticReply, away ? $"{automatic}; out of office" : automatic, body) { OutOfOffice = away };
+        }
+        var ownText = ReplyText.StripQuoted(body);
+        return new Classification(InboundKind.Personal, "", body)
+        {
+            OwnText = ownText,
+            Answer = Answer.Parse(ownText, message.Subject, crisisWords),
+        };
+    }
+
+    /// <summary>The first per-recipient status group of the report (the second group, after the per-message one).</summary>
+    private static DeliveryReport ReadReport(MultipartReport report)
+    {
+        var original = report.OfType<MessagePart>().Select(p => p.Message?.MessageId)
+            .Concat(report.OfType<TextRfc822Headers>().Select(p => p.Message?.MessageId))
+            .FirstOrDefault(id => !string.IsNullOrEmpty(id));
+        var status = report.OfType<MessageDeliveryStatus>().FirstOrDefault()?.StatusGroups.Skip(1).FirstOrDefault();
+        var action = status?["Action"]?.Trim() ?? "unknown";
+        return new DeliveryReport(DeliveryReport.ParseAction(action), status?["Status"]?.Trim() ?? "", original) { RawAction = action };
+    }
+}
+
+/// <summary>
+/// What is recorded for one message: its outcome and the text people read, the check-in it is about, and the typed
+/// facts the store acts on (<see cref="Answer"/>, <see cref="Delivery"/>, <see cref="OutOfOffice"/>).
+/// </summary>
+internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef? CheckIn, HeaderList Headers, string Body, MimeMessage? Message)
+{
+    public string OwnText { get; init; } = "";
+    public Answer? Answer { get; init; }
+    public bool Crisis { get; init; }
+    public DeliveryAction? Delivery { get; init; }
+    public bool OutOfOffice { get; init; }
+    public MatchedBy? MatchedBy { get; init; }
+
+    /// <summary>
+    /// The outcome of a classified message once the matcher has looked for its check-in. Pure: a person's mail tied
+    /// to no check-in is unmatched; tied to one, STOP is an opt-out and anything else an answer.
+    /// </summary>
+    public static Inbound Decide(Classification classified, ReplyMatch match, MimeMessage message)
+    {
+        var body = classified.Body;
+        switch (classified.Kind)
+        {
+            case InboundKind.DeliveryReport:
+                return new(InboundOutcome.Bounce, classified.Detail, match.CheckIn, message.Headers, body, message)
+                    { Delivery = classified.Report!.Action, MatchedBy = match.By };
+            case InboundKind.Refused:
+                return new(InboundOutcome.Rejected, classified.Detail, null, message.Headers, body, message);
+            case InboundKind.AutomaticReply:
+                return new(InboundOutcome.AutoReply, classified.Detail, classified.OutOfOffice ? match.CheckIn : null, message.Headers, body, message)
+                    { OutOfOffice = classified.OutOfOffice, MatchedBy = classified.OutOfOffice ? match.By : null };
+        }
+        var answer = classified.Answer!;
+        if (match.CheckIn is null)
+            return new(InboundOutcome.Unmatched, match.Detail, null, message.Headers, body, message) { OwnText = classified.OwnText, Crisis = answer.Crisis };
+        if (answer.OptOut)
+            return new(InboundOutcome.OptOut, "patient asked to stop", match.CheckIn, message.Headers, body, message)
+                { OwnText = classified.OwnText, Crisis = answer.Crisis, Answer = answer, MatchedBy = match.By };
+        var doubts = answer.Doubts.Count > 0 ? $" ({string.Join("; ", answer.Doubts)})" : "";
+        return new(InboundOutcome.Answer, $"{match.Detail}; {AnswerNames.Of(answer.Status)}{doubts}{(answer.Crisis ? "; self-harm wording" : "")}", match.CheckIn, message.Headers, body, message)
+            { OwnText = classified.OwnText, Crisis = answer.Crisis, Answer = answer, MatchedBy = match.By };
+    }
+}
+
+internal static class AnswerNames
+{
+    /// <summary>The answer status as stored in replies.answer_status.</summary>
+    public static string Of(AnswerStatus status) => status.ToString().ToLowerInvariant();
+}

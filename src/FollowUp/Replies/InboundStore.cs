@@ -1,0 +1,277 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FollowUp.Alerts;
+using FollowUp.Audit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace FollowUp.Replies;
+
+/// <summary>Identity of a message on the IMAP server; UIDs mean nothing without the UIDVALIDITY they belong to.</summary>
+internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
+
+/// <summary>What recording one message did: its outcome, and the clarification that is due once the transaction commits.</summary>
+internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, ClarificationRequest? Clarify);
+
+/// <summary>
+/// Records a decided inbound message with its consequences (the reply, the check-in's and patient's state, the
+/// assessment and its alerts, the audit rows) in the caller's transaction: the inbox records a chunk in one.
+/// The only writer of inbound_messages and replies.
+/// </summary>
+internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clock, Assessment assessment, IOptions<InboxOptions> inboxOptions, ILogger<InboundStore> logger)
+{
+    private const string Actor = "inbox";
+
+    // 900 characters are at most 2,700 bytes of UTF-8; RFC 5322 lines end at 998 characters anyway.
+    private const int MaxMessageIdLength = 900;
+
+    private const int MaxStoredText = 64 * 1024;
+
+    public async Task<InboundOutcome?> RecordedOutcomeAsync(DbConnection? connection, DbTransaction? transaction, InboundKey key, CancellationToken cancellationToken)
+    {
+        await using var own = connection is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
+        var outcome = await (connection ?? own!).ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT outcome FROM inbound_messages WHERE mailbox = @Mailbox AND uid_validity = @UidValidity AND uid = @Uid",
+            new { key.Mailbox, UidValidity = (long)key.UidValidity, Uid = (long)key.Uid }, transaction, cancellationToken: cancellationToken));
+        return outcome is null ? null : InboundOutcomes.Parse(outcome);
+    }
+
+    /// <summary>The recorded outcome of each of <paramref name="uids"/> that has one: one query for a whole chunk.</summary>
+    public async Task<Dictionary<uint, InboundOutcome>> RecordedOutcomesAsync(string mailbox, uint uidValidity, uint[] uids, CancellationToken cancellationToken)
+    {
+        if (uids.Length == 0) return [];
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Uid, string Outcome)>(new CommandDefinition(
+            "SELECT uid, outcome FROM inbound_messages WHERE mailbox = @mailbox AND uid_validity = @uidValidity AND uid = ANY(@uids)",
+            new { mailbox, uidValidity = (long)uidValidity, uids = uids.Select(u => (long)u).ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => (uint)r.Uid, r => InboundOutcomes.Parse(r.Outcome));
+    }
+
+    /// <summary>The UIDVALIDITY this mailbox had when a message was last recorded, if any.</summary>
+    public async Task<uint?> LastUidValidityAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT uid_validity FROM inbound_messages WHERE mailbox = @mailbox ORDER BY id DESC LIMIT 1", new { mailbox }, cancellationToken: cancellationToken));
+        return last is { } value ? (uint)value : null;
+    }
+
+    public async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, InboundKey key, Inbound inbound, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
+        // Indexed, and a btree entry holds at most about 2,700 bytes: a longer (hostile) Message-ID is kept cut, the
+        // same way each time, so a copy of it is still found as a duplicate. Cleaned after the cut, which may split a pair.
+        if (messageId is { Length: > MaxMessageIdLength }) messageId = messageId[..MaxMessageIdLength];
+        messageId = StoredText.Clean(messageId);
+        inbound = inbound with { Detail = StoredText.Clean(inbound.Detail)! };
+        var checkIn = inbound.CheckIn;
+        var storesAnswer = inbound.Outcome == InboundOutcome.Answer && checkIn is not null && inbound.Answer is not null;
+        const string duplicateDetail = "same Message-ID as a message already processed";
+        var folder = InboundFolders.For(inbound.Outcome);
+        var typed = new { action = inbound.Delivery?.ToString().ToLowerInvariant(), matchedBy = inbound.MatchedBy?.ToString() };
+        // One round trip: the Message-ID check, the record and its audit row in one statement, and for an answer the
+        // lock on its check-in with the reply it may update.
+        RecordedInbound recorded;
+        StoredReply? before = null;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(storesAnswer ? InsertInbound + ";\n" + LockCurrentReply : InsertInbound, new
+        {
+            key.Mailbox,
+            UidValidity = (long)key.UidValidity,
+            Uid = (long)key.Uid,
+            messageId,
+            // The same email again (copied, or the server reset UIDVALIDITY) is recorded as a duplicate, changing nothing.
+            checkSeen = inbound.Outcome is not InboundOutcome.Rejected && messageId is not null,
+            now,
+            from = StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.Headers[HeaderId.From], 500),
+            subject = StoredText.Cut(inbound.Message?.Subject ?? inbound.Headers[HeaderId.Subject], 500),
+            outcome = InboundOutcomes.Name(inbound.Outcome),
+            detail = inbound.Detail,
+            duplicateDetail,
+            checkInId = checkIn?.Id,
+            courseId = checkIn?.CourseId,
+            patientId = checkIn?.PatientId,
+            actor = Actor,
+            rawHeaders = StoredText.Cut(StoredText.RawHeaders(inbound.Headers), MaxStoredText),
+            body = inbound.Body,
+            folder,
+            duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate),
+            crisis = inbound.Crisis,
+            audit = JsonSerializer.Serialize(new { detail = inbound.Detail, folder, checkInId = checkIn?.Id, typed.action, typed.matchedBy }),
+            duplicateAudit = JsonSerializer.Serialize(new { detail = duplicateDetail, folder = InboundFolders.For(InboundOutcome.Duplicate), checkInId = checkIn?.Id }),
+        }, transaction, cancellationToken: cancellationToken)))
+        {
+            recorded = await results.ReadSingleAsync<RecordedInbound>();
+            if (storesAnswer) before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+        }
+        // Another worker recorded this very message first: nothing was written here, and its outcome stands.
+        if (recorded.Id is not { } inboundId)
+            return new Stored(await RecordedOutcomeAsync(connection, transaction, key, cancellationToken) ?? inbound.Outcome, null, null, null);
+        var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
+        var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
+            : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, now, cancellationToken);
+        return new Stored(outcome, inboundId, checkIn?.Id, clarify);
+    }
+
+    /// <summary>What a recorded message changes beyond its own record; returns the clarification due, if one is.</summary>
+    private async Task<ClarificationRequest?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
+        StoredReply? before, DateTime now, CancellationToken cancellationToken)
+    {
+        switch (inbound.Outcome)
+        {
+            case InboundOutcome.Answer when inbound.Answer is { } answer:
+                await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, inbound.OwnText, now, cancellationToken);
+                // One polite clarification per check-in, ever (never a loop); not to a reply that mentions self-harm,
+                // which a person reads instead.
+                if (answer.Status == AnswerStatus.Unclear && !answer.Crisis && await CheckInChanges.ClaimClarificationAsync(connection, transaction, checkIn.Id, now, cancellationToken))
+                    return new ClarificationRequest(checkIn.Id, checkIn.PatientEmail, inbound.Message?.Subject, inbound.Message?.MessageId);
+                break;
+            case InboundOutcome.OptOut:
+                var cancelled = await CheckInChanges.OptOutAsync(connection, transaction, checkIn.PatientId, now, cancellationToken);
+                Log.OptedOut(logger, checkIn.PatientId, cancelled);
+                break;
+            case InboundOutcome.AutoReply when inbound.OutOfOffice:
+                await CheckInChanges.NoteOutOfOfficeAsync(connection, transaction, checkIn.Id, now + inboxOptions.Value.OutOfOfficeDeferral, cancellationToken);
+                break;
+            case InboundOutcome.Bounce when inbound.Delivery == DeliveryAction.Failed:
+                await CheckInChanges.MarkBouncedAsync(connection, transaction, checkIn.Id, inbound.Detail, cancellationToken);
+                await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, inbound.Detail, clock.GetUtcNow(), cancellationToken);
+                break;
+            case InboundOutcome.Bounce when inbound.Delivery == DeliveryAction.Delayed:
+                // A delay is not a refusal: counted, and the address is suppressed only when delays keep coming.
+                var count = await CheckInChanges.CountDelayAsync(connection, transaction, checkIn.PatientId, cancellationToken);
+                if (count >= inboxOptions.Value.SoftBounceLimit)
+                    await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, $"{count} delayed delivery reports in a row; last: {inbound.Detail}", clock.GetUtcNow(), cancellationToken);
+                break;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// One reply row per check-in. A second reply updates it: what it gives replaces, what it leaves out stays, a
+    /// self-harm flag is never cleared; the change is audited with before and after.
+    /// </summary>
+    private async Task StoreAnswerAsync(DbConnection connection, DbTransaction transaction, CheckInRef checkIn,
+        long inboundId, Answer answer, StoredReply? before, string ownText, DateTime now, CancellationToken cancellationToken)
+    {
+        var merged = before is null ? answer : answer with
+        {
+            Pain = answer.Pain ?? before.Pain,
+            MoodScore = answer.MoodScore ?? (answer.MoodWord is null ? before.MoodScore : null),
+            MoodWord = answer.MoodWord ?? (answer.MoodScore is null ? before.MoodWord : null),
+            Phq2A = answer.Phq2A ?? before.Phq2A,
+            Phq2B = answer.Phq2B ?? before.Phq2B,
+        };
+        var crisis = answer.Crisis || before?.CrisisFlag == true;
+        var crisisTerms = string.Join(", ", (before?.CrisisTerms?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? []).Concat(answer.CrisisTerms).Distinct(StringComparer.Ordinal));
+        var status = AnswerNames.Of(merged.Status);
+        var text = StoredText.Cut(ownText, 8000);
+        // The reply, its audit row and the check-in's and patient's state in one round trip.
+        var answered = merged.Status != AnswerStatus.Unclear ? ";\n" + CheckInChanges.MarkAnswered : "";
+        var audit = before is null
+            ? JsonSerializer.Serialize(new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis })
+            : JsonSerializer.Serialize(new
+            {
+                checkInId = checkIn.Id,
+                inboundId,
+                before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
+                after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, text },
+            });
+        await connection.ExecuteAsync(new CommandDefinition((before is null ? InsertReply : UpdateReply) + answered, new
+        {
+            id = before?.Id,
+            checkInId = checkIn.Id,
+            inboundId,
+            now,
+            pain = (short?)merged.Pain,
+            mood = (short?)merged.MoodScore,
+            moodWord = merged.MoodWord,
+            phqA = (short?)merged.Phq2A,
+            phqB = (short?)merged.Phq2B,
+            status,
+            crisis,
+            crisisTerms = crisisTerms.Length == 0 ? null : crisisTerms,
+            text,
+            courseId = checkIn.CourseId,
+            patientId = checkIn.PatientId,
+            actor = Actor,
+            audit,
+        }, transaction, cancellationToken: cancellationToken));
+        await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
+    }
+
+    private sealed class RecordedInbound
+    {
+        public long? Id { get; init; }
+        public bool Duplicate { get; init; }
+    }
+
+    private sealed class StoredReply
+    {
+        public long? Id { get; init; }
+        public int? Pain { get; init; }
+        public int? MoodScore { get; init; }
+        public string? MoodWord { get; init; }
+        public int? Phq2A { get; init; }
+        public int? Phq2B { get; init; }
+        public string AnswerStatus { get; init; } = "";
+        public bool CrisisFlag { get; init; }
+        public string? CrisisTerms { get; init; }
+        public string AnswerText { get; init; } = "";
+    }
+
+    // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
+    // a duplicate (the same email again: copied, or the server reset UIDVALIDITY); a message another worker recorded
+    // first (same mailbox, UIDVALIDITY and UID) is not recorded again: id is then NULL.
+    private const string InsertInbound = $"""
+        WITH seen AS (
+            SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
+        inserted AS (
+            INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
+                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
+            SELECT @Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
+                   CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
+                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis
+            FROM seen
+            ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
+            RETURNING id, outcome),
+        audited AS (
+            {AuditTrail.InsertInto}
+            SELECT @now, @actor, 'inbound.' || inserted.outcome, @courseId, @patientId, inserted.id,
+                   (CASE WHEN seen.duplicate THEN @duplicateAudit ELSE @audit END)::jsonb
+            FROM inserted, seen)
+        SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
+        """;
+
+    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any.
+    private const string LockCurrentReply = """
+        SELECT r.id, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text
+        FROM check_ins ci
+        LEFT JOIN LATERAL (
+            SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
+        WHERE ci.id = @checkInId
+        FOR UPDATE OF ci
+        """;
+
+    private const string InsertReply = $"""
+        WITH reply AS (
+            INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
+                                 phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
+            VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
+            RETURNING id)
+        {AuditTrail.InsertInto}
+        SELECT @now, @actor, 'reply.stored', @courseId, @patientId, reply.id, @audit::jsonb FROM reply
+        """;
+
+    private const string UpdateReply = $"""
+        UPDATE replies SET inbound_message_id = @inboundId, updated_at = @now, pain = @pain, mood_score = @mood, mood_word = @moodWord,
+                           phq2_a = @phqA, phq2_b = @phqB, answer_status = @status, crisis_flag = @crisis, crisis_terms = @crisisTerms,
+                           answer_text = @text
+        WHERE id = @id;
+        {AuditTrail.InsertInto}
+        VALUES (@now, @actor, 'reply.updated', @courseId, @patientId, @id, @audit::jsonb)
+        """;
+}

@@ -1,0 +1,157 @@
+using System.Data.Common;
+using Dapper;
+using FollowUp.Mail;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace FollowUp.Replies;
+
+/// <summary>The check-in an inbound message is about, as the inbox needs it.</summary>
+internal sealed class CheckInRef
+{
+    public long Id { get; init; }
+    public long CourseId { get; init; }
+    public long PatientId { get; init; }
+    public string PatientEmail { get; init; } = "";
+    public string Status { get; init; } = "";
+}
+
+/// <summary>How a message was tied to its check-in.</summary>
+internal enum MatchedBy
+{
+    /// <summary>A valid reply token in a recipient address (the check-in's Reply-To, or the VERP envelope of a report).</summary>
+    ReplyToken,
+    /// <summary>In-Reply-To / References (or a report's quoted original) name a check-in's or reminder's Message-ID.</summary>
+    Threading,
+    /// <summary>No token and no thread: the sender's newest open check-in.</summary>
+    SenderNewest,
+}
+
+/// <summary>Why a message was tied to no check-in.</summary>
+internal enum NotMatched
+{
+    /// <summary>A recipient address carries a reply token that does not verify (tampered, or another key).</summary>
+    InvalidToken,
+    /// <summary>Neither token, thread nor sender names a check-in.</summary>
+    NoCheckIn,
+    /// <summary>The check-in found was never sent (planned or cancelled): old mail, a restored database.</summary>
+    NeverSent,
+    /// <summary>The sender is not the check-in's patient: forwarded or spoofed.</summary>
+    NotThePatient,
+}
+
+/// <summary>
+/// The matcher's answer: <see cref="CheckIn"/> and <see cref="By"/> when matched, else <see cref="Refused"/> (with the
+/// check-in that was found, if one was); <see cref="Detail"/> is the text people read.
+/// </summary>
+internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched? Refused, CheckInRef? Candidate = null)
+{
+    public static readonly ReplyMatch None = new(null, null, NotMatched.NoCheckIn);
+
+    public string Detail => (By, Refused) switch
+    {
+        (MatchedBy.ReplyToken, _) => "matched by reply token",
+        (MatchedBy.Threading, _) => "matched by In-Reply-To/References",
+        (MatchedBy.SenderNewest, _) => "matched by sender's newest open check-in",
+        (_, NotMatched.InvalidToken) => "reply token is not valid (tampered or unknown)",
+        (_, NotMatched.NeverSent) => $"check-in {Candidate?.Id} was never sent ({Candidate?.Status})",
+        (_, NotMatched.NotThePatient) => $"sender is not the patient of check-in {Candidate?.Id}",
+        _ => "no check-in matches this message",
+    };
+}
+
+/// <summary>
+/// Ties an inbound message to its check-in: by the reply token in a recipient address, else by threading headers,
+/// else by the sender's newest open check-in; then only a sent check-in, and only from its patient. Runs on the
+/// caller's connection and transaction (the inbox records a chunk in one).
+/// </summary>
+internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> clinicOptions)
+{
+    public async Task<ReplyMatch> MatchReplyAsync(DbConnection connection, DbTransaction? transaction, MimeMessage message, CancellationToken cancellationToken)
+    {
+        var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
+        var recipientTokens = RecipientTokens(message);
+        var verified = recipientTokens.Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
+        if (recipientTokens.Count > 0 && verified is null) return new ReplyMatch(null, null, NotMatched.InvalidToken);
+
+        CheckInRef? found;
+        MatchedBy by;
+        if (verified is { } checkInId)
+            (found, by) = (await ByIdAsync(connection, transaction, checkInId, cancellationToken), MatchedBy.ReplyToken);
+        else
+        {
+            (found, by) = (await ByThreadAsync(connection, transaction, ThreadIds(message), cancellationToken), MatchedBy.Threading);
+            if (found is null && sender.Length > 0)
+                (found, by) = (await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(NewestForSender, new { sender }, transaction, cancellationToken: cancellationToken)),
+                    MatchedBy.SenderNewest);
+        }
+        if (found is null) return ReplyMatch.None;
+        // A reply to a check-in we never sent cannot be genuine (old mail, a restored database): keep it aside.
+        if (found.Status is "planned" or "cancelled") return new ReplyMatch(null, null, NotMatched.NeverSent, found);
+        // Only the patient may answer for the patient: a forwarded or spoofed reply is kept aside for an admin.
+        if (!string.Equals(sender, found.PatientEmail, StringComparison.OrdinalIgnoreCase)) return new ReplyMatch(null, null, NotMatched.NotThePatient, found);
+        return new ReplyMatch(found, by, null);
+    }
+
+    /// <summary>
+    /// The check-in a delivery report is about: the original it quotes, else the reply token of the address it was
+    /// delivered to. Check-ins are sent with their reply address as envelope sender (VERP), so a report that does not
+    /// quote the original still names the check-in. Any status, any sender: the mail server writes these.
+    /// </summary>
+    public async Task<ReplyMatch> MatchReportAsync(DbConnection connection, DbTransaction? transaction, DeliveryReport report, MimeMessage message, CancellationToken cancellationToken)
+    {
+        if (report.OriginalMessageId is { } original && await ByThreadAsync(connection, transaction, [original], cancellationToken) is { } quoted)
+            return new ReplyMatch(quoted, MatchedBy.Threading, null);
+        if (RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken
+            && await ByIdAsync(connection, transaction, byToken, cancellationToken) is { } named)
+            return new ReplyMatch(named, MatchedBy.ReplyToken, null);
+        return ReplyMatch.None;
+    }
+
+    private static List<string> ThreadIds(MimeMessage message)
+    {
+        var ids = new List<string>();
+        if (!string.IsNullOrEmpty(message.InReplyTo)) ids.Add(message.InReplyTo);
+        ids.AddRange(message.References);
+        return ids;
+    }
+
+    private static Task<CheckInRef?> ByIdAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<CheckInRef>(new CommandDefinition(ById, new { id }, transaction, cancellationToken: cancellationToken));
+
+    private static async Task<CheckInRef?> ByThreadAsync(DbConnection connection, DbTransaction? transaction, List<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? null
+            : await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(ByMessageId, new { ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Reply tokens in the recipient addresses (To, Cc, and the delivery's Delivered-To / X-Original-To).</summary>
+    private List<string> RecipientTokens(MimeMessage message) =>
+        message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
+            .Concat(message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || h.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Value.Trim().Trim('<', '>')))
+            .Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart))
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, c.patient_id, p.email AS patient_email";
+
+    private const string ById = $"""
+        SELECT {CheckInColumns}
+        FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE ci.id = @id
+        """;
+
+    private const string ByMessageId = $"""
+        SELECT {CheckInColumns}
+        FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE ci.message_id = ANY(@ids)
+           OR ci.id IN (SELECT r.check_in_id FROM reminders r WHERE r.message_id = ANY(@ids))
+        ORDER BY ci.sent_at DESC
+        """;
+
+    private const string NewestForSender = $"""
+        SELECT {CheckInColumns}
+        FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE lower(p.email) = lower(@sender) AND ci.status IN ('sent', 'answered')
+        ORDER BY ci.sent_at DESC
+        LIMIT 1
+        """;
+}
