@@ -4,7 +4,7 @@ using Npgsql;
 namespace FollowUp.Benchmarks;
 
 /// <summary>
-/// The planning, assessment and scaling benchmarks of issue 8 (docs/benchmarks-scale.md): run one after the other by
+/// The planning, assessment and scaling benchmarks of issue 8 (docs/performance.md): run one after the other by
 /// Program, with CI-sized defaults or, with --full, the sizes the issue names.
 /// </summary>
 internal static class ScaleSuite

@@ -148,7 +148,7 @@ internal static class ScheduleCommands
         return command;
     }
 
-    private static Option<string> FileOption() => new("--file") { Description = "The schedule file (JSON; see docs/schedules.md)", Required = true };
+    private static Option<string> FileOption() => new("--file") { Description = "The schedule file (JSON; see docs/operations.md)", Required = true };
 
     private static Schedule Read(string path)
     {

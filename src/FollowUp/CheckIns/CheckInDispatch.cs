@@ -37,9 +37,9 @@ internal sealed class CheckInDispatch(
 
     // The one thing a run keeps in memory: a message the SMTP server accepted while the database could not take its
     // record (a restart, a failover). It is recorded first thing when the database answers again; released instead, it
-    // would go out twice. A process that dies meanwhile loses it, which is the crash of docs/dispatch.md, "Duplicates":
-    // the row is still 'sending' and is sent again after ClaimLease. Everything else a run leaves behind is settled from
-    // the database (OutgoingQueue.ReleaseStrandedAsync).
+    // would go out twice. A process that dies meanwhile loses it, which is the crash of docs/reliability.md, "No
+    // check-in lost, none sent twice": the row is still 'sending' and is sent again after ClaimLease. Everything else
+    // a run leaves behind is settled from the database (OutgoingQueue.ReleaseStrandedAsync).
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, CheckInToSend Item, string MessageId, DateTimeOffset[] Reminders)> _unrecorded = new();
 
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
@@ -110,7 +110,7 @@ internal sealed class CheckInDispatch(
     /// <summary>
     /// Sends a claimed batch in order. While a message is sent and recorded, the next one is checked and rendered; each
     /// is recorded before the next is sent, so at most one sent message of the lane is unrecorded at any moment: the one
-    /// duplicate a crash can cause per lane (docs/dispatch.md). False when the SMTP server is gone for this run.
+    /// duplicate a crash can cause per lane (docs/reliability.md). False when the SMTP server is gone for this run.
     /// </summary>
     private async Task<bool> SendBatchAsync(Lane lane, IReadOnlyList<CheckInToSend> batch, DispatchOptions options, CancellationToken cancellationToken)
     {
@@ -150,7 +150,7 @@ internal sealed class CheckInDispatch(
     /// The connection (or the run) is gone, or the server refused our login or TLS: what was claimed and not sent goes
     /// back to the queue rather than waiting out the lease; the next run reconnects. Only a message whose send was under
     /// way on a live connection may be at fault (it is charged an attempt and backs off; it may or may not have been
-    /// accepted: docs/dispatch.md, "Duplicates"). The rest were never tried: with the server down or the run stopping,
+    /// accepted: docs/reliability.md, "No check-in lost, none sent twice"). The rest were never tried: with the server down or the run stopping,
     /// they go back as they were, still due and with no attempt counted, so an outage of any length (or a wrong
     /// password for a weekend) neither fails them (MaxAttempts) nor delays them by backoff once it is over.
     /// </summary>

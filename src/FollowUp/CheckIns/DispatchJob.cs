@@ -14,7 +14,7 @@ internal sealed class DispatchJob(CheckInDispatch dispatch, Operations.Outages o
     // One run per process at a time. A run drains everything due on its Lanes; a tick that overlapped it (a backlog
     // longer than PollInterval, up to the 4 Quartz threads) only added more messages in flight at once, and with them
     // more duplicates after a crash: the fault test saw 6 re-sent copies from a worker with 4 lanes. With this gate a
-    // killed worker re-sends at most Lanes messages (docs/dispatch.md, "Duplicates"). Not [DisallowConcurrentExecution]:
+    // killed worker re-sends at most Lanes messages (docs/reliability.md, "No check-in lost, none sent twice"). Not [DisallowConcurrentExecution]:
     // that is cluster-wide and would stop the other nodes from draining alongside.
     private static readonly SemaphoreSlim Running = new(1, 1);
 

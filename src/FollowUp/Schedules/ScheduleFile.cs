@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace FollowUp.Schedules;
 
 /// <summary>
-/// The file an admin writes to create or change a schedule (JSON; the format is in docs/schedules.md). Reading it
+/// The file an admin writes to create or change a schedule (JSON; the format is in docs/operations.md, "Schedules"). Reading it
 /// reports the first syntax error with line and column; the rules are then checked by <see cref="Schedule.Problems"/>.
 /// </summary>
 public static class ScheduleFile

@@ -59,7 +59,7 @@ public class ClusterDemoTests(ITestOutputHelper output)
         try
         {
             // The first node stores the triggers; the others join an existing cluster and must not replace them
-            // (operations.md: the first worker's intervals stand).
+            // (docs/operations.md, "Poll intervals are stored").
             nodes.Add(await ClusterNode.StartAsync("node-1", settings, clock, runs));
             await WaitAsync(db, "SELECT count(*) FROM qrtz_scheduler_state", n => n == 1, "the first node checked in");
             var triggers = await TriggersAsync(db);

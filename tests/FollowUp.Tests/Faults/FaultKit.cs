@@ -105,6 +105,6 @@ internal static class FaultKit
         ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
     };
 
-    /// <summary>A line for the test output and the figures in docs/faults-crash-outage.md.</summary>
+    /// <summary>A line for the test output and the figures in docs/reliability.md ("Fault tests").</summary>
     public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }

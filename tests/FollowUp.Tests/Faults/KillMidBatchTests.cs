@@ -6,7 +6,7 @@ namespace FollowUp.Tests.Faults;
 
 /// <summary>
 /// kill -9 of a worker in the middle of a dispatch batch (issue 8): the real worker process, the shared test servers,
-/// what arrives counted in the real mailbox. docs/dispatch.md, "Duplicates": only a message the SMTP server had
+/// what arrives counted in the real mailbox. docs/reliability.md, "No check-in lost, none sent twice": only a message the SMTP server had
 /// accepted before the worker recorded it can go twice, so at most one per sending lane.
 /// </summary>
 public class KillMidBatchTests(ITestOutputHelper output)
@@ -58,7 +58,7 @@ public class KillMidBatchTests(ITestOutputHelper output)
 
         Assert.Equal(CheckIns, distinct);
         Assert.InRange(duplicates, 0, Lanes);
-        // Every duplicate is a copy of a check-in the dead worker held a claim on (same Message-ID, docs/dispatch.md).
+        // Every duplicate is a copy of a check-in the dead worker held a claim on (same Message-ID, docs/reliability.md).
         Assert.InRange(duplicates, 0, claimedAtKill);
         var recorded = await FaultKit.ScalarAsync<long>(connectionString, "SELECT count(DISTINCT message_id) FROM check_ins WHERE status = 'sent'");
         Assert.Equal(CheckIns, recorded);

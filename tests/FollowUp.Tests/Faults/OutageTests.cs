@@ -144,7 +144,7 @@ public class OutageTests(OutageTests.Servers fixture, ITestOutputHelper output) 
                          $"{ids.Count} messages arrived, {duplicates} duplicate(s); outage warnings: {FaultKit.Lines(worker, unreachable)}");
         Assert.False(worker.HasExited, worker.Log);
         Assert.Equal(60, ids.Distinct(StringComparer.Ordinal).Count());
-        // The one duplicate window (docs/dispatch.md): a message accepted by SMTP whose record the restart cut off, one per lane at most.
+        // The one duplicate window (docs/reliability.md): a message accepted by SMTP whose record the restart cut off, one per lane at most.
         Assert.InRange(duplicates, 0, 2);
         Assert.True(FaultKit.Lines(worker, unreachable) == 1, FaultKit.OutageLog(worker));
         Assert.True(FaultKit.Lines(worker, $"PostgreSQL server 127.0.0.1:{servers.PgPort} reachable again") == 1, FaultKit.OutageLog(worker));
