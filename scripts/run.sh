@@ -42,7 +42,8 @@ chmod 700 "$RUN_DIR"
 
 # ---------------------------------------------------------------- servers
 echo "==> checking the servers are installed (scripts/install-servers.sh)"
-if ! bash "$SCRIPTS/install-servers.sh" >"$RUN_DIR/install.log" 2>&1; then
+# Its step lines show on the terminal (a fresh install takes minutes); apt's own output goes to the log.
+if ! bash "$SCRIPTS/install-servers.sh" 2>&1 | tee "$RUN_DIR/install.log" | { grep --line-buffered "^install-servers:" || true; }; then
   cat "$RUN_DIR/install.log" >&2
   fu_die "installing the servers failed (output above)"
 fi

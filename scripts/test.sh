@@ -65,7 +65,8 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- servers
 start=$(fu_now)
-if ! bash "$SCRIPTS/install-servers.sh" --with-browser >"$WORK/install.log" 2>&1; then
+# Its step lines show on the terminal (a fresh install takes minutes); apt's own output goes to the log.
+if ! bash "$SCRIPTS/install-servers.sh" --with-browser 2>&1 | tee "$WORK/install.log" | { grep --line-buffered "^install-servers:" || true; }; then
   cat "$WORK/install.log" >&2
   fu_die "installing the servers failed (scripts/install-servers.sh, output above)"
 fi

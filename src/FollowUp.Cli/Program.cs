@@ -2,6 +2,9 @@ using System.CommandLine;
 using FollowUp.Cli;
 using FollowUp.Cli.Commands;
 
+// What the tool prints includes text from inbound mail and imports: no control character reaches the terminal raw.
+TerminalText.Guard();
+
 var root = new RootCommand("followup-admin: enrol massage courses for follow-up and see what FollowUp did.")
 {
     CliContext.Verbose,
@@ -19,5 +22,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     SimulateCommands.Build(),
     ReportCommands.Build(),
     ExportCommand.Build(),
+    ReplyCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

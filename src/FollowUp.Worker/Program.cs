@@ -19,6 +19,7 @@ using var host = builder.Build();
 var problems = FollowUpServices.SettingProblems(host.Services);
 foreach (var problem in problems) Console.Error.WriteLine($"followup: configuration error: {problem}");
 if (problems.Count > 0) return 2;
+FollowUpServices.LogSettingWarnings(host.Services);
 
 await host.RunAsync();
 return Environment.ExitCode;

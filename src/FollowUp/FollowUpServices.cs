@@ -107,6 +107,19 @@ public static class FollowUpServices
     /// </summary>
     public static IReadOnlyList<string> SettingProblems(IServiceProvider services) => Settings.Problems(services);
 
+    /// <summary>How each mail connection is secured, one line each, as <c>config check</c> reports it.</summary>
+    public static IReadOnlyList<string> ConnectionSecurity(IServiceProvider services) => MailFeature.ConnectionSecurity(services);
+
+    /// <summary>Settings that are valid but put something at risk, said loudly at every start.</summary>
+    public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) => MailFeature.SettingWarnings(services);
+
+    /// <summary>Logs each of <see cref="SettingWarnings"/> as a warning (event 904): the worker does this at every start.</summary>
+    public static void LogSettingWarnings(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FollowUp.Settings");
+        foreach (var warning in SettingWarnings(services)) Operations.Log.RiskySetting(logger, warning);
+    }
+
     private static void Poll<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval) where TJob : IJob
     {
         q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());

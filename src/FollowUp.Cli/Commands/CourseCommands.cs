@@ -25,13 +25,17 @@ internal static class CourseCommands
         var painAtStart = new Option<string>("--pain-at-start") { Description = "Pain before the course, 0-10", Required = true };
         var painAtEnd = new Option<string?>("--pain-at-end") { Description = "Pain at the end of the course, 0-10 (if known)" };
         var schedule = new Option<string?>("--schedule") { Description = "The schedule to follow (see 'schedule list'; default: default)" };
+        var renewedConsent = new Option<string?>("--renewed-consent")
+        {
+            Description = "For an address that replied STOP: how and when the patient agreed to follow-up again (kept in the audit trail); without it such an address is refused",
+        };
         var command = new Command("enrol", """
             Enrol one course for follow-up; its check-ins are planned from its schedule (default: weeks 1, 2, 4, 6, 8 and 12 after it ends).
             Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
-            CliContext.Actor,
+            renewedConsent, CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -47,6 +51,7 @@ internal static class CourseCommands
                 PainAtStart = Pain(parsed.GetValue(painAtStart), "--pain-at-start") ?? 0,
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
                 Schedule = parsed.GetValue(schedule),
+                RenewedConsent = parsed.GetValue(renewedConsent),
             };
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);

@@ -37,7 +37,6 @@ internal static class CourseImportCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var path = parsed.GetValue(file)!;
-            if (!path.Exists) throw new UserError($"{path.FullName}: no such file");
             var settings = new ImportSettings
             {
                 ColumnMap = parsed.GetValue(columnMap) is { } map ? ReadColumnMap(map) : null,
@@ -49,7 +48,15 @@ internal static class CourseImportCommand
             };
             var mode = parsed.GetValue(validRowsOnly) ? ImportMode.ValidRowsOnly : ImportMode.AllOrNothing;
             await using var services = CliContext.Services(parsed);
-            var bytes = await File.ReadAllBytesAsync(path.FullName, cancellationToken);
+            byte[] bytes;
+            try
+            {
+                bytes = await ImportFileLoader.ReadAsync(path.FullName, cancellationToken);
+            }
+            catch (ImportFileException refused)
+            {
+                throw new UserError($"{path.FullName}: {refused.Message}");
+            }
             using var progress = new Progress();
             var report = await services.GetRequiredService<CourseImport>().ImportAsync(bytes, path.Name, settings, mode, CliContext.ActorOf(parsed), progress.Show, cancellationToken);
             progress.Dispose();
@@ -78,6 +85,7 @@ internal static class CourseImportCommand
         if (!report.Stored) return;
         var rejected = report.RowProblems.Select(p => p.Line).Distinct().Count();
         Console.WriteLine($"Enrolled {Count(report.Enrolled.Count, "course")}; {report.AlreadyEnrolled.Count} already enrolled (skipped); {Count(rejected, "row")} rejected.");
+        foreach (var shared in report.SharedAddresses) Console.WriteLine($"Note: {shared}.");
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
@@ -142,13 +150,13 @@ internal static class CourseImportCommand
         public void Show(string message)
         {
             if (!_shown) return;
-            Console.Error.Write($"\r\u001b[Kimporting: {message}…");
+            TerminalText.RawError.Write($"\r\u001b[Kimporting: {TerminalText.Escape(message)}…");
             _written = true;
         }
 
         public void Dispose()
         {
-            if (_written) Console.Error.Write("\r\u001b[K");
+            if (_written) TerminalText.RawError.Write("\r\u001b[K");
             _written = false;
         }
     }

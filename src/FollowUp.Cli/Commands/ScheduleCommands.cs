@@ -119,6 +119,10 @@ internal static class ScheduleCommands
             {
                 throw new UserError(e.Message);
             }
+            catch (TemplateFailureException e)
+            {
+                throw new UserError($"course {parsed.GetValue(course)}: its schedule's template cannot be rendered: {e.Message} (fix it with schedule set; schedule validate checks the file)");
+            }
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(preview.Emails.Select(e => new

@@ -32,7 +32,7 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
             .FirstOrDefault(id => id is not null);
         if (alertId is not { } id) return null;
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
-        if (!AckWord().IsMatch(ownText)) return new AckReply(false, $"reply to alert {id} without ACK; nothing changed");
+        if (!SaysAck(ownText)) return new AckReply(false, $"reply to alert {id} without ACK; nothing changed");
         var outcome = await AcknowledgeAsync(id, sender, requireSender: true, cancellationToken);
         return outcome switch
         {
@@ -81,9 +81,16 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
         public string TherapistEmail { get; init; } = "";
     }
 
-    // "ACK", "ack.", "Acknowledged", "ok ack": a word of its own in the therapist's new text (quotes already removed).
-    [GeneratedRegex(@"\b(ack|acknowledged?)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex AckWord();
+    /// <summary>
+    /// Whether the therapist's own text (quotes removed) acknowledges: a line that starts with the word, alone or
+    /// followed by a dash, comma or colon and more ("ACK - will call her today"). A sentence that merely contains it
+    /// ("I cannot acknowledge this today", "not ack yet", "ACK?") does not: a stopped escalation is a patient in
+    /// crisis whom nobody calls.
+    /// </summary>
+    internal static bool SaysAck(string ownText) => AckLine().IsMatch(ownText);
+
+    [GeneratedRegex(@"^[ \t>*_]*(ack|acknowledged?)[ \t.!*_]*(?:$|[-–—:,;][ \t]|[-–—:,;]$)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex AckLine();
 
     private const string Owner = """
         SELECT a.course_id, c.patient_id, a.kind, t.email AS therapist_email

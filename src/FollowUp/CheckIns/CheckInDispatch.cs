@@ -226,9 +226,21 @@ internal sealed class CheckInDispatch(
                 return new Prepared(Outcome.Deferred, null, null);
             }
         }
-        var message = item.Kind == OutgoingKind.Clarification
-            ? ClarificationEmail.Build(item, clinicOptions.Value, tokens, now)
-            : CheckInEmail.Build(item, schedule, clinicOptions.Value, tokens, now, dispatchOptions.Value.UnsubscribeUrl);
+        MimeKit.MimeMessage message;
+        try
+        {
+            message = item.Kind == OutgoingKind.Clarification
+                ? ClarificationEmail.Build(item, clinicOptions.Value, tokens, now)
+                : CheckInEmail.Build(item, schedule, clinicOptions.Value, tokens, now, dispatchOptions.Value.UnsubscribeUrl);
+        }
+        catch (TemplateFailureException e)
+        {
+            // The admin's template, not the server: this email fails with the reason (send list, audit), and the
+            // connection and everyone else's email go on.
+            await _queue.MarkFailedAsync(lane.Name, item, $"template of schedule {item.ScheduleId} failed: {e.Message}", addressRefused: false, cancellationToken);
+            Log.TemplateFailed(logger, item.Id, item.ScheduleId);
+            return new Prepared(Outcome.Failed, null, null);
+        }
         if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
         return new Prepared(Outcome.Sent, message, schedule);
     }

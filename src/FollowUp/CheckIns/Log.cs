@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Dispatch run: {Sent} sent, {Failed} failed, {Retrying} to retry")]
     public static partial void Dispatched(ILogger logger, int sent, int failed, int retrying);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, Message = "Check-in {CheckInId} failed: the template of schedule {ScheduleId} cannot be rendered (followup-admin send list shows why; schedule validate checks a fix)")]
+    public static partial void TemplateFailed(ILogger logger, long checkInId, long scheduleId);
 }

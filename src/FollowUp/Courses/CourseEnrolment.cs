@@ -28,6 +28,14 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
             ?? throw new EnrolmentException([$"schedule '{enrolment.Schedule}' does not exist (see 'followup-admin schedule list')"]);
         var plan = CheckInPlanner.Plan(enrolment.EndedOn, zone, schedule);
         var at = now.UtcDateTime;
+        // An opt-out belongs to the address, not to the patient row of an old course: a new enrolment of someone who
+        // said STOP needs their renewed consent, recorded by the admin who obtained it.
+        var optedOutAt = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(OptedOut,
+            new { email = enrolment.PatientEmail.Trim() }, transaction, cancellationToken: cancellationToken));
+        var consent = enrolment.RenewedConsent?.Trim();
+        if (optedOutAt is { } stoppedAt && string.IsNullOrEmpty(consent))
+            throw new EnrolmentException([string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"patient email '{enrolment.PatientEmail.Trim()}' replied STOP on {stoppedAt:yyyy-MM-dd}: enrol it again only with the patient's renewed consent (--renewed-consent \"how and when they agreed\")")]);
         var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Therapists.Upsert,
             new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
         var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
@@ -59,9 +67,19 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 time_zone = zone.Id,
             },
         }, cancellationToken);
+        if (optedOutAt is not null)
+            await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "patient.consent_renewed", courseId, patientId, patientId, new
+            {
+                opted_out_at = optedOutAt,
+                consent,
+            }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return courseId;
     }
+
+    internal const string OptedOut = """
+        SELECT max(opted_out_at) FROM patients WHERE lower(email) = lower(@email) AND opted_out_at IS NOT NULL
+        """;
 
     private const string InsertPatient = """
         INSERT INTO patients (name, email, time_zone, created_at)

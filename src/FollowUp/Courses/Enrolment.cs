@@ -20,6 +20,11 @@ public sealed record Enrolment
     public int? PainAtEnd { get; init; }
     /// <summary>The schedule to follow, by name; null: the clinic's default schedule.</summary>
     public string? Schedule { get; init; }
+    /// <summary>
+    /// For an address that once replied STOP: how and when the patient agreed to be followed up again, in the
+    /// admin's words (kept in the audit trail). Without it such an address is refused.
+    /// </summary>
+    public string? RenewedConsent { get; init; }
 
     /// <summary>Every problem with this enrolment, each naming the field; empty when it may be stored.</summary>
     public IReadOnlyList<string> Problems(DateOnly today)

@@ -32,7 +32,21 @@ internal static class MailConnections
                 client.ServerCertificateValidationCallback = (_, certificate, _, _) =>
                     certificate is not null && string.Equals(certificate.GetCertHashString(), pinned, StringComparison.OrdinalIgnoreCase);
             }
-            await client.ConnectAsync(options.Host, options.Port, options.Security, cancellationToken);
+            try
+            {
+                await client.ConnectAsync(options.Host, options.Port, options.EffectiveSecurity, cancellationToken);
+            }
+            catch (NotSupportedException e) when (options.EffectiveSecurity == MailKit.Security.SecureSocketOptions.StartTls)
+            {
+                // MailKit's word for "STARTTLS required, not offered": a setting to fix (the outage path says so).
+                throw new MailKit.Security.AuthenticationException(
+                    $"{options.Endpoint} offers no STARTTLS; FollowUp does not log in or send in plain text to a host that is not loopback", e);
+            }
+            // The last line of defence: whatever the settings said, no password goes to a remote host unencrypted
+            // unless the admin allowed exactly that (a refused login: the outage path names Security).
+            if (!client.IsSecure && !options.PlainTextAllowed)
+                throw new MailKit.Security.AuthenticationException(
+                    $"{options.Endpoint} offered no TLS; FollowUp does not log in or send in plain text to a host that is not loopback");
             if (!string.IsNullOrEmpty(options.Username))
                 await client.AuthenticateAsync(options.Username, options.ResolvePassword(), cancellationToken);
         }

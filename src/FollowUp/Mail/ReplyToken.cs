@@ -7,9 +7,12 @@ namespace FollowUp.Mail;
 /// The token in a reply address <c>replies+TOKEN@domain</c>: what the email is about (a check-in, an alert) and its id,
 /// with an HMAC-SHA256 tag so that nobody can make up or alter a token to attach a reply to another patient.
 /// Lower-case base32 only: mail systems may fold the case of a local part, and '+' and '-' are all we need.
+/// The current key signs; earlier keys (a rotation) still verify the tokens of emails sent under them.
 /// </summary>
-public sealed class ReplyToken(byte[] key)
+public sealed class ReplyToken(byte[] key, IReadOnlyList<byte[]>? earlierKeys = null)
 {
+    private readonly byte[][] _verifyingKeys = [key, .. earlierKeys ?? []];
+
     // 80 bits of tag: forging one takes ~2^79 guesses, each of which is an email we would see.
     private const int TagBytes = 10;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
@@ -18,7 +21,7 @@ public sealed class ReplyToken(byte[] key)
     public string Create(char kind, long id)
     {
         var subject = $"{kind}{id}";
-        return $"{subject}-{Tag(subject)}";
+        return $"{subject}-{Tag(key, subject)}";
     }
 
     /// <summary>The id the token stands for, or null when it is malformed, of another kind, or its tag is wrong.</summary>
@@ -31,9 +34,12 @@ public sealed class ReplyToken(byte[] key)
         var subject = token[..dash];
         if (!long.TryParse(subject.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
             return null;
-        var expected = Encoding.ASCII.GetBytes(Tag(subject));
         var given = Encoding.ASCII.GetBytes(token[(dash + 1)..]);
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? id : null;
+        var valid = false;
+        // Every key is tried, so the time taken does not say which one signed it.
+        foreach (var candidate in _verifyingKeys)
+            valid |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Tag(candidate, subject)), given);
+        return valid ? id : null;
     }
 
     /// <summary>The token inside an address such as <c>replies+c42-abc…@clinic.example</c>, if it has one.</summary>
@@ -46,7 +52,7 @@ public sealed class ReplyToken(byte[] key)
         return local.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? local[prefix.Length..] : null;
     }
 
-    private string Tag(string subject)
+    private static string Tag(byte[] key, string subject)
     {
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(subject), mac);

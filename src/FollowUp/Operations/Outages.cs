@@ -131,4 +131,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "{Server} server {Endpoint} reachable again after {Seconds} s; catching up")]
     public static partial void Reachable(ILogger logger, string server, string endpoint, double seconds);
+
+    [LoggerMessage(EventId = 904, Level = LogLevel.Warning, Message = "{Warning}; set it to false unless this network is private")]
+    public static partial void RiskySetting(ILogger logger, string warning);
 }

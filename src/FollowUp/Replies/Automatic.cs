@@ -22,17 +22,26 @@ internal static class Automatic
         // Return-Path is written by the delivering server from the envelope sender; <> is what responders use (RFC 3834 §3.3).
         var returnPath = message.Headers[HeaderId.ReturnPath];
         if (returnPath is not null && returnPath.Trim() is "<>" or "") return "empty return path";
-        return IsOutOfOfficeSubject(message.Subject) ? "out-of-office subject" : null;
+        // A subject alone is what a person may write too ("Re: … back from holiday"): it takes an away text as well.
+        return IsOutOfOfficeSubject(message.Subject) && SaysAway(message) ? "out-of-office subject and text" : null;
     }
 
     /// <summary>Whether an automatic reply says the person is away (as opposed to a list or a bulk mailer).</summary>
     public static bool IsOutOfOffice(MimeMessage message)
     {
         var autoSubmitted = message.Headers[HeaderId.AutoSubmitted]?.Trim();
-        return IsOutOfOfficeSubject(message.Subject)
+        return (IsOutOfOfficeSubject(message.Subject) && SaysAway(message))
                || (autoSubmitted is not null && autoSubmitted.StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
                || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond")
                || string.Equals(message.Headers[HeaderId.Precedence]?.Trim(), "auto_reply", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether the start of the text says the writer is away, as responders word it.</summary>
+    private static bool SaysAway(MimeMessage message)
+    {
+        var text = message.TextBody ?? message.HtmlBody ?? "";
+        var start = text.Length > 600 ? text[..600] : text;
+        return AwayText.Any(s => start.Contains(s, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsOutOfOfficeSubject(string? subject) =>
@@ -58,6 +67,14 @@ internal static class Automatic
     }
 
     private static string Short(string value) => value.Trim().Length > 40 ? value.Trim()[..40] : value.Trim();
+
+    private static readonly string[] AwayText =
+    [
+        "away until", "out of the office", "out of office", "limited access to", "will be back on", "i will return", "i return on",
+        "returning on", "currently away", "on leave until", "on holiday until", "on vacation until", "will reply when i",
+        "nicht im büro", "abwesend", "bin ab dem", "bis zum", "de retour le", "absent du", "absente du", "fuera de la oficina",
+        "estaré fuera", "regresaré",
+    ];
 
     private static readonly string[] OutOfOffice =
     [

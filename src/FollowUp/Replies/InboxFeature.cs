@@ -12,6 +12,7 @@ internal static class InboxFeature
         services.AddSingleton<InboundStore>();
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Inbox>();
+        services.AddSingleton<ReplyExplanation>();
         return services;
     }
 }

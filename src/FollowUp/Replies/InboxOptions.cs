@@ -1,7 +1,7 @@
 namespace FollowUp.Replies;
 
 /// <summary>How the replies mailbox is read (section <c>FollowUp:Inbox</c>).</summary>
-internal sealed class InboxOptions
+public sealed class InboxOptions
 {
     public const string Section = "FollowUp:Inbox";
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Text;
+using FollowUp.Languages;
 
 namespace FollowUp.Replies;
 
@@ -28,7 +29,10 @@ internal static partial class ReplyText
             : string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase) ? Unflow(part.Text) : part.Text;
         if (!string.IsNullOrWhiteSpace(plain)) return plain;
         var html = message.HtmlBody;
-        return string.IsNullOrWhiteSpace(html) ? "" : HtmlToText(html);
+        if (string.IsNullOrWhiteSpace(html)) return "";
+        // Some clients put the whole reply in a blockquote (an indent, not a quote): then its text is all there is.
+        var text = HtmlToText(html);
+        return text.Length > 0 ? text : HtmlToText(html, keepQuotes: true);
     }
 
     /// <summary>RFC 3676 format=flowed: a line ending in a space continues on the next; "-- " and quoted lines stay as they are.</summary>
@@ -43,26 +47,42 @@ internal static partial class ReplyText
         return result.ToString();
     }
 
-    /// <summary>The new text of a reply, top- or bottom-posted.</summary>
+    /// <summary>
+    /// The new text of a reply, top- or bottom-posted or typed inline under the quoted questions. An answer typed
+    /// right under a quoted question ("> Pain: a number from 0 to 10" then "5") is given that question's label
+    /// ("Pain: 5"): it is the patient's answer to it, and read as such.
+    /// </summary>
     public static string StripQuoted(string body)
     {
         var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var kept = new List<string>();
+        string? askedJustAbove = null;
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd();
+            var folded = Lexicon.Fold(line).Trim();
             // Everything below these markers is history or signature, never the answer.
-            if (OriginalMessage().IsMatch(line) || line == "--" || line == "-- " || SentFrom().IsMatch(line)) break;
-            if (OutlookHeader().IsMatch(line) && FollowedByHeader(lines, i)) break;
+            if (QuoteMarkers.Divider.IsMatch(folded) || line == "--" || line == "-- " || QuoteMarkers.IsSignature(folded)) break;
+            if (QuoteMarkers.StartsHeaderBlock(lines, i)) break;
             // Outlook on the web and Outlook for phones put a rule of underscores above the "From:" block.
-            if (Rule().IsMatch(line) && i + 1 < lines.Length && OutlookHeader().IsMatch(lines[i + 1].Trim()) && FollowedByHeader(lines, i + 1)) break;
-            if (line.StartsWith('>')) continue;
-            if (Attribution().IsMatch(line)) continue;
-            // "On Tue, 24 Nov 2026 at 09:30, Clinic <" + "x@y> wrote:" on the next line (Gmail wraps long ones; German,
-            // French and Spanish Gmail likewise: "Am … schrieb … <" + "x@y>:").
-            if (AttributionStart().IsMatch(line) && i + 1 < lines.Length && Attribution().IsMatch(line + " " + lines[i + 1].Trim()))
+            if (Rule().IsMatch(line) && QuoteMarkers.StartsHeaderBlock(lines, i + 1)) break;
+            if (IsQuoted(line))
             {
-                i++;
+                askedJustAbove = QuoteMarkers.QuestionLabel(line.TrimStart('>', ' ')) ?? (IsContinuation(line) ? askedJustAbove : null);
+                continue;
+            }
+            if (QuoteMarkers.Attribution(lines, i) is { } attribution)
+            {
+                if (attribution.Before.Length > 0) kept.Add(attribution.Before);
+                i = attribution.LastLine;
+                // History without ">" after its attribution (Yahoo, some webmails): nothing below is the reply.
+                if (!NextContentIsQuoted(lines, i + 1)) break;
+                continue;
+            }
+            if (askedJustAbove is not null && line.Trim().Length > 0)
+            {
+                kept.Add(QuoteMarkers.NamesAnItem(line) ? line : $"{askedJustAbove}: {line.Trim()}");
+                askedJustAbove = null;
                 continue;
             }
             kept.Add(line);
@@ -70,11 +90,25 @@ internal static partial class ReplyText
         return string.Join('\n', kept).Trim();
     }
 
-    private static bool FollowedByHeader(string[] lines, int i) =>
-        Enumerable.Range(i + 1, 4).Any(j => j < lines.Length && OutlookNextHeader().IsMatch(lines[j].Trim()));
+    // ">>> link <<<" is the patient's own emphasis, not a quote.
+    private static bool IsQuoted(string line) => line.StartsWith('>') && !Arrows().IsMatch(line);
+
+    /// <summary>A quoted line that carries on the question above it: the "(0 = no pain …)" scale, or an indented line.</summary>
+    private static bool IsContinuation(string line)
+    {
+        var content = line.TrimStart('>');
+        return content.Trim().StartsWith('(') || (content.Length > 1 && content.StartsWith("  ", StringComparison.Ordinal));
+    }
+
+    private static bool NextContentIsQuoted(string[] lines, int from)
+    {
+        for (var j = from; j < lines.Length; j++)
+            if (lines[j].Trim().Length > 0) return lines[j].TrimStart().StartsWith('>');
+        return true;
+    }
 
     /// <summary>Visible text of an HTML body, skipping head, style, script and quoted history.</summary>
-    internal static string HtmlToText(string html)
+    internal static string HtmlToText(string html, bool keepQuotes = false)
     {
         var text = new StringBuilder();
         var tokenizer = new HtmlTokenizer(new StringReader(html));
@@ -86,7 +120,7 @@ internal static partial class ReplyText
             if (token is HtmlTagToken { IsEndTag: false } divider && IsOutlookDivider(divider)) break;
             switch (token)
             {
-                case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag):
+                case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag, keepQuotes):
                     skipStack.Push(tag.Id);
                     skipDepth++;
                     break;
@@ -105,8 +139,9 @@ internal static partial class ReplyText
         return string.Join('\n', text.ToString().Split('\n').Select(l => l.Trim())).Trim();
     }
 
-    private static bool IsSkipped(HtmlTagToken tag) =>
-        tag.Id is HtmlTagId.Head or HtmlTagId.Style or HtmlTagId.Script or HtmlTagId.Title or HtmlTagId.BlockQuote
+    private static bool IsSkipped(HtmlTagToken tag, bool keepQuotes) =>
+        tag.Id is HtmlTagId.Head or HtmlTagId.Style or HtmlTagId.Script or HtmlTagId.Title
+        || (tag.Id == HtmlTagId.BlockQuote && !keepQuotes)
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Class && a.Value is { } v
             && (v.Contains("gmail_quote", StringComparison.OrdinalIgnoreCase) || v.Contains("moz-cite-prefix", StringComparison.OrdinalIgnoreCase)))
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
@@ -121,28 +156,13 @@ internal static partial class ReplyText
             && OutlookBorder().IsMatch(style)));
 
     private static bool IsLineBreak(HtmlTagId id) =>
-        id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3;
+        id is HtmlTagId.Br or HtmlTagId.HR or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3;
 
-    [GeneratedRegex(@"^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}", RegexOptions.IgnoreCase)]
-    private static partial Regex OriginalMessage();
+    [GeneratedRegex(@"^>{2,}.*<{2,}\s*$")]
+    private static partial Regex Arrows();
 
-    [GeneratedRegex(@"^(Sent from my |Sent from Yahoo|Sent from Mail for Windows|Sent from Outlook|Get Outlook for |Sent with Proton|Von meinem .* gesendet|Gesendet von |Envoyé de mon |Envoyé depuis |Enviado desde (mi|Outlook))", RegexOptions.IgnoreCase)]
-    private static partial Regex SentFrom();
-
-    [GeneratedRegex(@"^\*?(From|Von|De|Van)\s*:\*?\s", RegexOptions.IgnoreCase)]
-    private static partial Regex OutlookHeader();
-
-    [GeneratedRegex(@"^\*?(Sent|Date|To|Gesendet|Datum|An|Envoyé|À|Enviado|Fecha|Para)\s*:\*?\s", RegexOptions.IgnoreCase)]
-    private static partial Regex OutlookNextHeader();
-
-    [GeneratedRegex(@"^_{10,}\s*$")]
+    [GeneratedRegex(@"^\s*_{10,}\s*$")]
     private static partial Regex Rule();
-
-    [GeneratedRegex(@"^(On|Am|Le|El)\s", RegexOptions.IgnoreCase)]
-    private static partial Regex AttributionStart();
-
-    [GeneratedRegex(@"^(On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s?:|El\s.+escribió:)\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex Attribution();
 
     [GeneratedRegex(@"border-top\s*:\s*solid\s+#(E1E1E1|B5C4DF)", RegexOptions.IgnoreCase)]
     private static partial Regex OutlookBorder();

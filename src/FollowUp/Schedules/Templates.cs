@@ -91,10 +91,19 @@ public static class Templates
     internal const string StopLine = "Reply STOP to stop these emails.";
 
     private static readonly FluidParser Parser = new();
-    private static readonly TemplateOptions Options = new() { StrictFilters = true };
+    // No file is ever read (include and render are refused when a schedule is saved; no file provider if one slips
+    // through), and every render is bounded: a template is admin input, and one email's template must not stall
+    // the sender or its memory (TemplateSafety).
+    private static readonly TemplateOptions Options = new()
+    {
+        StrictFilters = true,
+        MaxSteps = TemplateSafety.MaxSteps,
+        MaxRecursion = TemplateSafety.MaxNesting,
+        FileProvider = new Microsoft.Extensions.FileProviders.NullFileProvider(),
+    };
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
 
-    /// <summary>Every problem with the schedule's templates, as "text template, line 3, column 12: …".</summary>
+    /// <summary>Every problem with the schedule's templates, as "text template, line 3, column 12: …"; each template is also rendered once with a sample check-in, within the bounds every send has.</summary>
     public static IReadOnlyList<string> Problems(Schedule schedule)
     {
         var problems = new List<string>();
@@ -106,7 +115,10 @@ public static class Templates
         return problems;
     }
 
-    /// <summary>Subject, plain text and HTML of one email, from the schedule's templates (or the built-in ones) and the model.</summary>
+    /// <summary>
+    /// Subject, plain text and HTML of one email, from the schedule's templates (or the built-in ones) and the model.
+    /// Throws <see cref="TemplateFailureException"/> when a template cannot be rendered within its bounds: that email fails, no other.
+    /// </summary>
     public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model)
     {
         var values = model.ToValues();
@@ -123,11 +135,34 @@ public static class Templates
 
     private static string Render(string source, Dictionary<string, object> values, TextEncoder encoder)
     {
-        var template = Parsed.GetOrAdd(source, s => Parser.TryParse(s, out var t, out var error)
-            ? t : throw new InvalidOperationException($"template was saved unparsed: {error}"));
+        if (!Parsed.TryGetValue(source, out var template))
+        {
+            if (!Parser.TryParse(source, out template, out var error))
+                throw new TemplateFailureException($"the template does not parse: {(error ?? "").Split('\n')[0]}");
+            // A schedule stored before these checks (or edited in the database) is checked here as at saving.
+            if (TemplateSafety.Problems(template) is [var unsafeConstruct, ..])
+                throw new TemplateFailureException(unsafeConstruct);
+            Parsed[source] = template;
+        }
         var context = new TemplateContext(Options);
         foreach (var (name, value) in values) context.SetValue(name, value);
-        return template.Render(context, encoder);
+        using var output = new BoundedWriter(TemplateSafety.MaxOutputCharacters);
+        try
+        {
+            template.RenderAsync(output, encoder, context).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
+                                  or NotSupportedException or FileNotFoundException or ParseException)
+        {
+            // Fluid says "The maximum number of statements has been reached" and the like as InvalidOperationException.
+            throw new TemplateFailureException(
+                e.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase)
+                    ? string.Create(CultureInfo.InvariantCulture, $"it takes more than {TemplateSafety.MaxSteps} steps to render (a loop too long, or loops inside loops)")
+                    : e.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase)
+                        ? string.Create(CultureInfo.InvariantCulture, $"it nests blocks more than {TemplateSafety.MaxNesting} deep")
+                        : e.Message.Split('\n')[0].Trim());
+        }
+        return output.ToString();
     }
 
     private static void Check(string what, string? source, string? required, List<string> problems)
@@ -143,6 +178,7 @@ public static class Templates
                 : $"{what}: {message}");
             return;
         }
+        foreach (var problem in TemplateSafety.Problems(template)) problems.Add($"{what}: {problem}");
         var names = new NameCollector();
         names.VisitTemplate(template);
         foreach (var name in names.Used.Distinct(StringComparer.Ordinal))
@@ -154,6 +190,16 @@ public static class Templates
         }
         if (required is not null && !names.Used.Contains(required))
             problems.Add($"{what}: must show the questions with {{{{ {required} }}}}");
+        if (problems.Count > 0) return;
+        // The bounds of a send, tried now with a sample check-in: a loop of a billion steps is refused at saving.
+        try
+        {
+            Render(source, TemplateModel.Sample.ToValues(), HtmlEncoder.Default);
+        }
+        catch (TemplateFailureException e)
+        {
+            problems.Add($"{what}: {e.Message}");
+        }
     }
 
     private static bool Mentions(string source, string name)

@@ -13,11 +13,11 @@ namespace FollowUp.Tests.Cli;
 public class CourseImportCommandTests
 {
     // The corpus has fixed dates; the tool validates them as of this instant (courses ended within follow-up).
-    private const string Now = "2026-11-20T10:00:00Z";
+    internal const string Now = "2026-11-20T10:00:00Z";
 
-    private static string Csv(string name) => Path.Combine(AppContext.BaseDirectory, "Cli", "Csv", name);
+    internal static string Csv(string name) => Path.Combine(AppContext.BaseDirectory, "Cli", "Csv", name);
 
-    private static async Task<string> ClinicDatabaseAsync()
+    internal static async Task<string> ClinicDatabaseAsync()
     {
         var connectionString = await TestDatabase.CreateAsync();
         await using var connection = new NpgsqlConnection(connectionString);

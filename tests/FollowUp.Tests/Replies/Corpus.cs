@@ -55,6 +55,10 @@ public static class Corpus
     public static IReadOnlyList<Sample> All { get; } =
         JsonSerializer.Deserialize<List<Sample>>(System.IO.File.ReadAllText(Path.Combine(Folder, "samples.json")), Json)!;
 
+    /// <summary>Placeholder values for the pure steps, where no server has sent a check-in.</summary>
+    public static readonly SampleValues Offline = new("patient@example.org", "Dana Sample", "replies+c1-abcdefghijklmnop@clinic.example",
+        "replies@clinic.example", "checkins@clinic.example", "checkin.c1-abcdefghijklmnop@clinic.example", "replies+c2-bcdefghijklmnopq@clinic.example", "clinic.example");
+
     public static Sample Get(string file) => All.Single(s => s.File == file);
 
     public static TheoryData<string> Files
@@ -71,9 +75,12 @@ public static class Corpus
     /// The sample's bytes with its placeholders filled. Byte-exact otherwise: Latin-1 maps each byte to one char and
     /// back, so 8-bit ISO-8859-1 and UTF-8 bodies pass through untouched.
     /// </summary>
-    public static byte[] Fill(Sample sample, SampleValues values)
+    public static byte[] Fill(Sample sample, SampleValues values) =>
+        FillText(Encoding.Latin1.GetString(System.IO.File.ReadAllBytes(Path.Combine(Folder, sample.File))), values);
+
+    /// <summary>A message's text (one char per byte, as read with Latin-1) with its placeholders filled, as bytes.</summary>
+    public static byte[] FillText(string text, SampleValues values)
     {
-        var text = Encoding.Latin1.GetString(System.IO.File.ReadAllBytes(Path.Combine(Folder, sample.File)));
         text = text.Replace("{{PATIENT_NAME}}", values.PatientName, StringComparison.Ordinal)
             .Replace("{{PATIENT}}", values.Patient, StringComparison.Ordinal)
             .Replace("{{REPLY_TO}}", values.ReplyTo, StringComparison.Ordinal)

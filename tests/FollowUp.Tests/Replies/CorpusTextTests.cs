@@ -47,7 +47,7 @@ public class CorpusTextTests
     [Fact]
     public void The_corpus_covers_every_client_and_case_of_the_issue()
     {
-        Assert.True(Corpus.All.Count >= 50, $"{Corpus.All.Count} samples");
+        Assert.True(Corpus.All.Count >= 200, $"{Corpus.All.Count} samples");
         Assert.All(Corpus.All, s => Assert.True(File.Exists(Path.Combine(Corpus.Folder, s.File)), s.File));
         Assert.Equal(Corpus.All.Count, Directory.GetFiles(Corpus.Folder, "*.eml").Length);
         foreach (var outcome in (string[])["answer", "opt_out", "unmatched", "bounce", "auto_reply", "rejected"])

@@ -49,6 +49,18 @@ public sealed class Clinic : IAsyncDisposable
 
     public string Address(string local) => $"{local}@{Domain}";
 
+    /// <summary>A plain reply to a check-in as a mail client writes it: to its reply address, in its thread.</summary>
+    public static MimeKit.MimeMessage ReplyTo(MimeKit.MimeMessage checkIn, string from, string subject, string text)
+    {
+        var reply = new MimeKit.MimeMessage();
+        reply.From.Add(MimeKit.MailboxAddress.Parse(from));
+        reply.To.Add(checkIn.ReplyTo.Mailboxes.Single());
+        reply.Subject = subject;
+        reply.InReplyTo = checkIn.MessageId;
+        reply.Body = new MimeKit.TextPart("plain") { Text = text };
+        return reply;
+    }
+
     /// <summary>Hands a message, as a mail client or a remote mail system wrote it, to the real SMTP server.</summary>
     public static async Task SendAsync(MimeKit.MimeMessage message)
     {
@@ -61,8 +73,17 @@ public sealed class Clinic : IAsyncDisposable
     {
         var connectionString = await TestDatabase.CreateAsync();
         var domain = TestServers.UniqueDomain("clinic");
+        return Open(connectionString, domain, now, Settings(connectionString, domain, settings), configure);
+    }
+
+    /// <summary>The same clinic (database and mail domain) as a worker restarted with other settings would see it.</summary>
+    public static Task<Clinic> ReopenAsync(string connectionString, string domain, DateTimeOffset now, IDictionary<string, string?> settings) =>
+        Task.FromResult(Open(connectionString, domain, now, settings, null));
+
+    private static Clinic Open(string connectionString, string domain, DateTimeOffset? now, IDictionary<string, string?> settings, Action<IServiceCollection>? configure)
+    {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(connectionString, domain, settings)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -33,6 +33,8 @@ internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnly
     public static CourseFile Read(byte[] bytes, ImportSettings settings)
     {
         var (text, encodingName) = Decode(bytes, settings.Encoding);
+        // Decode names the damaged lines in place of an encoding when the text cannot be read as one.
+        if (text is null) return new CourseFile("utf-8 (damaged)", ',', [], new Dictionary<ImportField, int>(), [encodingName], []);
         var options = CsvReaderOptions.Default with
         {
             // Null: CsvHelper detects , ; tab or | from the first lines (Excel writes ; where , is the decimal mark).
@@ -66,21 +68,78 @@ internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnly
     }
 
     /// <summary>
-    /// A byte-order mark decides; otherwise text that is valid UTF-8 is UTF-8 and anything else is Windows-1252, the
-    /// encoding of Excel's "CSV" on Western European Windows (a valid UTF-8 file by accident in 1252 is vanishingly rare).
+    /// A byte-order mark decides; otherwise text that is valid UTF-8 is UTF-8, and text with no UTF-8 sequence at all
+    /// but bytes above 127 is Windows-1252, the encoding of Excel's "CSV" on Western European Windows. A file with
+    /// UTF-8 sequences and also bytes that are not UTF-8 is a damaged UTF-8 file: read as 1252 every accented name
+    /// would be garbled, so no text comes back and the second value names the lines to fix.
     /// </summary>
-    internal static (string Text, string EncodingName) Decode(byte[] bytes, Encoding? forced)
+    internal static (string? Text, string EncodingName) Decode(byte[] bytes, Encoding? forced)
     {
         if (forced is not null) return (forced.GetString(bytes).TrimStart('\uFEFF'), forced.WebName);
-        if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble)) return (Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), "utf-8 (with BOM)");
+        if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble))
+        {
+            var body = bytes.AsSpan(3);
+            var invalid = Utf8Scan.InvalidLines(body, out _);
+            return invalid.Count > 0 ? (null, Damaged(invalid)) : (Encoding.UTF8.GetString(body), "utf-8 (with BOM)");
+        }
         if (bytes.AsSpan().StartsWith(Encoding.Unicode.Preamble)) return (Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2), "utf-16");
-        try
+        var bad = Utf8Scan.InvalidLines(bytes, out var sequences);
+        if (bad.Count == 0) return (Encoding.UTF8.GetString(bytes), "utf-8");
+        if (sequences > 0) return (null, Damaged(bad));
+        return (Encoding.GetEncoding(1252).GetString(bytes), "windows-1252");
+    }
+
+    private static string Damaged(List<int> lines) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"the file is UTF-8 but has bytes that are not UTF-8 on line {string.Join(", ", lines.Take(5))}{(lines.Count > 5 ? $" and {lines.Count - 5} more" : "")}: fix those characters in the export (or give --encoding if the file is in another encoding)");
+}
+
+/// <summary>Where bytes are not UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).</summary>
+internal static class Utf8Scan
+{
+    /// <summary>The distinct lines (1-based) holding a byte that is not UTF-8; <paramref name="sequences"/>: the valid multi-byte characters.</summary>
+    public static List<int> InvalidLines(ReadOnlySpan<byte> bytes, out int sequences)
+    {
+        var lines = new List<int>();
+        sequences = 0;
+        var line = 1;
+        var i = 0;
+        while (i < bytes.Length)
         {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), "utf-8");
+            var b = bytes[i];
+            if (b < 0x80)
+            {
+                if (b == (byte)'\n') line++;
+                i++;
+                continue;
+            }
+            var length = Length(bytes[i..]);
+            if (length == 0)
+            {
+                if (lines.Count == 0 || lines[^1] != line) lines.Add(line);
+                i++;
+                continue;
+            }
+            sequences++;
+            i += length;
         }
-        catch (DecoderFallbackException)
+        return lines;
+    }
+
+    // The length of the valid UTF-8 sequence at the start, or 0 (RFC 3629 section 4 table).
+    private static int Length(ReadOnlySpan<byte> s)
+    {
+        static bool Tail(ReadOnlySpan<byte> s, int at, byte low = 0x80, byte high = 0xBF) => s.Length > at && s[at] >= low && s[at] <= high;
+        return s[0] switch
         {
-            return (Encoding.GetEncoding(1252).GetString(bytes), "windows-1252");
-        }
+            >= 0xC2 and <= 0xDF => Tail(s, 1) ? 2 : 0,
+            0xE0 => Tail(s, 1, 0xA0) && Tail(s, 2) ? 3 : 0,
+            0xED => Tail(s, 1, 0x80, 0x9F) && Tail(s, 2) ? 3 : 0,
+            >= 0xE1 and <= 0xEF => Tail(s, 1) && Tail(s, 2) ? 3 : 0,
+            0xF0 => Tail(s, 1, 0x90) && Tail(s, 2) && Tail(s, 3) ? 4 : 0,
+            >= 0xF1 and <= 0xF3 => Tail(s, 1) && Tail(s, 2) && Tail(s, 3) ? 4 : 0,
+            0xF4 => Tail(s, 1, 0x80, 0x8F) && Tail(s, 2) && Tail(s, 3) ? 4 : 0,
+            _ => 0,
+        };
     }
 }

@@ -22,6 +22,8 @@ public sealed record ImportReport
     public IReadOnlyList<(int Line, long CourseId)> Enrolled { get; init; } = [];
     /// <summary>Rows whose course is already stored (an earlier import of the same export): skipped, not an error.</summary>
     public IReadOnlyList<(int Line, long CourseId)> AlreadyEnrolled { get; init; } = [];
+    /// <summary>Addresses that two or more differently named patients share (a family address): each name is its own patient, said here.</summary>
+    public IReadOnlyList<string> SharedAddresses { get; init; } = [];
     public bool Stored { get; init; }
 }
 
@@ -51,6 +53,18 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         var therapists = (await connection.QueryAsync<KnownTherapist>(new CommandDefinition(
             "SELECT id, email, name FROM therapists", null, transaction, cancellationToken: cancellationToken))).ToList();
         var (valid, problems) = CourseRows.Validate(file, settings, therapists, DateOnly.FromDateTime(now.UtcDateTime));
+        // An address that replied STOP is not enrolled again by an import: only by hand, with the renewed consent.
+        var stopped = (await connection.QueryAsync<(string Email, DateTime At)>(new CommandDefinition(OptedOutAddresses,
+            new { emails = valid.Select(v => v.Enrolment.PatientEmail.ToLowerInvariant()).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Email, r => r.At, StringComparer.Ordinal);
+        if (stopped.Count > 0)
+        {
+            var refused = valid.Where(v => stopped.ContainsKey(v.Enrolment.PatientEmail.ToLowerInvariant())).ToList();
+            problems = [.. problems, .. refused.Select(v => new RowProblem(v.Line, ImportColumns.Name(ImportField.PatientEmail), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"'{v.Enrolment.PatientEmail}' replied STOP on {stopped[v.Enrolment.PatientEmail.ToLowerInvariant()]:yyyy-MM-dd}: enrol it by hand with the patient's renewed consent (course enrol --renewed-consent)")))];
+            problems = [.. problems.OrderBy(p => p.Line)];
+            valid = valid.Except(refused).ToList();
+        }
         report = report with { RowProblems = problems };
         progress?.Invoke($"validated: {valid.Count} valid, {file.Rows.Count - valid.Count} with problems");
         if (problems.Count > 0 && mode == ImportMode.AllOrNothing) return report;
@@ -65,6 +79,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
         progress?.Invoke($"{already.Count} already enrolled; storing patients");
         await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
+        var shared = (await connection.QueryAsync<string>(new CommandDefinition(SharedAddresses, null, transaction, cancellationToken: cancellationToken))).ToList();
         progress?.Invoke("storing courses");
         await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at, scheduleId = schedule.Id }, transaction, cancellationToken: cancellationToken));
         progress?.Invoke("storing check-ins");
@@ -84,7 +99,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         }, cancellationToken);
         progress?.Invoke("committing");
         await transaction.CommitAsync(cancellationToken);
-        return report with { Enrolled = enrolled, AlreadyEnrolled = already, Stored = true };
+        return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, Stored = true };
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, CancellationToken cancellationToken)
@@ -174,24 +189,40 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         UPDATE import_courses s SET existing_course_id = c.id
         FROM courses c JOIN patients p ON p.id = c.patient_id
         WHERE s.existing_course_id IS NULL AND c.started_on = s.started_on AND c.ended_on = s.ended_on
-          AND lower(p.email) = lower(s.patient_email);
+          AND lower(p.email) = lower(s.patient_email) AND lower(p.name) = lower(s.patient_name);
         SELECT line, existing_course_id FROM import_courses WHERE existing_course_id IS NOT NULL ORDER BY line;
         """;
 
-    // A patient already known by address keeps their record; a new address becomes one new patient (first row's name).
+    // A patient is a person, not an address: a family may share one. A patient already known by address and name
+    // keeps their record; any other name at that address becomes a patient of its own (SharedAddresses says so).
     private const string InsertPatients = """
         UPDATE import_courses s SET patient_id = p.id
-        FROM (SELECT lower(email) AS email, min(id) AS id FROM patients
-              WHERE lower(email) IN (SELECT lower(patient_email) FROM import_courses) GROUP BY lower(email)) p
-        WHERE s.existing_course_id IS NULL AND p.email = lower(s.patient_email);
+        FROM (SELECT lower(email) AS email, lower(name) AS name, min(id) AS id FROM patients
+              WHERE lower(email) IN (SELECT lower(patient_email) FROM import_courses) GROUP BY lower(email), lower(name)) p
+        WHERE s.existing_course_id IS NULL AND p.email = lower(s.patient_email) AND p.name = lower(s.patient_name);
         WITH inserted AS (
             INSERT INTO patients (name, email, time_zone, created_at)
-            SELECT DISTINCT ON (lower(patient_email)) patient_name, patient_email, time_zone, @at
+            SELECT DISTINCT ON (lower(patient_email), lower(patient_name)) patient_name, patient_email, time_zone, @at
             FROM import_courses WHERE existing_course_id IS NULL AND patient_id IS NULL
-            ORDER BY lower(patient_email), line
-            RETURNING id, lower(email) AS email)
+            ORDER BY lower(patient_email), lower(patient_name), line
+            RETURNING id, lower(email) AS email, lower(name) AS name)
         UPDATE import_courses s SET patient_id = i.id FROM inserted i
-        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email;
+        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email AND lower(s.patient_name) = i.name;
+        """;
+
+    // Each address of this import that more than one name uses, in the file or in the patients already stored.
+    private const string SharedAddresses = """
+        SELECT format('%s is shared by %s: each is enrolled as a patient of their own', a.email, string_agg(DISTINCT a.name, ', ' ORDER BY a.name))
+        FROM (SELECT lower(patient_email) AS email, patient_name AS name FROM import_courses WHERE existing_course_id IS NULL
+              UNION SELECT lower(p.email), p.name FROM patients p WHERE lower(p.email) IN (SELECT lower(patient_email) FROM import_courses WHERE existing_course_id IS NULL)) a
+        GROUP BY a.email HAVING count(DISTINCT lower(a.name)) > 1
+        ORDER BY a.email
+        """;
+
+    private const string OptedOutAddresses = """
+        SELECT lower(email) AS email, max(opted_out_at) AS at FROM patients
+        WHERE lower(email) = ANY(@emails) AND opted_out_at IS NOT NULL
+        GROUP BY lower(email)
         """;
 
     private const string InsertCourses = """

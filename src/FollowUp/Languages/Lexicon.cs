@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+
+namespace FollowUp.Languages;
+
+/// <summary>
+/// One language's words for reading a reply, as a clinician who speaks it can check them: Languages/xx.json,
+/// embedded in the assembly and read once. Languages with <see cref="ReadsAnswers"/> false only teach the quote
+/// stripping their mail clients' attribution and header lines.
+/// </summary>
+internal sealed record Lexicon
+{
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public bool ReadsAnswers { get; init; } = true;
+    public string[] Sources { get; init; } = [];
+    public Dictionary<string, string> Nrs { get; init; } = [];
+    public Dictionary<string, string> Phq2 { get; init; } = [];
+    public string[] PainLabels { get; init; } = [];
+    public string[] MoodLabels { get; init; } = [];
+    public string[] InterestLabels { get; init; } = [];
+    public string[] DownLabels { get; init; } = [];
+    /// <summary>"0".."10" to the words for that number.</summary>
+    public Dictionary<string, string[]> Numbers { get; init; } = [];
+    /// <summary>Number words that are also articles or names ("ein", "un", "otto"): a number only right after a label.</summary>
+    public string[] LabelOnlyNumbers { get; init; } = [];
+    /// <summary>"keine", "aucune": zero only right after a pain label ("Schmerzen: keine").</summary>
+    public string[] LabelOnlyZero { get; init; } = [];
+    public string[] NoPain { get; init; } = [];
+    /// <summary>good / okay / low to the words and phrases for it.</summary>
+    public Dictionary<string, string[]> MoodWords { get; init; } = [];
+    /// <summary>"0".."3" to the PHQ-2 answer options in that language's validated wording and everyday variants.</summary>
+    public Dictionary<string, string[]> Phq2Options { get; init; } = [];
+    /// <summary>Words that may stand between a label and its number ("pain is about a 6").</summary>
+    public string[] Fillers { get; init; } = [];
+    /// <summary>Words that may stand before a mood word ("pretty good", "ziemlich gut").</summary>
+    public string[] Intensifiers { get; init; } = [];
+    /// <summary>Words joining two numbers into a range or a choice ("5 or 6", "3-4").</summary>
+    public string[] Alternatives { get; init; } = [];
+    public string[] Between { get; init; } = [];
+    public string[] OutOf { get; init; } = [];
+    public string[] ApproximateSuffixes { get; init; } = [];
+    public string[] Comparatives { get; init; } = [];
+    public string[] SameAsBefore { get; init; } = [];
+    public string[] Months { get; init; } = [];
+    public string[] Units { get; init; } = [];
+    public string[] Streets { get; init; } = [];
+    public string[] TimeWords { get; init; } = [];
+    public Attribution Attribution { get; init; } = new();
+    /// <summary>from / sent / to / subject / date / cc / replyTo to the labels the language's mail clients write.</summary>
+    public Dictionary<string, string[]> HeaderLabels { get; init; } = [];
+    public string[] Dividers { get; init; } = [];
+    public string[] Signatures { get; init; } = [];
+    public string[] AutoReplySubjects { get; init; } = [];
+    public string[] Stop { get; init; } = [];
+    public string[] Ack { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
+
+    /// <summary>Every language, English first.</summary>
+    public static IReadOnlyList<Lexicon> All { get; } = Load();
+
+    /// <summary>The languages whose answers are read (en, de, fr, es, it, nl, pt).</summary>
+    public static IReadOnlyList<Lexicon> Answering { get; } = All.Where(l => l.ReadsAnswers).ToList();
+
+    public static Lexicon? Find(string code) =>
+        All.FirstOrDefault(l => string.Equals(l.Code, code, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>All languages' entries of one field, folded, longest first (so "no pain at all" wins over "no pain").</summary>
+    public static string[] Union(Func<Lexicon, IEnumerable<string>> field) =>
+        All.SelectMany(field).Select(Fold).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray();
+
+    /// <summary>Lower case, without accents, with plain quotes and spaces: "Fünf" and "funf", "très" and "tres" meet.</summary>
+    public static string Fold(string text)
+    {
+        var decomposed = text.Replace('\u2019', '\'').Replace('\u2018', '\'').Replace('\u00a0', ' ').Replace('\u202f', ' ')
+            .ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) folded.Append(c);
+        return folded.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    private static List<Lexicon> Load()
+    {
+        var assembly = typeof(Lexicon).Assembly;
+        var lexicons = assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".Languages.", StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+            .Select(n => Read(assembly, n))
+            .OrderBy(l => l.Code == "en" ? 0 : l.ReadsAnswers ? 1 : 2).ThenBy(l => l.Code, StringComparer.Ordinal)
+            .ToList();
+        return lexicons.Count > 0 ? lexicons : throw new InvalidOperationException("no language files embedded under Languages/");
+    }
+
+    private static Lexicon Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        return JsonSerializer.Deserialize<Lexicon>(stream, Json) ?? throw new InvalidOperationException($"{resource} is empty");
+    }
+}
+
+/// <summary>An attribution line: "On … wrote:" is a start word and an end phrase.</summary>
+internal sealed record Attribution
+{
+    public string[] Starts { get; init; } = [];
+    public string[] Ends { get; init; } = [];
+}

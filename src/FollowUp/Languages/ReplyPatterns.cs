@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+
+namespace FollowUp.Languages;
+
+/// <summary>
+/// The language files turned into the patterns that read an answer, built once from every answering language
+/// together: patients mix languages, and a reply is read whatever the patient's setting. Text is matched folded
+/// (<see cref="Lexicon.Fold"/>).
+/// </summary>
+internal static class ReplyPatterns
+{
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
+
+    /// <summary>Folded number word to its value, every answering language.</summary>
+    public static IReadOnlyDictionary<string, int> NumberWords { get; } = Lexicon.Answering
+        .SelectMany(l => l.Numbers.SelectMany(n => n.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(n.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .Concat(Lexicon.Answering.SelectMany(l => l.LabelOnlyZero.Select(w => (Word: Lexicon.Fold(w), Value: 0))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Number words that count without a label before them: not "ein", "un", "otto", "keine" (articles, names), nor
+    /// a word another language uses otherwise ("tres" is Spanish 3 and French "très").
+    /// </summary>
+    public static IReadOnlySet<string> StrongNumberWords { get; } = NumberWords.Keys
+        .Except(Lexicon.Union(l => l.LabelOnlyNumbers.Concat(l.LabelOnlyZero)), StringComparer.Ordinal)
+        .Except(Lexicon.Union(l => l.Fillers.Concat(l.Intensifiers).Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.PainLabels).Concat(l.MoodLabels)
+            .Concat(l.Alternatives).Concat(l.Units).Concat(l.Months).Concat(l.Phq2Options.Values.SelectMany(o => o)).Concat(l.NoPain).Concat(l.SameAsBefore)
+            .Concat(l.Comparatives).Concat(l.Between).Concat(l.OutOf).Concat(l.Streets).SelectMany(p => p.Split(' ')))
+            , StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+
+    public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
+        .SelectMany(l => l.MoodWords.SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Meaning, StringComparer.Ordinal);
+
+    public static IReadOnlyDictionary<string, int> Phq2OptionValue { get; } = Lexicon.Answering
+        .SelectMany(l => l.Phq2Options.SelectMany(o => o.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
+
+    // A number as written: digits (a decimal is caught to be refused, not read) or a word for 0-10. Words that are
+    // also articles or other words ("un", "een", "keine", "tres") count only where nothing follows them but punctuation.
+    private static readonly string Digits = @"(?<!\d)\d+(?:[.,]\d+)?(?!\d)";
+    private static readonly string WeakNumber = $@"{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*(?:[.,;:!?)\n]|$))";
+    private static readonly string AnyNumber = $@"{Digits}|{Words(NumberWords.Keys)}";
+    private static readonly string StrongNumber = $@"{Digits}|{Words(StrongNumberWords)}";
+    // At the head of a line a weak word is a number only before a separator ("uno - better", "sei su 10"), never
+    // alone: a line "Otto" is a signature.
+    private static readonly string HeadNumber = $@"{Digits}|{Words(StrongNumberWords)}|{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*[\-\u2013:,])";
+    private static readonly string LabelledNumber = $@"{Digits}|{Words(StrongNumberWords)}|{WeakNumber}";
+    private static readonly string OutOfWords = Words(Lexicon.Union(l => l.OutOf));
+    // "un sur 10", "um em 10": the 10 is the scale, never the value.
+    private static readonly string NotScale = $@"(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)";
+    private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers));
+    private static readonly string OutOf = $@"(?:[ \t]*/[ \t]*|[ \t]+{OutOfWords}[ \t]+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
+    private static readonly string Suffix = @"(?:[ \t]?-?[ \t]?ish(?!\w))?";
+    private static readonly string Range = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w))?";
+    private static readonly string Lead = @"[ \t:=,\-\u2013]*";
+    private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{NotScale}(?:{LabelledNumber})";
+    private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(StrongNumberWords)}|{WeakNumber}";
+
+    /// <summary>"pain is about a 6/10", "Schmerzen: fünf", "dolor en 3 o 4": label, a few filler words, the number.</summary>
+    public static Regex Pain { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?{Range}", Options);
+
+    public static Regex Mood { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
+
+    /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
+    public static Regex MoodLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)", Options);
+
+    public static Regex PainLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)", Options);
+
+    // PHQ-2 by the check-in's own labels ("interest 0, down 1") in any language, or by letters ("a: 1", "Q1 2").
+    public static Regex Interest { get; } = new(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?[ \t]*a|item[ \t]*1)[ \t]*[:=)][ \t]*|(?<!\w)q1[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+
+    public static Regex Down { get; } = new(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+
+    /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
+    public static Regex Phq2Pair { get; } = new(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$", Options);
+
+    public static Regex NoPain { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))", Options);
+
+    /// <summary>A score without a label: "2/10", "five out of ten", "7 sur 10".</summary>
+    public static Regex Score { get; } = new($@"(?<!\w){NotScale}(?<v>{AnyNumber}){Suffix}{OutOf}{Range}", Options);
+
+    /// <summary>
+    /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
+    /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
+    /// </summary>
+    public static Regex NumberFirst { get; } = new(
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+
+    public static Regex Between { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
+
+    /// <summary>"5 or 6", "3-4", "één-twee": two numbers joined, whatever words they are ("2/10" is a score, not this).</summary>
+    public static Regex Alternative { get; } = new(
+        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w)", Options);
+
+    public static Regex Comparative { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)", Options);
+
+    public static Regex SameAsBefore { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.SameAsBefore))})(?!\w)", Options);
+
+    /// <summary>A number anywhere, for what is left once everything read is taken out.</summary>
+    public static Regex LooseNumber { get; } = new($@"(?<!\w)(?:{StrongNumber})(?!\w)", Options);
+
+    /// <summary>Numbers that are not answers: dates, times, phone numbers, addresses, amounts, counts of things.</summary>
+    public static Regex NotAnAnswer { get; } = new(string.Join('|', (string[])
+    [
+        @"\S+@\S+\.\S+", @"(?:https?://|www\.)\S+",
+        @"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", @"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)", @"(?<!\d)\d{1,2}\.\d{1,2}\.(?!\d)",
+        $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
+        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
+        @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
+        $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
+        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
+        @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
+        // Sums and code ("1=1", "2+2"): not a patient's answer.
+        @"'?(?<!\w)\d+'?[ \t]*[=<>+*^][ \t]*'?\d+'?(?!\w)",
+    ]), Options);
+
+    /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
+    public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);
+
+    /// <summary>Lines of the check-in itself (English and every language file's wording), which only quoted history contains.</summary>
+    public static IReadOnlyList<string> CheckInLines { get; } =
+        Schedules.Questions.Lines(asksPhq2: true, asksMood: true).Concat(Schedules.Questions.Lines(asksPhq2: false, asksMood: true)).Select(l => Lexicon.Fold(l).Trim()).Where(l => l.Length > 20)
+            .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Entries as alternatives, whole words only where they begin or end with a letter; a space matches spaces and tabs.</summary>
+    internal static string Words(IEnumerable<string> entries) =>
+        "(?:" + string.Join('|', entries.OrderByDescending(e => e.Length).Select(e =>
+            (char.IsLetterOrDigit(e[0]) ? @"(?<!\w)" : "") + Regex.Escape(e).Replace(@"\ ", @"[ \t]+", StringComparison.Ordinal)
+            + (char.IsLetterOrDigit(e[^1]) ? @"(?!\w)" : ""))) + ")";
+}

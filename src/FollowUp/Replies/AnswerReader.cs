@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FollowUp.Languages;
+
+namespace FollowUp.Replies;
+
+/// <summary>
+/// Reads pain, mood and PHQ-2 from a reply's own text in any of the answering languages. Precision first: numbers
+/// that are dates, times, phone numbers, addresses or counts of things are blanked before anything is read; every
+/// number left over once the answer is read, every range, choice or comparison makes the numbers doubtful, and a
+/// doubtful item is left empty with the reason, so that a clarification asks rather than a guess being stored.
+/// </summary>
+internal sealed partial class AnswerReader
+{
+    private readonly char[] text;
+    private readonly bool[] used;
+    private readonly List<(string Item, string Value, bool Range, string Words)> found = [];
+    public List<string> Doubts { get; } = [];
+    public List<string> Read { get; } = [];
+
+    /// <summary>Whether the numbers read can be trusted: nothing left over, no range, no comparison, no other scale.</summary>
+    public bool NumbersDoubtful { get; private set; }
+
+    private AnswerReader(string folded)
+    {
+        text = folded.ToCharArray();
+        used = new bool[text.Length];
+    }
+
+    public static AnswerReader Of(string ownText)
+    {
+        var lines = Lexicon.Fold(ownText).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+            .Where(l => !ReplyPatterns.CheckInLines.Any(q => l.Contains(q, StringComparison.Ordinal)));
+        var reader = new AnswerReader(string.Join('\n', lines));
+        reader.Blank(ReplyPatterns.NotAnAnswer);
+        foreach (Match phone in ReplyPatterns.Phone.Matches(reader.Current))
+            if (phone.Value.Count(char.IsDigit) >= 7) reader.Blank(phone.Index, phone.Length);
+        reader.ReadAll();
+        return reader;
+    }
+
+    private string Current => new(text);
+
+    private void ReadAll()
+    {
+        ReadPhq2Pairs();
+        // Two numbers joined ("5 or 6", "3-4") are read as neither, before anything can take one of them.
+        foreach (Match m in ReplyPatterns.Alternative.Matches(Current))
+            if (!ScaleOfTen().IsMatch(m.Value) && Claim(m)) NumberDoubt($"two numbers joined as a range or a choice (\"{m.Value.Trim()}\")");
+        Take(ReplyPatterns.Interest, "phq-2 a");
+        Take(ReplyPatterns.Down, "phq-2 b");
+        Take(ReplyPatterns.Pain, "pain");
+        Take(ReplyPatterns.Mood, "mood");
+        foreach (Match none in ReplyPatterns.NoPain.Matches(Current))
+            if (Claim(none)) Found("pain", "0", false, none.Value);
+        Take(ReplyPatterns.Score, "pain");
+        ReadNumberFirstLines();
+
+        // What is left can only make the numbers doubtful.
+        foreach (var (pattern, why) in (ReadOnlySpan<(Regex, string)>)[
+                     (ReplyPatterns.Between, "a range"),
+                     (ReplyPatterns.Comparative, "a comparison, not one number")])
+            foreach (Match m in pattern.Matches(Current))
+                if (Claim(m)) NumberDoubt($"{why} (\"{m.Value.Trim()}\")");
+        foreach (Match m in ReplyPatterns.LooseNumber.Matches(Current))
+            if (Claim(m)) NumberDoubt($"a number that answers nothing asked (\"{m.Value}\")");
+        if (!found.Any(f => f.Item == "pain") && ReplyPatterns.PainLabel.IsMatch(Current))
+            Doubts.Add("pain is mentioned but no number was read for it");
+        if (!found.Any(f => f.Item == "pain") && ReplyPatterns.SameAsBefore.Match(Current) is { Success: true } same)
+            Doubts.Add($"\"{same.Value}\" without a number");
+        if (!found.Any(f => f.Item == "mood") && ReplyPatterns.MoodLabel.Match(Current) is { Success: true } mood)
+            Doubts.Add($"\"{mood.Value}\" is mentioned but no mood we know follows it");
+    }
+
+    /// <summary>Every match of an item's pattern that does not overlap what was already read.</summary>
+    private void Take(Regex pattern, string item)
+    {
+        foreach (Match m in pattern.Matches(Current))
+        {
+            if (!Claim(m)) continue;
+            Found(item, m.Groups["v"].Value, m.Groups["range"].Success, m.Value);
+            if (m.Groups["den"].Success && Number(m.Groups["den"].Value) != 10)
+                NumberDoubt($"{item} given on another scale than 0-10 (\"{m.Value.Trim()}\")");
+        }
+    }
+
+    private void ReadPhq2Pairs()
+    {
+        var offset = 0;
+        foreach (var line in Current.Split('\n'))
+        {
+            if (ReplyPatterns.Phq2Pair.Match(line) is { Success: true } pair)
+            {
+                Blank(offset, line.Length);
+                found.Add(("phq-2 pair", $"{pair.Groups["a"].Value} {pair.Groups["b"].Value}", false, line.Trim()));
+            }
+            offset += line.Length + 1;
+        }
+    }
+
+    /// <summary>"7 - stiff after the weekend", "about 6 today", "6ish": an unlabelled number opening a line is the pain.</summary>
+    private void ReadNumberFirstLines()
+    {
+        var offset = 0;
+        foreach (var line in Current.Split('\n'))
+        {
+            if (ReplyPatterns.NumberFirst.Match(line) is { Success: true } m && !used.AsSpan(offset + m.Groups["v"].Index, m.Groups["v"].Length).Contains(true))
+            {
+                var end = m.Groups["rest"].Index;
+                Found("pain", m.Groups["v"].Value, m.Groups["range"].Success, line[..end]);
+                // "6, good": a comment that is nothing but a mood word is the mood.
+                var comment = Spaces().Replace(m.Groups["comment"].Value, " ").Trim().TrimEnd('.', '!', ' ');
+                if (comment.Length > 0 && ReplyPatterns.MoodWordMeaning.ContainsKey(comment))
+                {
+                    Found("mood", comment, false, comment);
+                    end = line.Length;
+                }
+                Blank(offset, end);
+            }
+            offset += line.Length + 1;
+        }
+    }
+
+    private void Found(string item, string value, bool range, string words) =>
+        found.Add((item, Spaces().Replace(value, " "), range, Spaces().Replace(words, " ").Trim()));
+
+    private void NumberDoubt(string why)
+    {
+        Doubts.Add(why);
+        NumbersDoubtful = true;
+    }
+
+    /// <summary>Marks a match as read unless part of it already was.</summary>
+    private bool Claim(Match m)
+    {
+        if (m.Length == 0 || used.AsSpan(m.Index, m.Length).Contains(true)) return false;
+        Blank(m.Index, m.Length);
+        return true;
+    }
+
+    private void Blank(Regex pattern)
+    {
+        foreach (Match m in pattern.Matches(Current)) Blank(m.Index, m.Length);
+    }
+
+    private void Blank(int index, int length)
+    {
+        for (var i = index; i < index + length && i < text.Length; i++)
+        {
+            used[i] = true;
+            // Not a space: a phrase ("my mood", "between 4 and 5") must not reach across what was taken out.
+            if (text[i] != '\n') text[i] = '\u0001';
+        }
+    }
+
+    /// <summary>The one value given for an item, or null with the reason: out of range, a range, not whole, or two values.</summary>
+    public int? Single(string item, int max)
+    {
+        var values = new List<int>();
+        foreach (var (_, value, isRange, words) in found.Where(f => f.Item == item))
+        {
+            if (isRange)
+            {
+                Doubts.Add($"{item} given as a range (\"{words}\")");
+                return null;
+            }
+            if (Number(value) is not { } n || n > max)
+            {
+                Doubts.Add($"{item} {value} is outside 0-{max}");
+                return null;
+            }
+            values.Add(n);
+        }
+        var distinct = values.Distinct().ToList();
+        if (distinct.Count > 1)
+        {
+            Doubts.Add($"{item} given as {string.Join(" and ", distinct)}");
+            return null;
+        }
+        if (distinct.Count == 1) Read.Add($"{item} {distinct[0]} from \"{found.First(f => f.Item == item).Words}\"");
+        return distinct.Count == 1 ? distinct[0] : null;
+    }
+
+    /// <summary>Mood as a number or a word (good / okay / low); both, or two different words, are doubtful.</summary>
+    public (int? Score, string? Word) Mood()
+    {
+        var moods = found.Where(f => f.Item == "mood").ToList();
+        var words = moods.Select(f => ReplyPatterns.MoodWordMeaning.GetValueOrDefault(f.Value)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var numbers = moods.Where(f => !ReplyPatterns.MoodWordMeaning.ContainsKey(f.Value)).ToList();
+        if (numbers.Count > 0 && words.Count > 0)
+        {
+            Doubts.Add("mood given both as a number and a word");
+            return (null, null);
+        }
+        if (numbers.Count > 0) return (Single("mood", 10), null);
+        if (words.Count > 1)
+        {
+            Doubts.Add($"mood given as different words ({string.Join(", ", words)})");
+            return (null, null);
+        }
+        if (words.Count == 1) Read.Add($"mood {words[0]} from \"{moods[0].Words}\"");
+        return (null, words.Count == 1 ? words[0] : null);
+    }
+
+    /// <summary>The two PHQ-2 items, labelled or as a pair line; each 0-3.</summary>
+    public (int? A, int? B) Phq2()
+    {
+        var pairs = found.Where(f => f.Item == "phq-2 pair").ToList();
+        if (found.Any(f => f.Item is "phq-2 a" or "phq-2 b")) return (Single("phq-2 a", 3), Single("phq-2 b", 3));
+        if (pairs.Count != 1) return (null, null);
+        var values = pairs[0].Value.Split(' ').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        if (values.Any(v => v > 3))
+        {
+            Doubts.Add("phq-2 answers out of range 0-3");
+            return (null, null);
+        }
+        Read.Add($"phq-2 {values[0]} and {values[1]} from \"{pairs[0].Words}\"");
+        return (values[0], values[1]);
+    }
+
+    private static int? Number(string token) =>
+        int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+        : ReplyPatterns.NumberWords.TryGetValue(token, out var w) ? w
+        : ReplyPatterns.Phq2OptionValue.TryGetValue(token, out var o) ? o : null;
+
+    [GeneratedRegex(@"/\s*10$")]
+    private static partial Regex ScaleOfTen();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}

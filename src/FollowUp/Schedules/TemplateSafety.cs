@@ -1,0 +1,107 @@
+using System.Globalization;
+using Fluid.Ast;
+
+namespace FollowUp.Schedules;
+
+/// <summary>
+/// What an admin's template may do: show the check-in's fields, choose between texts, loop over the questions or a
+/// short literal range, and use the filters that cannot make a text grow more than their arguments. No file access
+/// (include, render), no variables of its own (assign, capture: with them a loop doubles a text each step), no macros.
+/// Every render is also bounded in steps and output (Templates), so what slips past this check still cannot hurt.
+/// </summary>
+internal static class TemplateSafety
+{
+    /// <summary>Statements one render may execute: the built-in templates take well under a hundred.</summary>
+    public const int MaxSteps = 10_000;
+    /// <summary>Characters one rendered template may have: an email is a few thousand.</summary>
+    public const int MaxOutputCharacters = 100_000;
+    /// <summary>Blocks (if, for, case) inside one another.</summary>
+    public const int MaxNesting = 32;
+    /// <summary>Numbers a literal range (1..n) may hold.</summary>
+    public const int MaxRange = 100;
+
+    // Filters whose output is at most their input plus their literal arguments (or a number, or a list element).
+    private static readonly IReadOnlySet<string> Filters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "upcase", "downcase", "capitalize", "strip", "lstrip", "rstrip", "strip_newlines", "escape", "escape_once",
+        "default", "size", "first", "last", "truncate", "truncatewords", "append", "prepend", "join", "plus", "minus",
+        "abs", "round", "ceil", "floor", "at_least", "at_most", "newline_to_br", "strip_html", "url_encode", "date",
+    };
+
+    /// <summary>Each construct the template may not use, in words; empty when it is safe.</summary>
+    public static IReadOnlyList<string> Problems(Fluid.IFluidTemplate template)
+    {
+        var check = new Check();
+        check.VisitTemplate(template);
+        return check.Problems.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private sealed class Check : AstVisitor
+    {
+        public List<string> Problems { get; } = [];
+
+        private Statement Refuse(Statement statement, string tag, string why)
+        {
+            Problems.Add($"{{% {tag} %}} is not allowed ({why})");
+            return statement;
+        }
+
+        protected override Statement VisitIncludeStatement(IncludeStatement includeStatement) =>
+            Refuse(includeStatement, "include", "a template cannot read files");
+
+        protected override Statement VisitRenderStatement(RenderStatement renderStatement) =>
+            Refuse(renderStatement, "render", "a template cannot read files");
+
+        protected override Statement VisitAssignStatement(AssignStatement assignStatement) =>
+            Refuse(assignStatement, "assign", "use the check-in's fields directly");
+
+        protected override Statement VisitCaptureStatement(CaptureStatement captureStatement) =>
+            Refuse(captureStatement, "capture", "use the check-in's fields directly");
+
+        protected override Statement VisitMacroStatement(MacroStatement macroStatement) =>
+            Refuse(macroStatement, "macro", "templates have no functions");
+
+        protected override Statement VisitFromStatement(FromStatement fromStatement) =>
+            Refuse(fromStatement, "from", "a template cannot read files");
+
+        protected override Statement VisitTableRowStatement(TableRowStatement tableRowStatement) =>
+            Refuse(tableRowStatement, "tablerow", "use a for loop over question_lines");
+
+        protected override Expression VisitFilterExpression(FilterExpression filterExpression)
+        {
+            if (!Filters.Contains(filterExpression.Name))
+                Problems.Add($"the filter '{filterExpression.Name}' is not allowed (allowed: {string.Join(", ", Filters.Order(StringComparer.Ordinal))})");
+            return base.VisitFilterExpression(filterExpression);
+        }
+
+        protected override Expression VisitRangeExpression(RangeExpression rangeExpression)
+        {
+            if (Number(rangeExpression.From) is not { } from || Number(rangeExpression.To) is not { } to)
+                Problems.Add("a range must have literal numbers as its bounds, e.g. (1..5)");
+            else if (to - from + 1 > MaxRange)
+                Problems.Add(string.Create(CultureInfo.InvariantCulture, $"the range ({from}..{to}) is too long (at most {MaxRange} numbers)"));
+            return base.VisitRangeExpression(rangeExpression);
+        }
+
+        private static decimal? Number(Expression expression) =>
+            expression is LiteralExpression { Value: var value } && value.Type == Fluid.Values.FluidValues.Number ? value.ToNumberValue() : null;
+    }
+}
+
+/// <summary>Why a template could not be rendered: the one email it was for fails with this reason, nothing else does.</summary>
+public sealed class TemplateFailureException(string reason) : Exception(reason);
+
+/// <summary>A writer that refuses to grow past a bound, so a render cannot take the memory of the process.</summary>
+internal sealed class BoundedWriter(int maxCharacters) : StringWriter(CultureInfo.InvariantCulture)
+{
+    private void Ensure(int more)
+    {
+        if (GetStringBuilder().Length + more > maxCharacters)
+            throw new TemplateFailureException(string.Create(CultureInfo.InvariantCulture, $"the text grows past {maxCharacters} characters"));
+    }
+
+    public override void Write(char value) { Ensure(1); base.Write(value); }
+    public override void Write(char[] buffer, int index, int count) { Ensure(count); base.Write(buffer, index, count); }
+    public override void Write(string? value) { Ensure(value?.Length ?? 0); base.Write(value); }
+    public override void Write(ReadOnlySpan<char> buffer) { Ensure(buffer.Length); base.Write(buffer); }
+}

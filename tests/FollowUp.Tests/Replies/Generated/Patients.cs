@@ -1,0 +1,175 @@
+namespace FollowUp.Tests.Replies.Generated;
+
+/// <summary>What a patient meant to say: the truth a generated reply is checked against.</summary>
+public sealed record Meant(int? Pain, int? MoodScore, string? MoodWord, int? Phq2A, int? Phq2B, bool Ambiguous);
+
+/// <summary>One generated reply's text as the patient typed it, and what they meant.</summary>
+public sealed record Written(string Language, string Text, Meant Meant, string Phrasing);
+
+/// <summary>
+/// How patients write a check-in answer, per language, from the world's side: the wording people use (greetings,
+/// the way they give a number, moods as they say them, everyday comments that carry numbers of their own, sign-offs),
+/// written from native usage, not from FollowUp's language files.
+/// </summary>
+public static class Patients
+{
+    public static readonly string[] Languages = ["en", "de", "fr", "es", "it", "nl", "pt"];
+
+    private sealed record Words(
+        string[] Numbers, string[] PainLabels, string[] MoodLabels, string[] NoPain,
+        (string Word, string Meaning)[] Moods, string[] Comments, string[] CommentsWithNumbers, string[] Greetings, string[] SignOffs,
+        string[] Ranges, string[] SameAsBefore, string Or, string Out, string[] Approx, string Interest, string Down, string[] PhqOptions);
+
+    private static readonly Dictionary<string, Words> Lang = new()
+    {
+        ["en"] = new(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
+            ["Pain", "pain", "Back pain", "Pain level", "My pain is", "pain is about", "Pain today:"], ["mood", "Mood:", "my mood is", "Mood is", "feeling"],
+            ["No pain at all", "no pain", "Pain free", "pain-free this week"],
+            [("good", "good"), ("great", "good"), ("pretty good", "good"), ("okay", "okay"), ("ok", "okay"), ("so-so", "okay"), ("low", "low"), ("bad", "low"), ("a bit low", "low")],
+            ["stiff after the weekend", "much better since the last session", "the exercises help", "slept badly", "the drive to work is hard", "thanks for asking"],
+            ["walked 3 km yesterday", "slept about 7 hours", "see you on 3 December", "back at work since Monday the 2nd", "my next session is at 10:30"],
+            ["Hi,", "Hello,", "Hi there", ""], ["Thanks,", "Best,", "Cheers", "Kind regards,", ""],
+            ["{a} or {b}", "between {a} and {b}", "{a}-{b}", "somewhere around {a} to {b}", "pain {a} in the morning, {b} in the evening", "{a} this morning but {b} tonight"],
+            ["Same as before", "pretty much the same as last time", "no change"], "or", "out of 10", ["about {n}", "{n}ish", "a {n} today", "around {n}", "I'd say {n}"],
+            "interest", "down", ["not at all", "several days", "more than half the days", "nearly every day"]),
+        ["de"] = new(["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn"],
+            ["Schmerzen", "Schmerz", "Rückenschmerzen", "Schmerzen heute", "Die Schmerzen liegen bei", "Schmerzen:"], ["Stimmung", "Stimmung:", "Laune", "meine Stimmung ist"],
+            ["Keine Schmerzen", "schmerzfrei", "gar keine Schmerzen"],
+            [("gut", "good"), ("sehr gut", "good"), ("super", "good"), ("geht so", "okay"), ("okay", "okay"), ("mittel", "okay"), ("schlecht", "low"), ("mies", "low"), ("eher schlecht", "low")],
+            ["nach dem Wochenende etwas steif", "viel besser seit der letzten Sitzung", "die Übungen helfen", "schlecht geschlafen", "danke der Nachfrage"],
+            ["gestern 3 km spazieren", "etwa 7 Stunden geschlafen", "bis zum 3. Dezember", "der nächste Termin ist um 10:30 Uhr"],
+            ["Hallo,", "Guten Tag,", "Liebe Grüße vorab,", ""], ["Viele Grüße", "LG", "Danke,", "Mit freundlichen Grüßen", ""],
+            ["{a} oder {b}", "zwischen {a} und {b}", "{a}-{b}", "morgens {a}, abends {b}"],
+            ["wie beim letzten Mal", "unverändert", "wie vorher"], "oder", "von 10", ["etwa {n}", "so um die {n}", "ungefähr {n}"],
+            "Interesse", "Niedergeschlagen", ["überhaupt nicht", "an einzelnen Tagen", "an mehr als der Hälfte der Tage", "beinahe jeden Tag"]),
+        ["fr"] = new(["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"],
+            ["Douleur", "douleur", "La douleur est à", "Douleur :", "Mal de dos"], ["humeur", "Humeur :", "moral", "le moral est"],
+            ["Pas de douleur", "aucune douleur", "sans douleur"],
+            [("bonne", "good"), ("bien", "good"), ("très bien", "good"), ("moyenne", "okay"), ("bof", "okay"), ("ça va", "okay"), ("mauvaise", "low"), ("bas", "low"), ("pas terrible", "low")],
+            ["un peu raide après le week-end", "beaucoup mieux depuis la dernière séance", "les exercices m'aident", "mal dormi", "merci de prendre des nouvelles"],
+            ["marché 3 km hier", "dormi environ 7 heures", "à bientôt le 3 décembre", "prochaine séance à 10h30"],
+            ["Bonjour,", "Bonsoir,", ""], ["Cordialement,", "Merci,", "Bonne journée", "Bien à vous,", ""],
+            ["{a} ou {b}", "entre {a} et {b}", "{a}-{b}", "le matin {a}, le soir {b}"],
+            ["comme avant", "pareil que la dernière fois", "inchangé"], "ou", "sur 10", ["environ {n}", "autour de {n}", "à peu près {n}"],
+            "intérêt", "triste", ["jamais", "plusieurs jours", "plus de la moitié du temps", "presque tous les jours"]),
+        ["es"] = new(["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"],
+            ["Dolor", "dolor", "El dolor está en", "Dolor:", "dolor de espalda"], ["ánimo", "Ánimo:", "estado de ánimo", "humor"],
+            ["Sin dolor", "sin dolor ninguno", "ningún dolor"],
+            [("bien", "good"), ("muy bien", "good"), ("bueno", "good"), ("regular", "okay"), ("normal", "okay"), ("más o menos", "okay"), ("mal", "low"), ("bajo", "low"), ("fatal", "low")],
+            ["un poco rígido después del fin de semana", "mucho mejor desde la última sesión", "los ejercicios ayudan", "he dormido mal", "gracias por preguntar"],
+            ["ayer caminé 3 km", "dormí unas 7 horas", "nos vemos el 3 de diciembre", "la próxima sesión es a las 10:30"],
+            ["Hola,", "Buenos días,", ""], ["Saludos,", "Gracias,", "Un saludo", ""],
+            ["{a} o {b}", "entre {a} y {b}", "{a}-{b}", "por la mañana {a}, por la noche {b}"],
+            ["igual que antes", "como la última vez", "sin cambios"], "o", "de 10", ["alrededor de {n}", "más o menos un {n}", "aproximadamente {n}"],
+            "interés", "decaído", ["ningún día", "varios días", "más de la mitad de los días", "casi todos los días"]),
+        ["it"] = new(["zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci"],
+            ["Dolore", "dolore", "Il dolore è a", "Dolore:", "mal di schiena"], ["umore", "Umore:", "morale", "l'umore è"],
+            ["Nessun dolore", "niente dolore", "senza dolore"],
+            [("buono", "good"), ("bene", "good"), ("ottimo", "good"), ("così così", "okay"), ("discreto", "okay"), ("normale", "okay"), ("basso", "low"), ("giù", "low"), ("male", "low")],
+            ["un po' rigido dopo il fine settimana", "molto meglio dall'ultima seduta", "gli esercizi aiutano", "ho dormito male", "grazie per l'interessamento"],
+            ["ieri ho camminato 3 km", "dormito circa 7 ore", "ci vediamo il 3 dicembre", "la prossima seduta è alle 10:30"],
+            ["Buongiorno,", "Salve,", "Ciao,", ""], ["Cordiali saluti,", "Grazie,", "Saluti", ""],
+            ["{a} o {b}", "tra {a} e {b}", "{a}-{b}", "la mattina {a}, la sera {b}"],
+            ["come prima", "uguale all'ultima volta", "invariato"], "o", "su 10", ["circa {n}", "intorno a {n}", "più o meno sul {n}"],
+            "interesse", "giù", ["mai", "alcuni giorni", "per oltre la metà dei giorni", "quasi ogni giorno"]),
+        ["nl"] = new(["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"],
+            ["Pijn", "pijn", "De pijn is", "Pijn:", "rugpijn"], ["stemming", "Stemming:", "humeur", "mijn stemming is"],
+            ["Geen pijn", "helemaal geen pijn", "pijnvrij"],
+            [("goed", "good"), ("prima", "good"), ("heel goed", "good"), ("matig", "okay"), ("redelijk", "okay"), ("gaat wel", "okay"), ("slecht", "low"), ("somber", "low"), ("laag", "low")],
+            ["wat stijf na het weekend", "veel beter sinds de laatste behandeling", "de oefeningen helpen", "slecht geslapen", "bedankt voor het vragen"],
+            ["gisteren 3 km gewandeld", "ongeveer 7 uur geslapen", "tot 3 december", "volgende afspraak om 10:30"],
+            ["Hoi,", "Goedemorgen,", "Beste,", ""], ["Groetjes,", "Met vriendelijke groet,", "Bedankt,", ""],
+            ["{a} of {b}", "tussen {a} en {b}", "{a}-{b}", "'s ochtends {a}, 's avonds {b}"],
+            ["hetzelfde als vorige keer", "onveranderd", "zoals eerder"], "of", "op 10", ["ongeveer {n}", "rond de {n}", "zo'n {n}"],
+            "interesse", "neerslachtig", ["helemaal niet", "meerdere dagen", "meer dan de helft van de dagen", "bijna elke dag"]),
+        ["pt"] = new(["zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez"],
+            ["Dor", "dor", "A dor está em", "Dor:", "dor nas costas"], ["humor", "Humor:", "ânimo", "o meu humor está"],
+            ["Sem dor", "nenhuma dor", "não tenho dor"],
+            [("bom", "good"), ("bem", "good"), ("ótimo", "good"), ("mais ou menos", "okay"), ("razoável", "okay"), ("normal", "okay"), ("mau", "low"), ("em baixo", "low"), ("triste", "low")],
+            ["um pouco rígido depois do fim de semana", "muito melhor desde a última sessão", "os exercícios ajudam", "dormi mal", "obrigado por perguntar"],
+            ["ontem caminhei 3 km", "dormi cerca de 7 horas", "até dia 3 de dezembro", "a próxima sessão é às 10:30"],
+            ["Olá,", "Bom dia,", ""], ["Cumprimentos,", "Obrigada,", "Abraço", ""],
+            ["{a} ou {b}", "entre {a} e {b}", "{a}-{b}", "de manhã {a}, à noite {b}"],
+            ["igual a antes", "como da última vez", "sem alterações"], "ou", "em 10", ["cerca de {n}", "por volta de {n}", "mais ou menos {n}"],
+            "interesse", "para baixo", ["nenhuma vez", "vários dias", "mais da metade dos dias", "quase todos os dias"]),
+    };
+
+    private static readonly string[] Names = ["Dana", "Jonas", "Amélie", "Lucía", "Giulia", "Sanne", "João", "Mia K.", "Peter"];
+
+    /// <summary>A reply in the language, with what it meant; about one in eight is genuinely ambiguous.</summary>
+    public static Written Write(Random random, string language, bool asksPhq2)
+    {
+        var w = Lang[language];
+        T Pick<T>(T[] items) => items[random.Next(items.Length)];
+        string Num(int n) => random.Next(4) == 0 ? w.Numbers[n] : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lines = new List<string>();
+        var greeting = Pick(w.Greetings);
+        if (greeting.Length > 0) lines.AddRange([greeting, ""]);
+
+        if (random.Next(8) == 0)
+        {
+            // Ambiguous: a range, two pains, or "same as before" with no number; nothing may be stored as pain.
+            var a = random.Next(0, 9);
+            var ambiguous = random.Next(3) == 0 ? Pick(w.SameAsBefore) : Pick(w.Ranges).Replace("{a}", Num(a), StringComparison.Ordinal).Replace("{b}", Num(a + 1 + random.Next(2)), StringComparison.Ordinal);
+            lines.Add(random.Next(2) == 0 ? ambiguous : $"{Pick(w.PainLabels)} {ambiguous}");
+            lines.AddRange(SignOff(random, w));
+            return new Written(language, string.Join('\n', lines), new Meant(null, null, null, null, null, Ambiguous: true), "ambiguous");
+        }
+
+        var pain = random.Next(0, 11);
+        var (painText, phrasing) = random.Next(10) switch
+        {
+            0 when pain == 0 => (Pick(w.NoPain), "no pain"),
+            0 or 1 => ($"{Num(pain)} - {Pick(w.Comments)}", "number first, comment after"),
+            2 => (Pick(w.Approx).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "approximately"),
+            3 => ($"{Num(pain)} {w.Out}", "n out of 10"),
+            4 => ($"{pain}/10", "n/10"),
+            _ => ($"{Pick(w.PainLabels)} {Num(pain)}", "labelled"),
+        };
+        string? moodWord = null;
+        int? moodScore = null;
+        var parts = new List<string> { painText };
+        if (random.Next(5) != 0)
+        {
+            if (random.Next(4) == 0)
+            {
+                moodScore = random.Next(0, 11);
+                parts.Add($"{Pick(w.MoodLabels)} {moodScore}");
+            }
+            else
+            {
+                var (word, meaning) = Pick(w.Moods);
+                moodWord = meaning;
+                parts.Add($"{Pick(w.MoodLabels)} {word}");
+            }
+        }
+        int? phqA = null, phqB = null;
+        if (asksPhq2 && random.Next(3) != 0)
+        {
+            (phqA, phqB) = (random.Next(4), random.Next(4));
+            parts.Add(random.Next(3) switch
+            {
+                0 => $"{w.Interest} {phqA}, {w.Down} {phqB}",
+                1 => $"{w.Interest}: {w.PhqOptions[phqA.Value]}, {w.Down}: {w.PhqOptions[phqB.Value]}",
+                _ => $"\n{phqA} {phqB}",
+            });
+        }
+        var separator = random.Next(3) switch { 0 => ", ", 1 => "\n", _ => ". " };
+        var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
+        // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
+        lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
+        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(2) == 0 ? Pick(w.Comments) : Pick(w.CommentsWithNumbers)) + "."]);
+        lines.AddRange(SignOff(random, w));
+        return new Written(language, string.Join('\n', lines), new Meant(pain, moodScore, moodWord, phqA, phqB, Ambiguous: false), phrasing);
+    }
+
+    private static IEnumerable<string> SignOff(Random random, Words w)
+    {
+        var signOff = w.SignOffs[random.Next(w.SignOffs.Length)];
+        if (signOff.Length > 0) yield return "";
+        if (signOff.Length > 0) yield return signOff;
+        yield return Names[random.Next(Names.Length)];
+    }
+
+    private static string Capital(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,109 @@
+using Dapper;
+using FollowUp.Schedules;
+using FollowUp.Tests.Support;
+
+namespace FollowUp.Tests.Schedules;
+
+/// <summary>An admin's template is input like any other: it can neither read files nor take the sender's time or memory.</summary>
+public class SafeTemplateTests
+{
+    private static readonly DateTimeOffset Monday = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
+
+    private static List<string> ProblemsOf(string text) => [.. Templates.Problems(Schedule.Default with { TextTemplate = text })];
+
+    [Fact]
+    public void An_include_is_refused_when_the_schedule_is_checked()
+    {
+        var problems = ProblemsOf("{% include 'appsettings.json' %}\n{{ questions }}");
+
+        Assert.Contains("text template: {% include %} is not allowed (a template cannot read files)", problems);
+    }
+
+    [Fact]
+    public void Nested_loops_of_a_billion_steps_are_refused_when_the_schedule_is_checked()
+    {
+        var literalRanges = ProblemsOf("{% for i in (1..1000000000) %}x{% endfor %}{{ questions }}");
+        var nested = ProblemsOf("{% for i in (1..100) %}{% for j in (1..100) %}{% for k in (1..100) %}x{% endfor %}{% endfor %}{% endfor %}{{ questions }}");
+
+        Assert.Contains("text template: the range (1..1000000000) is too long (at most 100 numbers)", literalRanges);
+        // Fluid stops it at whichever bound it meets first: the steps, or its count of nested scopes.
+        Assert.Contains(nested, p => p is "text template: it takes more than 10000 steps to render (a loop too long, or loops inside loops)"
+                                       or "text template: it nests blocks more than 32 deep");
+    }
+
+    [Fact]
+    public void A_text_that_doubles_itself_in_a_loop_is_refused()
+    {
+        var problems = ProblemsOf("{% capture x %}ab{% endcapture %}{% for i in (1..60) %}{% capture x %}{{ x }}{{ x }}{% endcapture %}{% endfor %}{{ x }}{{ questions }}");
+        var replace = ProblemsOf("{{ questions | replace: 'a', 'aaaaaaaaaa' | replace: 'a', 'aaaaaaaaaa' }}");
+
+        Assert.Contains("text template: {% capture %} is not allowed (use the check-in's fields directly)", problems);
+        Assert.Contains(replace, p => p.Contains("the filter 'replace' is not allowed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_long_output_fails_the_render_with_its_reason()
+    {
+        var schedule = Schedule.Default with { TextTemplate = "{% for i in (1..100) %}{% for j in (1..100) %}{{ questions }}{% endfor %}{% endfor %}" };
+
+        var failure = Assert.Throws<TemplateFailureException>(() => Templates.Render(schedule, TemplateModel.Sample));
+
+        Assert.Matches("takes more than 10000 steps|grows past 100000 characters", failure.Message);
+    }
+
+    [Fact]
+    public async Task Schedule_set_and_validate_refuse_an_include_with_one_line_naming_it()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"schedule-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{ "name": "x", "checkIns": [ { "weeks": 1 } ], "templates": { "text": "{% include '/etc/passwd' %}{{ questions }}" } }""");
+
+        var validate = await Tool.RunAsync("followup-admin.dll", ["schedule", "validate", "--file", file]);
+        var set = await Tool.RunAsync("followup-admin.dll", ["schedule", "set", "--file", file, "--connection", connectionString]);
+
+        foreach (var run in new[] { validate, set })
+        {
+            Assert.Equal(1, run.ExitCode);
+            Assert.Single(run.Stderr.Trim().Split('\n'));
+            Assert.Contains("{% include %} is not allowed", run.Stderr, StringComparison.Ordinal);
+        }
+        await using var db = new Npgsql.NpgsqlConnection(connectionString);
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM schedules WHERE name = 'x'"));
+    }
+
+    [Fact]
+    public async Task A_template_that_fails_at_send_time_fails_its_email_only_and_everyone_else_gets_theirs()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var ann = await clinic.EnrolAsync("Ann");
+        await clinic.EnrolAsync("Ben");
+        await using (var db = await clinic.Data.OpenConnectionAsync())
+        {
+            // A schedule stored before templates were checked (or edited in the database): its include must not
+            // stop the sender.
+            await db.ExecuteAsync("""
+                INSERT INTO schedules (id, name, text_template, updated_at) VALUES (50, 'old', '{% include ''x'' %}{{ questions }}', now());
+                INSERT INTO schedule_items (schedule_id, sequence, offset_days, asks_phq2) SELECT 50, sequence, offset_days, asks_phq2 FROM schedule_items WHERE schedule_id = 1;
+                UPDATE courses SET schedule_id = 50 WHERE id = @ann;
+                """, new { ann });
+        }
+        clinic.Clock.SetUtcNow(FirstCheckInDue);
+
+        var result = await clinic.Dispatch.SendDueAsync(default);
+        var preview = await Tool.RunAsync("followup-admin.dll", ["schedule", "preview", "--course", $"{ann}"],
+            Tool.AsEnvironment(Clinic.Settings(clinic.ConnectionString, clinic.Domain)));
+
+        Assert.Equal(1, result.Sent);
+        Assert.Equal(1, result.Failed);
+        Assert.Single(await new Mailbox(clinic.Address("ben")).WaitForAsync(1));
+        await using var check = await clinic.Data.OpenConnectionAsync();
+        var failed = await check.QuerySingleAsync<(string Status, string Failure)>(
+            "SELECT status, failure FROM check_ins WHERE course_id = @ann AND sequence = 1", new { ann });
+        Assert.Equal("failed", failed.Status);
+        Assert.Contains("template of schedule 50 failed: {% include %} is not allowed", failed.Failure, StringComparison.Ordinal);
+        Assert.Equal(1, preview.ExitCode);
+        Assert.Single(preview.Stderr.Trim().Split('\n'));
+        Assert.Contains("template cannot be rendered", preview.Stderr, StringComparison.Ordinal);
+    }
+}
