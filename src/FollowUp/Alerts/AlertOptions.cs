@@ -80,8 +80,18 @@ public sealed class AlertOptions
     /// <summary>Days after the crossing answer that the confirming check-in is due (then moved into the send window).</summary>
     public int ConfirmAfterDays { get; set; } = 3;
 
-    /// <summary>Days the confirming check-in stays open; unanswered by then, the alert goes unconfirmed.</summary>
+    /// <summary>
+    /// Days the confirming check-in stays open; unanswered by then, the alert goes unconfirmed. It covers its reminder
+    /// (<see cref="ConfirmRemindAfterDays"/>) and the day or two a patient takes to answer that.
+    /// </summary>
     public int ConfirmOpenDays { get; set; } = 4;
+
+    /// <summary>
+    /// Days after the confirming check-in went out that its one reminder goes (inside the send window, before it
+    /// expires); 0: none. A patient who missed one email often answers the next, and an unanswered confirmation is an
+    /// alert sent on one noisy reading.
+    /// </summary>
+    public int ConfirmRemindAfterDays { get; set; } = 2;
 
     /// <summary>PHQ-2 total shown in the digest as "watch" without an alert (Arroll 2010: at 2 sensitivity 86%, specificity 78%).</summary>
     public int Phq2Watch { get; set; } = 2;
@@ -158,6 +168,8 @@ public sealed class AlertOptions
         if (HighBeyondRise is < 0 or > 10) yield return $"{s}:HighBeyondRise must be 0-10 (was {HighBeyondRise}).";
         if (ConfirmAfterDays is < 1 or > 14) yield return $"{s}:ConfirmAfterDays must be 1-14 (was {ConfirmAfterDays}).";
         if (ConfirmOpenDays is < 1 or > 14) yield return $"{s}:ConfirmOpenDays must be 1-14 (was {ConfirmOpenDays}).";
+        if (ConfirmRemindAfterDays < 0 || ConfirmRemindAfterDays >= ConfirmOpenDays)
+            yield return $"{s}:ConfirmRemindAfterDays must be 0 (no reminder) or less than ConfirmOpenDays ({ConfirmOpenDays}), or the reminder would never go (was {ConfirmRemindAfterDays}).";
         if (Phq2Watch is < 1 or > 6) yield return $"{s}:Phq2Watch must be 1-6 (was {Phq2Watch}).";
         if (DisengagedAfterMissed is < 1 or > 10) yield return $"{s}:DisengagedAfterMissed must be 1-10 (was {DisengagedAfterMissed}).";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _)) yield return $"{s}:DefaultTimeZone is not a known IANA zone (was '{DefaultTimeZone}').";

@@ -27,7 +27,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         // A first crossing reading of normal severity is asked again (the check-in owner plans it) instead of alerted.
         if (pain is { Step: PainStep.AskToConfirm, Finding: { } unconfirmed })
             await CheckIns.ConfirmingCheckIns.PlanAsync(connection, transaction, courseId, course.PatientId, unconfirmed.Reading.OffsetDays,
-                rules.ConfirmAfterDays, rules.ConfirmOpenDays, now, cancellationToken);
+                rules.ConfirmAfterDays, rules.ConfirmOpenDays, rules.ConfirmRemindAfterDays, now, cancellationToken);
         var findings = new[] { CrisisWords.Evaluate(readings, rules), pain.Step == PainStep.AlertNow ? pain.Finding : null, Mood.Evaluate(readings, rules) }
             .OfType<Finding>().ToList();
         foreach (var finding in findings)

@@ -61,6 +61,29 @@ internal sealed class CheckInDispatch(
     internal async Task<DispatchResult> SendNowAsync(OutgoingKind kind, long id, CancellationToken cancellationToken) =>
         await RunLaneAsync(new Lane($"{_worker}/{kind}{id}"), dispatchOptions.Value, (kind, id), cancellationToken);
 
+    /// <summary>
+    /// The cohort simulation's dispatch: every due email through the same claim, fresh check, send window, rendering and
+    /// record (with its reminders) as <see cref="SendDueAsync"/>, handed back to the simulated patients instead of
+    /// going to an SMTP server. A rate cap (RatePerMinute) holds here too, on the simulation's clock.
+    /// </summary>
+    internal async Task<IReadOnlyList<(CheckInToSend Item, MimeMessage Message)>> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var lane = new Lane($"{_worker}/simulation");
+        var delivered = new List<(CheckInToSend, MimeMessage)>();
+        while (true)
+        {
+            var batch = await _queue.ClaimAsync(lane.Name, dispatchOptions.Value, null, cancellationToken);
+            if (batch.Count == 0) return delivered;
+            foreach (var item in batch)
+            {
+                var prepared = await PrepareAsync(lane, item, cancellationToken);
+                if (prepared.Message is null) continue;
+                await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), cancellationToken);
+                delivered.Add((item, prepared.Message));
+            }
+        }
+    }
+
     private enum Outcome { Sent, Failed, Retrying, Cancelled, Deferred, Lost }
 
     /// <summary>A lane's run: its SMTP connection, the schedules it read (afresh each run, so an admin's edit reaches queued rows), its tally.</summary>
@@ -249,13 +272,16 @@ internal sealed class CheckInDispatch(
         return Outcome.Sent;
     }
 
-    /// <summary>A sent check-in's reminders: every ReminderSpacingDays inside its window, none at or after its expiry.</summary>
+    /// <summary>
+    /// A sent check-in's reminders: its own one (a confirming check-in) or every ReminderSpacingDays of its schedule,
+    /// inside its window, none at or after its expiry.
+    /// </summary>
     private DateTimeOffset[] Reminders(CheckInToSend item, Schedule schedule)
     {
         if (item.Kind != OutgoingKind.CheckIn) return [];
         var now = clock.GetUtcNow();
         var expires = item.ExpiresAt is { } e ? new DateTimeOffset(e, TimeSpan.Zero) : now.AddDays(Schedule.MaxOffsetDays);
-        return [.. CheckInPlanner.Reminders(now, expires, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone), schedule)];
+        return [.. CheckInPlanner.Reminders(now, expires, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone), schedule, item.RemindAfterDays)];
     }
 
     /// <summary>Records a message the SMTP server accepted; with the database gone meanwhile, keeps it to record on its return.</summary>

@@ -17,6 +17,8 @@ internal sealed class CheckInToSend
     public bool AsksPhq2 { get; init; }
     public bool AsksMood { get; init; }
     public DateTime? ExpiresAt { get; init; }
+    /// <summary>The check-in's own one reminder (a confirming check-in), so many days after it was sent; null: the schedule's reminders.</summary>
+    public int? RemindAfterDays { get; init; }
     public long CourseId { get; init; }
     public long ScheduleId { get; init; }
     public long PatientId { get; init; }

@@ -33,12 +33,15 @@ internal static class CheckInPlanner
     /// When the reminders of a check-in sent at <paramref name="sentAt"/> go: every so many days, each moved into the
     /// window, none at or after the check-in's expiry.
     /// </summary>
-    public static IReadOnlyList<DateTimeOffset> Reminders(DateTimeOffset sentAt, DateTimeOffset expiresAt, TimeZoneInfo patientZone, Schedule schedule)
+    /// <paramref name="ownAfterDays"/>: the check-in's own single reminder (a confirming check-in) instead of the schedule's.
+    public static IReadOnlyList<DateTimeOffset> Reminders(DateTimeOffset sentAt, DateTimeOffset expiresAt, TimeZoneInfo patientZone, Schedule schedule,
+        int? ownAfterDays = null)
     {
         var reminders = new List<DateTimeOffset>();
-        for (var n = 1; n <= schedule.ReminderCount; n++)
+        var (count, spacing) = ownAfterDays is { } own ? (1, own) : (schedule.ReminderCount, schedule.ReminderSpacingDays);
+        for (var n = 1; n <= count; n++)
         {
-            var at = SendWindow.NextOpening(sentAt.AddDays(n * schedule.ReminderSpacingDays), schedule, patientZone);
+            var at = SendWindow.NextOpening(sentAt.AddDays(n * spacing), schedule, patientZone);
             if (at >= expiresAt) break;
             reminders.Add(at);
         }

@@ -7,7 +7,8 @@ namespace FollowUp.CheckIns;
 
 /// <summary>
 /// The check-in side of a confirmation: one short extra check-in (pain only) a few days after the answer it confirms,
-/// moved into the patient's send window, open for a few days. Dispatch sends it like any other check-in (its
+/// moved into the patient's send window, open for a few days, with one reminder of its own inside that time (a patient
+/// who misses one email often answers the next). Dispatch sends it and its reminder like any other check-in (its
 /// sequence is 1000 + the confirmed one's, so the send log and <c>course show</c> list it beside it).
 /// </summary>
 internal static class ConfirmingCheckIns
@@ -16,7 +17,7 @@ internal static class ConfirmingCheckIns
 
     /// <summary>Plans the confirming check-in of the answer at <paramref name="offsetDays"/>, once; null when it already exists.</summary>
     public static async Task<long?> PlanAsync(DbConnection connection, DbTransaction transaction, long courseId, long patientId, int offsetDays,
-        int afterDays, int openDays, DateTimeOffset now, CancellationToken cancellationToken)
+        int afterDays, int openDays, int remindAfterDays, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition(SelectTarget, new { courseId, offsetDays }, transaction, cancellationToken: cancellationToken));
         if (target is null) return null;
@@ -31,6 +32,7 @@ internal static class ConfirmingCheckIns
             due = due.UtcDateTime,
             expires = due.AddDays(openDays).UtcDateTime,
             confirms = target.Id,
+            remind = remindAfterDays > 0 ? (short?)remindAfterDays : null,
         }, transaction, cancellationToken: cancellationToken));
         if (id is { } planned)
             await AuditTrail.WriteAsync(connection, transaction, now, "assessment", "confirming_check_in_planned", courseId, patientId, planned,
@@ -55,8 +57,8 @@ internal static class ConfirmingCheckIns
 
     // Pain only: no PHQ-2 and no mood item, the shortest check-in there is.
     private const string Insert = """
-        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood, confirms_check_in_id)
-        VALUES (@courseId, @sequence, @offsetDays, @due, @expires, false, false, @confirms)
+        INSERT INTO check_ins (course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood, confirms_check_in_id, remind_after_days)
+        VALUES (@courseId, @sequence, @offsetDays, @due, @expires, false, false, @confirms, @remind)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;

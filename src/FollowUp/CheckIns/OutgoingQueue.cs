@@ -143,7 +143,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
     // emails about sent check-ins, in one statement; it commits at once, and sending happens outside any transaction.
     private const string Returning = """
         c.id AS course_id, c.schedule_id, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
-        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at, ci.awaiting
+        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at, ci.awaiting, ci.remind_after_days
         """;
 
     private const string Claim = $"""

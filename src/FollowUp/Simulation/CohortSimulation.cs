@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using FollowUp.Alerts;
+using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Mail;
 using FollowUp.Replies;
@@ -14,17 +15,21 @@ namespace FollowUp.Simulation;
 public sealed record KindFigures(string Kind, bool LateWorseners, int Courses, int Alerted, int MissedWithCrossing, IReadOnlyList<double> DelayDays)
 {
     public double Share => Courses == 0 ? 0 : (double)Alerted / Courses;
-    public double? MedianDelayDays => DelayDays.Count == 0 ? null : Median(DelayDays);
+    public double? MedianDelayDays => DelayDays.Count == 0 ? null : Quantile(DelayDays, 0.5);
+    public double? P90DelayDays => DelayDays.Count == 0 ? null : Quantile(DelayDays, 0.9);
 
-    internal static double Median(IReadOnlyList<double> values)
+    /// <summary>The q-quantile, interpolated between the two nearest values (the median of an even count is their mean).</summary>
+    internal static double Quantile(IReadOnlyList<double> values, double q)
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        var position = q * (sorted.Count - 1);
+        var below = (int)Math.Floor(position);
+        return below + 1 < sorted.Count ? sorted[below] + (sorted[below + 1] - sorted[below]) * (position - below) : sorted[below];
     }
 }
 
 /// <summary>The figures of one simulated run: per kind, and sensitivity / false alerts / median delay over the cohort.</summary>
-public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int ConfirmingCheckIns, int Answers)
+public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int ConfirmingCheckIns, int Answers, int Reminders = 0)
 {
     public int Worseners => Kinds.Where(k => k.LateWorseners).Sum(k => k.Courses);
     public int WorsenersAlerted => Kinds.Where(k => k.LateWorseners).Sum(k => k.Alerted);
@@ -32,13 +37,13 @@ public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int Con
     public int OthersAlerted => Kinds.Where(k => !k.LateWorseners).Sum(k => k.Alerted);
     public double Sensitivity => Worseners == 0 ? 0 : (double)WorsenersAlerted / Worseners;
     public double FalseAlertRate => Others == 0 ? 0 : (double)OthersAlerted / Others;
-    public double? MedianDelayDays
+    public double? MedianDelayDays => Delay(0.5);
+    public double? P90DelayDays => Delay(0.9);
+
+    private double? Delay(double q)
     {
-        get
-        {
-            var delays = Kinds.Where(k => k.LateWorseners).SelectMany(k => k.DelayDays).ToList();
-            return delays.Count == 0 ? null : KindFigures.Median(delays);
-        }
+        var delays = Kinds.Where(k => k.LateWorseners).SelectMany(k => k.DelayDays).ToList();
+        return delays.Count == 0 ? null : KindFigures.Quantile(delays, q);
     }
 
     /// <summary>One line per kind and a total, as the test output and <c>simulate cohort</c> print them.</summary>
@@ -46,24 +51,26 @@ public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int Con
     {
         foreach (var k in Kinds)
             yield return k.LateWorseners
-                ? string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  sensitivity {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%  missed with a crossing reading {k.MissedWithCrossing}  median delay {Days(k.MedianDelayDays)}")
+                ? string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  sensitivity {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%  missed with a crossing reading {k.MissedWithCrossing}  delay median {Days(k.MedianDelayDays)}, p90 {Days(k.P90DelayDays)}")
                 : string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  false alerts {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%");
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{"all",-20} {Worseners + Others,5} courses  sensitivity {WorsenersAlerted}/{Worseners} = {100 * Sensitivity:0.0}%  false alerts {OthersAlerted}/{Others} = {100 * FalseAlertRate:0.00}%  median delay {Days(MedianDelayDays)}  ({Answers} answers, {ConfirmingCheckIns} confirming check-ins)");
+            $"{"all",-20} {Worseners + Others,5} courses  sensitivity {WorsenersAlerted}/{Worseners} = {100 * Sensitivity:0.0}%  false alerts {OthersAlerted}/{Others} = {100 * FalseAlertRate:0.00}%  delay median {Days(MedianDelayDays)}, p90 {Days(P90DelayDays)}  ({Answers} answers, {ConfirmingCheckIns} confirming check-ins, {Reminders} reminders)");
     }
 
     private static string Days(double? days) => days is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d:0.0} days") : "n/a";
 }
 
 /// <summary>
-/// Plays simulated courses through the real enrolment (planning), the real reply intake (token match, parse, store,
-/// assess, confirming check-ins) and the expiry of confirmations, on a clock it moves, against the configured
-/// database. Each check-in due is marked sent as dispatch would (the outgoing mail itself is not generated), and the
-/// patient answers it from their underlying trajectory on the day they answer. Messages for the courses
-/// that viaMail picks go to mailPath (e.g. real SMTP, then the IMAP inbox) instead.
+/// Plays simulated courses through the real enrolment (planning), the real dispatch queue (claim, fresh check, send
+/// window, rendering, record, reminders: <see cref="CheckInDispatch.DeliverDueAsync"/>, with the patients' mailboxes
+/// standing in for SMTP), the real reply intake (token match, parse, store, assess, confirming check-ins) and the expiry
+/// of confirmations, on a clock it moves, against the configured database. The patient gets each email dispatch sends
+/// (a check-in, a confirming check-in, a reminder of either), answers it with their chance of answering, per email,
+/// unless they already answered that check-in, from their underlying trajectory on the day they answer. Replies of the
+/// courses that viaMail picks go to mailPath (e.g. real SMTP, then the IMAP inbox) instead.
 /// </summary>
-internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationClock clock, CourseEnrolment enrolment, ReplyIntake intake,
-    ConfirmationExpiry confirmations, ReplyToken tokens, IOptions<ClinicOptions> clinic, IOptions<AlertOptions> alertOptions)
+internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationClock clock, CourseEnrolment enrolment, CheckInDispatch dispatch,
+    ReplyIntake intake, ConfirmationExpiry confirmations, ReplyToken tokens, IOptions<ClinicOptions> clinic, IOptions<AlertOptions> alertOptions)
 {
     private static readonly TimeSpan Step = TimeSpan.FromHours(3);
     private const int FollowUpDays = 100;
@@ -88,24 +95,25 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
         }
         // Every patient draws from their own stream, so a course's answers do not depend on the others'.
         var randoms = cohort.Select((_, i) => new Random(unchecked(seed * 1_000_003 + i))).ToArray();
-        var pending = new PriorityQueue<(int Course, long CheckInId, bool AsksPhq2), DateTimeOffset>();
+        var pending = new PriorityQueue<(int Course, long CheckInId, bool AsksPhq2, string InReplyTo), DateTimeOffset>();
+        var answering = new HashSet<long>();
         uint uid = 0;
         var answers = 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         for (var now = start; now <= start.AddDays(FollowUpDays); now += Step)
         {
             clock.MoveTo(now);
-            var sent = await connection.QueryAsync<(long Id, long CourseId, bool AsksPhq2)>(new CommandDefinition(MarkDueSent,
-                new { now = now.UtcDateTime, courses, domain }, cancellationToken: cancellationToken));
-            foreach (var (id, courseId, asksPhq2) in sent)
+            foreach (var (item, sent) in await dispatch.DeliverDueAsync(cancellationToken))
             {
-                var i = byCourse[courseId];
+                var i = byCourse[item.CourseId];
                 var random = randoms[i];
-                if (random.NextDouble() >= cohort[i].AnswerChance) continue;
+                // Nobody answers the same check-in twice: a reminder that crosses the answer in the post is ignored.
+                if (answering.Contains(item.CheckInId) || random.NextDouble() >= cohort[i].AnswerChance) continue;
                 // Most answer the same day, some the next (1-36 hours).
                 var at = now + TimeSpan.FromHours(1 + 35 * random.NextDouble() * random.NextDouble());
                 if (cohort[i].StopsAfterDay is { } stop && (at - start).TotalDays > stop) continue;
-                pending.Enqueue((i, id, asksPhq2), at);
+                answering.Add(item.CheckInId);
+                pending.Enqueue((i, item.CheckInId, item.AsksPhq2, sent.MessageId!), at);
             }
             var mailed = new List<MimeMessage>();
             while (pending.TryPeek(out var due, out var at) && at <= now + Step)
@@ -124,7 +132,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
         return await FiguresAsync(connection, cohort, courses, byCourse, answers, cancellationToken);
     }
 
-    private MimeMessage Answer(SimulatedCourse course, Random random, double day, (int Course, long CheckInId, bool AsksPhq2) due, string domain, int seed)
+    private MimeMessage Answer(SimulatedCourse course, Random random, double day, (int Course, long CheckInId, bool AsksPhq2, string InReplyTo) due, string domain, int seed)
     {
         var text = $"Pain {SimulatedCourse.Answer(SimulatedCourse.At(course.Pain, day), course.NoiseSd, random, 10)}";
         if (due.AsksPhq2 && course.Phq2 is { } phq2)
@@ -137,7 +145,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
         message.To.Add(MailboxAddress.Parse(clinic.Value.ReplyAddress.Replace("@", $"+{tokens.Create('c', due.CheckInId)}@", StringComparison.Ordinal)));
         message.Subject = "Re: How is your back?";
         message.MessageId = $"sim{seed}.{due.CheckInId}@{domain}";
-        message.InReplyTo = $"sim{due.CheckInId}@{domain}";
+        message.InReplyTo = due.InReplyTo;
         message.Body = new TextPart("plain") { Text = text };
         return message;
     }
@@ -151,6 +159,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             .GroupBy(r => r.CourseId).ToDictionary(g => g.Key, g => g.ToList());
         var confirming = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*) FROM check_ins WHERE course_id = ANY(@courses) AND confirms_check_in_id IS NOT NULL", new { courses }, cancellationToken: cancellationToken));
+        var reminders = await connection.ExecuteScalarAsync<int>(new CommandDefinition(SentReminders, new { courses }, cancellationToken: cancellationToken));
         // The first crossing reading: the first answer on which the rule, without any confirmation, would find something.
         var plain = alertOptions.Value;
         DateTime? FirstCrossing(long courseId, SimulatedCourse course)
@@ -172,7 +181,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             return new KindFigures(g.Key.Kind, g.Key.LateWorsener, g.Count(), alerted, g.Key.LateWorsener ? missed : 0, delays);
         }).ToList();
         _ = byCourse;
-        return new SimulationFigures(kinds, confirming, answers);
+        return new SimulationFigures(kinds, confirming, answers, reminders);
     }
 
     private sealed class ReadingRow
@@ -183,11 +192,9 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
         public DateTime ReceivedAt { get; init; }
     }
 
-    // As dispatch records a sent check-in (status, time, Message-ID); the mail itself is not generated here.
-    private const string MarkDueSent = """
-        UPDATE check_ins SET status = 'sent', sent_at = @now, message_id = 'sim' || id || '@' || @domain
-        WHERE status = 'planned' AND due_at <= @now AND course_id = ANY(@courses)
-        RETURNING id, course_id, asks_phq2
+    private const string SentReminders = """
+        SELECT count(*) FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id
+        WHERE ci.course_id = ANY(@courses) AND r.kind = 'reminder' AND r.status = 'sent'
         """;
 
     private const string FirstPainAlerts = """

@@ -20,8 +20,9 @@ public class CohortSimulationTests(ITestOutputHelper output)
 
     private static int Size => int.TryParse(Environment.GetEnvironmentVariable("FOLLOWUP_COHORT_SIZE"), CultureInfo.InvariantCulture, out var n) ? n : 300;
 
-    // HighBeyondRise was chosen on seed 16 only; 2004 and 7 are checks it was not tuned on.
-    public static TheoryData<int> Seeds => new() { 16, 2004, 7 };
+    // HighBeyondRise was chosen on seed 16 only; 2004 and 7 are checks it was not tuned on, 42 and 99 were added after
+    // every setting was fixed (the confirmation's reminder included).
+    public static TheoryData<int> Seeds => new() { 16, 2004, 7, 42, 99 };
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -29,13 +30,14 @@ public class CohortSimulationTests(ITestOutputHelper output)
     {
         var figures = await RunAsync(seed, new Dictionary<string, string?>(), viaMail: seed == 16);
         Print($"new rule, seed {seed}", figures);
-        // Issue 16's targets are 99%, 1% and 7 days; what the rule reaches on every seed is asserted and the figures
-        // are printed (docs/alerts.md says where the targets are not met). A late worsener none of whose readings
-        // crossed the threshold cannot be alerted by any reading rule; those alerted although a reading crossed can.
+        // Issue 16's targets are 99%, 1% and 7 days. The median delay target is asserted; for the others, what every seed
+        // reaches at 300 courses (docs/alerts.md: at 300 courses one false alert is 0.42 points, and the larger runs put
+        // the rate under 1 %). A late worsener none of whose readings crossed the threshold cannot be alerted by any
+        // reading rule; those missed although a reading crossed can.
         var worseners = figures.Kinds.Single(k => k.LateWorseners);
-        Assert.True(figures.Sensitivity >= 0.90, $"sensitivity {figures.WorsenersAlerted}/{figures.Worseners}");
-        Assert.True(worseners.MissedWithCrossing <= 0.02 * worseners.Courses, $"{worseners.MissedWithCrossing} late worseners missed although a reading crossed");
-        Assert.True(figures.FalseAlertRate <= 0.025, $"false alerts {figures.OthersAlerted}/{figures.Others}");
+        Assert.True(figures.Sensitivity >= 0.93, $"sensitivity {figures.WorsenersAlerted}/{figures.Worseners}");
+        Assert.True(worseners.MissedWithCrossing <= 0.035 * worseners.Courses, $"{worseners.MissedWithCrossing} late worseners missed although a reading crossed");
+        Assert.True(figures.FalseAlertRate <= 0.017, $"false alerts {figures.OthersAlerted}/{figures.Others}");
         Assert.True(figures.MedianDelayDays <= 7, $"median delay {figures.MedianDelayDays} days");
         Assert.True(figures.ConfirmingCheckIns > 0, "no confirming check-in was planned");
     }

@@ -69,6 +69,73 @@ public class ConfirmationFlowTests
     }
 
     [Fact]
+    public async Task A_confirming_check_in_left_unanswered_gets_one_reminder_before_it_expires_and_an_answer_to_the_reminder_confirms_the_alert()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var courseId = await FirstCheckInAnsweredAsync(clinic, "Ines", "Pain 5");
+        var mailbox = new Mailbox(clinic.Address("ines"));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 11, 40, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        var planned = await db.QuerySingleAsync<ReminderRow>(ConfirmationReminder, new { courseId });
+        // Two days after the confirming check-in went out, inside the window, before the confirmation expires (16 Nov).
+        Assert.Equal((1, new DateTime(2026, 11, 14, 11, 40, 0)), (planned.Number, planned.DueAt));
+        Assert.True(planned.DueAt < planned.ExpiresAt);
+
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 13, 12, 0, 0, TimeSpan.Zero));
+        Assert.Equal(0, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 14, 11, 41, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 15, 12, 0, 0, TimeSpan.Zero));
+        Assert.Equal(0, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        var mail = (await mailbox.WaitForAsync(3)).OrderBy(m => m.Date).ToList();
+        Assert.Equal(3, mail.Count);
+        Assert.StartsWith("Reminder:", mail[2].Subject, StringComparison.Ordinal);
+        Assert.Equal("sent", (await db.QuerySingleAsync<ReminderRow>(ConfirmationReminder, new { courseId })).Status);
+
+        await AnswerAsync(clinic, new SimulatedPatient(clinic.Address("ines"), clinic.Imap, Clinic.Smtp), mail[2], "Pain 6");
+        var reason = await db.ExecuteScalarAsync<string>("SELECT reason FROM alerts WHERE course_id = @courseId AND kind = 'late_worsening'", new { courseId });
+        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", reason);
+    }
+
+    [Fact]
+    public async Task A_confirming_check_in_answered_before_its_reminder_is_due_sends_no_reminder()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var courseId = await FirstCheckInAnsweredAsync(clinic, "Tomas", "Pain 5");
+        var person = new SimulatedPatient(clinic.Address("tomas"), clinic.Imap, Clinic.Smtp);
+        var mailbox = new Mailbox(person.Address);
+
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 11, 40, 0, TimeSpan.Zero));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        await AnswerAsync(clinic, person, (await mailbox.WaitForAsync(2)).OrderBy(m => m.Date).Last(), "Pain 5");
+
+        clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 14, 11, 41, 0, TimeSpan.Zero));
+        var run = await clinic.Dispatch.SendDueAsync(default);
+        Assert.Equal((0, 1), (run.Sent, run.Cancelled));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var reminder = await db.QuerySingleAsync<ReminderRow>(ConfirmationReminder, new { courseId });
+        Assert.Equal(("cancelled", "check-in answered"), (reminder.Status, reminder.Failure));
+        Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts WHERE course_id = @courseId AND kind = 'late_worsening'", new { courseId }));
+    }
+
+    private sealed class ReminderRow
+    {
+        public short Number { get; init; }
+        public DateTime DueAt { get; init; }
+        public DateTime ExpiresAt { get; init; }
+        public string Status { get; init; } = "";
+        public string? Failure { get; init; }
+    }
+
+    // The one reminder of the course's confirming check-in (QuerySingle: a second one fails the test).
+    private const string ConfirmationReminder = """
+        SELECT r.number, r.due_at, ci.expires_at, r.status, r.failure FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id
+        WHERE ci.course_id = @courseId AND ci.confirms_check_in_id IS NOT NULL AND r.kind = 'reminder'
+        """;
+
+    [Fact]
     public async Task A_high_severity_answer_alerts_at_once_without_a_confirming_check_in()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);

@@ -103,4 +103,13 @@ public class ConfirmationTests
         Assert.Contains(problems, p => p.Contains("ConfirmAfterDays", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Phq2Watch", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_confirmation_reminder_due_when_the_confirmation_has_expired_is_refused_naming_both_settings()
+    {
+        var problem = Assert.Single(new AlertOptions { ConfirmOpenDays = 3, ConfirmRemindAfterDays = 3 }.Validate());
+        Assert.Contains("ConfirmRemindAfterDays", problem, StringComparison.Ordinal);
+        Assert.Contains("ConfirmOpenDays (3)", problem, StringComparison.Ordinal);
+        Assert.Empty(new AlertOptions { ConfirmOpenDays = 3, ConfirmRemindAfterDays = 0 }.Validate());
+    }
 }

@@ -19,7 +19,7 @@ public class OutgoingQueueMigrationTests
         Directory.CreateDirectory(before);
         try
         {
-            foreach (var script in Directory.GetFiles(full.MigrationsPath!, "V*.sql").Where(f => int.Parse(Path.GetFileName(f)[1..Path.GetFileName(f).IndexOf("__", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) < 10))
+            foreach (var script in Directory.GetFiles(full.MigrationsPath!, "V*.sql").Where(f => Version(f) < 10))
                 File.Copy(script, Path.Combine(before, Path.GetFileName(script)));
             await Migrations.ApplyAsync(new DatabaseOptions { ConnectionString = connectionString, MigrationsPath = before }, NullLogger.Instance, default);
             await using var connection = new NpgsqlConnection(connectionString);
@@ -47,4 +47,8 @@ public class OutgoingQueueMigrationTests
             Directory.Delete(before, recursive: true);
         }
     }
+
+    // The migrations before the outgoing queue (V10), whatever came after it.
+    private static int Version(string script) =>
+        int.Parse(Path.GetFileName(script)[1..Path.GetFileName(script).IndexOf("__", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
 }
