@@ -149,6 +149,8 @@ public static class Templates
         using var output = new BoundedWriter(TemplateSafety.MaxOutputCharacters);
         try
         {
+            // Rendering is synchronous in substance: every tag and filter TemplateSafety allows completes at once, and
+            // Fluid 2.41's synchronous Render(context, encoder, writer) is marked obsolete and blocks the same way.
             template.RenderAsync(output, encoder, context).AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
