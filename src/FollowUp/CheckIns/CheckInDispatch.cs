@@ -42,6 +42,9 @@ internal sealed class CheckInDispatch(
     // a run leaves behind is settled from the database (OutgoingQueue.ReleaseStrandedAsync).
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, CheckInToSend Item, string MessageId, DateTimeOffset[] Reminders)> _unrecorded = new();
 
+    // One-off lanes (SendNowAsync) that ended on a fault, whose claim the next run settles with its own lanes'.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _endedOneOffs = new(StringComparer.Ordinal);
+
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
         var options = dispatchOptions.Value;
@@ -58,8 +61,22 @@ internal sealed class CheckInDispatch(
     /// Sends one queued email now, through the same claim, check and record as every other (a clarification, which
     /// answers a reply the patient has just written). Whatever stops it leaves the row queued for the next run.
     /// </summary>
-    internal async Task<DispatchResult> SendNowAsync(OutgoingKind kind, long id, CancellationToken cancellationToken) =>
-        await RunLaneAsync(new Lane($"{_worker}/{kind}{id}"), dispatchOptions.Value, (kind, id), cancellationToken);
+    internal async Task<DispatchResult> SendNowAsync(OutgoingKind kind, long id, CancellationToken cancellationToken)
+    {
+        var lane = $"{_worker}/{kind}{id}";
+        try
+        {
+            return await RunLaneAsync(new Lane(lane), dispatchOptions.Value, (kind, id), cancellationToken);
+        }
+        catch
+        {
+            // Its claim may be left 'sending' (the database went away between claim and record): the next run settles
+            // this lane with its own, instead of the row waiting out ClaimLease. The lane has ended, so nothing of it
+            // is still under way when that happens.
+            _endedOneOffs[lane] = 0;
+            throw;
+        }
+    }
 
     /// <summary>
     /// The cohort simulation's dispatch: every due email through the same claim, fresh check, send window, rendering and
@@ -313,7 +330,9 @@ internal sealed class CheckInDispatch(
             _unrecorded.TryDequeue(out _);
         }
         // A claim recorded as sent just above is no longer 'sending', so this leaves it alone.
-        await _queue.ReleaseStrandedAsync(lanes, cancellationToken);
+        var oneOffs = _endedOneOffs.Keys.ToArray();
+        await _queue.ReleaseStrandedAsync([.. lanes, .. oneOffs], cancellationToken);
+        foreach (var lane in oneOffs) _endedOneOffs.TryRemove(lane, out _);
     }
 
     /// <summary>Connects the lane's SMTP client; a connection that works ends an outage in the log.</summary>
