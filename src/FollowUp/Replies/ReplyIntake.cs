@@ -55,11 +55,12 @@ internal sealed class ReplyIntake(
         // order, so one message is read while the one before it is stored.
         var understood = Channel.CreateUnbounded<Understood>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var understanding = Task.Run(() => UnderstandAllAsync(source, understood.Writer, cancellationToken), CancellationToken.None);
+        // Understood and taken from the channel, not recorded yet.
+        var waiting = new Queue<Understood>();
         try
         {
             var stored = new List<Stored>();
             var known = new KnownCheckIns();
-            var waiting = new Queue<Understood>();
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
@@ -85,6 +86,7 @@ internal sealed class ReplyIntake(
         {
             // Rolled back whole: nothing of the chunk is stored. Redone one message at a time, each in its own
             // transaction, so the message at fault is recorded as rejected and every other one is stored once.
+            chunk.AddRange(waiting);
             await foreach (var rest in understood.Reader.ReadAllAsync(cancellationToken)) chunk.Add(rest);
             await understanding;
             Log.ChunkRedone(logger, chunk.Count, e);
