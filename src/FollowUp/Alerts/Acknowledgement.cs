@@ -78,10 +78,11 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
 
     private sealed class AlertOwner
     {
-        public long CourseId { get; init; }
-        public long PatientId { get; init; }
+        /// <summary>Null for a crisis alert tied to no course: only the lead may acknowledge it by reply.</summary>
+        public long? CourseId { get; init; }
+        public long? PatientId { get; init; }
         public string Kind { get; init; } = "";
-        public string TherapistEmail { get; init; } = "";
+        public string? TherapistEmail { get; init; }
     }
 
     /// <summary>
@@ -97,7 +98,7 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
 
     private const string Owner = """
         SELECT a.course_id, c.patient_id, a.kind, t.email AS therapist_email
-        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN therapists t ON t.id = c.therapist_id
+        FROM alerts a LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN therapists t ON t.id = c.therapist_id
         WHERE a.id = @alertId
         """;
 

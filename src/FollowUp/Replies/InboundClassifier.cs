@@ -129,6 +129,8 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
     /// wording in it still goes to that course's therapist.
     /// </summary>
     public CheckInRef? Names { get; init; }
+    /// <summary>What the clinic's receiving server proved about the sender; null for a message refused before it was read.</summary>
+    public SenderProof? Proof { get; init; }
 
     /// <summary>
     /// The outcome of a classified message once the matcher has looked for its check-in. Pure: a person's mail tied

@@ -101,6 +101,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             folder,
             duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate),
             crisis = inbound.Crisis,
+            senderProof = inbound.Proof is { } proof ? SenderProofs.Name(proof) : null,
             audit = JsonSerializer.Serialize(new { detail = inbound.Detail, folder, checkInId = checkIn?.Id, typed.action, typed.matchedBy }),
             duplicateAudit = JsonSerializer.Serialize(new { detail = duplicateDetail, folder = InboundFolders.For(InboundOutcome.Duplicate), checkInId = checkIn?.Id }),
         }, transaction, cancellationToken: cancellationToken)))
@@ -118,8 +119,15 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
             : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
-        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified && inbound.Crisis && (inbound.Names ?? checkIn) is { } named)
-            await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
+        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified && inbound.Crisis)
+        {
+            if ((inbound.Names ?? checkIn) is { } named)
+                await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
+            else
+                await CrisisWithoutCourse.RaiseAsync(connection, transaction, inboundId,
+                    $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
+                    new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken);
+        }
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
     }
 
@@ -166,12 +174,17 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     private async Task RaiseUnappliedCrisisAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef named,
         DateTime now, CancellationToken cancellationToken)
     {
-        var words = string.Join(' ', inbound.OwnText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var excerpt = StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words);
         var finding = new Finding(AlertKinds.Crisis, AlertKinds.High,
-            $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{excerpt}\"",
+            $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
             new PainReading(named.OffsetDays, null));
         await Assessment.RaiseAsync(connection, transaction, named.CourseId, named.PatientId, finding, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken, noticePatient: false);
+    }
+
+    /// <summary>The sender's own words on one line, cut to what an alert's reason can hold.</summary>
+    private static string Excerpt(string ownText)
+    {
+        var words = string.Join(' ', ownText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words)!;
     }
 
     /// <summary>
@@ -264,10 +277,10 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
         inserted AS (
             INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
-                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
+                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag, sender_proof)
             SELECT @Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
                    CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
-                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis
+                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis, @senderProof
             FROM seen
             ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
             RETURNING id, outcome),
