@@ -20,6 +20,30 @@ public sealed record CourseSummary
 public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList<CourseDetail.CheckIn> CheckIns, IReadOnlyList<CourseDetail.Reply> Replies,
     IReadOnlyList<CourseDetail.Alert> Alerts)
 {
+    /// <summary>Replies kept with their check-ins for the therapist, not applied (<see cref="KeptReply"/>).</summary>
+    public IReadOnlyList<KeptReply> Kept { get; init; } = [];
+
+    /// <summary>
+    /// A reply kept with its check-in and not applied: <c>unverified</c> (the clinic's server did not verify the sender)
+    /// or <c>held</c> (a withdrawn course, or long after the check-in expired). <see cref="Reason"/> says which;
+    /// <see cref="SenderAuthentication"/> how the sender was authenticated; <see cref="Decision"/> what the therapist
+    /// decided (applied, dismissed; null while it waits): <c>followup-admin reply apply|dismiss ID</c>.
+    /// </summary>
+    public sealed record KeptReply
+    {
+        public long Id { get; init; }
+        public int Sequence { get; init; }
+        public DateTime ReceivedAt { get; init; }
+        public string Outcome { get; init; } = "";
+        public string? FromAddress { get; init; }
+        public string SenderAuthentication { get; init; } = "";
+        public string? Reason { get; init; }
+        public string? Text { get; init; }
+        public string? Decision { get; init; }
+        public string? DecidedBy { get; init; }
+        public DateTime? DecidedAt { get; init; }
+    }
+
     public sealed record CourseFacts
     {
         public long Id { get; init; }
@@ -104,7 +128,14 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
         var checkIns = (await results.ReadAsync<CourseDetail.CheckIn>()).ToList();
         var replies = (await results.ReadAsync<CourseDetail.Reply>()).ToList();
         var alerts = (await results.ReadAsync<CourseDetail.Alert>()).ToList();
-        return course is null ? null : new CourseDetail(course, checkIns, replies, alerts);
+        var kept = (await results.ReadAsync<KeptRow>())
+            .Select(k => new CourseDetail.KeptReply
+            {
+                Id = k.Id, Sequence = k.Sequence, ReceivedAt = k.ReceivedAt, Outcome = k.Outcome, FromAddress = k.FromAddress,
+                SenderAuthentication = Replies.SenderProofs.Describe(k.SenderProof), Reason = k.Detail, Text = k.BodyText,
+                Decision = k.Decision, DecidedBy = k.DecidedBy, DecidedAt = k.DecidedAt,
+            }).ToList();
+        return course is null ? null : new CourseDetail(course, checkIns, replies, alerts) { Kept = kept };
     }
 
     public async Task<PlannedCheckIns> PlannedAsync(long courseId, CancellationToken cancellationToken)
@@ -136,8 +167,26 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
                r.answer_text, m.detail AS read_as
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id LEFT JOIN inbound_messages m ON m.id = r.inbound_message_id
         WHERE ci.course_id = @courseId ORDER BY r.received_at;
-        SELECT id, kind, severity, status, notify_status, reason, raised_at FROM alerts WHERE course_id = @courseId ORDER BY raised_at
+        SELECT id, kind, severity, status, notify_status, reason, raised_at FROM alerts WHERE course_id = @courseId ORDER BY raised_at;
+        SELECT m.id, ci.sequence, m.received_at, m.outcome, m.from_address, m.sender_proof, m.detail, m.body_text, m.decision, m.decided_by, m.decided_at
+        FROM inbound_messages m JOIN check_ins ci ON ci.id = m.check_in_id
+        WHERE ci.course_id = @courseId AND m.outcome IN ('unverified', 'held') ORDER BY m.received_at, m.id
         """;
+
+    private sealed class KeptRow
+    {
+        public long Id { get; init; }
+        public int Sequence { get; init; }
+        public DateTime ReceivedAt { get; init; }
+        public string Outcome { get; init; } = "";
+        public string? FromAddress { get; init; }
+        public string? SenderProof { get; init; }
+        public string? Detail { get; init; }
+        public string? BodyText { get; init; }
+        public string? Decision { get; init; }
+        public string? DecidedBy { get; init; }
+        public DateTime? DecidedAt { get; init; }
+    }
 
     private const string Planned = """
         SELECT count(*) AS count, min(due_at) AS first_due_at FROM check_ins WHERE course_id = @courseId
