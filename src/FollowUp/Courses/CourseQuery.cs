@@ -50,6 +50,8 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
         public string Status { get; init; } = "";
         public string Patient { get; init; } = "";
         public string PatientEmail { get; init; } = "";
+        /// <summary>The clinic's own identifier of the patient (record number, MRN), when it gave one.</summary>
+        public string? PatientClinicId { get; init; }
         public string TimeZone { get; init; } = "";
         public string Therapist { get; init; } = "";
         public DateOnly StartedOn { get; init; }
@@ -156,7 +158,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
     // The reply's own words are health information: the admin tool shows them to the clinic's admins, who may see
     // the record; logs and alert emails never carry them.
     private const string Show = """
-        SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.time_zone,
+        SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.clinic_id AS patient_clinic_id, p.time_zone,
                COALESCE(t.name || ' <' || t.email || '>', t.email) AS therapist,
                c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id

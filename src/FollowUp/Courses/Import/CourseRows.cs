@@ -50,6 +50,7 @@ internal static class CourseRows
                 EndedOn = endedOn,
                 PainAtStart = painAtStart,
                 PainAtEnd = painAtEnd,
+                PatientClinicId = Value(ImportField.PatientClinicId) is { Length: > 0 } clinicId ? clinicId : null,
             };
             // The single-enrolment rules, once each; a field that did not even parse keeps only that complaint.
             var unparsed = rowProblems.Select(p => p.Field).ToHashSet();
@@ -127,6 +128,7 @@ internal static class CourseRows
     {
         _ when problem.StartsWith("patient name", StringComparison.Ordinal) => ImportField.PatientName,
         _ when problem.StartsWith("patient email", StringComparison.Ordinal) => ImportField.PatientEmail,
+        _ when problem.StartsWith("patient id", StringComparison.Ordinal) => ImportField.PatientClinicId,
         _ when problem.StartsWith("therapist", StringComparison.Ordinal) => ImportField.Therapist,
         _ when problem.StartsWith("time zone", StringComparison.Ordinal) => ImportField.TimeZone,
         _ when problem.StartsWith("course start", StringComparison.Ordinal) => ImportField.StartedOn,
