@@ -60,7 +60,10 @@ internal static class CourseRows
                 if (field != ImportField.Therapist && !unparsed.Contains(field)) Add(field, problem);
             }
 
-            var naturalKey = FormattableString.Invariant($"{enrolment.PatientEmail.ToLowerInvariant()}|{startedOn:yyyy-MM-dd}|{endedOn:yyyy-MM-dd}");
+            // The same course twice is the same person's (name and clinic identifier too): two people of a family sharing an
+            // address may well have their courses on the same dates.
+            var naturalKey = FormattableString.Invariant(
+                $"{enrolment.PatientEmail.ToLowerInvariant()}|{enrolment.PatientName.Trim().ToLowerInvariant()}|{enrolment.PatientClinicId}|{startedOn:yyyy-MM-dd}|{endedOn:yyyy-MM-dd}");
             var ownKey = Value(ImportField.ImportKey);
             if (rowProblems.Count == 0)
             {
