@@ -173,18 +173,27 @@ internal sealed class AlertNotifier(
         t.email AS therapist_email, t.name AS therapist_name, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
         """;
 
-    // Retries are spaced by the poll interval; a claim left by a dead worker is taken over after the lease.
-    private const string Claim = $"""
+    // The oldest alert email that may be claimed (given which alerts, as a condition) and its claim: retries are spaced
+    // by the poll interval; a claim left by a dead worker is taken over after the lease. Shared with CrisisWithoutCourse.
+    internal const string ClaimNextWhere = """
         WITH next AS (
             SELECT id FROM alerts
-            WHERE course_id IS NOT NULL
-              AND ((notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
+            WHERE ((notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
                 OR (notify_status = 'sending' AND notify_claimed_at < now() - @lease))
+              AND
+        """;
+
+    internal const string ClaimIt = """
             ORDER BY raised_at
             LIMIT 1
             FOR UPDATE SKIP LOCKED)
         UPDATE alerts a
         SET notify_status = 'sending', notify_claimed_at = now(), notify_attempts = a.notify_attempts + 1
+        """;
+
+    private const string Claim = $"""
+        {ClaimNextWhere} course_id IS NOT NULL
+        {ClaimIt}
         FROM next, courses c, patients p, therapists t
         WHERE a.id = next.id AND c.id = a.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
         RETURNING {AlertColumns}

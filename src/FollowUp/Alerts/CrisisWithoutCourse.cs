@@ -95,17 +95,9 @@ internal static class CrisisWithoutCourse
         """;
 
     // Claimed like a therapist's alert (AlertNotifier): a claim left by a dead worker is taken over after the lease.
-    internal const string Claim = """
-        WITH next AS (
-            SELECT id FROM alerts
-            WHERE course_id IS NULL
-              AND ((notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
-                OR (notify_status = 'sending' AND notify_claimed_at < now() - @lease))
-            ORDER BY raised_at
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED)
-        UPDATE alerts a
-        SET notify_status = 'sending', notify_claimed_at = now(), notify_attempts = a.notify_attempts + 1
+    internal const string Claim = $"""
+        {AlertNotifier.ClaimNextWhere} course_id IS NULL
+        {AlertNotifier.ClaimIt}
         FROM next, inbound_messages m
         WHERE a.id = next.id AND m.id = a.inbound_message_id
         RETURNING a.id, a.reason, a.raised_at, a.inbound_message_id, m.from_address, m.subject, m.sender_proof, m.body_text
