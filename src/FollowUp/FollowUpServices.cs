@@ -113,13 +113,18 @@ public static class FollowUpServices
 
     /// <summary>Settings that are valid but put something at risk, said loudly at every start.</summary>
     public static IReadOnlyList<string> SettingWarnings(IServiceProvider services) =>
-        [.. MailFeature.SettingWarnings(services), .. InboxFeature.SenderWarnings(services)];
+        [.. MailFeature.SettingWarnings(services), .. InboxFeature.SenderWarnings(services), .. AlertsFeature.LeadWarnings(services)];
 
-    /// <summary>Logs each of <see cref="SettingWarnings"/> as a warning (event 904): the worker does this at every start.</summary>
+    /// <summary>
+    /// Logs each of <see cref="SettingWarnings"/> at every start of the worker, each risk under its own event: plain text
+    /// allowed (904), every sender trusted (905), no clinic lead (906).
+    /// </summary>
     public static void LogSettingWarnings(IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FollowUp.Settings");
-        foreach (var warning in SettingWarnings(services)) Operations.Log.RiskySetting(logger, warning);
+        foreach (var warning in MailFeature.SettingWarnings(services)) Operations.Log.PlainTextAllowed(logger, warning);
+        foreach (var warning in InboxFeature.SenderWarnings(services)) Operations.Log.EverySenderTrusted(logger, warning);
+        foreach (var warning in AlertsFeature.LeadWarnings(services)) Operations.Log.NoLead(logger, warning);
     }
 
     private static void Poll<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval) where TJob : IJob

@@ -31,7 +31,7 @@ internal static class AlertCommands
             Console.WriteLine($"{"ID",6}  {"COURSE",6}  {"KIND",-14} {"SEVERITY",-8} {"STATUS",-12} {"RAISED",-16}  {"ESCALATED",-9}  REASON");
             foreach (var r in rows)
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{r.Id,6}  {r.CourseId,6}  {r.Kind,-14} {r.Severity,-8} {r.Status,-12} {r.RaisedAt:yyyy-MM-dd HH:mm}  {(r.EscalatedAt is null ? "no" : "yes"),-9}  {r.Reason}"));
+                    $"{r.Id,6}  {(r.CourseId is { } course ? course.ToString(CultureInfo.InvariantCulture) : "none"),6}  {r.Kind,-14} {r.Severity,-8} {r.Status,-12} {r.RaisedAt:yyyy-MM-dd HH:mm}  {(r.EscalatedAt is null ? "no" : "yes"),-9}  {r.Reason}"));
             if (rows.Count == 0) Console.WriteLine(parsed.GetValue(all) ? "No alerts yet." : "No open alerts.");
             return 0;
         });
@@ -53,12 +53,23 @@ internal static class AlertCommands
                 ?? throw new UserError($"alert {alertId} does not exist");
             Console.WriteLine(FormattableString.Invariant($"Alert A-{alert.Id}: {AlertEmail.Headline(alert.Kind)} ({alert.Severity}), {alert.Status}"));
             Console.WriteLine($"Reason:    {alert.Reason}");
-            Console.WriteLine($"Patient:   {alert.PatientName} <{alert.PatientEmail}>, course {alert.CourseId}");
-            Console.WriteLine($"Therapist: {alert.TherapistName} <{alert.TherapistEmail}>");
+            if (alert.Message is { } m)
+            {
+                // Tied to no course: the message itself is what the lead reads; its From: is only what the sender typed.
+                Console.WriteLine("Course:    none (for the clinic lead: the sender is shown to be no patient)");
+                Console.WriteLine(FormattableString.Invariant($"Message:   inbound {m.InboundMessageId} from {m.FromAddress} (as written by the sender), subject \"{m.Subject}\""));
+                Console.WriteLine($"Sender:    {m.SenderAuthentication}");
+            }
+            else
+            {
+                Console.WriteLine($"Patient:   {alert.PatientName} <{alert.PatientEmail}>, course {alert.CourseId}");
+                Console.WriteLine($"Therapist: {alert.TherapistName} <{alert.TherapistEmail}>");
+            }
             Console.WriteLine(FormattableString.Invariant($"Raised:    {alert.RaisedAt:yyyy-MM-dd HH:mm} UTC; email {alert.NotifyStatus}{(alert.NotifiedAt is { } n ? $" {n:yyyy-MM-dd HH:mm}" : "")}{(alert.EscalatedAt is { } e ? $"; escalated {e:yyyy-MM-dd HH:mm}" : "")}"));
             if (alert.AcknowledgedAt is { } at) Console.WriteLine(FormattableString.Invariant($"Acknowledged {at:yyyy-MM-dd HH:mm} UTC by {alert.AcknowledgedBy}"));
             Console.WriteLine();
-            Console.Write(TrajectoryText.Render(trajectory));
+            if (trajectory is not null) Console.Write(TrajectoryText.Render(trajectory));
+            else Console.WriteLine(alert.Message?.Text);
             return 0;
         });
         return command;

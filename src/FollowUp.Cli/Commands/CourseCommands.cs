@@ -29,13 +29,17 @@ internal static class CourseCommands
         {
             Description = "For an address that replied STOP: how and when the patient agreed to follow-up again (kept in the audit trail); without it such an address is refused",
         };
+        var patientClinicId = new Option<string?>("--patient-id")
+        {
+            Description = "The clinic's own identifier of the patient (record number, MRN): a later course with the same id is filed under the same patient",
+        };
         var command = new Command("enrol", """
             Enrol one course for follow-up; its check-ins are planned from its schedule (default: weeks 1, 2, 4, 6, 8 and 12 after it ends).
             Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
-            renewedConsent, CliContext.Actor,
+            renewedConsent, patientClinicId, CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -52,6 +56,7 @@ internal static class CourseCommands
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
                 Schedule = parsed.GetValue(schedule),
                 RenewedConsent = parsed.GetValue(renewedConsent),
+                PatientClinicId = parsed.GetValue(patientClinicId),
             };
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);

@@ -26,11 +26,12 @@ internal static class CourseShowCommand
             var (course, checkIns, replies, alerts) = detail;
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { course, check_ins = checkIns, replies, alerts }, JsonOptions));
+                Console.WriteLine(JsonSerializer.Serialize(new { course, check_ins = checkIns, replies, kept_replies = detail.Kept, alerts }, JsonOptions));
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"Course {course.Id} ({course.Status}): {course.Patient} <{course.PatientEmail}>, {course.TimeZone}"));
+            if (course.PatientClinicId is { } clinicId) Console.WriteLine($"Patient id: {clinicId}");
             Console.WriteLine(string.Create(c, $"Therapist: {course.Therapist}"));
             Console.WriteLine(string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));
             Console.WriteLine();
@@ -46,6 +47,15 @@ internal static class CourseShowCommand
                     $"  #{r.Sequence} {r.ReceivedAt:yyyy-MM-dd HH:mm}  {r.AnswerStatus,-8}  pain {(r.Pain is { } p ? p.ToString(c) : "-")}  mood {(r.MoodScore is { } m ? m.ToString(c) : r.MoodWord ?? "-")}{phq2}{(r.CrisisFlag ? "  SELF-HARM WORDING" : "")}"));
                 // What could not be read, and why, is what an admin needs to follow an unclear or partial reply up.
                 if (r.AnswerStatus != "complete" && r.ReadAs is { Length: > 0 } why) Console.WriteLine($"     read as: {why}");
+            }
+            if (detail.Kept.Count > 0) Console.WriteLine("Replies kept for the therapist, not applied (followup-admin reply apply|dismiss ID --by NAME):");
+            foreach (var k in detail.Kept)
+            {
+                Console.WriteLine(string.Create(c, $"  {k.Id} #{k.Sequence} {k.ReceivedAt:yyyy-MM-dd HH:mm}  {k.Outcome}  {(k.Decision is null ? "waiting" : $"{k.Decision} by {k.DecidedBy} {k.DecidedAt:yyyy-MM-dd HH:mm}")}  from {k.FromAddress}"));
+                Console.WriteLine($"     sender: {k.SenderAuthentication}");
+                Console.WriteLine($"     why: {k.Reason}");
+                var text = string.Join(' ', (k.Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                Console.WriteLine($"     text: {(text.Length > 200 ? text[..200] + "…" : text)}");
             }
             Console.WriteLine(alerts.Count == 0 ? "No alerts." : "Alerts:");
             foreach (var a in alerts)

@@ -5,10 +5,44 @@ using MimeKit;
 
 namespace FollowUp.Cli.Commands;
 
-/// <summary><c>reply explain</c>: how the inbox reads one message, and why anything was left out.</summary>
+/// <summary>
+/// <c>reply explain</c>: how the inbox reads one message, and why anything was left out; <c>reply apply|dismiss</c>: the
+/// therapist's decision on a reply kept for them.
+/// </summary>
 internal static class ReplyCommands
 {
-    public static Command Build() => new("reply", "See how the inbox reads patients' replies.") { Explain() };
+    public static Command Build() => new("reply", "See how the inbox reads patients' replies; apply or dismiss a reply kept for the therapist.")
+    {
+        Explain(),
+        Decide("apply", """
+            Apply a reply kept for the therapist (listed by course show: an unverified sender, or held) once it is confirmed
+            with the patient: stored as the check-in's answer, assessed and alerted like a verified reply. Refused for a
+            withdrawn course, and when the check-in already holds an answer received after it. Audited with --by.
+            Example: followup-admin reply apply 1234 --by "sam@clinic.example"
+            """, (kept, id, by, ct) => kept.ApplyAsync(id, by, ct)),
+        Decide("dismiss", """
+            Dismiss a reply kept for the therapist: nothing of it is applied; it stays on record. Audited with --by.
+            Example: followup-admin reply dismiss 1234 --by "sam@clinic.example"
+            """, (kept, id, by, ct) => kept.DismissAsync(id, by, ct)),
+    };
+
+    private static Command Decide(string name, string description, Func<KeptReplies, long, string, CancellationToken, Task<KeptReplyDecision>> decide)
+    {
+        var id = new Argument<long>("ID") { Description = "The kept reply's id (inbound message id, as course show lists it)" };
+        var by = new Option<string>("--by") { Description = "Who decides (the therapist)", Required = true };
+        var command = new Command(name, description) { id, by };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var who = parsed.GetValue(by)?.Trim() ?? "";
+            if (who.Length == 0 || who.Length > 200 || who.Any(char.IsControl)) throw new UserError("--by must name who decides (1-200 characters, no control characters)");
+            await using var services = CliContext.Services(parsed);
+            var done = await decide(services.GetRequiredService<KeptReplies>(), parsed.GetValue(id), who, cancellationToken);
+            if (!done.Done) throw new UserError(done.Message);
+            Console.WriteLine(done.Message);
+            return 0;
+        });
+        return command;
+    }
 
     private static Command Explain()
     {

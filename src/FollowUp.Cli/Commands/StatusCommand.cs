@@ -41,6 +41,9 @@ internal static class StatusCommand
         Console.WriteLine($"Last send: {When(r.LastSentAt)}");
         Console.WriteLine($"Last message read from the replies mailbox: {When(r.LastInboxMessageAt)}");
         Console.WriteLine(string.Create(c, $"Open alerts: {r.OpenAlerts} ({r.AlertsNotNotified} not yet emailed to the therapist)"));
+        // Self-harm wording nobody's course holds: said on its own line, so that it is never read past.
+        if (r.CrisisWithoutCourse > 0)
+            Console.WriteLine(string.Create(c, $"CRISIS: {r.CrisisWithoutCourse} open crisis alert(s) tied to no course, for the clinic lead (followup-admin alert list)"));
         // The error that follows on stderr stands apart from the table in a terminal, where both streams meet.
         if (!running) Console.WriteLine();
     }

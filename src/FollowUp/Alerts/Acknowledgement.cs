@@ -13,7 +13,7 @@ namespace FollowUp.Alerts;
 /// Closes an alert: the therapist replies "ACK" to the alert email (matched by the alert's reply token, like a
 /// patient's reply to a check-in) or an admin runs <c>followup-admin alert ack</c>. Audited.
 /// </summary>
-public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider clock, ReplyToken tokens, IOptions<ClinicOptions> clinicOptions,
+public sealed class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider clock, ReplyToken tokens, IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions, ILogger<Acknowledgement> logger)
 {
     /// <summary>What became of a message sent to an alert's reply address: acknowledged (or already was), or kept aside.</summary>
@@ -78,26 +78,32 @@ public sealed partial class Acknowledgement(NpgsqlDataSource dataSource, TimePro
 
     private sealed class AlertOwner
     {
-        public long CourseId { get; init; }
-        public long PatientId { get; init; }
+        /// <summary>Null for a crisis alert tied to no course: only the lead may acknowledge it by reply.</summary>
+        public long? CourseId { get; init; }
+        public long? PatientId { get; init; }
         public string Kind { get; init; } = "";
-        public string TherapistEmail { get; init; } = "";
+        public string? TherapistEmail { get; init; }
     }
 
     /// <summary>
-    /// Whether the therapist's own text (quotes removed) acknowledges: a line that starts with the word, alone or
-    /// followed by a dash, comma or colon and more ("ACK - will call her today"). A sentence that merely contains it
-    /// ("I cannot acknowledge this today", "not ack yet", "ACK?") does not: a stopped escalation is a patient in
-    /// crisis whom nobody calls.
+    /// Whether the therapist's own text (quotes removed) acknowledges, in any supported language: a line that starts
+    /// with an acknowledgement word (Languages/*.json "ack"), alone or followed by a dash, comma or colon and more
+    /// ("ACK - will call her today", "Erledigt, rufe sie an"). A sentence that merely contains it ("I cannot acknowledge
+    /// this today", "not ack yet", "ACK?", "pas vu") does not, nor does a line with a negation after the word
+    /// ("Vu, mais je ne peux pas"): a stopped escalation is a patient in crisis whom nobody calls.
     /// </summary>
-    internal static bool SaysAck(string ownText) => AckLine().IsMatch(ownText);
+    internal static bool SaysAck(string ownText) =>
+        AckLine.Matches(Languages.Lexicon.Fold(ownText.ReplaceLineEndings("\n"))).Any(m => !Negation.IsMatch(m.Groups["rest"].Value));
 
-    [GeneratedRegex(@"^[ \t>*_]*(ack|acknowledged?)[ \t.!*_]*(?:$|[-–—:,;][ \t]|[-–—:,;]$)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
-    private static partial Regex AckLine();
+    private static readonly Regex AckLine = new(
+        $@"^[ \t>*_]*{Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Ack))}[ \t.!*_]*(?:$|[-–—:,;](?:[ \t](?<rest>.*))?$)",
+        RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    private static readonly Regex Negation = new(Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Negations)), RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     private const string Owner = """
         SELECT a.course_id, c.patient_id, a.kind, t.email AS therapist_email
-        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN therapists t ON t.id = c.therapist_id
+        FROM alerts a LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN therapists t ON t.id = c.therapist_id
         WHERE a.id = @alertId
         """;
 

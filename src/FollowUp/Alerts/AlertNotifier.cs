@@ -40,6 +40,7 @@ internal sealed class AlertNotifier(
                 await FinishPatientNoticeAsync(notice, status, failure, CancellationToken.None);
                 if (status == "pending") break;
             }
+            notified += await NotifyLeadAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), cancellationToken);
             while (await ClaimAsync(cancellationToken) is { } alert)
             {
                 var trajectory = await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, alertOptions.Value, cancellationToken);
@@ -55,6 +56,44 @@ internal sealed class AlertNotifier(
             if (smtp is not null) await MailConnections.CloseAsync(smtp);
         }
         return notified;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _warnedNoLead = new();
+
+    /// <summary>
+    /// Crisis alerts tied to no course go to the clinic lead: there is no therapist to tell. Without a lead they stay
+    /// pending (counted in status, listed by alert list), said once per alert as an error.
+    /// </summary>
+    private async Task<int> NotifyLeadAsync(Func<Task<SmtpClient>> connect, CancellationToken cancellationToken)
+    {
+        var lead = alertOptions.Value.LeadAddress;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(lead))
+        {
+            var waiting = await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM alerts WHERE course_id IS NULL AND status = 'open' AND notify_status = 'pending'", cancellationToken: cancellationToken));
+            foreach (var id in waiting.Where(id => _warnedNoLead.TryAdd(id, 0))) Log.CrisisWithoutLead(logger, id);
+            return 0;
+        }
+        var sent = 0;
+        while (await connection.QuerySingleOrDefaultAsync<CrisisToSend>(new CommandDefinition(CrisisWithoutCourse.Claim, new { lease = ClaimLease },
+            cancellationToken: cancellationToken)) is { } crisis)
+        {
+            var message = CrisisWithoutCourse.Email(crisis, clinicOptions.Value, alertOptions.Value, MailboxAddress.Parse(lead), ReplyAddress(crisis.Id), clock.GetUtcNow());
+            var (status, failure) = await TrySendAsync(connect, message, crisis.Id, cancellationToken);
+            var now = clock.GetUtcNow();
+            await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(Finish, new { id = crisis.Id, status, failure, messageId = message.MessageId, now = now.UtcDateTime }, transaction, cancellationToken: CancellationToken.None));
+                if (status != "pending")
+                    await AuditTrail.WriteAsync(connection, transaction, now, "alerts", status == "sent" ? "alert_sent" : "alert_send_failed", null, null, crisis.Id,
+                        new { Kind = AlertKinds.Crisis, Severity = AlertKinds.High, to = "lead", failure }, CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            if (status == "sent") sent++;
+            if (status == "pending") break;
+        }
+        return sent;
     }
 
     /// <summary>replies+a42-tag@domain: an ACK sent there is matched to the alert like a patient's reply to its check-in.</summary>
@@ -134,17 +173,27 @@ internal sealed class AlertNotifier(
         t.email AS therapist_email, t.name AS therapist_name, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
         """;
 
-    // Retries are spaced by the poll interval; a claim left by a dead worker is taken over after the lease.
-    private const string Claim = $"""
+    // The oldest alert email that may be claimed (given which alerts, as a condition) and its claim: retries are spaced
+    // by the poll interval; a claim left by a dead worker is taken over after the lease. Shared with CrisisWithoutCourse.
+    internal const string ClaimNextWhere = """
         WITH next AS (
             SELECT id FROM alerts
-            WHERE (notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
-               OR (notify_status = 'sending' AND notify_claimed_at < now() - @lease)
+            WHERE ((notify_status = 'pending' AND (notify_claimed_at IS NULL OR notify_claimed_at < now() - interval '1 minute'))
+                OR (notify_status = 'sending' AND notify_claimed_at < now() - @lease))
+              AND
+        """;
+
+    internal const string ClaimIt = """
             ORDER BY raised_at
             LIMIT 1
             FOR UPDATE SKIP LOCKED)
         UPDATE alerts a
         SET notify_status = 'sending', notify_claimed_at = now(), notify_attempts = a.notify_attempts + 1
+        """;
+
+    private const string Claim = $"""
+        {ClaimNextWhere} course_id IS NOT NULL
+        {ClaimIt}
         FROM next, courses c, patients p, therapists t
         WHERE a.id = next.id AND c.id = a.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
         RETURNING {AlertColumns}

@@ -8,7 +8,8 @@ namespace FollowUp.Alerts;
 public sealed record AlertSummary
 {
     public long Id { get; init; }
-    public long CourseId { get; init; }
+    /// <summary>Null for a crisis alert tied to no course (self-harm wording from a sender shown to be no patient): the lead's.</summary>
+    public long? CourseId { get; init; }
     public string Kind { get; init; } = "";
     public string Severity { get; init; } = "";
     public string Status { get; init; } = "";
@@ -22,7 +23,8 @@ public sealed record AlertSummary
 public sealed record AlertDetail
 {
     public long Id { get; init; }
-    public long CourseId { get; init; }
+    /// <summary>Null for a crisis alert tied to no course; then <see cref="Message"/> says where it came from.</summary>
+    public long? CourseId { get; init; }
     public string Kind { get; init; } = "";
     public string Severity { get; init; } = "";
     public string Status { get; init; } = "";
@@ -33,14 +35,19 @@ public sealed record AlertDetail
     public DateTime? EscalatedAt { get; init; }
     public DateTime? AcknowledgedAt { get; init; }
     public string? AcknowledgedBy { get; init; }
-    public string PatientName { get; init; } = "";
-    public string PatientEmail { get; init; } = "";
+    public string? PatientName { get; init; }
+    public string? PatientEmail { get; init; }
     public string? TherapistName { get; init; }
-    public string TherapistEmail { get; init; } = "";
+    public string? TherapistEmail { get; init; }
+    /// <summary>The inbound message a crisis alert tied to no course came from, and how its sender was authenticated.</summary>
+    public AlertMessage? Message { get; init; }
 }
 
+/// <summary>The message a crisis alert tied to no course came from: who it claims to be from, and what the clinic's server proved.</summary>
+public sealed record AlertMessage(long InboundMessageId, string? FromAddress, string? Subject, string SenderAuthentication, string? Text);
+
 /// <summary>An alert with its course's trajectory, judged by the clinic's configured alert settings.</summary>
-public sealed record AlertView(AlertDetail Alert, CourseTrajectory Trajectory);
+public sealed record AlertView(AlertDetail Alert, CourseTrajectory? Trajectory);
 
 /// <summary>Reads alerts for the admin tool (and the web face): most severe first, or one in full with its trajectory.</summary>
 public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOptions> options)
@@ -52,13 +59,26 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
         return (await connection.QueryAsync<AlertSummary>(new CommandDefinition(List, new { all }, cancellationToken: cancellationToken))).ToList();
     }
 
-    /// <summary>One alert with its course's trajectory, or null when there is no such alert.</summary>
+    /// <summary>
+    /// One alert with its course's trajectory (none for an alert tied to no course: its message instead), or null when
+    /// there is no such alert.
+    /// </summary>
     public async Task<AlertView?> ShowAsync(long alertId, CancellationToken cancellationToken)
     {
         AlertDetail? alert;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
             alert = await connection.QuerySingleOrDefaultAsync<AlertDetail>(new CommandDefinition(Show, new { alertId }, cancellationToken: cancellationToken));
-        return alert is null ? null : new AlertView(alert, await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, options.Value, cancellationToken));
+            if (alert is { CourseId: null })
+            {
+                var m = await connection.QuerySingleAsync<(long Id, string? From, string? Subject, string? Proof, string? Text)>(new CommandDefinition(
+                    "SELECT m.id, m.from_address, m.subject, m.sender_proof, m.body_text FROM alerts a JOIN inbound_messages m ON m.id = a.inbound_message_id WHERE a.id = @alertId",
+                    new { alertId }, cancellationToken: cancellationToken));
+                alert = alert with { Message = new AlertMessage(m.Id, m.From, m.Subject, Replies.SenderProofs.Describe(m.Proof), m.Text) };
+            }
+        }
+        if (alert is null) return null;
+        return new AlertView(alert, alert.CourseId is { } courseId ? await CourseTrajectory.ReadAsync(dataSource, courseId, options.Value, cancellationToken) : null);
     }
 
     private const string List = """
@@ -72,7 +92,7 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
         SELECT a.id, a.course_id, a.kind, a.severity, a.status, a.reason, a.notify_status, a.raised_at, a.notified_at, a.escalated_at,
                a.acknowledged_at, a.acknowledged_by, p.name AS patient_name, p.email AS patient_email, t.name AS therapist_name,
                t.email AS therapist_email
-        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
+        FROM alerts a LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN patients p ON p.id = c.patient_id LEFT JOIN therapists t ON t.id = c.therapist_id
         WHERE a.id = @alertId
         """;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FollowUp.Alerts;
 
@@ -17,5 +18,25 @@ internal static class AlertsFeature
         services.AddSingleton<Digest>();
         services.AddSingleton<AlertQuery>();
         return services;
+    }
+
+    /// <summary>
+    /// No clinic lead, said at every start and by <c>config check</c>: the lead is who reads self-harm wording tied to
+    /// no course, and who receives escalations. Valid (a small practice may have none), never quiet.
+    /// </summary>
+    internal static IReadOnlyList<string> LeadWarnings(IServiceProvider services)
+    {
+        AlertOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptions<AlertOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return []; // its problems say why
+        }
+        return string.IsNullOrWhiteSpace(options.LeadAddress)
+            ? [$"{AlertOptions.Section}: no LeadAddress: self-harm wording in a message tied to no course is emailed to nobody (it waits in status and alert list), and no overdue alert is escalated"]
+            : [];
     }
 }

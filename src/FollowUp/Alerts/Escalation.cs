@@ -89,10 +89,11 @@ internal sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock
         public DateTime NotifiedAt { get; init; }
     }
 
-    // Only alerts the therapist was actually emailed (not digest-only ones); the working-day count is done in C#.
+    // Only alerts the therapist was actually emailed (not digest-only ones, nor those tied to no course, which went to
+    // the lead in the first place); the working-day count is done in C#.
     private const string Candidates = """
         SELECT id, notified_at FROM alerts
-        WHERE status = 'open' AND escalated_at IS NULL AND notify_status = 'sent' AND notified_at <= @before
+        WHERE course_id IS NOT NULL AND status = 'open' AND escalated_at IS NULL AND notify_status = 'sent' AND notified_at <= @before
         ORDER BY notified_at
         """;
 

@@ -30,4 +30,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Re-assessed {Courses} courses: {Findings} findings, {Raised} alerts raised, {Updated} updated (dry run: {DryRun})")]
     public static partial void Reassessed(ILogger logger, int courses, int findings, int raised, int updated, bool dryRun);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Alert {AlertId}: self-harm wording in inbound message {InboundId}, which is tied to no course; for the clinic lead")]
+    public static partial void CrisisWithoutCourse(ILogger logger, long alertId, long inboundId);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Error, Message = "Crisis alert {AlertId} is tied to no course and no clinic lead is configured (FollowUp:Alerts:LeadAddress): nobody is emailed; it stands in status and alert list")]
+    public static partial void CrisisWithoutLead(ILogger logger, long alertId);
 }

@@ -38,8 +38,17 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 $"patient email '{enrolment.PatientEmail.Trim()}' replied STOP on {stoppedAt:yyyy-MM-dd}: enrol it again only with the patient's renewed consent (--renewed-consent \"how and when they agreed\")")]);
         var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Therapists.Upsert,
             new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
-        var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
-            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at }, transaction, cancellationToken: cancellationToken));
+        var clinicId = enrolment.PatientClinicId?.Trim();
+        var known = clinicId is null ? null : await connection.QuerySingleOrDefaultAsync<KnownPatient>(new CommandDefinition(
+            "SELECT id, name, email FROM patients WHERE clinic_id = @clinicId", new { clinicId }, transaction, cancellationToken: cancellationToken));
+        // The clinic's identifier names one person: a new course of theirs is filed under them, but never under a
+        // record whose address or name says it is someone else (a typo in the id, a reused number): refused, not merged.
+        if (known is not null && (!string.Equals(known.Email, enrolment.PatientEmail.Trim(), StringComparison.OrdinalIgnoreCase)
+                                  || !string.Equals(known.Name, enrolment.PatientName.Trim(), StringComparison.OrdinalIgnoreCase)))
+            throw new EnrolmentException([string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"patient id '{clinicId}' is patient {known.Id}, {known.Name} <{known.Email}>, not {enrolment.PatientName.Trim()} <{enrolment.PatientEmail.Trim()}>: check the id, or correct that patient's record first")]);
+        var patientId = known?.Id ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
+            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at, clinicId }, transaction, cancellationToken: cancellationToken));
         var courseId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertCourse,
             new
             {
@@ -65,6 +74,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 pain_at_start = enrolment.PainAtStart,
                 pain_at_end = enrolment.PainAtEnd,
                 time_zone = zone.Id,
+                patient_clinic_id = clinicId,
             },
         }, cancellationToken);
         if (optedOutAt is not null)
@@ -82,10 +92,12 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         """;
 
     private const string InsertPatient = """
-        INSERT INTO patients (name, email, time_zone, created_at)
-        VALUES (@name, @email, @timeZone, @at)
+        INSERT INTO patients (name, email, time_zone, created_at, clinic_id)
+        VALUES (@name, @email, @timeZone, @at, @clinicId)
         RETURNING id
         """;
+
+    private sealed record KnownPatient(long Id, string Name, string Email);
 
     private const string InsertCourse = """
         INSERT INTO courses (patient_id, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, schedule_id, enrolled_at)

@@ -20,12 +20,38 @@ public sealed record CourseSummary
 public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList<CourseDetail.CheckIn> CheckIns, IReadOnlyList<CourseDetail.Reply> Replies,
     IReadOnlyList<CourseDetail.Alert> Alerts)
 {
+    /// <summary>Replies kept with their check-ins for the therapist, not applied (<see cref="KeptReply"/>).</summary>
+    public IReadOnlyList<KeptReply> Kept { get; init; } = [];
+
+    /// <summary>
+    /// A reply kept with its check-in and not applied: <c>unverified</c> (the clinic's server did not verify the sender)
+    /// or <c>held</c> (a withdrawn course, or long after the check-in expired). <see cref="Reason"/> says which;
+    /// <see cref="SenderAuthentication"/> how the sender was authenticated; <see cref="Decision"/> what the therapist
+    /// decided (applied, dismissed; null while it waits): <c>followup-admin reply apply|dismiss ID</c>.
+    /// </summary>
+    public sealed record KeptReply
+    {
+        public long Id { get; init; }
+        public int Sequence { get; init; }
+        public DateTime ReceivedAt { get; init; }
+        public string Outcome { get; init; } = "";
+        public string? FromAddress { get; init; }
+        public string SenderAuthentication { get; init; } = "";
+        public string? Reason { get; init; }
+        public string? Text { get; init; }
+        public string? Decision { get; init; }
+        public string? DecidedBy { get; init; }
+        public DateTime? DecidedAt { get; init; }
+    }
+
     public sealed record CourseFacts
     {
         public long Id { get; init; }
         public string Status { get; init; } = "";
         public string Patient { get; init; } = "";
         public string PatientEmail { get; init; } = "";
+        /// <summary>The clinic's own identifier of the patient (record number, MRN), when it gave one.</summary>
+        public string? PatientClinicId { get; init; }
         public string TimeZone { get; init; } = "";
         public string Therapist { get; init; } = "";
         public DateOnly StartedOn { get; init; }
@@ -104,7 +130,14 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
         var checkIns = (await results.ReadAsync<CourseDetail.CheckIn>()).ToList();
         var replies = (await results.ReadAsync<CourseDetail.Reply>()).ToList();
         var alerts = (await results.ReadAsync<CourseDetail.Alert>()).ToList();
-        return course is null ? null : new CourseDetail(course, checkIns, replies, alerts);
+        var kept = (await results.ReadAsync<KeptRow>())
+            .Select(k => new CourseDetail.KeptReply
+            {
+                Id = k.Id, Sequence = k.Sequence, ReceivedAt = k.ReceivedAt, Outcome = k.Outcome, FromAddress = k.FromAddress,
+                SenderAuthentication = Replies.SenderProofs.Describe(k.SenderProof), Reason = k.Detail, Text = k.BodyText,
+                Decision = k.Decision, DecidedBy = k.DecidedBy, DecidedAt = k.DecidedAt,
+            }).ToList();
+        return course is null ? null : new CourseDetail(course, checkIns, replies, alerts) { Kept = kept };
     }
 
     public async Task<PlannedCheckIns> PlannedAsync(long courseId, CancellationToken cancellationToken)
@@ -125,7 +158,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
     // The reply's own words are health information: the admin tool shows them to the clinic's admins, who may see
     // the record; logs and alert emails never carry them.
     private const string Show = """
-        SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.time_zone,
+        SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.clinic_id AS patient_clinic_id, p.time_zone,
                COALESCE(t.name || ' <' || t.email || '>', t.email) AS therapist,
                c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
@@ -136,8 +169,26 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
                r.answer_text, m.detail AS read_as
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id LEFT JOIN inbound_messages m ON m.id = r.inbound_message_id
         WHERE ci.course_id = @courseId ORDER BY r.received_at;
-        SELECT id, kind, severity, status, notify_status, reason, raised_at FROM alerts WHERE course_id = @courseId ORDER BY raised_at
+        SELECT id, kind, severity, status, notify_status, reason, raised_at FROM alerts WHERE course_id = @courseId ORDER BY raised_at;
+        SELECT m.id, ci.sequence, m.received_at, m.outcome, m.from_address, m.sender_proof, m.detail, m.body_text, m.decision, m.decided_by, m.decided_at
+        FROM inbound_messages m JOIN check_ins ci ON ci.id = m.check_in_id
+        WHERE ci.course_id = @courseId AND m.outcome IN ('unverified', 'held') ORDER BY m.received_at, m.id
         """;
+
+    private sealed class KeptRow
+    {
+        public long Id { get; init; }
+        public int Sequence { get; init; }
+        public DateTime ReceivedAt { get; init; }
+        public string Outcome { get; init; } = "";
+        public string? FromAddress { get; init; }
+        public string? SenderProof { get; init; }
+        public string? Detail { get; init; }
+        public string? BodyText { get; init; }
+        public string? Decision { get; init; }
+        public string? DecidedBy { get; init; }
+        public DateTime? DecidedAt { get; init; }
+    }
 
     private const string Planned = """
         SELECT count(*) AS count, min(due_at) AS first_due_at FROM check_ins WHERE course_id = @courseId

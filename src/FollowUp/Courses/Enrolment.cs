@@ -25,6 +25,11 @@ public sealed record Enrolment
     /// admin's words (kept in the audit trail). Without it such an address is refused.
     /// </summary>
     public string? RenewedConsent { get; init; }
+    /// <summary>
+    /// The clinic's own identifier of the patient (record number, MRN), when it has one: a patient is found by it
+    /// before anything else, and two people sharing an address stay two patients.
+    /// </summary>
+    public string? PatientClinicId { get; init; }
 
     /// <summary>Every problem with this enrolment, each naming the field; empty when it may be stored.</summary>
     public IReadOnlyList<string> Problems(DateOnly today)
@@ -32,6 +37,8 @@ public sealed record Enrolment
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(PatientName)) problems.Add("patient name is empty");
         else if (PatientName.Length > 200 || PatientName.Any(char.IsControl)) problems.Add("patient name is too long or has control characters");
+        if (PatientClinicId is { } clinicId && (clinicId.Trim().Length is 0 or > 100 || clinicId.Any(char.IsControl)))
+            problems.Add("patient id must be 1-100 characters without control characters");
         if (!ClinicOptions.IsAddress(PatientEmail)) problems.Add($"patient email '{PatientEmail}' is not an email address");
         if (!ClinicOptions.IsAddress(TherapistEmail)) problems.Add($"therapist email '{TherapistEmail}' is not an email address");
         if (TherapistName is { } name && (name.Length > 200 || name.Any(char.IsControl))) problems.Add("therapist name is too long or has control characters");

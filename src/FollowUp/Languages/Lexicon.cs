@@ -55,7 +55,10 @@ internal sealed record Lexicon
     public string[] Signatures { get; init; } = [];
     public string[] AutoReplySubjects { get; init; } = [];
     public string[] Stop { get; init; } = [];
+    /// <summary>What a therapist writes back to acknowledge an alert ("ACK", "erledigt", "vu"), alone on a line or before a dash, comma or colon.</summary>
     public string[] Ack { get; init; } = [];
+    /// <summary>Words that turn an acknowledgement round ("not", "nicht", "pas"): a line holding one never acknowledges.</summary>
+    public string[] Negations { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
 

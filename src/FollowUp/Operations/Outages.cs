@@ -133,5 +133,11 @@ internal static partial class Log
     public static partial void Reachable(ILogger logger, string server, string endpoint, double seconds);
 
     [LoggerMessage(EventId = 904, Level = LogLevel.Warning, Message = "{Warning}; set it to false unless this network is private")]
-    public static partial void RiskySetting(ILogger logger, string warning);
+    public static partial void PlainTextAllowed(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 905, Level = LogLevel.Warning, Message = "{Warning}; only for a local or test mail server: set it to false and name the receiving server's AuthServId")]
+    public static partial void EverySenderTrusted(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 906, Level = LogLevel.Warning, Message = "{Warning}; set FollowUp:Alerts:LeadAddress")]
+    public static partial void NoLead(ILogger logger, string warning);
 }

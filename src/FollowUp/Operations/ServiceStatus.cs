@@ -20,6 +20,8 @@ public sealed record StatusReport
     public required DateTime? LastInboxMessageAt { get; init; }
     public required long OpenAlerts { get; init; }
     public required long AlertsNotNotified { get; init; }
+    /// <summary>Open crisis alerts tied to no course (self-harm wording from a sender shown to be no patient): the lead's.</summary>
+    public required long CrisisWithoutCourse { get; init; }
 }
 
 /// <summary>Reads the health of a FollowUp installation from its database alone, so it works from any machine.</summary>
@@ -50,6 +52,7 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
             LastInboxMessageAt = counts.LastInboxMessageAt,
             OpenAlerts = counts.OpenAlerts,
             AlertsNotNotified = counts.AlertsNotNotified,
+            CrisisWithoutCourse = counts.CrisisWithoutCourse,
         };
     }
 
@@ -63,6 +66,7 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
         public DateTime? LastInboxMessageAt { get; init; }
         public long OpenAlerts { get; init; }
         public long AlertsNotNotified { get; init; }
+        public long CrisisWithoutCourse { get; init; }
     }
 
     private const string Nodes = """
@@ -77,6 +81,7 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
                (SELECT max(sent_at) FROM check_ins) AS last_sent_at,
                (SELECT max(received_at) FROM inbound_messages) AS last_inbox_message_at,
                (SELECT count(*) FROM alerts WHERE status = 'open') AS open_alerts,
-               (SELECT count(*) FROM alerts WHERE notify_status IN ('pending', 'sending', 'failed') AND status = 'open') AS alerts_not_notified
+               (SELECT count(*) FROM alerts WHERE notify_status IN ('pending', 'sending', 'failed') AND status = 'open') AS alerts_not_notified,
+               (SELECT count(*) FROM alerts WHERE course_id IS NULL AND kind = 'crisis' AND status = 'open') AS crisis_without_course
         """;
 }

@@ -129,6 +129,8 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
     /// wording in it still goes to that course's therapist.
     /// </summary>
     public CheckInRef? Names { get; init; }
+    /// <summary>What the clinic's receiving server proved about the sender; null for a message refused before it was read.</summary>
+    public SenderProof? Proof { get; init; }
 
     /// <summary>
     /// The outcome of a classified message once the matcher has looked for its check-in. Pure: a person's mail tied
@@ -149,9 +151,11 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
                     { OutOfOffice = classified.OutOfOffice, MatchedBy = classified.OutOfOffice ? match.By : null };
         }
         var answer = classified.Answer!;
-        // Kept with its check-in (seen beside it), changing nothing: the therapist confirms with the patient.
-        if (match.Refused == NotMatched.Unverified)
-            return new(InboundOutcome.Unverified, $"{match.Detail}{(answer.Crisis ? "; self-harm wording" : "")}", match.Candidate, message.Headers, body, message)
+        // Kept with its check-in (seen beside it), changing nothing: the therapist confirms with the patient. Unverified:
+        // who wrote it is not shown; held: the patient's, but to a withdrawn course or long after the check-in expired.
+        if (match.Kept)
+            return new(match.Refused == NotMatched.Unverified ? InboundOutcome.Unverified : InboundOutcome.Held,
+                    $"{match.Detail}{(answer.Crisis ? "; self-harm wording" : "")}", match.Candidate, message.Headers, body, message)
                 { OwnText = classified.OwnText, Crisis = answer.Crisis, MatchedBy = match.By, Names = match.Candidate };
         if (match.CheckIn is null)
             return new(InboundOutcome.Unmatched, match.Detail, null, message.Headers, body, message) { OwnText = classified.OwnText, Crisis = answer.Crisis, Names = match.Candidate };

@@ -4,8 +4,10 @@ namespace FollowUp.Replies;
 /// <remarks>
 /// <see cref="Unverified"/>: a reply tied to its check-in (token or thread, from the patient's address) whose sender the
 /// clinic's server did not verify: kept with its check-in for the therapist to confirm, never applied.
+/// <see cref="Held"/>: the patient's own reply, but to a withdrawn course or long after its check-in expired: kept with
+/// its check-in for the therapist, never applied on its own.
 /// </remarks>
-internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate, Unverified }
+internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate, Unverified, Held }
 
 internal static class InboundOutcomes
 {
@@ -25,7 +27,7 @@ internal static class InboundFolders
     public static string For(InboundOutcome outcome) => outcome switch
     {
         InboundOutcome.Answer or InboundOutcome.OptOut or InboundOutcome.Duplicate => "Processed",
-        InboundOutcome.Unmatched or InboundOutcome.Unverified => "Unmatched",
+        InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held => "Unmatched",
         InboundOutcome.Bounce => "Bounces",
         InboundOutcome.AutoReply => "Auto-replies",
         _ => "Rejected",

@@ -13,6 +13,9 @@ namespace FollowUp.Replies;
 /// <summary>Identity of a message on the IMAP server; UIDs mean nothing without the UIDVALIDITY they belong to.</summary>
 internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
 
+/// <summary>What a therapist's decision on a kept reply came to.</summary>
+internal enum KeptDecision { Applied, Dismissed, NotFound, NotKept, AlreadyDecided, CourseWithdrawn, NewerAnswer, StoredAnswer }
+
 /// <summary>What recording one message did: its outcome, and the clarification it queued (to send once the transaction commits).</summary>
 internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, long? Clarification);
 
@@ -101,6 +104,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             folder,
             duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate),
             crisis = inbound.Crisis,
+            senderProof = inbound.Proof is { } proof ? SenderProofs.Name(proof) : null,
             audit = JsonSerializer.Serialize(new { detail = inbound.Detail, folder, checkInId = checkIn?.Id, typed.action, typed.matchedBy }),
             duplicateAudit = JsonSerializer.Serialize(new { detail = duplicateDetail, folder = InboundFolders.For(InboundOutcome.Duplicate), checkInId = checkIn?.Id }),
         }, transaction, cancellationToken: cancellationToken)))
@@ -118,8 +122,15 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
             : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
-        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified && inbound.Crisis && (inbound.Names ?? checkIn) is { } named)
-            await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
+        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && inbound.Crisis)
+        {
+            if ((inbound.Names ?? checkIn) is { } named)
+                await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
+            else
+                await CrisisWithoutCourse.RaiseAsync(connection, transaction, inboundId,
+                    $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
+                    new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken);
+        }
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
     }
 
@@ -166,12 +177,17 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     private async Task RaiseUnappliedCrisisAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef named,
         DateTime now, CancellationToken cancellationToken)
     {
-        var words = string.Join(' ', inbound.OwnText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var excerpt = StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words);
         var finding = new Finding(AlertKinds.Crisis, AlertKinds.High,
-            $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{excerpt}\"",
+            $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
             new PainReading(named.OffsetDays, null));
         await Assessment.RaiseAsync(connection, transaction, named.CourseId, named.PatientId, finding, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken, noticePatient: false);
+    }
+
+    /// <summary>The sender's own words on one line, cut to what an alert's reason can hold.</summary>
+    private static string Excerpt(string ownText)
+    {
+        var words = string.Join(' ', ownText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words)!;
     }
 
     /// <summary>
@@ -237,6 +253,76 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         return (unread, crisis);
     }
 
+    /// <summary>
+    /// A therapist's decision on a reply kept with its check-in (unverified, or held: a withdrawn course, long past its
+    /// expiry), in one transaction with its audit row. Applying reads the stored text again and goes the way of a
+    /// verified answer (the reply, the check-in's state, the assessment and its alerts); it is refused for a withdrawn
+    /// course, and when the check-in already holds an answer received after this one (it would overwrite the newer).
+    /// </summary>
+    public async Task<(KeptDecision Decision, string? Detail)> DecideKeptAsync(long inboundId, bool apply, string by, Alerts.CrisisWords crisisWords,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var kept = await connection.QuerySingleOrDefaultAsync<KeptRow>(new CommandDefinition(LockKept, new { inboundId }, transaction, cancellationToken: cancellationToken));
+        if (kept is null) return (KeptDecision.NotFound, null);
+        if (kept.CheckInId is not { } checkInId || kept.Outcome is not ("unverified" or "held")) return (KeptDecision.NotKept, kept.Outcome);
+        if (kept.Decision is not null) return (KeptDecision.AlreadyDecided, $"{kept.Decision} by {kept.DecidedBy} at {kept.DecidedAt:yyyy-MM-dd HH:mm} UTC");
+        var checkIn = new CheckInRef { Id = checkInId, CourseId = kept.CourseId, PatientId = kept.PatientId, OffsetDays = kept.OffsetDays, CourseStatus = kept.CourseStatus };
+        if (apply)
+        {
+            if (kept.CourseStatus == "withdrawn") return (KeptDecision.CourseWithdrawn, null);
+            StoredReply? before;
+            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(LockCurrentReply, new { checkInId }, transaction, cancellationToken: cancellationToken)))
+                before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+            if (before?.Id is { } newer && before.ReceivedAt > kept.ReceivedAt)
+                return (KeptDecision.NewerAnswer, $"reply {newer}, received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
+            // A held reply came long after its question or to a course that ended: it never replaces what was stored.
+            if (before?.Id is { } stored && kept.Outcome == "held")
+                return (KeptDecision.StoredAnswer, $"reply {stored}, received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
+            var ownText = ReplyText.StripQuoted(kept.BodyText ?? "");
+            var answer = Answer.Parse(ownText, kept.Subject, crisisWords);
+            var inbound = new Inbound(answer.OptOut ? InboundOutcome.OptOut : InboundOutcome.Answer, $"applied by {by}", checkIn, [], "", null)
+                { OwnText = ownText, Answer = answer, Crisis = answer.Crisis };
+            await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, before?.AsksPhq2 == true, now, cancellationToken);
+        }
+        var decision = apply ? "applied" : "dismissed";
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inbound_messages SET decision = @decision, decided_at = @now, decided_by = @by WHERE id = @inboundId",
+            new { decision, now, by, inboundId }, transaction, cancellationToken: cancellationToken));
+        await AuditTrail.WriteAsync(connection, transaction, new DateTimeOffset(now, TimeSpan.Zero), by, $"reply.{decision}", kept.CourseId, kept.PatientId, inboundId,
+            new { inboundId, checkInId, kept.Outcome, kept.Detail }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (apply ? KeptDecision.Applied : KeptDecision.Dismissed, null);
+    }
+
+    private sealed class KeptRow
+    {
+        public string Outcome { get; init; } = "";
+        public string? Detail { get; init; }
+        public DateTime ReceivedAt { get; init; }
+        public string? Subject { get; init; }
+        public string? BodyText { get; init; }
+        public string? Decision { get; init; }
+        public string? DecidedBy { get; init; }
+        public DateTime? DecidedAt { get; init; }
+        public long? CheckInId { get; init; }
+        public long CourseId { get; init; }
+        public long PatientId { get; init; }
+        public int OffsetDays { get; init; }
+        public string CourseStatus { get; init; } = "";
+    }
+
+    // Locks the kept message, so two decisions on it cannot both be taken.
+    private const string LockKept = """
+        SELECT m.outcome, m.detail, m.received_at, m.subject, m.body_text, m.decision, m.decided_by, m.decided_at, m.check_in_id,
+               ci.course_id, c.patient_id, ci.offset_days, c.status AS course_status
+        FROM inbound_messages m LEFT JOIN check_ins ci ON ci.id = m.check_in_id LEFT JOIN courses c ON c.id = ci.course_id
+        WHERE m.id = @inboundId
+        FOR UPDATE OF m
+        """;
+
     private sealed class RecordedInbound
     {
         public long? Id { get; init; }
@@ -246,6 +332,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     private sealed class StoredReply
     {
         public long? Id { get; init; }
+        public DateTime? ReceivedAt { get; init; }
         public int? Pain { get; init; }
         public int? MoodScore { get; init; }
         public string? MoodWord { get; init; }
@@ -267,10 +354,10 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
         inserted AS (
             INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
-                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag)
+                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag, sender_proof)
             SELECT @Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
                    CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
-                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis
+                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis, @senderProof
             FROM seen
             ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
             RETURNING id, outcome),
@@ -285,7 +372,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any, and
     // whether it asked the PHQ-2.
     private const string LockCurrentReply = """
-        SELECT r.id, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text, ci.asks_phq2
+        SELECT r.id, r.received_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text, ci.asks_phq2
         FROM check_ins ci
         LEFT JOIN LATERAL (
             SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true

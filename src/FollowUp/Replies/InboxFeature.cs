@@ -14,6 +14,7 @@ internal static class InboxFeature
         services.AddSingleton<ReplyIntake>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<ReplyExplanation>();
+        services.AddSingleton(sp => new KeptReplies(sp.GetRequiredService<InboundStore>(), sp.GetRequiredService<IOptions<Alerts.AlertOptions>>()));
         return services;
     }
 

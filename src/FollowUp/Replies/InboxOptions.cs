@@ -36,6 +36,13 @@ public sealed class InboxOptions
     public TimeSpan IdleRestart { get; set; } = TimeSpan.FromMinutes(9);
 
     /// <summary>
+    /// A reply that arrives longer than this after its check-in expired is kept for the therapist, never applied: an
+    /// answer about "the past week" read weeks later is not that week's pain, and must not replace what was stored.
+    /// Within it a late reply still counts (a patient back from a trip). Default 14 days (two weekly check-in periods).
+    /// </summary>
+    public TimeSpan LateReplyGrace { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
     /// The authserv-id of the clinic's own receiving server, as it writes it at the start of its Authentication-Results
     /// header (RFC 8601), e.g. <c>mx.clinic.example</c> or <c>mx.google.com</c>. Only that header proves who sent a
     /// message; without this setting (and without <see cref="TrustAllSenders"/>) every sender is unverifiable.
@@ -77,5 +84,6 @@ public sealed class InboxOptions
             yield return $"{Section}:PollInterval must be between 00:00:00.1 and 01:00:00 (was {PollInterval}).";
         if (MaxMessageBytes is < 10_000 or > 100 * 1024 * 1024) yield return $"{Section}:MaxMessageBytes must be 10000-104857600 (was {MaxMessageBytes}).";
         if (BatchSize is < 1 or > 10_000) yield return $"{Section}:BatchSize must be 1-10000 (was {BatchSize}).";
+        if (LateReplyGrace < TimeSpan.Zero || LateReplyGrace > TimeSpan.FromDays(365)) yield return $"{Section}:LateReplyGrace must be 0-365 days (was {LateReplyGrace}).";
     }
 }

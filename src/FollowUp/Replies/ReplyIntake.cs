@@ -218,14 +218,14 @@ internal sealed class ReplyIntake(
                 // A therapist's reply to an alert (token kind 'a'), e.g. "ACK": handled in Alerts/, filed as Processed.
                 if (classified.Kind == InboundKind.Personal && await acknowledgement.TryAcceptAsync(message, classified.OwnText, proof == SenderProof.Verified, cancellationToken) is { } ack)
                     return await store.RecordAsync(connection, transaction, incoming.Key,
-                        new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message), cancellationToken);
+                        new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message) { Proof = proof }, cancellationToken);
                 match = await matcher.MatchReplyAsync(connection, transaction, message, proof, known, cancellationToken);
                 break;
             default:
                 match = ReplyMatch.None;
                 break;
         }
-        return await store.RecordAsync(connection, transaction, incoming.Key, Inbound.Decide(classified, match, message), cancellationToken);
+        return await store.RecordAsync(connection, transaction, incoming.Key, Inbound.Decide(classified, match, message) with { Proof = proof }, cancellationToken);
     }
 
     /// <summary>After the commit: said once, counted, and the clarification it queued sent at once.</summary>

@@ -15,6 +15,8 @@ internal sealed class CheckInRef
     public string PatientEmail { get; init; } = "";
     public string Status { get; init; } = "";
     public int OffsetDays { get; init; }
+    public string CourseStatus { get; init; } = "";
+    public DateTime? ExpiresAt { get; init; }
 }
 
 /// <summary>How a message was tied to its check-in.</summary>
@@ -47,6 +49,10 @@ internal enum NotMatched
     UnverifiedSender,
     /// <summary>A delivery report that names a check-in but is not about a message sent to its patient's address.</summary>
     NotOurReport,
+    /// <summary>The patient's reply to a course that was withdrawn: kept for the therapist, never applied.</summary>
+    Withdrawn,
+    /// <summary>The patient's reply arriving longer than <see cref="InboxOptions.LateReplyGrace"/> after its check-in expired: kept, never applied.</summary>
+    TooLate,
 }
 
 /// <summary>
@@ -55,12 +61,20 @@ internal enum NotMatched
 /// </summary>
 internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched? Refused, CheckInRef? Candidate = null)
 {
+    /// <summary>For <see cref="NotMatched.TooLate"/>: the grace it passed, as the detail says it.</summary>
+    public int LateGraceDays { get; init; }
+
+    /// <summary>Kept with the check-in it names for the therapist to decide (confirm or dismiss), changing nothing until then.</summary>
+    public bool Kept => Refused is NotMatched.Unverified or NotMatched.Withdrawn or NotMatched.TooLate;
+
     public static readonly ReplyMatch None = new(null, null, NotMatched.NoCheckIn);
 
     public string Detail => (By, Refused) switch
     {
         // Tied by token or thread (By says how), yet refused: the refusal is what people must read.
         (_, NotMatched.Unverified) => $"reply to check-in {Candidate?.Id} from the patient's address, but the clinic's mail server did not verify the sender; kept for the therapist to confirm, not applied",
+        (_, NotMatched.Withdrawn) => $"reply to check-in {Candidate?.Id} of a withdrawn course; kept for the therapist, not applied",
+        (_, NotMatched.TooLate) => $"reply to check-in {Candidate?.Id} more than {LateGraceDays} days after it expired ({Candidate?.ExpiresAt:yyyy-MM-dd}); kept for the therapist, not applied",
         (MatchedBy.ReplyToken, _) => "matched by reply token",
         (MatchedBy.Threading, _) => "matched by In-Reply-To/References",
         (MatchedBy.SenderNewest, _) => "matched by sender's newest open check-in",
@@ -79,7 +93,7 @@ internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched
 /// else by the sender's newest open check-in; then only a sent check-in, and only from its patient. Runs on the
 /// caller's connection and transaction (the inbox records a chunk in one).
 /// </summary>
-internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> clinicOptions)
+internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> clinicOptions, IOptions<InboxOptions> inboxOptions, TimeProvider clock)
 {
     /// <remarks>
     /// What the match may do depends on <paramref name="proof"/>: forged ties nothing; the sender's newest open
@@ -114,6 +128,12 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         if (found.Status is "planned" or "cancelled") return new ReplyMatch(null, null, NotMatched.NeverSent, found);
         // Only the patient may answer for the patient: a forwarded or spoofed reply is kept aside for an admin.
         if (!string.Equals(sender, found.PatientEmail, StringComparison.OrdinalIgnoreCase)) return new ReplyMatch(null, null, NotMatched.NotThePatient, found);
+        // The patient's own reply, but to a course that ended by withdrawal, or long after its question expired: what it
+        // says is kept for the therapist, and never replaces a stored answer.
+        if (found.CourseStatus == "withdrawn") return new ReplyMatch(null, by, NotMatched.Withdrawn, found);
+        var grace = inboxOptions.Value.LateReplyGrace;
+        if (found.ExpiresAt is { } expires && clock.GetUtcNow().UtcDateTime > expires + grace)
+            return new ReplyMatch(null, by, NotMatched.TooLate, found) { LateGraceDays = (int)grace.TotalDays };
         if (proof != SenderProof.Verified) return new ReplyMatch(null, by, NotMatched.Unverified, found);
         return new ReplyMatch(found, by, null);
     }
@@ -168,7 +188,7 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
             .Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, ci.offset_days, c.patient_id, p.email AS patient_email";
+    private const string CheckInColumns = "ci.id, ci.course_id, ci.status, ci.offset_days, ci.expires_at, c.status AS course_status, c.patient_id, p.email AS patient_email";
 
     private const string ById = $"""
         SELECT {CheckInColumns}

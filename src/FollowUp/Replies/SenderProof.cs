@@ -13,6 +13,21 @@ public enum SenderProof
     Forged,
 }
 
+/// <summary>A sender proof as stored (inbound_messages.sender_proof) and as people read it.</summary>
+internal static class SenderProofs
+{
+    public static string Name(SenderProof proof) => proof.ToString().ToLowerInvariant();
+
+    /// <summary>How the sender was authenticated, in words; <paramref name="stored"/> is a stored name, or null for a message recorded before it was kept.</summary>
+    public static string Describe(string? stored) => stored switch
+    {
+        "verified" => "verified by the clinic's mail server (DMARC, or DKIM/SPF aligned with the From: domain)",
+        "forged" => "forged: the clinic's mail server says dmarc=fail for the From: domain",
+        "unverifiable" => "unverifiable: the clinic's mail server gave no result for the From: domain",
+        _ => "not recorded",
+    };
+}
+
 /// <summary>One method's result in an Authentication-Results header, e.g. <c>dkim=pass header.d=example.org</c>.</summary>
 public sealed record AuthResult(string Method, string Result, IReadOnlyDictionary<string, string> Properties);
 

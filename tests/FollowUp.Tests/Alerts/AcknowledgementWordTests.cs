@@ -25,6 +25,49 @@ public class AcknowledgementWordTests
     [InlineData("acknowledgement pending")]
     [InlineData("Will acknowledge once I have called her")]
     public void A_sentence_that_only_contains_the_word_does_not_acknowledge(string text) => Assert.False(Acknowledgement.SaysAck(text));
+
+    [Theory]
+    [InlineData("en", "OK")]
+    [InlineData("en", "Seen - calling him now")]
+    [InlineData("de", "Erledigt")]
+    [InlineData("de", "Gesehen, ich rufe sie heute an.")]
+    [InlineData("fr", "Vu")]
+    [InlineData("fr", "Bien reçu - je l'appelle cet après-midi")]
+    [InlineData("es", "Visto")]
+    [InlineData("es", "Recibido, la llamo hoy.")]
+    [InlineData("it", "Preso in carico.")]
+    [InlineData("it", "Visto: la chiamo oggi")]
+    [InlineData("nl", "Gezien")]
+    [InlineData("nl", "Gelezen, ik bel haar vandaag.")]
+    [InlineData("pt", "Ciente")]
+    [InlineData("pt", "Visto - ligo-lhe hoje")]
+    public void The_acknowledgement_word_of_each_supported_language_alone_or_before_a_dash_comma_or_colon_acknowledges(string language, string text)
+    {
+        Assert.NotNull(FollowUp.Languages.Lexicon.Find(language));
+        Assert.True(Acknowledgement.SaysAck($"{text}\n\nOn Monday the clinic wrote:"));
+    }
+
+    [Theory]
+    [InlineData("en", "OK, but I cannot take this one")]
+    [InlineData("en", "Seen, not my patient")]
+    [InlineData("de", "Nicht erledigt, ich bin krank")]
+    [InlineData("de", "Gesehen, kann aber heute nicht")]
+    [InlineData("de", "Ich habe es gesehen")]
+    [InlineData("fr", "Pas vu")]
+    [InlineData("fr", "Vu, mais je ne peux pas aujourd'hui")]
+    [InlineData("es", "No visto todavía")]
+    [InlineData("es", "Visto, pero no puedo hoy")]
+    [InlineData("it", "Non visto")]
+    [InlineData("it", "Visto, ma non posso oggi")]
+    [InlineData("nl", "Niet gezien")]
+    [InlineData("nl", "Gezien, maar ik kan niet")]
+    [InlineData("pt", "Não visto")]
+    [InlineData("pt", "Visto, mas não posso hoje")]
+    public void A_negated_or_merely_containing_sentence_in_each_supported_language_does_not_acknowledge(string language, string text)
+    {
+        Assert.NotNull(FollowUp.Languages.Lexicon.Find(language));
+        Assert.False(Acknowledgement.SaysAck(text));
+    }
 }
 
 /// <summary>The same on the real servers: a crisis alert's escalation is not stopped by a therapist saying they cannot take it.</summary>

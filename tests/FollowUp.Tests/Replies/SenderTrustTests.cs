@@ -18,7 +18,7 @@ public class SenderTrustTests
     private static readonly DateTimeOffset FirstCheckInDue = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero);
 
     /// <summary>The clinic's own receiving server is mx.&lt;domain&gt;; nothing is trusted by default.</summary>
-    private static async Task<Clinic> OpenProvingAsync()
+    internal static async Task<Clinic> OpenProvingAsync()
     {
         var clinic = await Clinic.OpenAsync(Monday);
         Prove(clinic);
@@ -29,16 +29,16 @@ public class SenderTrustTests
     /// The clinic's receiving server, mx.&lt;its domain&gt;, proves senders from now on (the domain is chosen as the
     /// clinic opens, so the setting is made on the options the inbox reads).
     /// </summary>
-    private static void Prove(Clinic clinic)
+    internal static void Prove(Clinic clinic)
     {
         var options = clinic.Services.GetRequiredService<IOptions<InboxOptions>>().Value;
         options.TrustAllSenders = false;
         options.AuthServId = $"mx.{clinic.Domain}";
     }
 
-    private static string Pass(Clinic clinic) => $"mx.{clinic.Domain}; spf=pass smtp.mailfrom={clinic.Domain}; dkim=pass header.d={clinic.Domain}; dmarc=pass header.from={clinic.Domain}";
+    internal static string Pass(Clinic clinic) => $"mx.{clinic.Domain}; spf=pass smtp.mailfrom={clinic.Domain}; dkim=pass header.d={clinic.Domain}; dmarc=pass header.from={clinic.Domain}";
 
-    private static async Task<MimeMessage> CheckInToAsync(Clinic clinic, string patient)
+    internal static async Task<MimeMessage> CheckInToAsync(Clinic clinic, string patient)
     {
         await clinic.EnrolAsync(patient);
         clinic.Clock.SetUtcNow(FirstCheckInDue);
@@ -47,7 +47,7 @@ public class SenderTrustTests
     }
 
     /// <summary>A message as a mail client writes it, with the headers a receiving server prepends above it, sent raw.</summary>
-    private static async Task SendAsync(Clinic clinic, string from, string to, string text, IEnumerable<string> authenticationResults, MimeMessage? inReplyTo = null)
+    internal static async Task SendAsync(Clinic clinic, string from, string to, string text, IEnumerable<string> authenticationResults, MimeMessage? inReplyTo = null)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
@@ -63,7 +63,7 @@ public class SenderTrustTests
         await RawSmtp.SendAsync("127.0.0.1", TestServers.SmtpPort, from, to, stream.ToArray());
     }
 
-    private static async Task<(string Outcome, string Detail, long? CheckInId)> ReadOneAsync(Clinic clinic)
+    internal static async Task<(string Outcome, string Detail, long? CheckInId)> ReadOneAsync(Clinic clinic)
     {
         await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
         await clinic.Inbox.ReadAsync(default);

@@ -65,6 +65,14 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
             problems = [.. problems.OrderBy(p => p.Line)];
             valid = valid.Except(refused).ToList();
         }
+        // A clinic identifier names one person: rows that give it to another address or name (in the file, or against
+        // the patient stored under it) are reported, never merged into that patient.
+        var conflicts = await ClinicIdConflictsAsync(connection, transaction, valid, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            problems = [.. problems.Concat(conflicts.Select(c => c.Problem)).OrderBy(p => p.Line)];
+            valid = valid.Except(conflicts.Select(c => c.Row)).ToList();
+        }
         report = report with { RowProblems = problems };
         progress?.Invoke($"validated: {valid.Count} valid, {file.Rows.Count - valid.Count} with problems");
         if (problems.Count > 0 && mode == ImportMode.AllOrNothing) return report;
@@ -102,6 +110,35 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, Stored = true };
     }
 
+    private static async Task<List<(ImportRow Row, RowProblem Problem)>> ClinicIdConflictsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<ImportRow> valid, CancellationToken cancellationToken)
+    {
+        var withId = valid.Where(v => v.Enrolment.PatientClinicId is not null).ToList();
+        if (withId.Count == 0) return [];
+        var stored = (await connection.QueryAsync<(string ClinicId, long Id, string Name, string Email)>(new CommandDefinition(
+            "SELECT clinic_id, id, name, email FROM patients WHERE clinic_id = ANY(@ids)",
+            new { ids = withId.Select(v => v.Enrolment.PatientClinicId!).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(p => p.ClinicId, StringComparer.Ordinal);
+        var firstInFile = new Dictionary<string, ImportRow>(StringComparer.Ordinal);
+        var conflicts = new List<(ImportRow, RowProblem)>();
+        var column = ImportColumns.Name(ImportField.PatientClinicId);
+        static bool Same(string name, string email, Enrolment e) =>
+            string.Equals(name.Trim(), e.PatientName.Trim(), StringComparison.OrdinalIgnoreCase) && string.Equals(email.Trim(), e.PatientEmail.Trim(), StringComparison.OrdinalIgnoreCase);
+        foreach (var row in withId)
+        {
+            var e = row.Enrolment;
+            var id = e.PatientClinicId!;
+            if (stored.TryGetValue(id, out var patient) && !Same(patient.Name, patient.Email, e))
+                conflicts.Add((row, new RowProblem(row.Line, column, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"patient id '{id}' is patient {patient.Id}, {patient.Name} <{patient.Email}>, not {e.PatientName} <{e.PatientEmail}>: not merged; check the id or correct that patient's record"))));
+            else if (firstInFile.TryGetValue(id, out var first) && !Same(first.Enrolment.PatientName, first.Enrolment.PatientEmail, e))
+                conflicts.Add((row, new RowProblem(row.Line, column, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"patient id '{id}' is {first.Enrolment.PatientName} <{first.Enrolment.PatientEmail}> on line {first.Line}, not {e.PatientName} <{e.PatientEmail}>: not merged"))));
+            else firstInFile.TryAdd(id, row);
+        }
+        return conflicts;
+    }
+
     private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, CancellationToken cancellationToken)
     {
         var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
@@ -121,6 +158,8 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
                 await courses.WriteAsync(e.EndedOn, NpgsqlDbType.Date, cancellationToken);
                 await courses.WriteAsync((short)e.PainAtStart, NpgsqlDbType.Smallint, cancellationToken);
                 if (e.PainAtEnd is { } end) await courses.WriteAsync((short)end, NpgsqlDbType.Smallint, cancellationToken);
+                else await courses.WriteNullAsync(cancellationToken);
+                if (e.PatientClinicId is { } clinicId) await courses.WriteAsync(clinicId.Trim(), NpgsqlDbType.Text, cancellationToken);
                 else await courses.WriteNullAsync(cancellationToken);
             }
             await courses.CompleteAsync(cancellationToken);
@@ -169,14 +208,14 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         CREATE TEMP TABLE import_courses (
             line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
             time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, existing_course_id bigint, patient_id bigint, course_id bigint
+            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, existing_course_id bigint, patient_id bigint, course_id bigint
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
             expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
         """;
 
     private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end)
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -193,21 +232,31 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         SELECT line, existing_course_id FROM import_courses WHERE existing_course_id IS NOT NULL ORDER BY line;
         """;
 
-    // A patient is a person, not an address: a family may share one. A patient already known by address and name
-    // keeps their record; any other name at that address becomes a patient of its own (SharedAddresses says so).
+    // A patient is a person, not an address: a family may share one. A patient is found by the clinic's identifier
+    // first (rows that give it to someone else were refused before); else a patient already known by address and name
+    // keeps their record, one with another identifier never; any other name at that address becomes a patient of its
+    // own (SharedAddresses says so). A known patient without an identifier takes the one the export gives.
     private const string InsertPatients = """
-        UPDATE import_courses s SET patient_id = p.id
-        FROM (SELECT lower(email) AS email, lower(name) AS name, min(id) AS id FROM patients
+        UPDATE import_courses s SET patient_id = p.id FROM patients p
+        WHERE s.existing_course_id IS NULL AND s.patient_clinic_id IS NOT NULL AND p.clinic_id = s.patient_clinic_id;
+        UPDATE import_courses s SET patient_id = CASE WHEN s.patient_clinic_id IS NULL THEN p.id ELSE p.unnumbered END
+        FROM (SELECT lower(email) AS email, lower(name) AS name, min(id) AS id, min(id) FILTER (WHERE clinic_id IS NULL) AS unnumbered FROM patients
               WHERE lower(email) IN (SELECT lower(patient_email) FROM import_courses) GROUP BY lower(email), lower(name)) p
-        WHERE s.existing_course_id IS NULL AND p.email = lower(s.patient_email) AND p.name = lower(s.patient_name);
+        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND p.email = lower(s.patient_email) AND p.name = lower(s.patient_name)
+          AND (s.patient_clinic_id IS NULL OR p.unnumbered IS NOT NULL);
+        UPDATE patients p SET clinic_id = s.patient_clinic_id
+        FROM (SELECT DISTINCT ON (patient_id) patient_id, patient_clinic_id FROM import_courses
+              WHERE existing_course_id IS NULL AND patient_id IS NOT NULL AND patient_clinic_id IS NOT NULL ORDER BY patient_id, line) s
+        WHERE p.id = s.patient_id AND p.clinic_id IS NULL;
         WITH inserted AS (
-            INSERT INTO patients (name, email, time_zone, created_at)
-            SELECT DISTINCT ON (lower(patient_email), lower(patient_name)) patient_name, patient_email, time_zone, @at
+            INSERT INTO patients (name, email, time_zone, created_at, clinic_id)
+            SELECT DISTINCT ON (lower(patient_email), lower(patient_name), patient_clinic_id) patient_name, patient_email, time_zone, @at, patient_clinic_id
             FROM import_courses WHERE existing_course_id IS NULL AND patient_id IS NULL
-            ORDER BY lower(patient_email), lower(patient_name), line
-            RETURNING id, lower(email) AS email, lower(name) AS name)
+            ORDER BY lower(patient_email), lower(patient_name), patient_clinic_id, line
+            RETURNING id, lower(email) AS email, lower(name) AS name, clinic_id)
         UPDATE import_courses s SET patient_id = i.id FROM inserted i
-        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email AND lower(s.patient_name) = i.name;
+        WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email AND lower(s.patient_name) = i.name
+          AND s.patient_clinic_id IS NOT DISTINCT FROM i.clinic_id;
         """;
 
     // Each address of this import that more than one name uses, in the file or in the patients already stored.

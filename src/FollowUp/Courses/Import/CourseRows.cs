@@ -50,6 +50,7 @@ internal static class CourseRows
                 EndedOn = endedOn,
                 PainAtStart = painAtStart,
                 PainAtEnd = painAtEnd,
+                PatientClinicId = Value(ImportField.PatientClinicId) is { Length: > 0 } clinicId ? clinicId : null,
             };
             // The single-enrolment rules, once each; a field that did not even parse keeps only that complaint.
             var unparsed = rowProblems.Select(p => p.Field).ToHashSet();
@@ -59,7 +60,10 @@ internal static class CourseRows
                 if (field != ImportField.Therapist && !unparsed.Contains(field)) Add(field, problem);
             }
 
-            var naturalKey = FormattableString.Invariant($"{enrolment.PatientEmail.ToLowerInvariant()}|{startedOn:yyyy-MM-dd}|{endedOn:yyyy-MM-dd}");
+            // The same course twice is the same person's (name and clinic identifier too): two people of a family sharing an
+            // address may well have their courses on the same dates.
+            var naturalKey = FormattableString.Invariant(
+                $"{enrolment.PatientEmail.ToLowerInvariant()}|{enrolment.PatientName.Trim().ToLowerInvariant()}|{enrolment.PatientClinicId}|{startedOn:yyyy-MM-dd}|{endedOn:yyyy-MM-dd}");
             var ownKey = Value(ImportField.ImportKey);
             if (rowProblems.Count == 0)
             {
@@ -127,6 +131,7 @@ internal static class CourseRows
     {
         _ when problem.StartsWith("patient name", StringComparison.Ordinal) => ImportField.PatientName,
         _ when problem.StartsWith("patient email", StringComparison.Ordinal) => ImportField.PatientEmail,
+        _ when problem.StartsWith("patient id", StringComparison.Ordinal) => ImportField.PatientClinicId,
         _ when problem.StartsWith("therapist", StringComparison.Ordinal) => ImportField.Therapist,
         _ when problem.StartsWith("time zone", StringComparison.Ordinal) => ImportField.TimeZone,
         _ when problem.StartsWith("course start", StringComparison.Ordinal) => ImportField.StartedOn,

@@ -12,6 +12,7 @@ public enum ImportField
     PainAtStart,
     PainAtEnd,
     ImportKey,
+    PatientClinicId,
 }
 
 /// <summary>
@@ -33,6 +34,7 @@ public static class ImportColumns
         ImportField.PainAtStart => "pain_at_start",
         ImportField.PainAtEnd => "pain_at_end",
         ImportField.ImportKey => "import_key",
+        ImportField.PatientClinicId => "patient_id",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -55,6 +57,9 @@ public static class ImportColumns
         [ImportField.EndedOn] = ["endedon", "end", "enddate", "courseend", "courseenddate", "lastsession", "lastvisit", "dateoflastsession", "to"],
         [ImportField.PainAtStart] = ["painatstart", "painstart", "startpain", "initialpain", "baselinepain", "painbefore", "nrsstart", "nrsbefore", "painscorestart"],
         [ImportField.PainAtEnd] = ["painatend", "painend", "endpain", "finalpain", "painafter", "nrsend", "nrsafter", "painscoreend"],
+        // The clinic's own identifier of the patient, as exports in English, German and French name it.
+        [ImportField.PatientClinicId] = ["patientid", "patientnumber", "patientno", "patientnr", "mrn", "medicalrecordnumber", "clinicnumber", "clinicid",
+            "clientid", "clientnumber", "patientennummer", "patientennr", "ndossier", "nodossier", "numerodossier", "numerodedossier", "numérodossier", "numérodedossier", "dossier"],
         [ImportField.ImportKey] = ["importkey", "courseid", "courseref", "coursereference", "externalid", "referralid", "recordid", "episodeid"],
     };
 
