@@ -9,6 +9,7 @@ using FollowUp.Operations;
 using FollowUp.Outcomes;
 using FollowUp.Replies;
 using FollowUp.Schedules;
+using FollowUp.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,7 @@ public static class FollowUpServices
         services.AddAlerts();
         services.AddOutcomes();
         services.AddExports();
+        services.AddUsers();
         return services;
     }
 
