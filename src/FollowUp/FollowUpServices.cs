@@ -49,7 +49,7 @@ public static class FollowUpServices
     {
         var services = builder.Services;
         services.AddFollowUpCore();
-        services.AddHostedService<MigrationAtStart>();
+        services.AddMigrationAtStart();
 
         var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
@@ -101,6 +101,13 @@ public static class FollowUpServices
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>Applies pending migrations when the host starts, if FollowUp:Database:MigrateOnStart (the worker and the web face).</summary>
+    public static IServiceCollection AddMigrationAtStart(this IServiceCollection services)
+    {
+        services.AddHostedService<MigrationAtStart>();
+        return services;
     }
 
     /// <summary>

@@ -92,6 +92,9 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
 /// <summary>The trajectory as plain text: the alert email's text part and <c>followup-admin alert show</c> print the same lines.</summary>
 public static class TrajectoryText
 {
+    /// <summary>How a follow-up is named everywhere ("week 2", "day 10"), from its offset after the course's end.</summary>
+    public static string When(int offsetDays) => LateWorseningRule.When(offsetDays);
+
     public static string Render(CourseTrajectory trajectory)
     {
         var text = new StringBuilder();
