@@ -13,19 +13,19 @@ internal static class SignInLimits
 {
     public const string Path = "/signin";
 
-    public static PartitionedRateLimiter<HttpContext> Limiter(IServiceCollection services) =>
+    public static PartitionedRateLimiter<HttpContext> Limiter() =>
         PartitionedRateLimiter.CreateChained(
-            By(context => context.Connection.RemoteIpAddress?.ToString() ?? "unknown", "client"),
-            By(context => context.Request.HasFormContentType ? context.Request.Form["email"].ToString().Trim().ToLowerInvariant() : "", "address"));
+            By(context => context.Connection.RemoteIpAddress?.ToString() ?? "unknown", "client", web => web.SignInRequestsPerClient),
+            By(context => context.Request.HasFormContentType ? context.Request.Form["email"].ToString().Trim().ToLowerInvariant() : "", "address", web => web.SignInRequestsPerAddress));
 
-    private static PartitionedRateLimiter<HttpContext> By(Func<HttpContext, string> key, string what) =>
+    private static PartitionedRateLimiter<HttpContext> By(Func<HttpContext, string> key, string what, Func<WebOptions, int> limit) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             if (!IsRequest(context)) return RateLimitPartition.GetNoLimiter("");
             var web = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value;
             return RateLimitPartition.GetFixedWindowLimiter($"{what}:{key(context)}", _ => new FixedWindowRateLimiterOptions
             {
-                PermitLimit = web.SignInRequestsPerWindow,
+                PermitLimit = limit(web),
                 Window = web.SignInRateWindow,
                 QueueLimit = 0,
             });

@@ -44,7 +44,7 @@ public static class WebFace
         });
         services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = SignInLimits.Limiter(services);
+            o.GlobalLimiter = SignInLimits.Limiter();
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
         services.AddRazorPages();

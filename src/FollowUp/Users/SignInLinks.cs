@@ -49,28 +49,33 @@ public sealed class SignInLinks
     /// </summary>
     public async Task RequestAsync(string email, string browserNonce, CancellationToken cancellationToken)
     {
-        email = email.Trim();
-        if (!ClinicOptions.IsAddress(email) || string.IsNullOrEmpty(browserNonce)) return;
-        var now = clock.GetUtcNow();
+        if (await IssueAsync(email, browserNonce, cancellationToken) is not { } issued) return;
+        var (user, secret) = issued;
         var options = webOptions.Value;
-        var secret = NewSecret();
-        User? user;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            user = await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(ActiveUser, new { email }, cancellationToken: cancellationToken));
-            if (user is null) return;
-            await connection.ExecuteAsync(new CommandDefinition(Insert, new
-            {
-                userId = user.Id, tokenHash = Hash(secret), browserHash = Hash(browserNonce), at = now.UtcDateTime,
-                expiresAt = (now + options.SignInLinkLifetime).UtcDateTime,
-            }, cancellationToken: cancellationToken));
-        }
         var link = $"{options.PublicUrl.TrimEnd('/')}/signin/link?token={secret}";
-        var message = SignInEmail.Build(user, link, options.SignInLinkLifetime, clinicOptions.Value, now);
+        var message = SignInEmail.Build(user, link, options.SignInLinkLifetime, clinicOptions.Value, clock.GetUtcNow());
         using var smtp = await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken);
         await smtp.SendAsync(message, cancellationToken);
         await smtp.DisconnectAsync(true, cancellationToken);
         Log.SignInLinkSent(logger, user.Id);
+    }
+
+    /// <summary>A new link for an active user (its secret, which exists nowhere else), or null for anyone else.</summary>
+    internal async Task<(User User, string Secret)?> IssueAsync(string email, string browserNonce, CancellationToken cancellationToken)
+    {
+        email = email.Trim();
+        if (!ClinicOptions.IsAddress(email) || string.IsNullOrEmpty(browserNonce)) return null;
+        var now = clock.GetUtcNow();
+        var secret = NewSecret();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var user = await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(ActiveUser, new { email }, cancellationToken: cancellationToken));
+        if (user is null) return null;
+        await connection.ExecuteAsync(new CommandDefinition(Insert, new
+        {
+            userId = user.Id, tokenHash = Hash(secret), browserHash = Hash(browserNonce), at = now.UtcDateTime,
+            expiresAt = (now + webOptions.Value.SignInLinkLifetime).UtcDateTime,
+        }, cancellationToken: cancellationToken));
+        return (user, secret);
     }
 
     /// <summary>What the link is, without using it up (a GET shows this; mail scanners fetch links too).</summary>

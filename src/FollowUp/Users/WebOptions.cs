@@ -14,8 +14,11 @@ public sealed class WebOptions
     /// <summary>How long a signed-in session lasts without a request.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>Sign-in requests allowed per address and per client within <see cref="SignInRateWindow"/>.</summary>
-    public int SignInRequestsPerWindow { get; set; } = 5;
+    /// <summary>Sign-in requests allowed for one address within <see cref="SignInRateWindow"/>.</summary>
+    public int SignInRequestsPerAddress { get; set; } = 5;
+
+    /// <summary>Sign-in requests allowed from one client (IP address) within <see cref="SignInRateWindow"/>.</summary>
+    public int SignInRequestsPerClient { get; set; } = 20;
 
     public TimeSpan SignInRateWindow { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -33,7 +36,8 @@ public sealed class WebOptions
             yield return $"{s}:SignInLinkLifetime must be between 00:01:00 and 01:00:00 (was {SignInLinkLifetime}).";
         if (SessionIdleTimeout < TimeSpan.FromMinutes(5) || SessionIdleTimeout > TimeSpan.FromDays(1))
             yield return $"{s}:SessionIdleTimeout must be between 00:05:00 and 1.00:00:00 (was {SessionIdleTimeout}).";
-        if (SignInRequestsPerWindow < 1) yield return $"{s}:SignInRequestsPerWindow must be at least 1 (was {SignInRequestsPerWindow}).";
+        if (SignInRequestsPerAddress < 1) yield return $"{s}:SignInRequestsPerAddress must be at least 1 (was {SignInRequestsPerAddress}).";
+        if (SignInRequestsPerClient < 1) yield return $"{s}:SignInRequestsPerClient must be at least 1 (was {SignInRequestsPerClient}).";
         if (SignInRateWindow <= TimeSpan.Zero) yield return $"{s}:SignInRateWindow must be positive (was {SignInRateWindow}).";
         if (PageSize is < 5 or > 200) yield return $"{s}:PageSize must be between 5 and 200 (was {PageSize}).";
     }
