@@ -14,9 +14,12 @@ internal static class SignInLimits
     public const string Path = "/signin";
 
     public static PartitionedRateLimiter<HttpContext> Limiter() =>
+        // The address first: the middleware asks the chain twice when refused (AttemptAcquire, then AcquireAsync), and a
+        // fixed window keeps a permit even when the chain gives its lease back, so a request refused for its address
+        // must not reach the client's window and use up the allowance of everyone behind the same address.
         PartitionedRateLimiter.CreateChained(
-            By(context => context.Connection.RemoteIpAddress?.ToString() ?? "unknown", "client", web => web.SignInRequestsPerClient),
-            By(context => context.Request.HasFormContentType ? context.Request.Form["email"].ToString().Trim().ToLowerInvariant() : "", "address", web => web.SignInRequestsPerAddress));
+            By(context => context.Request.HasFormContentType ? context.Request.Form["email"].ToString().Trim().ToLowerInvariant() : "", "address", web => web.SignInRequestsPerAddress),
+            By(context => context.Connection.RemoteIpAddress?.ToString() ?? "unknown", "client", web => web.SignInRequestsPerClient));
 
     private static PartitionedRateLimiter<HttpContext> By(Func<HttpContext, string> key, string what, Func<WebOptions, int> limit) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>

@@ -47,7 +47,7 @@ public static class WebFace
             o.GlobalLimiter = SignInLimits.Limiter();
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new NoHandlerIsNotFound()));
 
         var app = builder.Build();
         app.UseMiddleware<SecurityHeaders>();

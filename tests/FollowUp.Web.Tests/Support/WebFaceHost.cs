@@ -90,7 +90,7 @@ public sealed partial class WebFaceHost : IAsyncDisposable
         public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostAsync(string action, IDictionary<string, string> fields, string? formPage = null)
         {
             var form = new Dictionary<string, string>(fields);
-            var page = await Http.GetStringAsync(formPage ?? action);
+            var page = await (await Http.GetAsync(formPage ?? action)).Content.ReadAsStringAsync();
             if (AntiforgeryField().Match(page) is { Success: true } token) form["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
             var response = await Http.PostAsync(action, new FormUrlEncodedContent(form));
             return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
