@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FollowUp.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,9 @@ public static class WebFace
         services.AddRazorPages(o => o.Conventions.ConfigureFilter(new NoHandlerIsNotFound()));
 
         var app = builder.Build();
+        // Behind a TLS-terminating proxy on the same machine (the deployment docs/operations.md describes): the
+        // request's scheme and client address are the proxy's X-Forwarded-* (trusted from loopback only, the default).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500");
         app.UseStatusCodePagesWithReExecute("/status/{0}");

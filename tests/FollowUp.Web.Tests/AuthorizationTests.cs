@@ -31,6 +31,7 @@ public class AuthorizationTests(ITestOutputHelper output)
         }
 
         var cells = 0;
+        var wrong = new List<string>();
         foreach (var route in routes)
         {
             // Each route with the ids of Ben's patient: Amy must get nothing of it; Ben, the lead and the admin may.
@@ -44,8 +45,8 @@ public class AuthorizationTests(ITestOutputHelper output)
                 cells += 2;
                 output.WriteLine($"{who,-9} GET {path,-28} {(int)get.Status}   POST {(int)post.Status}");
                 var expected = Expect(route, who);
-                Assert.True(expected.Get == get.Status, $"{who} GET {path}: {get.Status}, expected {expected.Get}");
-                Assert.True(expected.Post == post.Status, $"{who} POST {path}: {post.Status}, expected {expected.Post}");
+                if (expected.Get != get.Status) wrong.Add($"{who} GET {path}: {(int)get.Status}, expected {(int)expected.Get}");
+                if (expected.Post != post.Status) wrong.Add($"{who} POST {path}: {(int)post.Status}, expected {(int)expected.Post}");
                 if (who is Who.Amy or Who.Anonymous)
                 {
                     Assert.DoesNotContain(WebClinic.BensPatient, get.Body, StringComparison.Ordinal);
@@ -53,6 +54,7 @@ public class AuthorizationTests(ITestOutputHelper output)
                 }
             }
         }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         // The lists, every inbox of them, as Amy (signed in again): her patient, never Ben's.
         await clinic.Web.SignInAsync(browsers[Who.Amy], clinic.Amy);
         await clinic.Web.SignInAsync(browsers[Who.Lead], clinic.Lead);
