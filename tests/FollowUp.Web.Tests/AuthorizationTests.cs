@@ -101,8 +101,9 @@ public class AuthorizationTests(ITestOutputHelper output)
         var seesBen = who is Who.Ben or Who.Lead or Who.Admin;
         return route switch
         {
-            "/" => (Redirect, NotAllowed),
-            "/site.css" => (Ok, NotAllowed),
+            // A method a route does not take: 405 when signed in; a stranger is sent to sign in first, like everywhere.
+            "/" => (Redirect, signedIn ? NotAllowed : Redirect),
+            "/site.css" => (Ok, signedIn ? NotAllowed : Redirect),
             "/signin" => (Ok, Ok),
             "/signin/link" => (NotFound, NotFound),
             "/status/{code:int}" => (NotFound, NotFound),

@@ -75,7 +75,7 @@ public partial class SignInTests
         var path = new Uri(Link().Match((await new Mailbox(clinic.Amy).WaitForAsync(1)).Single().TextBody ?? "").Value).PathAndQuery;
 
         clinic.Clinic.Clock.Advance(TimeSpan.FromMinutes(16));
-        var late = await browser.PostAsync("/signin/link", new Dictionary<string, string> { ["token"] = path[(path.IndexOf('=', StringComparison.Ordinal) + 1)..] }, path);
+        var late = await browser.PostAsync("/signin/link", new Dictionary<string, string> { ["token"] = path[(path.IndexOf('=', StringComparison.Ordinal) + 1)..] }, "/signin");
         var patients = await browser.GetAsync("/patients");
 
         Assert.Equal(HttpStatusCode.Gone, late.Status);
@@ -95,12 +95,12 @@ public partial class SignInTests
         using var browser = clinic.Web.NewBrowser();
 
         var statuses = new List<HttpStatusCode>();
-        foreach (var who in new[] { "x1", "x1", "x1", "x2", "x3" })
+        foreach (var who in new[] { "x1", "x1", "x1", "x2", "x3", "x4" })
             statuses.Add((await browser.PostAsync("/signin", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address(who) }, "/signin")).Status);
 
-        // x1's third request is over the address's limit; x3 is the client's fifth request, over its limit.
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
-        var refused = await browser.PostAsync("/signin", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address("x4") }, "/signin");
+        // x1's third request is over the address's limit (and not counted for the client); x4 is the client's fifth.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        var refused = await browser.PostAsync("/signin", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address("x5") }, "/signin");
         Assert.Contains("Too many requests", refused.Body, StringComparison.Ordinal);
     }
 

@@ -22,8 +22,8 @@ public partial class TherapistBrowserTests(ITestOutputHelper output)
     public async Task A_therapist_signs_in_from_the_emailed_link_sees_only_her_patients_and_acknowledges_an_alert()
     {
         await using var clinic = await Clinic.OpenAsync(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero), AlertAtOnce);
-        var dana = await clinic.EnrolAsync("Dana Example", painAtStart: 8, painAtEnd: 3, therapist: "amy");
-        await clinic.EnrolAsync("Bartholomew Other", painAtStart: 6, painAtEnd: 2, therapist: "ben");
+        var dana = await EnrolAsync(clinic, "Dana Example", "dana.example", painAtStart: 8, painAtEnd: 3, therapist: "amy", "Amy Lind");
+        await EnrolAsync(clinic, "Bartholomew Other", "bart", painAtStart: 6, painAtEnd: 2, therapist: "ben", "Ben Okafor");
         var users = clinic.Services.GetRequiredService<UserDirectory>();
         await users.AddAsync(clinic.Address("amy"), Roles.Therapist, "Amy", "test", default);
         await users.AddAsync(clinic.Address("ben"), Roles.Therapist, "Ben", "test", default);
@@ -78,6 +78,16 @@ public partial class TherapistBrowserTests(ITestOutputHelper output)
         Assert.Equal("Called her, booked a session for Thursday", note);
         var views = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'web.viewed' AND actor = @amy", new { amy = clinic.Address("amy") });
         Assert.True(views >= 4, $"{views} views audited"); // my patients twice, the course twice, the alerts
+    }
+
+    private static Task<long> EnrolAsync(Clinic clinic, string name, string local, int painAtStart, int painAtEnd, string therapist, string therapistName)
+    {
+        var today = DateOnly.FromDateTime(clinic.Clock.GetUtcNow().UtcDateTime);
+        return clinic.Enrolment.EnrolAsync(new FollowUp.Courses.Enrolment
+        {
+            PatientName = name, PatientEmail = clinic.Address(local), TimeZone = "Europe/London", TherapistEmail = clinic.Address(therapist),
+            TherapistName = therapistName, StartedOn = today.AddDays(-35), EndedOn = today, PainAtStart = painAtStart, PainAtEnd = painAtEnd,
+        }, default);
     }
 
     /// <summary>The patient answers her check-ins by email through the real servers, as the worker would read them.</summary>
