@@ -87,10 +87,13 @@ public class AuthorizationTests(ITestOutputHelper output)
         Assert.Equal("open", await clinic.AlertStatusAsync(clinic.BenAlert));
         Assert.Equal(HttpStatusCode.NotFound, bensCourse.Status);
         Assert.Equal(missingCourse.Status, bensCourse.Status);
-        Assert.Equal(missingCourse.Body, bensCourse.Body);
+        // The same page, but for the sign-out form's own antiforgery token.
+        Assert.Equal(WithoutTokens(missingCourse.Body), WithoutTokens(bensCourse.Body));
         Assert.Equal(HttpStatusCode.Redirect, own.Status);
         Assert.Equal("acknowledged", await clinic.AlertStatusAsync(clinic.AmyAlert));
     }
+
+    private static string WithoutTokens(string html) => System.Text.RegularExpressions.Regex.Replace(html, "value=\"CfDJ[^\"]+\"", "value=\"TOKEN\"");
 
     /// <summary>What each route must answer each user (GET, then POST with a valid antiforgery token).</summary>
     private static (HttpStatusCode Get, HttpStatusCode Post) Expect(string route, Who who)

@@ -54,6 +54,9 @@ public static class TrajectoryChart
             }
             var ticks = new List<(double X, string Label)> { (X(-2), "start"), (X(0), "end") };
             ticks.AddRange(trajectory.FollowUps.Select(p => (X((p.OffsetDays ?? 0) / 7.0), string.Create(c, $"wk {(p.OffsetDays ?? 0) / 7.0:0.#}"))));
+            // The weeks still to come, so that a young course reads as "so far", not as squeezed to the left.
+            for (var week = 4; week <= lastWeek; week += 4)
+                if (ticks.All(t => Math.Abs(t.X - X(week)) > 24)) ticks.Add((X(week), string.Create(c, $"wk {week}")));
             foreach (var (x, label) in ticks)
                 svg.Append(c, $"""<text x="{x:0.#}" y="{height - bottom + 18}" text-anchor="middle">{label}</text>""");
             svg.Append(c, $"""<text x="{left + plotWidth / 2}" y="{height - 8}" text-anchor="middle" fill="#555555">course start, course end, weeks after the end</text>""");
