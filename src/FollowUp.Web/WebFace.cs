@@ -25,6 +25,8 @@ public static class WebFace
             ApplicationName = typeof(WebFace).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // ASP.NET Core's request lines (Information) carry the query string, and a sign-in link's secret is in it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         configure?.Invoke(builder);
         var services = builder.Services;
         services.AddFollowUpCore();

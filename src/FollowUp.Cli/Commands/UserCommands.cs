@@ -27,16 +27,9 @@ internal static class UserCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
-            try
-            {
-                var (user, added) = await services.GetRequiredService<UserDirectory>().AddAsync(parsed.GetValue(email)!, parsed.GetValue(role)!, parsed.GetValue(name),
-                    CliContext.ActorOf(parsed), cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(added ? "Added" : "Changed")} user {user.Id}: {user.Email}, {user.Role}."));
-            }
-            catch (UserException e)
-            {
-                throw new UserError(e.Message);
-            }
+            var (user, added) = await services.GetRequiredService<UserDirectory>().AddAsync(parsed.GetValue(email)!, parsed.GetValue(role)!, parsed.GetValue(name),
+                CliContext.ActorOf(parsed), cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(added ? "Added" : "Changed")} user {user.Id}: {user.Email}, {user.Role}."));
             return 0;
         });
         return command;
@@ -77,15 +70,8 @@ internal static class UserCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
-            try
-            {
-                var user = await services.GetRequiredService<UserDirectory>().DisableAsync(parsed.GetValue(email)!, CliContext.ActorOf(parsed), cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Disabled user {user.Id}: {user.Email}."));
-            }
-            catch (UserException e)
-            {
-                throw new UserError(e.Message);
-            }
+            var user = await services.GetRequiredService<UserDirectory>().DisableAsync(parsed.GetValue(email)!, CliContext.ActorOf(parsed), cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Disabled user {user.Id}: {user.Email}."));
             return 0;
         });
         return command;

@@ -14,6 +14,9 @@ public abstract class ClinicPage : PageModel
 
     public static string When(DateTime? at) => at is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "";
 
+    /// <summary>An alert's headline as the alert email says it, as a heading ("Pain back up after the massage course").</summary>
+    public static string Headline(string kind) => global::FollowUp.Alerts.AlertEmail.Headline(kind) is { Length: > 0 } h ? char.ToUpperInvariant(h[0]) + h[1..] : kind;
+
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Day(DateTime? at) => at is { } t ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";

@@ -25,7 +25,8 @@ public sealed partial class WebFaceHost : IAsyncDisposable
     public string BaseUrl { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebFaceHost> StartAsync(Clinic clinic, IDictionary<string, string?>? extra = null, string environment = "Development")
+    public static async Task<WebFaceHost> StartAsync(Clinic clinic, IDictionary<string, string?>? extra = null, string environment = "Development",
+        Action<WebApplicationBuilder>? configure = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -37,6 +38,7 @@ public sealed partial class WebFaceHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(clinic.Clock);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new WebFaceHost(app, baseUrl);
