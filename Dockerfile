@@ -1,4 +1,4 @@
-# FollowUp container image: the worker (entrypoint) and the admin tool (followup-admin) in /app, with the SQL
+# FollowUp container image: the worker (entrypoint), the web face (FollowUp.Web.dll) and the admin tool (followup-admin) in /app, with the SQL
 # migrations in /app/migrations (the worker applies them at start-up).
 #
 #   docker build -t followup:local .
@@ -16,15 +16,19 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig* .
 COPY src/FollowUp/FollowUp.csproj src/FollowUp/
 COPY src/FollowUp.Worker/FollowUp.Worker.csproj src/FollowUp.Worker/
 COPY src/FollowUp.Cli/FollowUp.Cli.csproj src/FollowUp.Cli/
+COPY src/FollowUp.Web/FollowUp.Web.csproj src/FollowUp.Web/
 RUN dotnet restore src/FollowUp.Worker/FollowUp.Worker.csproj \
- && dotnet restore src/FollowUp.Cli/FollowUp.Cli.csproj
+ && dotnet restore src/FollowUp.Cli/FollowUp.Cli.csproj \
+ && dotnet restore src/FollowUp.Web/FollowUp.Web.csproj
 
 COPY src/ src/
 RUN dotnet publish src/FollowUp.Worker/FollowUp.Worker.csproj -c Release --no-restore -o /app -p:UseAppHost=false \
- && dotnet publish src/FollowUp.Cli/FollowUp.Cli.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+ && dotnet publish src/FollowUp.Cli/FollowUp.Cli.csproj -c Release --no-restore -o /app -p:UseAppHost=false \
+ && dotnet publish src/FollowUp.Web/FollowUp.Web.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 
 # ---------------------------------------------------------------- runtime
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+# The ASP.NET Core runtime (the web face needs it; it includes the .NET runtime the worker and the tool run on).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 \

@@ -11,8 +11,10 @@
 #   (any address logs in with password secret; mail to anyone@anywhere lands in that address's mailbox).
 # State in /tmp/followup-run/: servers.env (the servers), token.key (the HMAC key of the reply tokens, made once
 # with openssl rand -hex 32 and kept), build.log. Servers left by a previous run are stopped and started afresh.
-# Env:   FU_RUN_DIR=DIR and FU_PGPORT/FU_SMTP_PORT/FU_IMAP_PORT/FU_LMTP_PORT=N  a second run beside another one
-#        (then stop it with FU_RUN_DIR=DIR bash scripts/stop.sh).
+# The web face (src/FollowUp.Web) runs beside the worker on http://127.0.0.1:5080 (FU_WEB_PORT), log in
+# /tmp/followup-run/web.log; it keeps running after the demo, until Ctrl-C, so the demo's therapist can sign in.
+# Env:   FU_RUN_DIR=DIR and FU_PGPORT/FU_SMTP_PORT/FU_IMAP_PORT/FU_LMTP_PORT/FU_WEB_PORT=N  a second run beside another
+#        one (then stop it with FU_RUN_DIR=DIR bash scripts/stop.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$(pwd)
@@ -25,6 +27,10 @@ ENVFILE=$RUN_DIR/servers.env
 KEYFILE=$RUN_DIR/token.key
 WORKER_DIR=$REPO/src/FollowUp.Worker/bin/Release/net10.0
 WORKER_DLL=$WORKER_DIR/FollowUp.Worker.dll
+WEB_DIR=$REPO/src/FollowUp.Web/bin/Release/net10.0
+WEB_DLL=$WEB_DIR/FollowUp.Web.dll
+WEB_PORT=${FU_WEB_PORT:-5080}
+WEB_URL=http://127.0.0.1:$WEB_PORT
 
 if ! command -v dotnet >/dev/null 2>&1; then
   fu_die "the .NET 10 SDK is required, and 'dotnet' is not on PATH. Install it (https://dotnet.microsoft.com/download/dotnet/10.0) and run again."
@@ -74,6 +80,7 @@ if ! dotnet build "$SOLUTION" -c Release -nologo -v quiet >"$RUN_DIR/build.log" 
   fu_die "the build failed"
 fi
 [ -f "$WORKER_DLL" ] || fu_die "the build succeeded but $WORKER_DLL does not exist"
+[ -f "$WEB_DLL" ] || fu_die "the build succeeded but $WEB_DLL does not exist"
 
 # ---------------------------------------------------------------- worker
 args=("$@")
@@ -86,6 +93,17 @@ export FollowUp__Imap__Host=127.0.0.1 FollowUp__Imap__Port=$IMAP_PORT FollowUp__
 export FollowUp__Clinic__TokenKey=$TOKEN_KEY
 # The local Postfix adds no Authentication-Results, so its senders are trusted (logged at start); never on a clinic's server.
 export FollowUp__Inbox__TrustAllSenders=true
+
+# ---------------------------------------------------------------- web face
+# Development: cookies without the Secure flag, for plain http on loopback (anywhere else: https, see docs/operations.md).
+export FollowUp__Web__PublicUrl=$WEB_URL
+fu_port_busy "$WEB_PORT" && fu_die "port $WEB_PORT is taken; set FU_WEB_PORT to a free one"
+(cd "$WEB_DIR" && ASPNETCORE_ENVIRONMENT=Development exec dotnet "$WEB_DLL" --urls "$WEB_URL") >"$RUN_DIR/web.log" 2>&1 &
+WEB_PID=$!
+stop_web() { kill "$WEB_PID" 2>/dev/null && wait "$WEB_PID" 2>/dev/null || true; }
+trap stop_web EXIT
+echo "==> the web face: $WEB_URL   (log: $RUN_DIR/web.log; the demo's therapist sam.taylor@clinic.test may sign in:"
+echo "    the sign-in link arrives in that mailbox, read it with the mutt command printed at the end)"
 
 echo "==> dotnet FollowUp.Worker.dll ${args[*]}   (Ctrl-C stops the worker; the servers keep running)"
 echo
@@ -113,4 +131,10 @@ patient dana@patients.test or replies@clinic.test; in mutt, 'c' then '?' lists t
 Stop the servers:
   $([ "$RUN_DIR" = /tmp/followup-run ] || echo "FU_RUN_DIR=$RUN_DIR ")bash scripts/stop.sh
 EOF
+if [ $interrupted = 0 ] && kill -0 "$WEB_PID" 2>/dev/null; then
+  echo
+  echo "==> the web face is still running at $WEB_URL (sign in as sam.taylor@clinic.test); Ctrl-C stops it"
+  trap 'kill "$WEB_PID" 2>/dev/null || true' INT
+  wait "$WEB_PID" 2>/dev/null || true
+fi
 exit "$rc"

@@ -93,7 +93,7 @@ export FOLLOWUP_TEST_SCRIPTS=$SCRIPTS
 echo "==> dotnet test $SOLUTION -c Release $*"
 set +e
 dotnet test "$SOLUTION" -c Release \
-  --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=results" \
   --results-directory "$RESULTS" "$@"
 rc=$?
 set -e

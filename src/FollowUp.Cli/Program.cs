@@ -16,6 +16,7 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     SendCommands.Build(),
     AlertCommands.Build(),
     TherapistCommands.Build(),
+    UserCommands.Build(),
     AuditCommands.Build(),
     ConfigCommands.Build(),
     StatusCommand.Build(),

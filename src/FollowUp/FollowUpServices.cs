@@ -9,6 +9,7 @@ using FollowUp.Operations;
 using FollowUp.Outcomes;
 using FollowUp.Replies;
 using FollowUp.Schedules;
+using FollowUp.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,7 @@ public static class FollowUpServices
         services.AddAlerts();
         services.AddOutcomes();
         services.AddExports();
+        services.AddUsers();
         return services;
     }
 
@@ -47,7 +49,7 @@ public static class FollowUpServices
     {
         var services = builder.Services;
         services.AddFollowUpCore();
-        services.AddHostedService<MigrationAtStart>();
+        services.AddMigrationAtStart();
 
         var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
@@ -99,6 +101,13 @@ public static class FollowUpServices
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>Applies pending migrations when the host starts, if FollowUp:Database:MigrateOnStart (the worker and the web face).</summary>
+    public static IServiceCollection AddMigrationAtStart(this IServiceCollection services)
+    {
+        services.AddHostedService<MigrationAtStart>();
+        return services;
     }
 
     /// <summary>

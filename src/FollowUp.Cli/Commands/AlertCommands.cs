@@ -90,7 +90,7 @@ internal static class AlertCommands
             var who = parsed.GetValue(by) is { Length: > 0 } b ? b : $"{Environment.UserName} (followup-admin)";
             // The static acknowledgement needs only the database: an admin can acknowledge without the mail settings.
             var outcome = await Acknowledgement.AcknowledgeAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                alertId, who, leadAddress: null, cancellationToken);
+                alertId, who, leadAddress: null, note: null, cancellationToken);
             switch (outcome)
             {
                 case Acknowledgement.AckOutcome.NotFound: throw new UserError($"alert {alertId} does not exist");

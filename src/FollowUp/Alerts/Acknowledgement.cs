@@ -51,16 +51,17 @@ public sealed class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider cl
     /// <summary>Acknowledges an open alert; with <paramref name="requireSender"/> only its therapist or the clinic lead may.</summary>
     public async Task<AckOutcome> AcknowledgeAsync(long alertId, string by, bool requireSender, CancellationToken cancellationToken)
     {
-        var outcome = await AcknowledgeAsync(dataSource, clock.GetUtcNow(), alertId, by, requireSender ? alertOptions.Value.LeadAddress ?? "" : null, cancellationToken);
+        var outcome = await AcknowledgeAsync(dataSource, clock.GetUtcNow(), alertId, by, requireSender ? alertOptions.Value.LeadAddress ?? "" : null, null, cancellationToken);
         if (outcome == AckOutcome.Acknowledged) Log.AlertAcknowledged(logger, alertId);
         return outcome;
     }
 
     /// <summary>
-    /// The acknowledgement itself, audited in its transaction. <paramref name="leadAddress"/> null: anyone may (an
+    /// The acknowledgement itself, audited in its transaction with the acknowledger's <paramref name="note"/>, if any. <paramref name="leadAddress"/> null: anyone may (an
     /// admin at the CLI); otherwise only the alert's therapist or that lead address.
     /// </summary>
-    public static async Task<AckOutcome> AcknowledgeAsync(NpgsqlDataSource dataSource, DateTimeOffset now, long alertId, string by, string? leadAddress, CancellationToken cancellationToken)
+    public static async Task<AckOutcome> AcknowledgeAsync(NpgsqlDataSource dataSource, DateTimeOffset now, long alertId, string by, string? leadAddress,
+        string? note, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -71,7 +72,8 @@ public sealed class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider cl
             return AckOutcome.NotAllowed;
         var done = await connection.ExecuteAsync(new CommandDefinition(Acknowledge, new { alertId, by, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
         if (done == 0) return AckOutcome.AlreadyDone;
-        await AuditTrail.WriteAsync(connection, transaction, now, by, "alert_acknowledged", alert.CourseId, alert.PatientId, alertId, new { alert.Kind }, cancellationToken);
+        await AuditTrail.WriteAsync(connection, transaction, now, by, "alert_acknowledged", alert.CourseId, alert.PatientId, alertId,
+            string.IsNullOrWhiteSpace(note) ? new { alert.Kind } : (object)new { alert.Kind, note = note.Trim() }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return AckOutcome.Acknowledged;
     }

@@ -19,6 +19,25 @@ public sealed record AlertSummary
     public DateTime? AcknowledgedAt { get; init; }
 }
 
+/// <summary>One alert in the web face's inbox: with its patient's name and who acknowledged it.</summary>
+public sealed record AlertListing
+{
+    public long Id { get; init; }
+    public long CourseId { get; init; }
+    public string Patient { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Severity { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public DateTime RaisedAt { get; init; }
+    public DateTime? EscalatedAt { get; init; }
+    public DateTime? AcknowledgedAt { get; init; }
+    public string? AcknowledgedBy { get; init; }
+}
+
+/// <summary>Which alerts an inbox shows: open, acknowledged, or escalated (sent to the lead and still open).</summary>
+public enum AlertInbox { Open, Acknowledged, Escalated }
+
 /// <summary>One alert in full: who it is about, who was told and when, and who acknowledged it.</summary>
 public sealed record AlertDetail
 {
@@ -60,6 +79,17 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
     }
 
     /// <summary>
+    /// The alerts of one inbox for the courses of one therapist (or, with null, of the clinic): open and escalated ones
+    /// most severe first, then oldest first; acknowledged ones newest first. At most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertListing>> InboxAsync(AlertInbox inbox, long? therapistId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AlertListing>(new CommandDefinition(Inbox,
+            new { inbox = inbox.ToString().ToLowerInvariant(), therapistId, limit }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>
     /// One alert with its course's trajectory (none for an alert tied to no course: its message instead), or null when
     /// there is no such alert.
     /// </summary>
@@ -86,6 +116,19 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
         FROM alerts
         WHERE @all OR status = 'open'
         ORDER BY alert_severity_rank(severity) DESC, raised_at
+        """;
+
+    private const string Inbox = """
+        SELECT a.id, a.course_id, p.name AS patient, a.kind, a.severity, a.status, a.reason, a.raised_at, a.escalated_at,
+               a.acknowledged_at, a.acknowledged_by
+        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE (@therapistId::bigint IS NULL OR c.therapist_id = @therapistId)
+          AND CASE @inbox WHEN 'open' THEN a.status = 'open'
+                          WHEN 'escalated' THEN a.status = 'open' AND a.escalated_at IS NOT NULL
+                          ELSE a.status = 'acknowledged' END
+        ORDER BY CASE WHEN a.status = 'open' THEN alert_severity_rank(a.severity) ELSE 0 END DESC,
+                 CASE WHEN a.status = 'open' THEN a.raised_at END, a.acknowledged_at DESC
+        LIMIT @limit
         """;
 
     private const string Show = """

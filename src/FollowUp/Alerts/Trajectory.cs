@@ -37,23 +37,30 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
     }
 
     /// <summary>A course's trajectory from the database, in one round trip.</summary>
-    public static async Task<CourseTrajectory> ReadAsync(NpgsqlDataSource dataSource, long courseId, AlertOptions options, CancellationToken cancellationToken)
+    public static async Task<CourseTrajectory> ReadAsync(NpgsqlDataSource dataSource, long courseId, AlertOptions options, CancellationToken cancellationToken) =>
+        (await ReadManyAsync(dataSource, [courseId], options, cancellationToken)).TryGetValue(courseId, out var trajectory)
+            ? trajectory : throw new InvalidOperationException($"course {courseId} does not exist");
+
+    /// <summary>The trajectories of several courses (a page of a patient list) in one round trip; absent ids are left out.</summary>
+    public static async Task<IReadOnlyDictionary<long, CourseTrajectory>> ReadManyAsync(NpgsqlDataSource dataSource, IReadOnlyList<long> courseIds, AlertOptions options,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndFollowUps, new { courseId }, cancellationToken: cancellationToken));
-        var course = await results.ReadSingleOrDefaultAsync<CourseRow>() ?? throw new InvalidOperationException($"course {courseId} does not exist");
-        var followUps = (await results.ReadAsync<FollowUpRow>()).Select(r =>
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CoursesAndFollowUps, new { courseIds = courseIds.ToArray() }, cancellationToken: cancellationToken));
+        var courses = (await results.ReadAsync<CourseRow>()).ToList();
+        var followUps = (await results.ReadAsync<FollowUpRow>()).ToLookup(r => r.CourseId, r =>
         {
             var reading = new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B);
             return new TrajectoryPoint(
                 LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
                 DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading), r.OffsetDays, r.MoodScore);
-        }).ToList();
-        return Of(course.StartedOn, course.EndedOn, course.PainAtStart, course.PainAtEnd, followUps, options);
+        });
+        return courses.ToDictionary(c => c.Id, c => Of(c.StartedOn, c.EndedOn, c.PainAtStart, c.PainAtEnd, followUps[c.Id].ToList(), options));
     }
 
     private sealed class CourseRow
     {
+        public long Id { get; init; }
         public DateOnly StartedOn { get; init; }
         public DateOnly EndedOn { get; init; }
         public int PainAtStart { get; init; }
@@ -62,6 +69,7 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
 
     private sealed class FollowUpRow
     {
+        public long CourseId { get; init; }
         public int OffsetDays { get; init; }
         public DateTime DueAt { get; init; }
         public int? Pain { get; init; }
@@ -72,20 +80,23 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
     }
 
     // The latest reply per check-in counts (a second reply corrects the first), as in the assessment.
-    private const string CourseAndFollowUps = """
-        SELECT started_on, ended_on, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
-        SELECT ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b
+    private const string CoursesAndFollowUps = """
+        SELECT id, started_on, ended_on, pain_at_start, pain_at_end FROM courses WHERE id = ANY(@courseIds);
+        SELECT ci.course_id, ci.offset_days, ci.due_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b
         FROM check_ins ci
         LEFT JOIN LATERAL (
             SELECT pain, mood_score, mood_word, phq2_a, phq2_b FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
-        WHERE ci.course_id = @courseId AND ci.status IN ('sent', 'answered', 'failed')
-        ORDER BY ci.sequence
+        WHERE ci.course_id = ANY(@courseIds) AND ci.status IN ('sent', 'answered', 'failed')
+        ORDER BY ci.course_id, ci.sequence
         """;
 }
 
 /// <summary>The trajectory as plain text: the alert email's text part and <c>followup-admin alert show</c> print the same lines.</summary>
 public static class TrajectoryText
 {
+    /// <summary>How a follow-up is named everywhere ("week 2", "day 10"), from its offset after the course's end.</summary>
+    public static string When(int offsetDays) => LateWorseningRule.When(offsetDays);
+
     public static string Render(CourseTrajectory trajectory)
     {
         var text = new StringBuilder();

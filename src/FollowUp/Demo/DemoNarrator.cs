@@ -16,6 +16,7 @@ namespace FollowUp.Demo;
 internal sealed class DemoNarrator(
     DemoClock clock,
     CourseEnrolment enrolment,
+    Users.UserDirectory users,
     NpgsqlDataSource dataSource,
     IOptions<ImapOptions> imap,
     IOptions<SmtpOptions> smtp,
@@ -67,6 +68,8 @@ internal sealed class DemoNarrator(
             PainAtEnd = 3,
         }, stoppingToken);
         Say($"Enrolled course {courseId}: Dana Example <{PatientEmail}>, {TimeZone}, therapist {TherapistEmail}; pain 8 before the course, 3 at its end.");
+        // The therapist may sign in to the web face (scripts/run.sh starts it) and watch the course fill in.
+        await users.AddAsync(TherapistEmail, Users.Roles.Therapist, "Sam Taylor", "demo", stoppingToken);
 
         var patient = new SimulatedPatient(PatientEmail, imap.Value, smtp.Value);
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
