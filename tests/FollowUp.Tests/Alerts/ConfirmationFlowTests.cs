@@ -40,7 +40,8 @@ public class ConfirmationFlowTests
 
         var alert = await db.QuerySingleAsync<(string Kind, string Severity, string Reason)>("SELECT kind, severity, reason FROM alerts WHERE course_id = @courseId", new { courseId });
         Assert.Equal(("late_worsening", "normal"), (alert.Kind, alert.Severity));
-        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", alert.Reason);
+        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in: 5 at week 1, 6 at day 10 "
+            + "(both 2 or more above the course end 3 and more on average, as one reading is within the scale's noise)", alert.Reason);
         var show = await Tool.RunAsync("followup-admin.dll", ["course", "show", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString]);
         Assert.Contains("confirming check-in of #1 (pain only)", show.Stdout, StringComparison.Ordinal);
         var log = await Tool.RunAsync("followup-admin.dll", ["send", "list", "--course", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString],
@@ -96,7 +97,8 @@ public class ConfirmationFlowTests
 
         await AnswerAsync(clinic, new SimulatedPatient(clinic.Address("ines"), clinic.Imap, Clinic.Smtp), mail[2], "Pain 6");
         var reason = await db.ExecuteScalarAsync<string>("SELECT reason FROM alerts WHERE course_id = @courseId AND kind = 'late_worsening'", new { courseId });
-        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", reason);
+        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in: 5 at week 1, 6 at day 10 "
+            + "(both 2 or more above the course end 3 and more on average, as one reading is within the scale's noise)", reason);
     }
 
     [Fact]
