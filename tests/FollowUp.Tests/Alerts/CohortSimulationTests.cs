@@ -28,8 +28,16 @@ public class CohortSimulationTests(ITestOutputHelper output)
     // every setting was fixed (the confirmation's reminder included). The confirmation rule was chosen on all five.
     private static readonly int[] Seeds = [16, 2004, 7, 42, 99];
 
-    /// <summary>The rules measured beside the default, each on the same cohorts: settings, and whether the default schedule reminds.</summary>
-    public static TheoryData<string> Candidates => new() { "at_threshold", "at_threshold_without_schedule_reminders" };
+    /// <summary>
+    /// The rules measured beside the default, each on the same cohorts; FOLLOWUP_COHORT_CANDIDATES (comma-separated names)
+    /// picks some of them for a larger run.
+    /// </summary>
+    public static TheoryData<string> Candidates =>
+    [
+        .. (Environment.GetEnvironmentVariable("FOLLOWUP_COHORT_CANDIDATES") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : ["at_threshold", "at_threshold_without_schedule_reminders"]),
+    ];
 
     private static (Dictionary<string, string?> Settings, bool ScheduleReminders) Rule(string name) => name switch
     {

@@ -111,7 +111,8 @@ public class ConfirmationFlowTests
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 11, 40, 0, TimeSpan.Zero));
         Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
-        await AnswerAsync(clinic, person, (await mailbox.WaitForAsync(2)).OrderBy(m => m.Date).Last(), "Pain 5");
+        // 6 after 5: above the threshold on average, so the answer confirms (ConfirmationRule.AboveOnAverage).
+        await AnswerAsync(clinic, person, (await mailbox.WaitForAsync(2)).OrderBy(m => m.Date).Last(), "Pain 6");
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 14, 11, 41, 0, TimeSpan.Zero));
         var run = await clinic.Dispatch.SendDueAsync(default);
