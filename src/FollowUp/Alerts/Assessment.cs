@@ -9,14 +9,22 @@ namespace FollowUp.Alerts;
 /// <summary>Re-evaluates a course after each stored answer and raises or updates its alerts, in the caller's transaction.</summary>
 internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> options, ILogger<Assessment> logger)
 {
-    /// <summary>Every finding the rules make for a course's scores and answers. Pure.</summary>
-    public static IReadOnlyList<Finding> Findings(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options) =>
-        new[]
+    /// <summary>
+    /// Every finding the rules make for a course's stored scores and answers, looking back (re-assessment). Pure. The pain
+    /// finding is judged by the same confirmation rule as each new answer: what the stored answers confirm is raised as
+    /// confirmed, what a stored confirming answer dismissed is not raised; a crossing the stored answers have not yet
+    /// confirmed is raised saying so, because looking back asks no patient and an unconfirmed crossing is never swallowed.
+    /// </summary>
+    public static IReadOnlyList<Finding> Findings(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options)
+    {
+        var pain = Confirmation.Decide(baseline, painAtEnd, readings, options) switch
         {
-            CrisisWords.Evaluate(readings, options),
-            LateWorseningRule.Evaluate(baseline, painAtEnd, readings, options),
-            Mood.Evaluate(readings, options),
-        }.OfType<Finding>().ToList();
+            { Step: PainStep.AlertNow, Finding: { } confirmed } => confirmed,
+            { Step: PainStep.AskToConfirm, Finding: { } open } => open with { Reason = open.Reason + "; unconfirmed: found by re-assessment, which asks no patient" },
+            _ => null,
+        };
+        return new[] { CrisisWords.Evaluate(readings, options), pain, Mood.Evaluate(readings, options) }.OfType<Finding>().ToList();
+    }
 
     internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken) =>
         await AssessAsync(connection, transaction, courseId, await LoadAsync(connection, transaction, courseId, cancellationToken), cancellationToken);
@@ -32,10 +40,11 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         var rules = options.Value;
         var now = clock.GetUtcNow();
         var pain = Confirmation.Decide(course.PainAtStart, course.PainAtEnd, readings, rules);
-        // A first crossing reading of normal severity is asked again (the check-in owner plans it) instead of alerted.
+        // A first crossing reading of normal severity is asked again (the check-in owner plans it) instead of alerted;
+        // so is a confirming answer exactly at the threshold under ConfirmationRule.AboveOnAverage (asked once more).
         if (pain is { Step: PainStep.AskToConfirm, Finding: { } unconfirmed })
             await CheckIns.ConfirmingCheckIns.PlanAsync(connection, transaction, courseId, course.PatientId, unconfirmed.Reading.OffsetDays,
-                rules.ConfirmAfterDays, rules.ConfirmOpenDays, rules.ConfirmRemindAfterDays, now, cancellationToken);
+                unconfirmed.Reading.Confirming, rules.ConfirmAfterDays, rules.ConfirmOpenDays, rules.ConfirmRemindAfterDays, now, cancellationToken);
         var findings = new[] { CrisisWords.Evaluate(readings, rules), pain.Step == PainStep.AlertNow ? pain.Finding : null, Mood.Evaluate(readings, rules) }
             .OfType<Finding>().ToList();
         foreach (var finding in findings)

@@ -8,8 +8,12 @@ namespace FollowUp.Alerts;
 internal sealed record PainReading(int OffsetDays, int? Pain, int? MoodScore = null, string? MoodWord = null,
     int? Phq2A = null, int? Phq2B = null, string? Text = null, bool CrisisFlag = false, bool Confirming = false);
 
-/// <summary>Why a therapist should look at a course: a kind, a severity and one line anyone can read.</summary>
-internal sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading);
+/// <summary>
+/// Why a therapist should look at a course: a kind, a severity and one line anyone can read. A pain finding also
+/// carries the score its rise is measured from (<paramref name="From"/>: the course end or the baseline) and the rise
+/// it needed (<paramref name="Needed"/>), so that a confirmation can judge later readings by the same yardstick.
+/// </summary>
+internal sealed record Finding(string Kind, string Severity, string Reason, PainReading Reading, int From = 0, int Needed = 0);
 
 /// <summary>
 /// How urgent an alert is, in order: the value is its rank. SQL ranks with <c>alert_severity_rank(severity)</c>
@@ -61,9 +65,12 @@ internal static class LateWorseningRule
     public static bool Improved(int baseline, int courseEnd, AlertOptions options) =>
         baseline > 0 && baseline - courseEnd >= options.ImportantChange && (baseline - courseEnd) / (double)baseline >= options.ImportantFraction;
 
-    /// <summary>Pain at or above this is in the alert zone: course end + rise for an improver, baseline + rise otherwise.</summary>
+    /// <summary>
+    /// Pain at or above this is in the alert zone: course end + R(E) for an improver, baseline + the non-improver's rise
+    /// otherwise, the rule's own thresholds, so the zone drawn is where a reading crosses; above 10 when none can.
+    /// </summary>
     public static int AlertZoneFrom(int baseline, int? courseEnd, AlertOptions options) =>
-        courseEnd is { } e && Improved(baseline, e, options) ? e + options.WorseningRise : baseline + options.NonImproverRise;
+        courseEnd is { } e && Improved(baseline, e, options) ? e + options.RiseThreshold(e) : baseline + options.NonImproverThreshold(baseline, courseEnd);
 
     /// <summary>The pain finding for the latest follow-up with a pain score, or null when there is nothing to tell.</summary>
     public static Finding? Evaluate(int baseline, int? painAtEnd, IReadOnlyList<PainReading> readings, AlertOptions options)
@@ -88,16 +95,18 @@ internal static class LateWorseningRule
             // One noisy reading may be damped by waiting for a second one; a high-severity reading never waits.
             if (!high && options.RequireConfirmation && (previous?.Pain is not { } p || p - e < rise)) return null;
             var reason = $"Pain {pain} at {When(latest.OffsetDays)}, up from {e} at course end{Needed(rise, options.WorseningRise)}; baseline {baseline}";
-            return new Finding(Kind, high ? AlertKinds.High : AlertKinds.Normal, reason + Mood.Suffix(latest), latest);
+            return new Finding(Kind, high ? AlertKinds.High : AlertKinds.Normal, reason + Mood.Suffix(latest), latest, e, rise);
         }
 
         // Not improved (or no end score to tell): only a rise well above the starting pain is worth a look.
-        var climb = options.NonImproverThreshold(baseline);
+        var climb = options.NonImproverThreshold(baseline, end);
         if (pain - baseline < climb) return null;
         if (options.RequireConfirmation && (previous?.Pain is not { } q || q - baseline < climb)) return null;
         var course = end is { } known ? $"no important improvement during the course (end {known})" : "no end-of-course score";
+        // From 8-10 the important change would pass 10: reaching 10 is the rise, and the line says so.
+        var needed = options.RiseBeyondScale(baseline) ? " (10, the top of the scale, needed from there)" : Needed(climb, options.NonImproverRise);
         return new Finding(AlertKinds.PainRise, AlertKinds.Low,
-            $"Pain {pain} at {When(latest.OffsetDays)}, {pain - baseline} above baseline {baseline}{Needed(climb, options.NonImproverRise)}; {course}" + Mood.Suffix(latest), latest);
+            $"Pain {pain} at {When(latest.OffsetDays)}, {pain - baseline} above baseline {baseline}{needed}; {course}" + Mood.Suffix(latest), latest, baseline, climb);
     }
 
     // Said only when the baseline moved the threshold away from the plain MCID, so the one line still tells why.

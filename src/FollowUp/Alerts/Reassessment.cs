@@ -121,7 +121,7 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
                 painAtEnd = reader.IsDBNull(3) ? null : reader.GetInt16(3);
             }
             readings.Add(new PainReading(reader.GetInt32(4), Short(reader, 5), Short(reader, 6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                Short(reader, 8), Short(reader, 9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11)));
+                Short(reader, 8), Short(reader, 9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11), reader.GetBoolean(12)));
             rows++;
         }
         Assess();
@@ -154,7 +154,8 @@ public sealed class Reassessment(NpgsqlDataSource dataSource, TimeProvider clock
     private const string Readings = """
         SELECT DISTINCT ON (ci.course_id, ci.id)
                ci.course_id, co.patient_id, co.pain_at_start, co.pain_at_end,
-               ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag
+               ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag,
+               ci.confirms_check_in_id IS NOT NULL AS confirming
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses co ON co.id = ci.course_id
         ORDER BY ci.course_id, ci.id, r.received_at DESC, r.id DESC
         """;

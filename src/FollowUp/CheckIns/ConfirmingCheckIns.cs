@@ -15,11 +15,15 @@ internal static class ConfirmingCheckIns
 {
     public const int SequenceBase = 1000;
 
-    /// <summary>Plans the confirming check-in of the answer at <paramref name="offsetDays"/>, once; null when it already exists.</summary>
+    /// <summary>
+    /// Plans the confirming check-in of the answer at <paramref name="offsetDays"/>, once; null when it already exists.
+    /// <paramref name="ofConfirming"/>: that answer was itself to a confirming check-in (a pair exactly at the threshold
+    /// is asked once more): its sequence is then 1000 + that one's.
+    /// </summary>
     public static async Task<long?> PlanAsync(DbConnection connection, DbTransaction transaction, long courseId, long patientId, int offsetDays,
-        int afterDays, int openDays, int remindAfterDays, DateTimeOffset now, CancellationToken cancellationToken)
+        bool ofConfirming, int afterDays, int openDays, int remindAfterDays, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition(SelectTarget, new { courseId, offsetDays }, transaction, cancellationToken: cancellationToken));
+        var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition(SelectTarget, new { courseId, offsetDays, ofConfirming }, transaction, cancellationToken: cancellationToken));
         if (target is null) return null;
         var schedule = await ScheduleStore.ByIdAsync(connection, transaction, target.ScheduleId, cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(target.TimeZone);
@@ -51,7 +55,7 @@ internal static class ConfirmingCheckIns
     private const string SelectTarget = """
         SELECT ci.id, ci.sequence, c.schedule_id, p.time_zone
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
-        WHERE ci.course_id = @courseId AND ci.offset_days = @offsetDays AND ci.confirms_check_in_id IS NULL
+        WHERE ci.course_id = @courseId AND ci.offset_days = @offsetDays AND (ci.confirms_check_in_id IS NOT NULL) = @ofConfirming
         ORDER BY ci.sequence LIMIT 1
         """;
 

@@ -20,7 +20,11 @@ public sealed record Schedule
     public TimeOnly WindowStart { get; init; } = new(9, 0);
     public TimeOnly WindowEnd { get; init; } = new(19, 0);
     public IReadOnlyList<DayOfWeek> QuietDays { get; init; } = [];
-    public int ReminderCount { get; init; }
+    /// <summary>
+    /// Reminders of an unanswered check-in, every <see cref="ReminderSpacingDays"/> days; one by default: a patient who
+    /// missed one email often answers the next, and each missed check-in is a reading the alert rule never sees.
+    /// </summary>
+    public int ReminderCount { get; init; } = 1;
     public int ReminderSpacingDays { get; init; } = 3;
     /// <summary>Days a check-in stays open; null: until the next one is due (the last: the gap before it).</summary>
     public int? ExpiryDays { get; init; }

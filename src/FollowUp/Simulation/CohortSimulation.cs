@@ -11,10 +11,26 @@ using Npgsql;
 
 namespace FollowUp.Simulation;
 
-/// <summary>Per kind of patient: how many, how many alerted (late worsening or pain rise), and the delays from the first crossing reading.</summary>
-public sealed record KindFigures(string Kind, bool LateWorseners, int Courses, int Alerted, int MissedWithCrossing, IReadOnlyList<double> DelayDays)
+/// <summary>
+/// Per kind of patient: how many, how many alerted (late worsening or pain rise), and the delays from the first crossing
+/// reading. For late worseners also how many were detectable (<see cref="Detectable"/>: on a day they answered, their
+/// underlying pain had reached the threshold, so a reading could show the worsening), how many of those were alerted,
+/// and each miss by its cause (<see cref="MissCauses"/>).
+/// </summary>
+public sealed record KindFigures(string Kind, bool LateWorseners, int Courses, int Alerted, int MissedWithCrossing, IReadOnlyList<double> DelayDays,
+    int Detectable = 0, int DetectableAlerted = 0, IReadOnlyDictionary<string, int>? Misses = null)
 {
+    /// <summary>Why a late worsener was not alerted, as <see cref="Misses"/> counts them.</summary>
+    public static class MissCauses
+    {
+        public const string NeverDetectable = "never detectable";
+        public const string HiddenByNoise = "detectable, no answer crossed";
+        public const string NotConfirmed = "detectable, crossed, not confirmed";
+        public const string NoiseCrossingNotConfirmed = "not detectable, a noisy answer crossed, not confirmed";
+    }
+
     public double Share => Courses == 0 ? 0 : (double)Alerted / Courses;
+    public double DetectableShare => Detectable == 0 ? 0 : (double)DetectableAlerted / Detectable;
     public double? MedianDelayDays => DelayDays.Count == 0 ? null : Quantile(DelayDays, 0.5);
     public double? P90DelayDays => DelayDays.Count == 0 ? null : Quantile(DelayDays, 0.9);
 
@@ -36,6 +52,13 @@ public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int Con
     public int Others => Kinds.Where(k => !k.LateWorseners).Sum(k => k.Courses);
     public int OthersAlerted => Kinds.Where(k => !k.LateWorseners).Sum(k => k.Alerted);
     public double Sensitivity => Worseners == 0 ? 0 : (double)WorsenersAlerted / Worseners;
+    public int Detectable => Kinds.Where(k => k.LateWorseners).Sum(k => k.Detectable);
+    public int DetectableAlerted => Kinds.Where(k => k.LateWorseners).Sum(k => k.DetectableAlerted);
+    /// <summary>Sensitivity among the late worseners a reading could show (<see cref="KindFigures.Detectable"/>).</summary>
+    public double DetectableSensitivity => Detectable == 0 ? 0 : (double)DetectableAlerted / Detectable;
+    /// <summary>The late worseners missed, by cause.</summary>
+    public IReadOnlyDictionary<string, int> Misses => Kinds.Where(k => k.LateWorseners && k.Misses is not null).SelectMany(k => k.Misses!)
+        .GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
     public double FalseAlertRate => Others == 0 ? 0 : (double)OthersAlerted / Others;
     public double? MedianDelayDays => Delay(0.5);
     public double? P90DelayDays => Delay(0.9);
@@ -46,16 +69,29 @@ public sealed record SimulationFigures(IReadOnlyList<KindFigures> Kinds, int Con
         return delays.Count == 0 ? null : KindFigures.Quantile(delays, q);
     }
 
+    /// <summary>Several runs (seeds) as one: counts summed and delays pooled per kind, so a target is judged on all of them.</summary>
+    public static SimulationFigures Pool(IReadOnlyList<SimulationFigures> runs) => new(
+        runs.SelectMany(r => r.Kinds).GroupBy(k => (k.Kind, k.LateWorseners)).Select(g => new KindFigures(g.Key.Kind, g.Key.LateWorseners,
+            g.Sum(k => k.Courses), g.Sum(k => k.Alerted), g.Sum(k => k.MissedWithCrossing), g.SelectMany(k => k.DelayDays).ToList(),
+            g.Sum(k => k.Detectable), g.Sum(k => k.DetectableAlerted),
+            g.SelectMany(k => k.Misses ?? new Dictionary<string, int>()).GroupBy(m => m.Key).ToDictionary(m => m.Key, m => m.Sum(x => x.Value)))).ToList(),
+        runs.Sum(r => r.ConfirmingCheckIns), runs.Sum(r => r.Answers), runs.Sum(r => r.Reminders));
+
     /// <summary>One line per kind and a total, as the test output and <c>simulate cohort</c> print them.</summary>
     public IEnumerable<string> Lines()
     {
         foreach (var k in Kinds)
             yield return k.LateWorseners
-                ? string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  sensitivity {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%  missed with a crossing reading {k.MissedWithCrossing}  delay median {Days(k.MedianDelayDays)}, p90 {Days(k.P90DelayDays)}")
+                ? string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  sensitivity {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%, of the detectable {k.DetectableAlerted}/{k.Detectable} = {100 * k.DetectableShare:0.0}%  missed with a crossing reading {k.MissedWithCrossing}  delay median {Days(k.MedianDelayDays)}, p90 {Days(k.P90DelayDays)}")
                 : string.Create(CultureInfo.InvariantCulture, $"{k.Kind,-20} {k.Courses,5} courses  false alerts {k.Alerted}/{k.Courses} = {100 * k.Share:0.0}%");
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"{"all",-20} {Worseners + Others,5} courses  sensitivity {WorsenersAlerted}/{Worseners} = {100 * Sensitivity:0.0}%  false alerts {OthersAlerted}/{Others} = {100 * FalseAlertRate:0.00}%  delay median {Days(MedianDelayDays)}, p90 {Days(P90DelayDays)}  ({Answers} answers, {ConfirmingCheckIns} confirming check-ins, {Reminders} reminders)");
+            $"{"all",-20} {Worseners + Others,5} courses  sensitivity {WorsenersAlerted}/{Worseners} = {100 * Sensitivity:0.0}%, of the detectable {DetectableAlerted}/{Detectable} = {100 * DetectableSensitivity:0.0}%  false alerts {OthersAlerted}/{Others} = {100 * FalseAlertRate:0.00}%  delay median {Days(MedianDelayDays)}, p90 {Days(P90DelayDays)}  ({Answers} answers, {ConfirmingCheckIns} confirming check-ins, {Reminders} reminders)");
+        if (Worseners > 0) yield return $"{"",-20} late worseners' {MissLine()}";
     }
+
+    /// <summary>The late worseners missed, one count per cause, as one line ("misses: none" without any).</summary>
+    public string MissLine() =>
+        "misses: " + (Misses.Count == 0 ? "none" : string.Join("; ", Misses.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Value} {m.Key}")));
 
     private static string Days(double? days) => days is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d:0.0} days") : "n/a";
 }
@@ -97,6 +133,8 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
         var randoms = cohort.Select((_, i) => new Random(unchecked(seed * 1_000_003 + i))).ToArray();
         var pending = new PriorityQueue<(int Course, long CheckInId, bool AsksPhq2, string InReplyTo), DateTimeOffset>();
         var answering = new HashSet<long>();
+        // The world's side of every answer: the day and the patient's underlying pain then (not what they wrote).
+        var truth = cohort.Select(_ => new List<double>()).ToArray();
         uint uid = 0;
         var answers = 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -120,7 +158,9 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             {
                 pending.Dequeue();
                 clock.MoveTo(at);
-                var message = Answer(cohort[due.Course], randoms[due.Course], (at - start).TotalDays, due, domain, seed);
+                var day = (at - start).TotalDays;
+                truth[due.Course].Add(SimulatedCourse.At(cohort[due.Course].Pain, day));
+                var message = Answer(cohort[due.Course], randoms[due.Course], day, due, domain, seed);
                 answers++;
                 if (viaMail?.Invoke(due.Course) == true && mailPath is not null) mailed.Add(message);
                 else await intake.AcceptAsync(new InboundKey("simulation", 1, ++uid), message, cancellationToken);
@@ -129,7 +169,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             clock.MoveTo(now + Step);
             await confirmations.RaiseExpiredAsync(cancellationToken);
         }
-        return await FiguresAsync(connection, cohort, courses, byCourse, answers, cancellationToken);
+        return await FiguresAsync(connection, cohort, courses, truth, answers, cancellationToken);
     }
 
     private MimeMessage Answer(SimulatedCourse course, Random random, double day, (int Course, long CheckInId, bool AsksPhq2, string InReplyTo) due, string domain, int seed)
@@ -151,7 +191,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
     }
 
     private async Task<SimulationFigures> FiguresAsync(NpgsqlConnection connection, IReadOnlyList<SimulatedCourse> cohort, long[] courses,
-        Dictionary<long, int> byCourse, int answers, CancellationToken cancellationToken)
+        List<double>[] truth, int answers, CancellationToken cancellationToken)
     {
         var firstAlert = (await connection.QueryAsync<(long CourseId, DateTime At)>(new CommandDefinition(FirstPainAlerts, new { courses }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.CourseId, r => r.At);
@@ -172,15 +212,36 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             }
             return null;
         }
+        // Detectable, from the world's side: on a day the patient answered, the underlying pain had reached the rule's
+        // threshold R(s) above the score the rise is measured from, so the answer could show the worsening.
+        bool Detectable(int i)
+        {
+            var c = cohort[i];
+            var (from, needed) = LateWorseningRule.Improved(c.Baseline, c.End, plain)
+                ? (c.End, plain.RiseThreshold(c.End))
+                : (c.Baseline, plain.NonImproverThreshold(c.Baseline, c.End));
+            return truth[i].Any(u => u - from >= needed);
+        }
+        string Cause(int i, bool crossed) => (Detectable(i), crossed) switch
+        {
+            (false, false) => KindFigures.MissCauses.NeverDetectable,
+            (false, true) => KindFigures.MissCauses.NoiseCrossingNotConfirmed,
+            (true, false) => KindFigures.MissCauses.HiddenByNoise,
+            (true, true) => KindFigures.MissCauses.NotConfirmed,
+        };
         var kinds = cohort.Select((c, i) => (c, i)).GroupBy(x => (x.c.Kind, x.c.LateWorsener)).Select(g =>
         {
             var alerted = g.Count(x => firstAlert.ContainsKey(courses[x.i]));
             var missed = g.Count(x => !firstAlert.ContainsKey(courses[x.i]) && FirstCrossing(courses[x.i], x.c) is not null);
             var delays = g.Where(x => firstAlert.ContainsKey(courses[x.i]) && FirstCrossing(courses[x.i], x.c) is not null)
                 .Select(x => Math.Max(0, (firstAlert[courses[x.i]] - FirstCrossing(courses[x.i], x.c)!.Value).TotalDays)).ToList();
-            return new KindFigures(g.Key.Kind, g.Key.LateWorsener, g.Count(), alerted, g.Key.LateWorsener ? missed : 0, delays);
+            if (!g.Key.LateWorsener) return new KindFigures(g.Key.Kind, false, g.Count(), alerted, 0, delays);
+            var detectable = g.Where(x => Detectable(x.i)).ToList();
+            var misses = g.Where(x => !firstAlert.ContainsKey(courses[x.i]))
+                .GroupBy(x => Cause(x.i, FirstCrossing(courses[x.i], x.c) is not null)).ToDictionary(m => m.Key, m => m.Count());
+            return new KindFigures(g.Key.Kind, true, g.Count(), alerted, missed, delays,
+                detectable.Count, detectable.Count(x => firstAlert.ContainsKey(courses[x.i])), misses);
         }).ToList();
-        _ = byCourse;
         return new SimulationFigures(kinds, confirming, answers, reminders);
     }
 

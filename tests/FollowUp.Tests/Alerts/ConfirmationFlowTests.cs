@@ -40,7 +40,8 @@ public class ConfirmationFlowTests
 
         var alert = await db.QuerySingleAsync<(string Kind, string Severity, string Reason)>("SELECT kind, severity, reason FROM alerts WHERE course_id = @courseId", new { courseId });
         Assert.Equal(("late_worsening", "normal"), (alert.Kind, alert.Severity));
-        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", alert.Reason);
+        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in: 5 at week 1, 6 at day 10 "
+            + "(both 2 or more above the course end 3 and more on average, as one reading is within the scale's noise)", alert.Reason);
         var show = await Tool.RunAsync("followup-admin.dll", ["course", "show", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString]);
         Assert.Contains("confirming check-in of #1 (pain only)", show.Stdout, StringComparison.Ordinal);
         var log = await Tool.RunAsync("followup-admin.dll", ["send", "list", "--course", courseId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connection", clinic.ConnectionString],
@@ -96,7 +97,8 @@ public class ConfirmationFlowTests
 
         await AnswerAsync(clinic, new SimulatedPatient(clinic.Address("ines"), clinic.Imap, Clinic.Smtp), mail[2], "Pain 6");
         var reason = await db.ExecuteScalarAsync<string>("SELECT reason FROM alerts WHERE course_id = @courseId AND kind = 'late_worsening'", new { courseId });
-        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in", reason);
+        Assert.Equal("Pain 6 at day 10, up from 3 at course end; baseline 8; confirmed by the confirming check-in: 5 at week 1, 6 at day 10 "
+            + "(both 2 or more above the course end 3 and more on average, as one reading is within the scale's noise)", reason);
     }
 
     [Fact]
@@ -109,7 +111,8 @@ public class ConfirmationFlowTests
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 11, 40, 0, TimeSpan.Zero));
         Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
-        await AnswerAsync(clinic, person, (await mailbox.WaitForAsync(2)).OrderBy(m => m.Date).Last(), "Pain 5");
+        // 6 after 5: above the threshold on average, so the answer confirms (ConfirmationRule.AboveOnAverage).
+        await AnswerAsync(clinic, person, (await mailbox.WaitForAsync(2)).OrderBy(m => m.Date).Last(), "Pain 6");
 
         clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 14, 11, 41, 0, TimeSpan.Zero));
         var run = await clinic.Dispatch.SendDueAsync(default);

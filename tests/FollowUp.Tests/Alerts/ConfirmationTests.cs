@@ -19,9 +19,44 @@ public class ConfirmationTests
     [Fact]
     public void The_answer_to_the_confirming_check_in_above_the_threshold_alerts_and_says_it_was_confirmed()
     {
-        var decision = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 5, Confirming: true)], Defaults);
+        // ConfirmationRule.AtThreshold: the confirming answer at the threshold is enough.
+        var decision = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 5, Confirming: true)], AtThreshold);
         Assert.Equal(PainStep.AlertNow, decision.Step);
-        Assert.EndsWith("confirmed by the confirming check-in", decision.Finding!.Reason, StringComparison.Ordinal);
+        Assert.Contains("confirmed by the confirming check-in", decision.Finding!.Reason, StringComparison.Ordinal);
+    }
+
+    private static readonly AlertOptions AtThreshold = new() { ConfirmationRule = ConfirmationRule.AtThreshold };
+
+    [Fact]
+    public void A_confirming_answer_that_with_the_first_reading_is_above_the_threshold_on_average_alerts_naming_both_readings_and_the_rule()
+    {
+        var decision = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 6, Confirming: true)], Defaults);
+        Assert.Equal(PainStep.AlertNow, decision.Step);
+        Assert.Equal("Pain 6 at day 17, up from 3 at course end; baseline 8; confirmed by the confirming check-in: 5 at week 2, 6 at day 17 "
+            + "(both 2 or more above the course end 3 and more on average, as one reading is within the scale's noise)", decision.Finding!.Reason);
+    }
+
+    [Fact]
+    public void A_confirming_answer_exactly_at_the_threshold_after_a_reading_exactly_at_it_is_asked_once_more_and_a_third_at_it_confirms()
+    {
+        var again = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 5, Confirming: true)], Defaults);
+        Assert.Equal(PainStep.AskToConfirm, again.Step);
+        Assert.True(again.Finding!.Reading.Confirming, "the second confirming check-in confirms the first one's answer");
+        var third = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 5, Confirming: true), new(20, 5, Confirming: true)], Defaults);
+        Assert.Equal(PainStep.AlertNow, third.Step);
+        Assert.Contains("confirmed by 2 confirming check-ins: 5 at week 2, 5 at day 17, 5 at day 20 (3 readings in a row 2 or more above the course end 3)",
+            third.Finding!.Reason, StringComparison.Ordinal);
+        var fellBack = Confirmation.Decide(8, 3, [new(7, 3), new(14, 5), new(17, 5, Confirming: true), new(20, 4, Confirming: true)], Defaults);
+        Assert.Equal(PainStep.Nothing, fellBack.Step);
+    }
+
+    [Fact]
+    public void A_pain_rise_is_confirmed_against_the_baseline_it_rose_from()
+    {
+        var decision = Confirmation.Decide(6, 6, [new(14, 8), new(17, 9, Confirming: true)], Defaults);
+        Assert.Equal(PainStep.AlertNow, decision.Step);
+        Assert.Equal(AlertKinds.PainRise, decision.Finding!.Kind);
+        Assert.Contains("(both 2 or more above baseline 6 and more on average", decision.Finding.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,10 +103,19 @@ public class ConfirmationTests
     }
 
     [Fact]
-    public void A_pain_rise_from_a_high_baseline_needs_three_points_and_the_reason_says_so()
+    public void A_pain_rise_from_a_high_baseline_needs_three_points_or_reaching_ten_and_the_reason_says_so()
     {
-        // Non-improver at 8: the minimal important change from 8-10 is 3 points (doi:10.1055/a-1304-3677).
-        Assert.Null(LateWorseningRule.Evaluate(8, 8, [new(14, 10)], Defaults));
+        // Non-improver at 8: the minimal important change from 8-10 is 3 points (doi:10.1055/a-1304-3677), beyond the
+        // scale, so reaching 10 (worst imaginable) is the rise there, as long as it is beyond the noise above the end.
+        Assert.Null(LateWorseningRule.Evaluate(8, 8, [new(14, 9)], Defaults));
+        var top = LateWorseningRule.Evaluate(8, 8, [new(14, 10)], Defaults);
+        Assert.Equal(AlertKinds.PainRise, top!.Kind);
+        Assert.Contains("(10, the top of the scale, needed from there)", top.Reason, StringComparison.Ordinal);
+        Assert.Null(LateWorseningRule.Evaluate(9, 9, [new(14, 10)], Defaults));
+        Assert.NotNull(LateWorseningRule.Evaluate(9, 8, [new(14, 10)], Defaults));
+        Assert.Null(LateWorseningRule.Evaluate(10, 8, [new(14, 10)], Defaults));
+        Assert.Equal(10, LateWorseningRule.AlertZoneFrom(8, 8, Defaults));
+        Assert.Equal(11, LateWorseningRule.AlertZoneFrom(9, 9, Defaults));
         var plain = LateWorseningRule.Evaluate(8, 8, [new(14, 10)], new AlertOptions { BaselineAwareThresholds = false });
         Assert.Equal(AlertKinds.PainRise, plain!.Kind);
         var rise = LateWorseningRule.Evaluate(7, 7, [new(14, 9)], Defaults);
