@@ -1,3 +1,4 @@
+using FollowUp.Languages;
 using FollowUp.Mail;
 using FollowUp.Schedules;
 using MimeKit;
@@ -13,17 +14,22 @@ namespace FollowUp.CheckIns;
 /// </summary>
 internal static class ClarificationEmail
 {
-    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now)
+    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now)
     {
         var token = tokens.Create('c', request.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? $"{clinic.Name}: your reply" : request.Subject.Trim();
+        var language = request.LanguageOr(clinicLanguage);
+        var wording = Wording.For(language);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name };
+        // The patient's own subject, as a reply keeps it; ours in their language when they left it empty.
+        var subject = string.IsNullOrWhiteSpace(request.Subject) ? wording.Fill(wording.Clarification.Subject, names) : request.Subject.Trim();
         var message = new MimeMessage
         {
             Date = now,
             Subject = subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? subject : $"Re: {subject}",
             MessageId = $"clarify.{token}@{clinic.ReplyDomain}",
         };
+        message.Headers.Add(HeaderId.ContentLanguage, language);
         message.From.Add(clinic.From);
         message.To.Add(MailboxAddress.Parse(request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, replyTo));
@@ -35,21 +41,8 @@ internal static class ClarificationEmail
         message.Headers.Add("Auto-Submitted", "auto-replied");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-Loop", clinic.ReplyAddress);
-        message.Body = new TextPart("plain")
-        {
-            Text = $"""
-                Thank you for your reply.
-
-                We could not quite read your answer to every question, so here again is what we still need:
-
-                {string.Join("\n", Questions.Again(request.Awaiting))}
-
-                Your message has been kept for your therapist either way. We will not ask again about this check-in.
-                This mailbox is not watched for emergencies. If you need urgent help, call your doctor or the emergency services.
-
-                {clinic.Name}
-                """,
-        };
+        names["questions"] = string.Join("\n", Questions.Again(request.Awaiting, language));
+        message.Body = new TextPart("plain") { Text = wording.Fill(wording.Clarification.Text, names) + "\n" };
         return message;
     }
 }
