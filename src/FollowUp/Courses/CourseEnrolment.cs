@@ -1,12 +1,14 @@
 using Dapper;
 using FollowUp.CheckIns;
+using FollowUp.Languages;
 using FollowUp.Schedules;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FollowUp.Courses;
 
 /// <summary>Stores a course with its patient and therapist and plans its check-ins, all in one transaction.</summary>
-public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicLanguageOptions> clinicLanguage)
 {
     /// <summary>Enrols the course; throws <see cref="EnrolmentException"/> naming every problem, storing nothing.</summary>
     public Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken) =>
@@ -38,8 +40,10 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 $"patient email '{enrolment.PatientEmail.Trim()}' replied STOP on {stoppedAt:yyyy-MM-dd}: enrol it again only with the patient's renewed consent (--renewed-consent \"how and when they agreed\")")]);
         var therapistId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Therapists.Upsert,
             new { email = enrolment.TherapistEmail.Trim(), name = enrolment.TherapistName, at }, transaction, cancellationToken: cancellationToken));
+        // Every email to the patient is written in their language: the one given, else the clinic's, stored either way.
+        var language = PatientLanguage.Parse(enrolment.Language) ?? clinicLanguage.Value.Code;
         var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
-            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at }, transaction, cancellationToken: cancellationToken));
+            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, language, at }, transaction, cancellationToken: cancellationToken));
         var courseId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertCourse,
             new
             {
@@ -65,6 +69,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 pain_at_start = enrolment.PainAtStart,
                 pain_at_end = enrolment.PainAtEnd,
                 time_zone = zone.Id,
+                language,
             },
         }, cancellationToken);
         if (optedOutAt is not null)
@@ -82,8 +87,8 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         """;
 
     private const string InsertPatient = """
-        INSERT INTO patients (name, email, time_zone, created_at)
-        VALUES (@name, @email, @timeZone, @at)
+        INSERT INTO patients (name, email, time_zone, language, created_at)
+        VALUES (@name, @email, @timeZone, @language, @at)
         RETURNING id
         """;
 

@@ -211,6 +211,14 @@ public static class Templates
         return (subject, text, html);
     }
 
+    /// <summary>A sample check-in of the schedule for a patient of <paramref name="language"/>, and the language it came out in (the clinic's on a fallback).</summary>
+    public static (string Subject, string Text, string Html, string Language) RenderSample(Schedule schedule, string language, string clinicLanguage)
+    {
+        var used = LanguageFor(schedule, language, clinicLanguage);
+        var (subject, text, html) = Render(schedule, TemplateModel.SampleIn(used), used, clinicLanguage);
+        return (subject, text, html, used);
+    }
+
     private static string Render(string source, Dictionary<string, object> values, TextEncoder encoder)
     {
         if (!Parsed.TryGetValue(source, out var template))

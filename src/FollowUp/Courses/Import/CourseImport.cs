@@ -32,7 +32,7 @@ public sealed record ImportReport
 /// staging tables with their check-ins planned by <see cref="CheckInPlanner"/>, and moved into place set-based, so a
 /// hundred thousand rows take seconds, not the minutes of one INSERT each.
 /// </summary>
-public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
 {
     public async Task<ImportReport> ImportAsync(byte[] content, string fileName, ImportSettings settings, ImportMode mode, string actor,
         Action<string>? progress, CancellationToken cancellationToken)
@@ -73,7 +73,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         var schedule = await Schedules.ScheduleStore.FindAsync(connection, transaction, Schedules.Schedule.DefaultName, cancellationToken)
             ?? throw new InvalidOperationException("The default schedule is missing from the database (migration V4 seeds it).");
         await connection.ExecuteAsync(new CommandDefinition(CreateStaging, null, transaction, cancellationToken: cancellationToken));
-        await CopyAsync(connection, valid, schedule, cancellationToken);
+        await CopyAsync(connection, valid, schedule, clinicLanguage.Value.Code, cancellationToken);
         progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
         var at = now.UtcDateTime;
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
@@ -102,7 +102,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, Stored = true };
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, string clinicLanguage, CancellationToken cancellationToken)
     {
         var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
         await using (var courses = await connection.BeginBinaryImportAsync(CopyCourses, cancellationToken))
@@ -122,6 +122,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
                 await courses.WriteAsync((short)e.PainAtStart, NpgsqlDbType.Smallint, cancellationToken);
                 if (e.PainAtEnd is { } end) await courses.WriteAsync((short)end, NpgsqlDbType.Smallint, cancellationToken);
                 else await courses.WriteNullAsync(cancellationToken);
+                await courses.WriteAsync(Languages.PatientLanguage.Parse(e.Language) ?? clinicLanguage, NpgsqlDbType.Text, cancellationToken);
             }
             await courses.CompleteAsync(cancellationToken);
         }
@@ -169,14 +170,14 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         CREATE TEMP TABLE import_courses (
             line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
             time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, existing_course_id bigint, patient_id bigint, course_id bigint
+            pain_at_start smallint NOT NULL, pain_at_end smallint, language text NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
             expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
         """;
 
     private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end)
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, language)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -201,8 +202,8 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
               WHERE lower(email) IN (SELECT lower(patient_email) FROM import_courses) GROUP BY lower(email), lower(name)) p
         WHERE s.existing_course_id IS NULL AND p.email = lower(s.patient_email) AND p.name = lower(s.patient_name);
         WITH inserted AS (
-            INSERT INTO patients (name, email, time_zone, created_at)
-            SELECT DISTINCT ON (lower(patient_email), lower(patient_name)) patient_name, patient_email, time_zone, @at
+            INSERT INTO patients (name, email, time_zone, language, created_at)
+            SELECT DISTINCT ON (lower(patient_email), lower(patient_name)) patient_name, patient_email, time_zone, language, @at
             FROM import_courses WHERE existing_course_id IS NULL AND patient_id IS NULL
             ORDER BY lower(patient_email), lower(patient_name), line
             RETURNING id, lower(email) AS email, lower(name) AS name)
@@ -245,7 +246,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         SELECT @at, @actor, 'course.enrolled', course_id, patient_id, course_id,
                jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
                    'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
-                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'import_key', import_key))
+                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'language', language, 'import_key', import_key))
         FROM import_courses WHERE course_id IS NOT NULL
         """);
 }

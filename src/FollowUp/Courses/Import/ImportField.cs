@@ -12,6 +12,7 @@ public enum ImportField
     PainAtStart,
     PainAtEnd,
     ImportKey,
+    Language,
 }
 
 /// <summary>
@@ -33,6 +34,7 @@ public static class ImportColumns
         ImportField.PainAtStart => "pain_at_start",
         ImportField.PainAtEnd => "pain_at_end",
         ImportField.ImportKey => "import_key",
+        ImportField.Language => "language",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -55,6 +57,10 @@ public static class ImportColumns
         [ImportField.EndedOn] = ["endedon", "end", "enddate", "courseend", "courseenddate", "lastsession", "lastvisit", "dateoflastsession", "to"],
         [ImportField.PainAtStart] = ["painatstart", "painstart", "startpain", "initialpain", "baselinepain", "painbefore", "nrsstart", "nrsbefore", "painscorestart"],
         [ImportField.PainAtEnd] = ["painatend", "painend", "endpain", "finalpain", "painafter", "nrsend", "nrsafter", "painscoreend"],
+        // The patient's language, as clinic systems in each supported language head the column.
+        [ImportField.Language] = ["language", "lang", "languagecode", "patientlanguage", "preferredlanguage", "languagepreference", "locale",
+            "sprache", "patientensprache", "korrespondenzsprache", "langue", "languepreferee", "idioma", "idiomapreferido", "lingua",
+            "linguapreferita", "taal", "voorkeurstaal", "idiomapreferencial"],
         [ImportField.ImportKey] = ["importkey", "courseid", "courseref", "coursereference", "externalid", "referralid", "recordid", "episodeid"],
     };
 
