@@ -45,6 +45,10 @@ internal sealed class CheckInToSend
 /// <summary>Builds the check-in email from the schedule's templates. Pure: the same inputs give the same message.</summary>
 internal static class CheckInEmail
 {
+    /// <summary>The email for a clinic whose language is English.</summary>
+    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl) =>
+        Build(checkIn, schedule, clinic, "en", tokens, now, unsubscribeUrl);
+
     public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl)
     {
         // A reminder carries its check-in's token: whichever email the patient answers, the reply lands on the check-in.

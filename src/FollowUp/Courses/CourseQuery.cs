@@ -95,6 +95,9 @@ public sealed record PlannedCheckIns(long Count, DateTime? FirstDueAt);
 /// <summary>Reads courses for the admin tool (and the web face): the list, one course in full, what enrolment planned.</summary>
 public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
 {
+    /// <summary>For a clinic whose language is English.</summary>
+    public CourseQuery(NpgsqlDataSource dataSource) : this(dataSource, Microsoft.Extensions.Options.Options.Create(new Languages.ClinicLanguageOptions())) { }
+
     public async Task<IReadOnlyList<CourseSummary>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

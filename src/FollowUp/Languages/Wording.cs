@@ -32,7 +32,10 @@ internal sealed record Wording
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>Every language FollowUp writes, English first.</summary>
+    // The order in which the languages are listed to admins, English first; declared before All, which reads it.
+    private static readonly string[] Order = ["en", "de", "fr", "es", "it", "nl", "pt"];
+
+    /// <summary>Every language FollowUp writes: en, de, fr, es, it, nl, pt.</summary>
     public static IReadOnlyList<Wording> All { get; } = Load();
 
     /// <summary>The language's wording; an unknown code is a programming error (codes are checked where they come in).</summary>
@@ -66,7 +69,7 @@ internal sealed record Wording
                 using var stream = assembly.GetManifestResourceStream(n)!;
                 return JsonSerializer.Deserialize<Wording>(stream, Json) ?? throw new InvalidOperationException($"{n} is empty");
             })
-            .OrderBy(w => w.Code == "en" ? 0 : 1).ThenBy(w => w.Code, StringComparer.Ordinal)
+            .OrderBy(w => Array.IndexOf(Order, w.Code) is var i and >= 0 ? i : Order.Length).ThenBy(w => w.Code, StringComparer.Ordinal)
             .ToList();
         return all.Count > 0 ? all : throw new InvalidOperationException("no outgoing wording embedded under Languages/outgoing/");
     }
