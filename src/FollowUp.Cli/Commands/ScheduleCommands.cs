@@ -182,11 +182,11 @@ internal static class ScheduleCommands
         return command;
     }
 
-    /// <summary>What the schedule's own templates leave to a fallback language: said, not refused.</summary>
+    /// <summary>What the schedule's own templates leave to a fallback language: said on stderr, not refused (the exit code stays 0).</summary>
     private static void Warn(Schedule schedule, IServiceProvider services)
     {
         foreach (var warning in Templates.FallbackWarnings(schedule, services.GetRequiredService<IOptions<ClinicLanguageOptions>>().Value.Code))
-            Console.WriteLine($"Warning: {warning}");
+            Console.Error.WriteLine($"followup-admin: warning: {warning}");
     }
 
     private static Option<string> FileOption() => new("--file") { Description = "The schedule file (JSON; see docs/operations.md)", Required = true };

@@ -20,12 +20,13 @@ internal static class CrisisEmail
         message.To.Add(new MailboxAddress(patientName, patientEmail));
         message.Subject = wording.Fill(wording.Crisis.Subject, names);
         message.MessageId = $"crisis.{alertId}.{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
-        message.Headers.Add(HeaderId.ContentLanguage, language);
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         // The contacts as the clinic configured them (its own numbers and services, in its own words).
         names["contacts"] = string.Join("\n", options.CrisisContacts.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => $"  * {c.Trim()}"));
         message.Body = new TextPart("plain") { Text = wording.Fill(wording.Crisis.Text, names) + "\n" };
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 }

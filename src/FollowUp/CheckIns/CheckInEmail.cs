@@ -72,7 +72,6 @@ internal static class CheckInEmail
             QuestionLines = Questions.Lines(checkIn.AsksPhq2, checkIn.AsksMood, language),
         }, language, clinicLanguage);
         var message = new MimeMessage { Date = now, Subject = subject };
-        message.Headers.Add(HeaderId.ContentLanguage, language);
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(checkIn.PatientName, checkIn.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, replyTo));
@@ -93,6 +92,8 @@ internal static class CheckInEmail
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 

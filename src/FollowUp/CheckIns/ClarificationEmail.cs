@@ -29,7 +29,6 @@ internal static class ClarificationEmail
             Subject = subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? subject : $"Re: {subject}",
             MessageId = $"clarify.{token}@{clinic.ReplyDomain}",
         };
-        message.Headers.Add(HeaderId.ContentLanguage, language);
         message.From.Add(clinic.From);
         message.To.Add(MailboxAddress.Parse(request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, replyTo));
@@ -43,6 +42,8 @@ internal static class ClarificationEmail
         message.Headers.Add("X-Loop", clinic.ReplyAddress);
         names["questions"] = string.Join("\n", Questions.Again(request.Awaiting, language));
         message.Body = new TextPart("plain") { Text = wording.Fill(wording.Clarification.Text, names) + "\n" };
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 }

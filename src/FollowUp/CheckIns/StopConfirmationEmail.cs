@@ -30,7 +30,6 @@ internal static class StopConfirmationEmail
             Subject = wording.Fill(wording.StopConfirmation.Subject, names),
             MessageId = $"stopped.{token}@{clinic.ReplyDomain}",
         };
-        message.Headers.Add(HeaderId.ContentLanguage, language);
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(request.PatientName, request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}"));
@@ -43,6 +42,8 @@ internal static class StopConfirmationEmail
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-Loop", clinic.ReplyAddress);
         message.Body = new TextPart("plain") { Text = wording.Fill(wording.StopConfirmation.Text, names) + "\n" };
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 }

@@ -30,7 +30,7 @@ public class OutgoingLanguageTests
 
     private static void AssertWhole(MimeMessage message, string language)
     {
-        Assert.Equal(language, message.Headers[HeaderId.ContentLanguage]);
+        Assert.Equal(language, message.Body!.Headers[HeaderId.ContentLanguage]);
         Assert.False(string.IsNullOrWhiteSpace(message.Subject));
         foreach (var part in new[] { message.Subject, message.TextBody, message.HtmlBody }.OfType<string>())
         {
