@@ -32,7 +32,18 @@ internal static class ClarificationEmail
         message.From.Add(clinic.From);
         message.To.Add(MailboxAddress.Parse(request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, replyTo));
-        if (request.InReplyTo is { Length: > 0 } inReplyTo)
+        names["questions"] = string.Join("\n", Questions.Again(request.Awaiting, language));
+        Answering(message, request.InReplyTo, clinic, wording.Fill(wording.Clarification.Text, names), language);
+        return message;
+    }
+
+    /// <summary>
+    /// What makes an email the answer to a patient's own message (a clarification, a STOP confirmation): in its thread,
+    /// marked as an automatic reply with X-Loop so responders stay quiet, and a plain-text body in the patient's language.
+    /// </summary>
+    internal static void Answering(MimeMessage message, string? inReplyTo, ClinicOptions clinic, string text, string language)
+    {
+        if (inReplyTo is { Length: > 0 })
         {
             message.InReplyTo = inReplyTo;
             message.References.Add(inReplyTo);
@@ -40,10 +51,8 @@ internal static class ClarificationEmail
         message.Headers.Add("Auto-Submitted", "auto-replied");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-Loop", clinic.ReplyAddress);
-        names["questions"] = string.Join("\n", Questions.Again(request.Awaiting, language));
-        message.Body = new TextPart("plain") { Text = wording.Fill(wording.Clarification.Text, names) + "\n" };
+        message.Body = new TextPart("plain") { Text = text + "\n" };
         // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
         message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
-        return message;
     }
 }

@@ -33,17 +33,7 @@ internal static class StopConfirmationEmail
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(request.PatientName, request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}"));
-        if (request.InReplyTo is { Length: > 0 } inReplyTo)
-        {
-            message.InReplyTo = inReplyTo;
-            message.References.Add(inReplyTo);
-        }
-        message.Headers.Add("Auto-Submitted", "auto-replied");
-        message.Headers.Add("X-Auto-Response-Suppress", "All");
-        message.Headers.Add("X-Loop", clinic.ReplyAddress);
-        message.Body = new TextPart("plain") { Text = wording.Fill(wording.StopConfirmation.Text, names) + "\n" };
-        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
-        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
+        ClarificationEmail.Answering(message, request.InReplyTo, clinic, wording.Fill(wording.StopConfirmation.Text, names), language);
         return message;
     }
 }
