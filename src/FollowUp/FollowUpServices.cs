@@ -4,6 +4,7 @@ using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Database;
 using FollowUp.Exports;
+using FollowUp.Languages;
 using FollowUp.Mail;
 using FollowUp.Operations;
 using FollowUp.Outcomes;
@@ -31,6 +32,7 @@ public static class FollowUpServices
         services.TryAddTimeProvider();
         services.AddDatabase();
         services.AddMail();
+        services.AddLanguages();
         services.AddOperations();
         services.AddAudit();
         services.AddSchedules();

@@ -25,6 +25,10 @@ internal static class CourseCommands
         var painAtStart = new Option<string>("--pain-at-start") { Description = "Pain before the course, 0-10", Required = true };
         var painAtEnd = new Option<string?>("--pain-at-end") { Description = "Pain at the end of the course, 0-10 (if known)" };
         var schedule = new Option<string?>("--schedule") { Description = "The schedule to follow (see 'schedule list'; default: default)" };
+        var language = new Option<string?>("--language")
+        {
+            Description = "The language every email to the patient is written in: en, de, fr, es, it, nl or pt, or its name (German, Deutsch) (default: the clinic's, FollowUp:Clinic:Language)",
+        };
         var renewedConsent = new Option<string?>("--renewed-consent")
         {
             Description = "For an address that replied STOP: how and when the patient agreed to follow-up again (kept in the audit trail); without it such an address is refused",
@@ -39,7 +43,7 @@ internal static class CourseCommands
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
-            renewedConsent, patientClinicId, CliContext.Actor,
+            language, renewedConsent, patientClinicId, CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -55,6 +59,7 @@ internal static class CourseCommands
                 PainAtStart = Pain(parsed.GetValue(painAtStart), "--pain-at-start") ?? 0,
                 PainAtEnd = Pain(parsed.GetValue(painAtEnd), "--pain-at-end"),
                 Schedule = parsed.GetValue(schedule),
+                Language = parsed.GetValue(language),
                 RenewedConsent = parsed.GetValue(renewedConsent),
                 PatientClinicId = parsed.GetValue(patientClinicId),
             };
@@ -87,10 +92,10 @@ internal static class CourseCommands
                 Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
                 return 0;
             }
-            Console.WriteLine($"{"ID",6}  {"PATIENT",-24} {"THERAPIST",-26} {"ENDED",-10}  {"STATUS",-9} {"SENT",4} {"ANSWERED",8} {"ALERTS",6}");
+            Console.WriteLine($"{"ID",6}  {"PATIENT",-24} {"LANG",-4} {"THERAPIST",-26} {"ENDED",-10}  {"STATUS",-9} {"SENT",4} {"ANSWERED",8} {"ALERTS",6}");
             foreach (var r in rows)
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{r.Id,6}  {Clip(r.Patient, 24),-24} {Clip(r.Therapist, 26),-26} {r.EndedOn:yyyy-MM-dd}  {r.Status,-9} {r.Sent,4} {r.Answered,8} {r.OpenAlerts,6}"));
+                    $"{r.Id,6}  {Clip(r.Patient, 24),-24} {r.Language,-4} {Clip(r.Therapist, 26),-26} {r.EndedOn:yyyy-MM-dd}  {r.Status,-9} {r.Sent,4} {r.Answered,8} {r.OpenAlerts,6}"));
             if (rows.Count == 0) Console.WriteLine("No courses yet: enrol one with 'followup-admin course enrol'.");
             return 0;
         });

@@ -30,7 +30,7 @@ internal static class CourseShowCommand
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c, $"Course {course.Id} ({course.Status}): {course.Patient} <{course.PatientEmail}>, {course.TimeZone}"));
+            Console.WriteLine(string.Create(c, $"Course {course.Id} ({course.Status}): {course.Patient} <{course.PatientEmail}>, {course.TimeZone}, writes in {course.Language}{(course.LanguageIsClinics ? " (the clinic's language; none set for this patient)" : "")}"));
             if (course.PatientClinicId is { } clinicId) Console.WriteLine($"Patient id: {clinicId}");
             Console.WriteLine(string.Create(c, $"Therapist: {course.Therapist}"));
             Console.WriteLine(string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FollowUp.CheckIns;
+using FollowUp.Languages;
 using FollowUp.Schedules;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FollowUp.Cli.Commands;
 
@@ -76,6 +78,7 @@ internal static class ScheduleCommands
                 throw new UserError(e.Message);
             }
             Console.WriteLine(FormattableString.Invariant($"Saved schedule '{schedule.Name}' (id {id}): {schedule.Items.Count} check-ins, {string.Join(" ", schedule.Items.Select(Offset))}."));
+            Warn(schedule, services);
             return 0;
         });
         return command;
@@ -88,12 +91,14 @@ internal static class ScheduleCommands
             Check a schedule file without saving it: rules, and the templates (with line and column).
             Example: followup-admin schedule validate --file default.json
             """) { file };
-        command.SetAction(parsed =>
+        command.SetAction(async parsed =>
         {
             var schedule = Read(parsed.GetValue(file)!);
             var problems = schedule.Problems().Concat(Templates.Problems(schedule)).ToList();
             if (problems.Count > 0) throw new UserError("Schedule refused: " + string.Join("; ", problems));
             Console.WriteLine(FormattableString.Invariant($"Schedule '{schedule.Name}' is valid: {schedule.Items.Count} check-ins, {string.Join(" ", schedule.Items.Select(Offset))}."));
+            await using var services = CliContext.Services(parsed);
+            Warn(schedule, services);
             return 0;
         });
         return command;
@@ -101,19 +106,48 @@ internal static class ScheduleCommands
 
     private static Command Preview()
     {
-        var course = new Option<long>("--course") { Description = "The course's id (see 'course list')", Required = true };
+        var course = new Option<long?>("--course") { Description = "The course's id (see 'course list'): its emails, when, and their text" };
+        var scheduleName = new Option<string?>("--schedule") { Description = "A schedule's name: one sample check-in of it (instead of --course)" };
+        var language = new Option<string?>("--language")
+        {
+            Description = "Render in this language (en, de, fr, es, it, nl, pt) instead of the patient's (or, with --schedule, the clinic's)",
+        };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
         var command = new Command("preview", """
-            What a course would receive: each email, when in the patient's own time, and its text as it renders now.
+            What a course would receive: each email, when in the patient's own time, and its text as it renders now; or one
+            sample check-in of a schedule, in a language, to check its templates.
             Example: followup-admin schedule preview --course 12
-            """) { course, json };
+            Example: followup-admin schedule preview --schedule default --language de
+            """) { course, scheduleName, language, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            var languageCode = parsed.GetValue(language) is { } given
+                ? PatientLanguage.Parse(given) ?? throw new UserError(PatientLanguage.Problem("--language:", given))
+                : null;
             await using var services = CliContext.Services(parsed);
+            if (parsed.GetValue(course) is not { } courseId)
+            {
+                var name = parsed.GetValue(scheduleName) ?? throw new UserError("give --course ID (a course's emails) or --schedule NAME (a sample check-in)");
+                var schedule = await services.GetRequiredService<ScheduleStore>().FindAsync(name, cancellationToken)
+                    ?? throw new UserError($"schedule '{name}' does not exist (see 'followup-admin schedule list')");
+                var clinic = services.GetRequiredService<IOptions<ClinicLanguageOptions>>().Value.Code;
+                var sample = Templates.RenderSample(schedule, languageCode ?? clinic, clinic);
+                if (parsed.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new { schedule = schedule.Name, language = sample.Language, subject = sample.Subject, text = sample.Text, html = sample.Html }, SendCommands.JsonOptions));
+                    return 0;
+                }
+                var fallback = sample.Language != (languageCode ?? clinic) ? $" (no {languageCode} version of its own templates: the clinic's language)" : "";
+                Console.WriteLine($"A sample check-in of schedule '{schedule.Name}' in {sample.Language}{fallback}:");
+                Console.WriteLine($"Subject: {sample.Subject}");
+                Console.WriteLine();
+                Console.WriteLine(sample.Text.TrimEnd());
+                return 0;
+            }
             CoursePreview preview;
             try
             {
-                preview = await services.GetRequiredService<SendLog>().PreviewAsync(parsed.GetValue(course), cancellationToken);
+                preview = await services.GetRequiredService<SendLog>().PreviewAsync(courseId, cancellationToken, languageCode);
             }
             catch (SendLogException e)
             {
@@ -121,7 +155,7 @@ internal static class ScheduleCommands
             }
             catch (TemplateFailureException e)
             {
-                throw new UserError($"course {parsed.GetValue(course)}: its schedule's template cannot be rendered: {e.Message} (fix it with schedule set; schedule validate checks the file)");
+                throw new UserError($"course {courseId}: its schedule's template cannot be rendered: {e.Message} (fix it with schedule set; schedule validate checks the file)");
             }
             if (parsed.GetValue(json))
             {
@@ -146,6 +180,13 @@ internal static class ScheduleCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>What the schedule's own templates leave to a fallback language: said on stderr, not refused (the exit code stays 0).</summary>
+    private static void Warn(Schedule schedule, IServiceProvider services)
+    {
+        foreach (var warning in Templates.FallbackWarnings(schedule, services.GetRequiredService<IOptions<ClinicLanguageOptions>>().Value.Code))
+            Console.Error.WriteLine($"followup-admin: warning: {warning}");
     }
 
     private static Option<string> FileOption() => new("--file") { Description = "The schedule file (JSON; see docs/operations.md)", Required = true };

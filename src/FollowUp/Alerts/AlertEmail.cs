@@ -17,6 +17,8 @@ public sealed class AlertToSend
     public DateTime RaisedAt { get; init; }
     public string PatientName { get; init; } = "";
     public string PatientEmail { get; init; } = "";
+    /// <summary>What the patient's own emails (the crisis contacts) are written in; null: the clinic's language.</summary>
+    public string? PatientLanguage { get; init; }
     public string TherapistEmail { get; init; } = "";
     public string? TherapistName { get; init; }
     public DateOnly StartedOn { get; init; }

@@ -19,6 +19,7 @@ internal sealed class AlertNotifier(
     IOptions<SmtpOptions> smtpOptions,
     IOptions<ClinicOptions> clinicOptions,
     IOptions<AlertOptions> alertOptions,
+    IOptions<Languages.ClinicLanguageOptions> clinicLanguage,
     ReplyToken tokens,
     Operations.Outages outages,
     ILogger<AlertNotifier> logger)
@@ -35,7 +36,8 @@ internal sealed class AlertNotifier(
             // The patient's crisis contacts first: they are the most urgent email FollowUp ever sends.
             while (await ClaimPatientNoticeAsync(cancellationToken) is { } notice)
             {
-                var message = CrisisEmail.Build(notice.Id, notice.PatientName, notice.PatientEmail, clinicOptions.Value, alertOptions.Value, clock.GetUtcNow());
+                var message = CrisisEmail.Build(notice.Id, notice.PatientName, notice.PatientEmail,
+                    notice.PatientLanguage ?? clinicLanguage.Value.Code, clinicOptions.Value, alertOptions.Value, clock.GetUtcNow());
                 var (status, failure) = await TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, notice.Id, cancellationToken);
                 await FinishPatientNoticeAsync(notice, status, failure, CancellationToken.None);
                 if (status == "pending") break;
@@ -169,7 +171,7 @@ internal sealed class AlertNotifier(
     }
 
     internal const string AlertColumns = """
-        a.id, a.course_id, a.kind, a.severity, a.reason, a.raised_at, p.name AS patient_name, p.email AS patient_email,
+        a.id, a.course_id, a.kind, a.severity, a.reason, a.raised_at, p.name AS patient_name, p.email AS patient_email, p.language AS patient_language,
         t.email AS therapist_email, t.name AS therapist_name, c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end
         """;
 

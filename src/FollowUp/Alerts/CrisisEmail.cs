@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using FollowUp.Languages;
 using FollowUp.Mail;
 using MimeKit;
 
@@ -12,27 +11,22 @@ namespace FollowUp.Alerts;
 /// </summary>
 internal static class CrisisEmail
 {
-    public static MimeMessage Build(long alertId, string patientName, string patientEmail, ClinicOptions clinic, AlertOptions options, DateTimeOffset now)
+    public static MimeMessage Build(long alertId, string patientName, string patientEmail, string language, ClinicOptions clinic, AlertOptions options, DateTimeOffset now)
     {
+        var wording = Wording.For(language);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name, ["patient_name"] = patientName };
         var message = new MimeMessage { Date = now };
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(patientName, patientEmail));
-        message.Subject = $"{clinic.Name}: if you need help now";
+        message.Subject = wording.Fill(wording.Crisis.Subject, names);
         message.MessageId = $"crisis.{alertId}.{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Dear {patientName},");
-        text.AppendLine();
-        text.AppendLine("Thank you for your reply. Something you wrote made us want to be sure you know where to get help.");
-        text.AppendLine("Your therapist has been told, but this email address is not watched for emergencies, so please");
-        text.AppendLine("do not wait for us if you feel unsafe:");
-        text.AppendLine();
-        foreach (var contact in options.CrisisContacts.Where(c => !string.IsNullOrWhiteSpace(c))) text.AppendLine(CultureInfo.InvariantCulture, $"  * {contact.Trim()}");
-        text.AppendLine();
-        text.AppendLine("With care,");
-        text.AppendLine(clinic.Name);
-        message.Body = new TextPart("plain") { Text = text.ToString() };
+        // The contacts as the clinic configured them (its own numbers and services, in its own words).
+        names["contacts"] = string.Join("\n", options.CrisisContacts.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => $"  * {c.Trim()}"));
+        message.Body = new TextPart("plain") { Text = wording.Fill(wording.Crisis.Text, names) + "\n" };
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 }

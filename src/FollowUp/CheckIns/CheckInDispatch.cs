@@ -20,6 +20,7 @@ internal sealed partial class CheckInDispatch(
     IOptions<SmtpOptions> smtpOptions,
     IOptions<ClinicOptions> clinicOptions,
     IOptions<DispatchOptions> dispatchOptions,
+    IOptions<Languages.ClinicLanguageOptions> clinicLanguage,
     ReplyToken tokens,
     ILogger<CheckInDispatch> logger,
     Operations.Outages outages)
@@ -201,9 +202,7 @@ internal sealed partial class CheckInDispatch(
         MimeKit.MimeMessage message;
         try
         {
-            message = item.Kind == OutgoingKind.Clarification
-                ? ClarificationEmail.Build(item, clinicOptions.Value, tokens, now)
-                : CheckInEmail.Build(item, schedule, clinicOptions.Value, tokens, now, dispatchOptions.Value.UnsubscribeUrl);
+            message = Build(item, schedule, clinicOptions.Value, clinicLanguage.Value.Code, tokens, now, dispatchOptions.Value.UnsubscribeUrl);
         }
         catch (TemplateFailureException e)
         {
@@ -216,6 +215,15 @@ internal sealed partial class CheckInDispatch(
         if (_dkim.Value is { } signer) CheckInDkim.Sign(signer, message);
         return new Prepared(Outcome.Sent, message, schedule);
     }
+
+    /// <summary>The email of a queued row, in the patient's language; what dispatch sends and what a preview shows.</summary>
+    internal static MimeKit.MimeMessage Build(CheckInToSend item, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens,
+        DateTimeOffset now, string? unsubscribeUrl) => item.Kind switch
+    {
+        OutgoingKind.Clarification => ClarificationEmail.Build(item, clinic, clinicLanguage, tokens, now),
+        OutgoingKind.StopConfirmation => StopConfirmationEmail.Build(item, clinic, clinicLanguage, tokens, now),
+        _ => CheckInEmail.Build(item, schedule, clinic, clinicLanguage, tokens, now, unsubscribeUrl),
+    };
 
     private async Task<Outcome> SendAsync(Lane lane, CheckInToSend item, Prepared prepared, DispatchOptions options, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using FollowUp.Languages;
 using FollowUp.Mail;
 using FollowUp.Schedules;
 using MimeKit;
@@ -25,6 +26,9 @@ internal sealed class CheckInToSend
     public string PatientName { get; init; } = "";
     public string PatientEmail { get; init; } = "";
     public string TimeZone { get; init; } = "UTC";
+    /// <summary>The patient's language (patients.language); null: enrolled before it was asked, so the clinic's.</summary>
+    public string? Language { get; init; }
+    public DateOnly EndedOn { get; init; }
     public string? TherapistName { get; init; }
     /// <summary>A clarification's subject and In-Reply-To: those of the reply it answers.</summary>
     public string? Subject { get; init; }
@@ -33,29 +37,40 @@ internal sealed class CheckInToSend
     public string[]? Awaiting { get; init; }
 
     public bool IsReminder => Kind == OutgoingKind.Reminder;
+
+    /// <summary>The language to write to this patient in.</summary>
+    public string LanguageOr(string clinicLanguage) => Language ?? clinicLanguage;
 }
 
 /// <summary>Builds the check-in email from the schedule's templates. Pure: the same inputs give the same message.</summary>
 internal static class CheckInEmail
 {
-    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl)
+    /// <summary>The email for a clinic whose language is English.</summary>
+    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl) =>
+        Build(checkIn, schedule, clinic, "en", tokens, now, unsubscribeUrl);
+
+    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl)
     {
         // A reminder carries its check-in's token: whichever email the patient answers, the reply lands on the check-in.
         var token = tokens.Create('c', checkIn.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
+        // The patient's language, or the clinic's when the schedule's own templates have no version in it.
+        var language = Templates.LanguageFor(schedule, checkIn.LanguageOr(clinicLanguage), clinicLanguage);
+        var wording = Wording.For(language);
         var (subject, text, html) = Templates.Render(schedule, new TemplateModel
         {
             PatientName = checkIn.PatientName,
             TherapistName = schedule.MinimalPhi ? "" : checkIn.TherapistName ?? "",
             ClinicName = clinic.Name,
-            Since = Weeks(checkIn.OffsetDays),
+            Since = wording.SinceCourse(checkIn.OffsetDays),
+            EndedOn = wording.Date(checkIn.EndedOn),
             OffsetDays = checkIn.OffsetDays,
             AsksPhq2 = checkIn.AsksPhq2,
             AsksMood = checkIn.AsksMood,
             IsReminder = checkIn.IsReminder,
             ReminderNumber = checkIn.ReminderNumber,
-            QuestionLines = Questions.Lines(checkIn.AsksPhq2, checkIn.AsksMood),
-        });
+            QuestionLines = Questions.Lines(checkIn.AsksPhq2, checkIn.AsksMood, language),
+        }, language, clinicLanguage);
         var message = new MimeMessage { Date = now, Subject = subject };
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(checkIn.PatientName, checkIn.PatientEmail));
@@ -77,13 +92,12 @@ internal static class CheckInEmail
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
         return message;
     }
 
     public static string MessageIdFor(string token, ClinicOptions clinic) => $"checkin.{token}@{clinic.ReplyDomain}";
 
     public static string ReminderMessageIdFor(string token, int number, ClinicOptions clinic) => $"reminder{number}.{token}@{clinic.ReplyDomain}";
-
-    internal static string Weeks(int offsetDays) =>
-        offsetDays % 7 == 0 ? (offsetDays == 7 ? "one week" : $"{offsetDays / 7} weeks") : $"{offsetDays} days";
 }

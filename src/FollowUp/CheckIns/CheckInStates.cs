@@ -112,6 +112,27 @@ internal static class CheckInStates
             inReplyTo = Cap(inReplyTo, 900),
         }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// The STOP confirmation of the check-in a STOP answered, queued in the transaction that records the opt-out; dispatch
+    /// sends it (at once through <see cref="CheckInDispatch.SendNowAsync"/>, else its next run). Null when this
+    /// check-in's STOP was confirmed already: a second STOP gets no second email.
+    /// </summary>
+    public static Task<long?> QueueStopConfirmationAsync(DbConnection connection, DbTransaction transaction, long checkInId, string? inReplyTo,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(QueueStopConfirmation, new
+        {
+            checkInId,
+            now = now.UtcDateTime,
+            inReplyTo = Cap(inReplyTo, 900),
+        }, transaction, cancellationToken: cancellationToken));
+
+    private const string QueueStopConfirmation = """
+        INSERT INTO reminders (check_in_id, kind, number, due_at, in_reply_to)
+        VALUES (@checkInId, 'stop_confirmation', -1, @now, @inReplyTo)
+        ON CONFLICT (check_in_id, number) DO NOTHING
+        RETURNING id
+        """;
+
     private static string? Cap(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
 
     // The claim on check_ins.clarification_sent_at and the queued row in one statement; the row's UNIQUE (check_in_id,

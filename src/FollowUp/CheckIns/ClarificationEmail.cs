@@ -1,3 +1,4 @@
+using FollowUp.Languages;
 using FollowUp.Mail;
 using FollowUp.Schedules;
 using MimeKit;
@@ -13,11 +14,15 @@ namespace FollowUp.CheckIns;
 /// </summary>
 internal static class ClarificationEmail
 {
-    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now)
+    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now)
     {
         var token = tokens.Create('c', request.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? $"{clinic.Name}: your reply" : request.Subject.Trim();
+        var language = request.LanguageOr(clinicLanguage);
+        var wording = Wording.For(language);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name };
+        // The patient's own subject, as a reply keeps it; ours in their language when they left it empty.
+        var subject = string.IsNullOrWhiteSpace(request.Subject) ? wording.Fill(wording.Clarification.Subject, names) : request.Subject.Trim();
         var message = new MimeMessage
         {
             Date = now,
@@ -27,7 +32,18 @@ internal static class ClarificationEmail
         message.From.Add(clinic.From);
         message.To.Add(MailboxAddress.Parse(request.PatientEmail));
         message.ReplyTo.Add(new MailboxAddress(clinic.Name, replyTo));
-        if (request.InReplyTo is { Length: > 0 } inReplyTo)
+        names["questions"] = string.Join("\n", Questions.Again(request.Awaiting, language));
+        Answering(message, request.InReplyTo, clinic, wording.Fill(wording.Clarification.Text, names), language);
+        return message;
+    }
+
+    /// <summary>
+    /// What makes an email the answer to a patient's own message (a clarification, a STOP confirmation): in its thread,
+    /// marked as an automatic reply with X-Loop so responders stay quiet, and a plain-text body in the patient's language.
+    /// </summary>
+    internal static void Answering(MimeMessage message, string? inReplyTo, ClinicOptions clinic, string text, string language)
+    {
+        if (inReplyTo is { Length: > 0 })
         {
             message.InReplyTo = inReplyTo;
             message.References.Add(inReplyTo);
@@ -35,21 +51,8 @@ internal static class ClarificationEmail
         message.Headers.Add("Auto-Submitted", "auto-replied");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-Loop", clinic.ReplyAddress);
-        message.Body = new TextPart("plain")
-        {
-            Text = $"""
-                Thank you for your reply.
-
-                We could not quite read your answer to every question, so here again is what we still need:
-
-                {string.Join("\n", Questions.Again(request.Awaiting))}
-
-                Your message has been kept for your therapist either way. We will not ask again about this check-in.
-                This mailbox is not watched for emergencies. If you need urgent help, call your doctor or the emergency services.
-
-                {clinic.Name}
-                """,
-        };
-        return message;
+        message.Body = new TextPart("plain") { Text = text + "\n" };
+        // RFC 3282: the language the patient reads (a MIME header, so on the body, where a parser looks for it).
+        message.Body.Headers.Replace(HeaderId.ContentLanguage, language);
     }
 }

@@ -20,6 +20,10 @@ internal static class Eligibility
     public static (Action, string?) Decide(OutgoingKind kind, SendState state, DateTime? expiresAt, DateTime now)
     {
         if (state.StillMine != true) return (Action.Lost, null);
+        // The STOP confirmation is the one email that goes because the patient opted out: whatever their courses are
+        // doing, unless their address no longer takes mail.
+        if (kind == OutgoingKind.StopConfirmation)
+            return state.Undeliverable ? (Action.Cancel, "patient's address is undeliverable") : (Action.Send, null);
         if (state.CourseStatus == "paused") return (Action.Release, null);
         if (state.CourseStatus != "active") return (Action.Cancel, $"course {state.CourseStatus}");
         if (state.OptedOut) return (Action.Cancel, "patient opted out");
@@ -35,8 +39,8 @@ internal static class Eligibility
     }
 
     /// <summary>
-    /// Whether the patient's send window applies: a check-in and a reminder wait for it; a clarification is the answer
-    /// to a reply the patient has just written, and goes at once.
+    /// Whether the patient's send window applies: a check-in and a reminder wait for it; a clarification and a STOP
+    /// confirmation answer a reply the patient has just written, and go at once.
     /// </summary>
-    public static bool WaitsForWindow(OutgoingKind kind) => kind != OutgoingKind.Clarification;
+    public static bool WaitsForWindow(OutgoingKind kind) => kind is OutgoingKind.CheckIn or OutgoingKind.Reminder;
 }

@@ -3,10 +3,10 @@ namespace FollowUp.CheckIns;
 /// <summary>
 /// The kinds of patient email dispatch sends from its one queue. A check-in is a row of its own (check_ins: it is
 /// answered, it expires); every email about a sent check-in (its reminders, the one clarification of a reply we could
-/// not read) is a row of reminders pointing at it. Each row has the same life (<see cref="SendStatus"/>) and the same
+/// not read, the confirmation of a STOP it answered) is a row of reminders pointing at it. Each row has the same life (<see cref="SendStatus"/>) and the same
 /// claim, check, send and record.
 /// </summary>
-internal enum OutgoingKind { CheckIn, Reminder, Clarification }
+internal enum OutgoingKind { CheckIn, Reminder, Clarification, StopConfirmation }
 
 internal static class OutgoingKinds
 {
@@ -18,9 +18,15 @@ internal static class OutgoingKinds
     {
         OutgoingKind.CheckIn => "check_in_",
         OutgoingKind.Reminder => "reminder_",
+        OutgoingKind.StopConfirmation => "stop_confirmation_",
         _ => "clarification_",
     } + happened;
 
     /// <summary>The kind as the reminders table's kind column stores it (a check-in has none).</summary>
-    public static string Sql(this OutgoingKind kind) => kind == OutgoingKind.Clarification ? "clarification" : "reminder";
+    public static string Sql(this OutgoingKind kind) => kind switch
+    {
+        OutgoingKind.Clarification => "clarification",
+        OutgoingKind.StopConfirmation => "stop_confirmation",
+        _ => "reminder",
+    };
 }

@@ -143,7 +143,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
     // emails about sent check-ins, in one statement; it commits at once, and sending happens outside any transaction.
     private const string Returning = """
         c.id AS course_id, c.schedule_id, p.id AS patient_id, p.name AS patient_name, p.email AS patient_email,
-        p.time_zone, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at, ci.awaiting, ci.remind_after_days
+        p.time_zone, p.language, c.ended_on, t.name AS therapist_name, ci.sequence, ci.offset_days, ci.asks_phq2, ci.asks_mood, ci.expires_at, ci.awaiting, ci.remind_after_days
         """;
 
     private const string Claim = $"""
@@ -166,7 +166,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
         due_others AS (
             SELECT r.id
             FROM reminders r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
-            WHERE NOT (@checkIns AND @onlyId::bigint IS NOT NULL) AND c.status <> 'paused'
+            WHERE NOT (@checkIns AND @onlyId::bigint IS NOT NULL) AND (c.status <> 'paused' OR r.kind = 'stop_confirmation')
               -- The patient's mail system said they are away: a reminder waits (it may then expire unsent).
               AND ((r.status = 'planned' AND r.due_at <= @now
                     AND (r.kind <> 'reminder' OR ci.out_of_office_until IS NULL OR ci.out_of_office_until <= @now))
@@ -180,7 +180,7 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
             SET status = 'sending', claimed_by = @worker, claimed_at = now(), attempts = r.attempts + 1
             FROM due_others due, check_ins ci, courses c, patients p, therapists t
             WHERE r.id = due.id AND ci.id = r.check_in_id AND c.id = ci.course_id AND p.id = c.patient_id AND t.id = c.therapist_id
-            RETURNING initcap(r.kind) AS kind, r.id, ci.id AS check_in_id, r.number AS reminder_number, r.subject, r.in_reply_to, {Returning})
+            RETURNING replace(initcap(r.kind), '_', '') AS kind, r.id, ci.id AS check_in_id, r.number AS reminder_number, r.subject, r.in_reply_to, {Returning})
         SELECT * FROM claimed_check_ins
         UNION ALL
         SELECT * FROM claimed_others

@@ -36,7 +36,8 @@ public sealed record PreviewEmail(SendLogEntry Entry, DateTimeOffset LocalDueAt,
 public sealed class SendLogException(string message) : Exception(message);
 
 /// <summary>The send log: every check-in and reminder with its status and reason; per-message cancel; preview of a course.</summary>
-public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicOptions> clinic, IOptions<DispatchOptions> dispatch, ReplyToken tokens)
+public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicOptions> clinic, IOptions<DispatchOptions> dispatch,
+    IOptions<Languages.ClinicLanguageOptions> clinicLanguage, ReplyToken tokens)
 {
     /// <summary>Filtered by course, patient, and/or the patient's local date of the due or sent instant.</summary>
     public async Task<IReadOnlyList<SendLogEntry>> ListAsync(long? courseId, long? patientId, DateOnly? date, CancellationToken cancellationToken)
@@ -63,7 +64,8 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
         return entry;
     }
 
-    public async Task<CoursePreview> PreviewAsync(long courseId, CancellationToken cancellationToken)
+    /// <summary>What the course would receive, in the patient's language or in <paramref name="language"/> (an admin checking a translation).</summary>
+    public async Task<CoursePreview> PreviewAsync(long courseId, CancellationToken cancellationToken, string? language = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var course = await connection.QuerySingleOrDefaultAsync<PreviewCourse>(new CommandDefinition(SelectCourse, new { courseId }, cancellationToken: cancellationToken))
@@ -79,7 +81,11 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
             var item = new CheckInToSend
             {
                 CheckInId = e.CheckInId,
-                Kind = e.Kind switch { "clarification" => OutgoingKind.Clarification, "reminder" => OutgoingKind.Reminder, _ => OutgoingKind.CheckIn },
+                Kind = e.Kind switch
+                {
+                    "clarification" => OutgoingKind.Clarification, "reminder" => OutgoingKind.Reminder,
+                    "stop_confirmation" => OutgoingKind.StopConfirmation, _ => OutgoingKind.CheckIn,
+                },
                 ReminderNumber = e.Reminder,
                 Sequence = e.Sequence,
                 OffsetDays = e.OffsetDays,
@@ -89,10 +95,10 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
                 PatientEmail = course.PatientEmail,
                 TherapistName = course.TherapistName,
                 TimeZone = course.TimeZone,
+                Language = language ?? course.Language,
+                EndedOn = course.EndedOn,
             };
-            var message = item.Kind == OutgoingKind.Clarification
-                ? ClarificationEmail.Build(item, clinic.Value, tokens, local)
-                : CheckInEmail.Build(item, schedule, clinic.Value, tokens, local, dispatch.Value.UnsubscribeUrl);
+            var message = CheckInDispatch.Build(item, schedule, clinic.Value, clinicLanguage.Value.Code, tokens, local, dispatch.Value.UnsubscribeUrl);
             return new PreviewEmail(e, local, message.Subject ?? "", message.TextBody ?? "");
         }).ToList();
         return new CoursePreview(courseId, course.PatientName, course.TimeZone, schedule.Name, emails);
@@ -112,11 +118,13 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
         public string PatientName { get; init; } = "";
         public string PatientEmail { get; init; } = "";
         public string TimeZone { get; init; } = "UTC";
+        public string? Language { get; init; }
+        public DateOnly EndedOn { get; init; }
         public string? TherapistName { get; init; }
     }
 
     private const string SelectCourse = """
-        SELECT c.schedule_id, p.name AS patient_name, p.email AS patient_email, p.time_zone, t.name AS therapist_name
+        SELECT c.schedule_id, p.name AS patient_name, p.email AS patient_email, p.time_zone, p.language, c.ended_on, t.name AS therapist_name
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         WHERE c.id = @courseId
         """;

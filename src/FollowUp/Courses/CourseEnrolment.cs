@@ -1,12 +1,14 @@
 using Dapper;
 using FollowUp.CheckIns;
+using FollowUp.Languages;
 using FollowUp.Schedules;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FollowUp.Courses;
 
 /// <summary>Stores a course with its patient and therapist and plans its check-ins, all in one transaction.</summary>
-public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicLanguageOptions> clinicLanguage)
 {
     /// <summary>Enrols the course; throws <see cref="EnrolmentException"/> naming every problem, storing nothing.</summary>
     public Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken) =>
@@ -47,8 +49,10 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                                   || !string.Equals(known.Name, enrolment.PatientName.Trim(), StringComparison.OrdinalIgnoreCase)))
             throw new EnrolmentException([string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"patient id '{clinicId}' is patient {known.Id}, {known.Name} <{known.Email}>, not {enrolment.PatientName.Trim()} <{enrolment.PatientEmail.Trim()}>: check the id, or correct that patient's record first")]);
+        // Every email to the patient is written in their language: the one given, else the clinic's, stored either way.
+        var language = PatientLanguage.Parse(enrolment.Language) ?? clinicLanguage.Value.Code;
         var patientId = known?.Id ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertPatient,
-            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, at, clinicId }, transaction, cancellationToken: cancellationToken));
+            new { name = enrolment.PatientName.Trim(), email = enrolment.PatientEmail.Trim(), timeZone = zone.Id, language, at, clinicId }, transaction, cancellationToken: cancellationToken));
         var courseId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertCourse,
             new
             {
@@ -75,6 +79,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 pain_at_end = enrolment.PainAtEnd,
                 time_zone = zone.Id,
                 patient_clinic_id = clinicId,
+                language,
             },
         }, cancellationToken);
         if (optedOutAt is not null)
@@ -92,8 +97,8 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         """;
 
     private const string InsertPatient = """
-        INSERT INTO patients (name, email, time_zone, created_at, clinic_id)
-        VALUES (@name, @email, @timeZone, @at, @clinicId)
+        INSERT INTO patients (name, email, time_zone, language, created_at, clinic_id)
+        VALUES (@name, @email, @timeZone, @language, @at, @clinicId)
         RETURNING id
         """;
 

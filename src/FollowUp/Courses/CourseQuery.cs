@@ -8,6 +8,8 @@ public sealed record CourseSummary
 {
     public long Id { get; init; }
     public string Patient { get; init; } = "";
+    /// <summary>The language the patient's emails are written in (the clinic's when never set).</summary>
+    public string Language { get; init; } = "";
     public string Therapist { get; init; } = "";
     public DateOnly EndedOn { get; init; }
     public string Status { get; init; } = "";
@@ -53,6 +55,10 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
         /// <summary>The clinic's own identifier of the patient (record number, MRN), when it gave one.</summary>
         public string? PatientClinicId { get; init; }
         public string TimeZone { get; init; } = "";
+        /// <summary>The language every email to the patient is written in.</summary>
+        public string Language { get; init; } = "";
+        /// <summary>The patient was enrolled before languages were asked: <see cref="Language"/> is the clinic's, and follows it.</summary>
+        public bool LanguageIsClinics { get; init; }
         public string Therapist { get; init; } = "";
         public DateOnly StartedOn { get; init; }
         public DateOnly EndedOn { get; init; }
@@ -133,19 +139,22 @@ public sealed record PatientPage(IReadOnlyList<PatientRow> Rows, long Total);
 public sealed record PlannedCheckIns(long Count, DateTime? FirstDueAt);
 
 /// <summary>Reads courses for the admin tool (and the web face): the list, one course in full, what enrolment planned.</summary>
-public sealed class CourseQuery(NpgsqlDataSource dataSource)
+public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
 {
+    /// <summary>For a clinic whose language is English.</summary>
+    public CourseQuery(NpgsqlDataSource dataSource) : this(dataSource, Microsoft.Extensions.Options.Options.Create(new Languages.ClinicLanguageOptions())) { }
+
     public async Task<IReadOnlyList<CourseSummary>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<CourseSummary>(new CommandDefinition(List, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<CourseSummary>(new CommandDefinition(List, new { clinicLanguage = clinicLanguage.Value.Code }, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>One course with its check-ins, replies and alerts (one round trip), or null when there is no such course.</summary>
     public async Task<CourseDetail?> ShowAsync(long courseId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Show, new { courseId }, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Show, new { courseId, clinicLanguage = clinicLanguage.Value.Code }, cancellationToken: cancellationToken));
         var course = await results.ReadSingleOrDefaultAsync<CourseDetail.CourseFacts>();
         var checkIns = (await results.ReadAsync<CourseDetail.CheckIn>()).ToList();
         var replies = (await results.ReadAsync<CourseDetail.Reply>()).ToList();
@@ -179,7 +188,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
     }
 
     private const string List = """
-        SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
+        SELECT c.id, p.name AS patient, COALESCE(p.language, @clinicLanguage) AS language, t.email AS therapist, c.ended_on, c.status,
                (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status IN ('sent', 'answered'))::int AS sent,
                (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status = 'answered')::int AS answered,
                (SELECT count(*) FROM alerts a WHERE a.course_id = c.id AND a.status = 'open')::int AS open_alerts
@@ -191,6 +200,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource)
     // the record; logs and alert emails never carry them.
     private const string Show = """
         SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.clinic_id AS patient_clinic_id, p.time_zone,
+               COALESCE(p.language, @clinicLanguage) AS language, p.language IS NULL AS language_is_clinics,
                COALESCE(t.name || ' <' || t.email || '>', t.email) AS therapist,
                c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id

@@ -18,6 +18,8 @@ public sealed record Enrolment
     public required int PainAtStart { get; init; }
     /// <summary>Pain at the end of the course, 0-10 (E); may be unknown and come from the first check-in.</summary>
     public int? PainAtEnd { get; init; }
+    /// <summary>The patient's language, as a code (de) or a name (German, Deutsch); null: the clinic's language.</summary>
+    public string? Language { get; init; }
     /// <summary>The schedule to follow, by name; null: the clinic's default schedule.</summary>
     public string? Schedule { get; init; }
     /// <summary>
@@ -50,6 +52,7 @@ public sealed record Enrolment
             problems.Add($"course end {EndedOn:yyyy-MM-dd} is more than {CheckInPlanner.FollowUpDays} days ago: there is nothing left to follow up");
         if (PainAtStart is < 0 or > 10) problems.Add($"pain at course start must be 0-10 (was {PainAtStart})");
         if (PainAtEnd is < 0 or > 10) problems.Add($"pain at course end must be 0-10 (was {PainAtEnd})");
+        if (Language is not null && Languages.PatientLanguage.Parse(Language) is null) problems.Add(Languages.PatientLanguage.Problem("language", Language));
         return problems;
     }
 }

@@ -128,7 +128,7 @@ internal static class ReplyPatterns
 
     /// <summary>Lines of the check-in itself (English and every language file's wording), which only quoted history contains.</summary>
     public static IReadOnlyList<string> CheckInLines { get; } =
-        Schedules.Questions.Lines(asksPhq2: true, asksMood: true).Concat(Schedules.Questions.Lines(asksPhq2: false, asksMood: true)).Select(l => Lexicon.Fold(l).Trim()).Where(l => l.Length > 20)
+        Schedules.Questions.AllLanguages().Select(l => Lexicon.Fold(l).Trim()).Where(l => l.Length > 20)
             .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
             .Distinct(StringComparer.Ordinal).ToList();
 

@@ -16,7 +16,7 @@ internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
 /// <summary>What a therapist's decision on a kept reply came to.</summary>
 internal enum KeptDecision { Applied, Dismissed, NotFound, NotKept, AlreadyDecided, CourseWithdrawn, NewerAnswer, StoredAnswer }
 
-/// <summary>What recording one message did: its outcome, and the clarification it queued (to send once the transaction commits).</summary>
+/// <summary>What recording one message did: its outcome, and the email it queued to answer it (a clarification or a STOP confirmation, a row of reminders, to send once the transaction commits).</summary>
 internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, long? Clarification);
 
 /// <summary>
@@ -134,7 +134,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);
     }
 
-    /// <summary>What a recorded message changes beyond its own record; returns the clarification it queued, if it did.</summary>
+    /// <summary>What a recorded message changes beyond its own record; returns the email it queued to answer it (a clarification, a STOP confirmation), if it did.</summary>
     private async Task<long?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
         StoredReply? before, bool asksPhq2, DateTime now, CancellationToken cancellationToken)
     {
@@ -151,7 +151,9 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             case InboundOutcome.OptOut:
                 var cancelled = await CheckInChanges.OptOutAsync(connection, transaction, checkIn.PatientId, now, cancellationToken);
                 Log.OptedOut(logger, checkIn.PatientId, cancelled);
-                break;
+                // The patient hears, in their language, that the STOP was heard (queued like a clarification, sent at once).
+                return await CheckIns.CheckInStates.QueueStopConfirmationAsync(connection, transaction, checkIn.Id, inbound.Message?.MessageId,
+                    new DateTimeOffset(now, TimeSpan.Zero), cancellationToken);
             case InboundOutcome.AutoReply when inbound.OutOfOffice:
                 await CheckInChanges.NoteOutOfOfficeAsync(connection, transaction, checkIn.Id, now + inboxOptions.Value.OutOfOfficeDeferral, cancellationToken);
                 break;

@@ -228,7 +228,7 @@ internal sealed class ReplyIntake(
         return await store.RecordAsync(connection, transaction, incoming.Key, Inbound.Decide(classified, match, message) with { Proof = proof }, cancellationToken);
     }
 
-    /// <summary>After the commit: said once, counted, and the clarification it queued sent at once.</summary>
+    /// <summary>After the commit: said once, counted, and the clarification or STOP confirmation it queued sent at once.</summary>
     private async Task<InboundOutcome> CommittedAsync(Stored stored, CancellationToken cancellationToken)
     {
         if (stored.InboundId is not { } id) return stored.Outcome;

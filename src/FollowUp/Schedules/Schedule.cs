@@ -5,6 +5,13 @@ namespace FollowUp.Schedules;
 /// <summary>One check-in of a schedule: so many days after the course ends, and what it asks besides pain.</summary>
 public sealed record ScheduleItem(int OffsetDays, bool AsksPhq2, bool AsksMood);
 
+/// <summary>A schedule's own templates in one language; a null one is the built-in text of that language.</summary>
+public sealed record ScheduleTemplates(string? Subject, string? Text, string? Html)
+{
+    internal IEnumerable<(string What, string? Source)> Each() =>
+        [("subject template", Subject), ("text template", Text), ("HTML template", Html)];
+}
+
 /// <summary>
 /// A named follow-up schedule, as an admin defines it: the check-ins, the send window in the patient's own local
 /// time, quiet days, reminders, expiry, and optionally the email templates (null: the built-in text).
@@ -34,6 +41,14 @@ public sealed record Schedule
     public string? SubjectTemplate { get; init; }
     public string? TextTemplate { get; init; }
     public string? HtmlTemplate { get; init; }
+    /// <summary>
+    /// The same templates in further languages, by code. The templates above are in the clinic's language
+    /// (FollowUp:Clinic:Language); a patient whose language has no entry here gets those (Templates.LanguageFor).
+    /// </summary>
+    public IReadOnlyDictionary<string, ScheduleTemplates> Translations { get; init; } = new Dictionary<string, ScheduleTemplates>();
+
+    /// <summary>Whether the schedule has templates of its own in the clinic's language (else every language gets its built-in text).</summary>
+    public bool HasOwnTemplates => SubjectTemplate is not null || TextTemplate is not null || HtmlTemplate is not null;
 
     /// <summary>The design brief's clinical default: weeks 1, 2, 4, 6, 8 and 12, PHQ-2 at weeks 2, 4, 8 and 12.</summary>
     public static Schedule Default { get; } = new()

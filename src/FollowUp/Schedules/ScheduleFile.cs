@@ -46,6 +46,14 @@ public static class ScheduleFile
             if (Enum.TryParse<DayOfWeek>(day, ignoreCase: true, out var parsed) && !int.TryParse(day, out _)) quiet.Add(parsed);
             else problems.Add($"quiet day '{day}' is not a day of the week (Monday … Sunday)");
         }
+        var translations = new Dictionary<string, ScheduleTemplates>(StringComparer.Ordinal);
+        foreach (var (name, templates) in file.Translations ?? [])
+        {
+            // "de", "de-AT" or "German": stored by its code, so each language has one entry.
+            if (Languages.PatientLanguage.Parse(name) is not { } code) problems.Add(Languages.PatientLanguage.Problem("translations:", name));
+            else if (!translations.TryAdd(code, new ScheduleTemplates(templates.Subject, templates.Text, templates.Html)))
+                problems.Add($"translations: '{name}' is {code} again; give each language once");
+        }
         var start = Time(file.Window?.Start, "09:00", "window start", problems);
         var end = Time(file.Window?.End, "19:00", "window end", problems);
         if (problems.Count > 0) throw new ScheduleException(problems);
@@ -63,6 +71,7 @@ public static class ScheduleFile
             SubjectTemplate = file.Templates?.Subject,
             TextTemplate = file.Templates?.Text,
             HtmlTemplate = file.Templates?.Html,
+            Translations = translations,
         };
     }
 
@@ -80,6 +89,9 @@ public static class ScheduleFile
             : new FileCheckIn { Days = i.OffsetDays, Phq2 = i.AsksPhq2, Mood = i.AsksMood }).ToList(),
         Templates = schedule.SubjectTemplate is null && schedule.TextTemplate is null && schedule.HtmlTemplate is null ? null
             : new FileTemplates { Subject = schedule.SubjectTemplate, Text = schedule.TextTemplate, Html = schedule.HtmlTemplate },
+        Translations = schedule.Translations.Count == 0 ? null
+            : schedule.Translations.OrderBy(t => t.Key, StringComparer.Ordinal)
+                .ToDictionary(t => t.Key, t => new FileTemplates { Subject = t.Value.Subject, Text = t.Value.Text, Html = t.Value.Html }),
     }, Json);
 
     private static TimeOnly Time(string? value, string fallback, string what, List<string> problems)
@@ -99,6 +111,8 @@ public static class ScheduleFile
         public bool MinimalPhi { get; set; }
         public List<FileCheckIn>? CheckIns { get; set; }
         public FileTemplates? Templates { get; set; }
+        /// <summary>The templates in further languages, by code; <see cref="Templates"/> are in the clinic's language.</summary>
+        public Dictionary<string, FileTemplates>? Translations { get; set; }
     }
 
     private sealed class FileWindow

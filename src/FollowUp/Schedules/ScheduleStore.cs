@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using FollowUp.Audit;
 using Npgsql;
@@ -63,6 +64,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
             subjectTemplate = schedule.SubjectTemplate,
             textTemplate = schedule.TextTemplate,
             htmlTemplate = schedule.HtmlTemplate,
+            translations = JsonSerializer.Serialize(schedule.Translations),
             at = clock.GetUtcNow().UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(DeleteItems, new { id }, transaction, cancellationToken: cancellationToken));
@@ -100,6 +102,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
         public string? SubjectTemplate { get; init; }
         public string? TextTemplate { get; init; }
         public string? HtmlTemplate { get; init; }
+        public string Translations { get; init; } = "{}";
 
         public Schedule ToSchedule(IEnumerable<ItemRow> items) => new()
         {
@@ -115,6 +118,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
             SubjectTemplate = SubjectTemplate,
             TextTemplate = TextTemplate,
             HtmlTemplate = HtmlTemplate,
+            Translations = JsonSerializer.Deserialize<Dictionary<string, ScheduleTemplates>>(Translations) ?? [],
             Items = items.OrderBy(i => i.Sequence).Select(i => new ScheduleItem(i.OffsetDays, i.AsksPhq2, i.AsksMood)).ToList(),
         };
     }
@@ -130,7 +134,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private const string Columns = """
         id, name, window_start, window_end, quiet_days, reminder_count, reminder_spacing_days, expiry_days, minimal_phi,
-        subject_template, text_template, html_template
+        subject_template, text_template, html_template, translations::text AS translations
         """;
 
     private const string SelectAll = $"SELECT {Columns} FROM schedules ORDER BY name";
@@ -144,15 +148,15 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private const string Upsert = """
         INSERT INTO schedules (name, window_start, window_end, quiet_days, reminder_count, reminder_spacing_days, expiry_days,
-                               minimal_phi, subject_template, text_template, html_template, updated_at)
+                               minimal_phi, subject_template, text_template, html_template, translations, updated_at)
         VALUES (@name, @windowStart::time, @windowEnd::time, @quietDays, @reminderCount, @reminderSpacingDays, @expiryDays,
-                @minimalPhi, @subjectTemplate, @textTemplate, @htmlTemplate, @at)
+                @minimalPhi, @subjectTemplate, @textTemplate, @htmlTemplate, @translations::jsonb, @at)
         ON CONFLICT (lower(name)) DO UPDATE SET
             window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, quiet_days = EXCLUDED.quiet_days,
             reminder_count = EXCLUDED.reminder_count, reminder_spacing_days = EXCLUDED.reminder_spacing_days,
             expiry_days = EXCLUDED.expiry_days, minimal_phi = EXCLUDED.minimal_phi,
             subject_template = EXCLUDED.subject_template, text_template = EXCLUDED.text_template,
-            html_template = EXCLUDED.html_template, updated_at = EXCLUDED.updated_at
+            html_template = EXCLUDED.html_template, translations = EXCLUDED.translations, updated_at = EXCLUDED.updated_at
         RETURNING id
         """;
 

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Ast;
+using FollowUp.Languages;
 
 namespace FollowUp.Schedules;
 
@@ -14,8 +15,10 @@ public sealed record TemplateModel
     /// <summary>Empty under a minimal-PHI schedule.</summary>
     public required string TherapistName { get; init; }
     public required string ClinicName { get; init; }
-    /// <summary>"one week", "2 weeks", "10 days": how long since the course ended.</summary>
+    /// <summary>"one week", "2 Wochen", "10 jours": how long since the course ended, in the email's language.</summary>
     public required string Since { get; init; }
+    /// <summary>The course's last day as the email's language writes a date ("5 November 2026", "5. November 2026").</summary>
+    public string EndedOn { get; init; } = "";
     public required int OffsetDays { get; init; }
     public required bool AsksPhq2 { get; init; }
     public required bool AsksMood { get; init; }
@@ -24,18 +27,22 @@ public sealed record TemplateModel
     /// <summary>The questions as plain lines, composed by FollowUp from the check-in's items (not editable: they are the instrument).</summary>
     public required IReadOnlyList<string> QuestionLines { get; init; }
 
-    internal static TemplateModel Sample => new()
+    internal static TemplateModel Sample => SampleIn("en");
+
+    /// <summary>A sample check-in (two weeks after the course, with PHQ-2) written in <paramref name="language"/>.</summary>
+    internal static TemplateModel SampleIn(string language) => new()
     {
         PatientName = "Dana Example",
         TherapistName = "Sam Taylor",
         ClinicName = "Example Clinic",
-        Since = "2 weeks",
+        Since = Wording.For(language).SinceCourse(14),
+        EndedOn = Wording.For(language).Date(new DateOnly(2026, 11, 5)),
         OffsetDays = 14,
         AsksPhq2 = true,
         AsksMood = true,
         IsReminder = false,
         ReminderNumber = 0,
-        QuestionLines = Questions.Lines(asksPhq2: true, asksMood: true),
+        QuestionLines = Questions.Lines(asksPhq2: true, asksMood: true, language),
     };
 
     internal Dictionary<string, object> ToValues() => new()
@@ -44,6 +51,7 @@ public sealed record TemplateModel
         ["therapist_name"] = TherapistName,
         ["clinic_name"] = ClinicName,
         ["since"] = Since,
+        ["ended_on"] = EndedOn,
         ["offset_days"] = OffsetDays,
         ["asks_phq2"] = AsksPhq2,
         ["asks_mood"] = AsksMood,
@@ -63,32 +71,86 @@ public sealed record TemplateModel
 /// </summary>
 public static class Templates
 {
-    public const string DefaultSubject = "{% if is_reminder %}Reminder: {% endif %}{{ clinic_name }}: how is your back, {{ since }} after your massage course?";
+    /// <summary>The built-in English templates (each language's are <see cref="BuiltIn"/>).</summary>
+    public static string DefaultSubject => BuiltIn("en").Subject!;
+    public static string DefaultText => BuiltIn("en").Text!;
+    public static string DefaultHtml => BuiltIn("en").Html!;
 
-    // Short lines and plain words: many patients read this on a phone, some of them tired or low.
-    public const string DefaultText = """
-        Hello {{ patient_name }},
-        {% if is_reminder %}
-        A short reminder: we have not had your answer yet. It only takes a minute.
-        {% endif %}
-        It is {{ since }} since your massage course ended. How is your back?
-        Please reply to this email with short answers:
+    /// <summary>
+    /// The built-in templates of a language, put together from its sentences (Languages/outgoing/xx.json). Short lines
+    /// and plain words: many patients read this on a phone, some of them tired or low.
+    /// </summary>
+    internal static ScheduleTemplates BuiltIn(string language) => BuiltIns.GetOrAdd(language, code =>
+    {
+        var w = Wording.For(code).CheckIn;
+        var therapist = $$$"""{% if therapist_name != blank %}{{{w.Therapist}}}{% else %}{{{w.TherapistUnnamed}}}{% endif %}""";
+        return new ScheduleTemplates(w.Subject,
+            $$$"""
+            {{{w.Hello}}}
+            {% if is_reminder %}
+            {{{w.Reminder}}}
+            {% endif %}
+            {{{w.Since}}}
+            {{{w.AskReply}}}
 
-        {{ questions }}
+            {{ questions }}
 
-        {% if therapist_name != blank %}Your answer goes to your therapist, {{ therapist_name }}, who reads it during working hours.{% else %}Your answer goes to your therapist, who reads it during working hours.{% endif %}
-        """;
+            {{{therapist}}}
+            """,
+            $$$"""
+            <p>{{{w.Hello}}}</p>
+            {% if is_reminder %}<p>{{{w.Reminder}}}</p>{% endif %}
+            <p>{{{w.Since}}}<br>{{{w.AskReply}}}</p>
+            <ul>{% for line in question_lines %}<li>{{ line }}</li>{% endfor %}</ul>
+            <p>{{{therapist}}}</p>
+            """);
+    });
 
-    public const string DefaultHtml = """
-        <p>Hello {{ patient_name }},</p>
-        {% if is_reminder %}<p>A short reminder: we have not had your answer yet. It only takes a minute.</p>{% endif %}
-        <p>It is {{ since }} since your massage course ended. How is your back?<br>Please reply to this email with short answers:</p>
-        <ul>{% for line in question_lines %}<li>{{ line }}</li>{% endfor %}</ul>
-        <p>{% if therapist_name != blank %}Your answer goes to your therapist, {{ therapist_name }}, who reads it during working hours.{% else %}Your answer goes to your therapist, who reads it during working hours.{% endif %}</p>
-        """;
+    private static readonly ConcurrentDictionary<string, ScheduleTemplates> BuiltIns = new(StringComparer.Ordinal);
 
-    internal const string EmergencyLine = "This mailbox is not watched for emergencies. If you need urgent help, call your doctor or the emergency services.";
-    internal const string StopLine = "Reply STOP to stop these emails.";
+    /// <summary>
+    /// The language a patient's email is written in: their own, unless the schedule has templates of its own and none
+    /// in that language; then the clinic's, in which the schedule's own templates are written (warned at validate).
+    /// </summary>
+    public static string LanguageFor(Schedule schedule, string patientLanguage, string clinicLanguage) =>
+        !schedule.HasOwnTemplates || patientLanguage == clinicLanguage || schedule.Translations.ContainsKey(patientLanguage)
+            ? patientLanguage : clinicLanguage;
+
+    /// <summary>The templates an email in <paramref name="language"/> is rendered with: the schedule's own in that language, else the built-in.</summary>
+    internal static ScheduleTemplates For(Schedule schedule, string language, string clinicLanguage)
+    {
+        var builtIn = BuiltIn(language);
+        var own = schedule.Translations.TryGetValue(language, out var translation) ? translation
+            : language == clinicLanguage ? new ScheduleTemplates(schedule.SubjectTemplate, schedule.TextTemplate, schedule.HtmlTemplate)
+            : null;
+        return own is null ? builtIn : new ScheduleTemplates(own.Subject ?? builtIn.Subject, own.Text ?? builtIn.Text, own.Html ?? builtIn.Html);
+    }
+
+    /// <summary>
+    /// What a schedule's own templates leave to a fallback, one warning each, naming the schedule, the templates and the
+    /// languages: patients whose language has no version get the clinic's; a translation without a template the
+    /// clinic's language has gets that language's built-in one. Warnings, not problems: the schedule may be saved.
+    /// </summary>
+    public static IReadOnlyList<string> FallbackWarnings(Schedule schedule, string clinicLanguage)
+    {
+        var warnings = new List<string>();
+        var own = new ScheduleTemplates(schedule.SubjectTemplate, schedule.TextTemplate, schedule.HtmlTemplate).Each()
+            .Where(t => t.Source is not null).Select(t => t.What).ToList();
+        if (own.Count == 0) return warnings;
+        var missing = PatientLanguage.Codes.Where(c => c != clinicLanguage && !schedule.Translations.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            warnings.Add($"schedule '{schedule.Name}': its {Join(own)} {(own.Count == 1 ? "has" : "have")} no version in {Join(missing)}; patients with {(missing.Count == 1 ? "that language" : "those languages")} get {(own.Count == 1 ? "it" : "them")} in the clinic's language ({clinicLanguage})");
+        foreach (var (language, translation) in schedule.Translations.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var lacking = translation.Each().Where(t => t.Source is null && own.Contains(t.What)).Select(t => t.What).ToList();
+            if (lacking.Count > 0)
+                warnings.Add($"schedule '{schedule.Name}': its {language} templates have no {Join(lacking)}; {language} patients get the built-in {language} one{(lacking.Count == 1 ? "" : "s")}");
+        }
+        return warnings;
+    }
+
+    private static string Join(List<string> items) =>
+        items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
     private static readonly FluidParser Parser = new();
     // No file is ever read (include and render are refused when a schedule is saved; no file provider if one slips
@@ -107,30 +169,54 @@ public static class Templates
     public static IReadOnlyList<string> Problems(Schedule schedule)
     {
         var problems = new List<string>();
-        Check("subject template", schedule.SubjectTemplate, null, problems);
-        Check("text template", schedule.TextTemplate, "questions", problems);
-        Check("HTML template", schedule.HtmlTemplate, null, problems);
-        if (schedule.HtmlTemplate is { } html && !Mentions(html, "questions") && !Mentions(html, "question_lines"))
-            problems.Add("HTML template: must show the questions ({{ questions }} or a loop over question_lines)");
+        CheckSet("", new ScheduleTemplates(schedule.SubjectTemplate, schedule.TextTemplate, schedule.HtmlTemplate), problems);
+        foreach (var (language, translation) in schedule.Translations.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            if (!PatientLanguage.Codes.Contains(language)) problems.Add(PatientLanguage.Problem("translations:", language));
+            else CheckSet(language + " ", translation, problems);
+        }
         return problems;
     }
 
+    private static void CheckSet(string prefix, ScheduleTemplates set, List<string> problems)
+    {
+        Check(prefix + "subject template", set.Subject, null, problems);
+        Check(prefix + "text template", set.Text, "questions", problems);
+        Check(prefix + "HTML template", set.Html, null, problems);
+        if (set.Html is { } html && !Mentions(html, "questions") && !Mentions(html, "question_lines"))
+            problems.Add(prefix + "HTML template: must show the questions ({{ questions }} or a loop over question_lines)");
+    }
+
+    /// <summary>An English email from the schedule's templates (or the built-in ones) and the model, for a clinic whose language is English.</summary>
+    public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model) => Render(schedule, model, "en", "en");
+
     /// <summary>
-    /// Subject, plain text and HTML of one email, from the schedule's templates (or the built-in ones) and the model.
+    /// Subject, plain text and HTML of one email in <paramref name="language"/> (from <see cref="LanguageFor"/>; the
+    /// model's words already in it), from the schedule's templates in that language or the built-in ones.
     /// Throws <see cref="TemplateFailureException"/> when a template cannot be rendered within its bounds: that email fails, no other.
     /// </summary>
-    public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model)
+    public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model, string language, string clinicLanguage)
     {
         var values = model.ToValues();
-        var subject = Render(schedule.SubjectTemplate ?? DefaultSubject, values, NullEncoder.Default);
-        var text = Render(schedule.TextTemplate ?? DefaultText, values, NullEncoder.Default).Trim();
-        var html = Render(schedule.HtmlTemplate ?? DefaultHtml, values, HtmlEncoder.Default).Trim();
+        var templates = For(schedule, language, clinicLanguage);
+        var lines = Wording.For(language).CheckIn;
+        var subject = Render(templates.Subject!, values, NullEncoder.Default);
+        var text = Render(templates.Text!, values, NullEncoder.Default).Trim();
+        var html = Render(templates.Html!, values, HtmlEncoder.Default).Trim();
         var clinic = HtmlEncoder.Default.Encode(model.ClinicName);
         // A header cannot hold a line break: a template that renders one must not break the message.
         subject = Regex.Replace(subject, @"\s+", " ").Trim();
-        text = $"{text}\n\n{EmergencyLine}\n\n{StopLine}\n\n{model.ClinicName}\n";
-        html = $"{html}\n<p>{EmergencyLine}</p>\n<p>{StopLine}</p>\n<p>{clinic}</p>\n";
+        text = $"{text}\n\n{lines.Emergency}\n\n{lines.Stop}\n\n{model.ClinicName}\n";
+        html = $"{html}\n<p>{HtmlEncoder.Default.Encode(lines.Emergency)}</p>\n<p>{HtmlEncoder.Default.Encode(lines.Stop)}</p>\n<p>{clinic}</p>\n";
         return (subject, text, html);
+    }
+
+    /// <summary>A sample check-in of the schedule for a patient of <paramref name="language"/>, and the language it came out in (the clinic's on a fallback).</summary>
+    public static (string Subject, string Text, string Html, string Language) RenderSample(Schedule schedule, string language, string clinicLanguage)
+    {
+        var used = LanguageFor(schedule, language, clinicLanguage);
+        var (subject, text, html) = Render(schedule, TemplateModel.SampleIn(used), used, clinicLanguage);
+        return (subject, text, html, used);
     }
 
     private static string Render(string source, Dictionary<string, object> values, TextEncoder encoder)
@@ -256,48 +342,53 @@ public static class Templates
     }
 }
 
-/// <summary>The questions of a check-in, worded as the instruments word them. Fixed in code: they are not copy.</summary>
+/// <summary>The questions of a check-in, worded as the instruments word them in each language (Languages/outgoing). Fixed: they are not copy.</summary>
 internal static class Questions
 {
-    public static IReadOnlyList<string> Lines(bool asksPhq2, bool asksMood) => Compose(asksPain: true, asksMood, asksPhq2);
+    public static IReadOnlyList<string> Lines(bool asksPhq2, bool asksMood, string language = "en") => Compose(asksPain: true, asksMood, asksPhq2, language);
 
     /// <summary>
     /// What a clarification asks again: the questions named by <paramref name="awaiting"/> (check_ins.awaiting: pain,
     /// phq2_a, phq2_b), or all of them when nothing says what is missing. Mood goes with pain, as the check-in asks them.
     /// </summary>
-    public static IReadOnlyList<string> Again(IReadOnlyCollection<string>? awaiting)
+    public static IReadOnlyList<string> Again(IReadOnlyCollection<string>? awaiting, string language = "en")
     {
-        if (awaiting is not { Count: > 0 }) return Compose(asksPain: true, asksMood: true, asksPhq2: false);
+        if (awaiting is not { Count: > 0 }) return Compose(asksPain: true, asksMood: true, asksPhq2: false, language);
         var pain = awaiting.Contains("pain");
-        return Compose(pain, asksMood: pain, asksPhq2: awaiting.Contains("phq2_a") || awaiting.Contains("phq2_b"));
+        return Compose(pain, asksMood: pain, asksPhq2: awaiting.Contains("phq2_a") || awaiting.Contains("phq2_b"), language);
     }
 
-    private static List<string> Compose(bool asksPain, bool asksMood, bool asksPhq2)
+    /// <summary>Every language's question lines, as a check-in may quote them back.</summary>
+    public static IEnumerable<string> AllLanguages() =>
+        PatientLanguage.Codes.SelectMany(c => Lines(asksPhq2: true, asksMood: true, c).Concat(Lines(asksPhq2: false, asksMood: true, c)));
+
+    private static List<string> Compose(bool asksPain, bool asksMood, bool asksPhq2, string language)
     {
+        var q = Wording.For(language).Questions;
         var lines = new List<string>();
         if (asksPain)
         {
-            lines.Add("Pain: a number from 0 to 10 for your back pain over the past week");
-            lines.Add("      (0 = no pain, 10 = worst pain imaginable)");
+            lines.Add(q.Pain);
+            lines.Add("      " + q.PainAnchors);
         }
-        if (asksMood) lines.Add("Mood: how your mood has been (for example good, okay or low, or a number from 0 = very low to 10 = very good)");
+        if (asksMood) lines.Add(q.Mood);
         if (asksPhq2)
         {
-            // PHQ-2 (Kroenke, Spitzer & Williams 2003): two items, two-week recall, each 0-3.
-            lines.Add("Over the last 2 weeks, how often have you been bothered by:");
-            lines.Add("Interest: little interest or pleasure in doing things?");
-            lines.Add("Down: feeling down, depressed, or hopeless?");
-            lines.Add("      (0 = not at all, 1 = several days, 2 = more than half the days, 3 = nearly every day)");
+            // PHQ-2 (Kroenke, Spitzer & Williams 2003): two items, two-week recall, each 0-3, in the validated translation.
+            lines.Add(q.Phq2Stem);
+            lines.Add(q.Interest);
+            lines.Add(q.Down);
+            lines.Add("      " + q.Phq2Options);
         }
         lines.Add("");
         // The example always shows pain with a mood, as the reader takes both in one line.
         var example = (asksPain, asksPhq2) switch
         {
-            (true, true) => "Pain 3, mood good, interest 0, down 1",
-            (true, false) => "Pain 3, mood good",
-            _ => "Interest 0, down 1",
+            (true, true) => q.ExamplePainMoodPhq2,
+            (true, false) => q.ExamplePainMood,
+            _ => q.ExamplePhq2,
         };
-        lines.Add($"For example:  {example}");
+        lines.Add($"{q.ForExample}  {example}");
         return lines;
     }
 }

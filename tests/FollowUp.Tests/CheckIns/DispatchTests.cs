@@ -146,8 +146,11 @@ public class DispatchTests
 
         Assert.Equal((0, 1), (after.Sent, after.Cancelled));
         await using var db = await clinic.Data.OpenConnectionAsync();
-        Assert.Equal("patient opted out", await db.ExecuteScalarAsync<string>("SELECT failure FROM reminders"));
-        Assert.Single(await new Mailbox(stu.Address).MessagesAsync());
+        Assert.Equal("patient opted out", await db.ExecuteScalarAsync<string>("SELECT failure FROM reminders WHERE kind = 'reminder'"));
+        // Stu's mailbox holds the check-in and the confirmation of his STOP, no reminder.
+        var received = await new Mailbox(stu.Address).MessagesAsync();
+        Assert.Equal(checkIn.MessageId, received[0].MessageId);
+        Assert.StartsWith("stopped.", Assert.Single(received.Skip(1)).MessageId, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed record ImportReport
 /// staging tables with their check-ins planned by <see cref="CheckInPlanner"/>, and moved into place set-based, so a
 /// hundred thousand rows take seconds, not the minutes of one INSERT each.
 /// </summary>
-public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
 {
     public async Task<ImportReport> ImportAsync(byte[] content, string fileName, ImportSettings settings, ImportMode mode, string actor,
         Action<string>? progress, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         var schedule = await Schedules.ScheduleStore.FindAsync(connection, transaction, Schedules.Schedule.DefaultName, cancellationToken)
             ?? throw new InvalidOperationException("The default schedule is missing from the database (migration V4 seeds it).");
         await connection.ExecuteAsync(new CommandDefinition(CreateStaging, null, transaction, cancellationToken: cancellationToken));
-        await CopyAsync(connection, valid, schedule, cancellationToken);
+        await CopyAsync(connection, valid, schedule, clinicLanguage.Value.Code, cancellationToken);
         progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
         var at = now.UtcDateTime;
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
@@ -139,7 +139,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         return conflicts;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, string clinicLanguage, CancellationToken cancellationToken)
     {
         var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
         await using (var courses = await connection.BeginBinaryImportAsync(CopyCourses, cancellationToken))
@@ -161,6 +161,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
                 else await courses.WriteNullAsync(cancellationToken);
                 if (e.PatientClinicId is { } clinicId) await courses.WriteAsync(clinicId.Trim(), NpgsqlDbType.Text, cancellationToken);
                 else await courses.WriteNullAsync(cancellationToken);
+                await courses.WriteAsync(Languages.PatientLanguage.Parse(e.Language) ?? clinicLanguage, NpgsqlDbType.Text, cancellationToken);
             }
             await courses.CompleteAsync(cancellationToken);
         }
@@ -208,14 +209,14 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         CREATE TEMP TABLE import_courses (
             line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
             time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, existing_course_id bigint, patient_id bigint, course_id bigint
+            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
             expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
         """;
 
     private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id)
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -249,8 +250,8 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
               WHERE existing_course_id IS NULL AND patient_id IS NOT NULL AND patient_clinic_id IS NOT NULL ORDER BY patient_id, line) s
         WHERE p.id = s.patient_id AND p.clinic_id IS NULL;
         WITH inserted AS (
-            INSERT INTO patients (name, email, time_zone, created_at, clinic_id)
-            SELECT DISTINCT ON (lower(patient_email), lower(patient_name), patient_clinic_id) patient_name, patient_email, time_zone, @at, patient_clinic_id
+            INSERT INTO patients (name, email, time_zone, language, created_at, clinic_id)
+            SELECT DISTINCT ON (lower(patient_email), lower(patient_name), patient_clinic_id) patient_name, patient_email, time_zone, language, @at, patient_clinic_id
             FROM import_courses WHERE existing_course_id IS NULL AND patient_id IS NULL
             ORDER BY lower(patient_email), lower(patient_name), patient_clinic_id, line
             RETURNING id, lower(email) AS email, lower(name) AS name, clinic_id)
@@ -294,7 +295,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         SELECT @at, @actor, 'course.enrolled', course_id, patient_id, course_id,
                jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
                    'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
-                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'import_key', import_key))
+                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'language', language, 'import_key', import_key))
         FROM import_courses WHERE course_id IS NOT NULL
         """);
 }

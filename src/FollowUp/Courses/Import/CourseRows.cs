@@ -51,6 +51,8 @@ internal static class CourseRows
                 PainAtStart = painAtStart,
                 PainAtEnd = painAtEnd,
                 PatientClinicId = Value(ImportField.PatientClinicId) is { Length: > 0 } clinicId ? clinicId : null,
+                // Empty: the clinic's language, as for a patient enrolled by hand without --language.
+                Language = Value(ImportField.Language) is { Length: > 0 } language ? language : null,
             };
             // The single-enrolment rules, once each; a field that did not even parse keeps only that complaint.
             var unparsed = rowProblems.Select(p => p.Field).ToHashSet();
@@ -137,6 +139,7 @@ internal static class CourseRows
         _ when problem.StartsWith("course start", StringComparison.Ordinal) => ImportField.StartedOn,
         _ when problem.StartsWith("pain at course start", StringComparison.Ordinal) => ImportField.PainAtStart,
         _ when problem.StartsWith("pain at course end", StringComparison.Ordinal) => ImportField.PainAtEnd,
+        _ when problem.StartsWith("language", StringComparison.Ordinal) => ImportField.Language,
         _ => ImportField.EndedOn, // "course end …", including "course end … is before its start …"
     };
 

@@ -13,6 +13,7 @@ public enum ImportField
     PainAtEnd,
     ImportKey,
     PatientClinicId,
+    Language,
 }
 
 /// <summary>
@@ -35,6 +36,7 @@ public static class ImportColumns
         ImportField.PainAtEnd => "pain_at_end",
         ImportField.ImportKey => "import_key",
         ImportField.PatientClinicId => "patient_id",
+        ImportField.Language => "language",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -60,6 +62,10 @@ public static class ImportColumns
         // The clinic's own identifier of the patient, as exports in English, German and French name it.
         [ImportField.PatientClinicId] = ["patientid", "patientnumber", "patientno", "patientnr", "mrn", "medicalrecordnumber", "clinicnumber", "clinicid",
             "clientid", "clientnumber", "patientennummer", "patientennr", "ndossier", "nodossier", "numerodossier", "numerodedossier", "numérodossier", "numérodedossier", "dossier"],
+        // The patient's language, as clinic systems in each supported language head the column.
+        [ImportField.Language] = ["language", "lang", "languagecode", "patientlanguage", "preferredlanguage", "languagepreference", "locale",
+            "sprache", "patientensprache", "korrespondenzsprache", "langue", "languepreferee", "idioma", "idiomapreferido", "lingua",
+            "linguapreferita", "taal", "voorkeurstaal", "idiomapreferencial"],
         [ImportField.ImportKey] = ["importkey", "courseid", "courseref", "coursereference", "externalid", "referralid", "recordid", "episodeid"],
     };
 
