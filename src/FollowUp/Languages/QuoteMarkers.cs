@@ -66,13 +66,17 @@ internal static class QuoteMarkers
     {
         var joined = lines[i].Trim();
         var rest = "";
-        for (var last = i; last < i + 3 && last < lines.Length; last++)
+        // Opened by its start word ("On Tue, Apr 11, 2017 at 10:07 PM John Smith"), it may run over blank lines and an
+        // address broken around its brackets ("<" / "mailto:…" / "> wrote:"), as Polymail writes it.
+        var opened = Starts.Any(s => joined.StartsWith(s + " ", StringComparison.Ordinal)) && joined.Any(char.IsDigit);
+        for (var last = i; last < i + (opened ? 6 : 3) && last < lines.Length; last++)
         {
             if (last > i)
             {
                 var next = lines[last].Trim();
+                if (next.Length == 0 && opened) continue;
                 // "Hi," or "Thanks Thanmai" above "On Mar 8, 2012 … wrote:" is the reply, not the attribution's start.
-                if (next.Length == 0 || next.StartsWith('>') || !CouldOpen(lines[i])) break;
+                if (next.Length == 0 || !CouldOpen(lines[i]) || (next.StartsWith('>') && !(opened && IsAttribution(joined + " " + next)))) break;
                 joined += " " + next;
                 rest += " " + next;
             }

@@ -57,6 +57,7 @@ internal static partial class ReplyText
         var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var kept = new List<string>();
         string? askedJustAbove = null;
+        var seenAttribution = false;
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd();
@@ -71,11 +72,16 @@ internal static partial class ReplyText
             if (DashName().IsMatch(line)) break;
             if (IsQuoted(line))
             {
-                askedJustAbove = QuoteMarkers.AskedItem(line.TrimStart('>', ' ')) ?? (IsContinuation(line) ? askedJustAbove : null);
+                // "(0 = no pain, 10 = …)" carries on the question above; it asks nothing of its own.
+                askedJustAbove = IsContinuation(line) && askedJustAbove is not null ? askedJustAbove : QuoteMarkers.AskedItem(line.TrimStart('>', ' '));
                 continue;
             }
+            // "(http://example.com/c/Yz) >" or "_nonce=3dd518)": a quoted line a long link broke, between quoted lines.
+            if (seenAttribution && LinkFragment().IsMatch(line) && !QuoteMarkers.NamesAnItem(line) && PreviousContentIsQuoted(lines, i) && NextContentIsQuoted(lines, i + 1))
+                continue;
             if (QuoteMarkers.Attribution(lines, i) is { } attribution)
             {
+                seenAttribution = true;
                 if (attribution.Before.Length > 0) kept.Add(attribution.Before);
                 i = attribution.LastLine;
                 // History without ">" after its attribution (Yahoo, some webmails): nothing below is the reply.
@@ -120,6 +126,13 @@ internal static partial class ReplyText
     {
         var content = line.TrimStart('>');
         return content.Trim().StartsWith('(') || (content.Length > 1 && content.StartsWith("  ", StringComparison.Ordinal));
+    }
+
+    private static bool PreviousContentIsQuoted(string[] lines, int before)
+    {
+        for (var j = before - 1; j >= 0; j--)
+            if (lines[j].Trim().Length > 0) return lines[j].TrimStart().StartsWith('>');
+        return false;
     }
 
     private static int NextContent(string[] lines, int from)
@@ -189,6 +202,9 @@ internal static partial class ReplyText
 
     [GeneratedRegex(@"^\W*\d{1,2}\W*$")]
     private static partial Regex BareNumber();
+
+    [GeneratedRegex(@"^\s*\(?(?:https?://\S+|\S*=\S*\))\)?\s*>?\s*$")]
+    private static partial Regex LinkFragment();
 
     [GeneratedRegex(@"^>{2,}.*<{2,}\s*$")]
     private static partial Regex Arrows();
