@@ -57,10 +57,12 @@ for (var run = 1; run <= Runs; run++)
     Console.WriteLine($"  run {run}: dispatch full path {dispatchFull[^1]:F2} s, bare send loop {dispatchBare[^1]:F2} s" +
                       (ingest ? $"; ingestion full path {ingestFull[^1]:F2} s, bare fetch loop {ingestBare[^1]:F2} s, fetch + understand {ingestUnderstand[^1]:F2} s, + one row each {ingestMinimal[^1]:F2} s" : ""));
 }
-Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare);
+// The goals of docs/performance.md: dispatch keeps 0.85 of its bare send loop, ingestion 0.6 of its bare fetch loop
+// (a fetch loop does no parsing at all, a send loop does all of the SMTP work).
+Report("Dispatch (claim, render, send, record) vs bare MailKit send loop, same Postfix:", "bare loop", n, dispatchFull, dispatchBare, goal: 0.85);
 if (ingest)
 {
-    Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare);
+    Report("Ingestion (fetch, classify, match, parse, store, move) vs bare ImapClient fetch loop, same Dovecot:", "bare loop", n, ingestFull, ingestBare, goal: 0.6);
     // Not goals: where the gap is. Understanding the mail with nothing stored (the ceiling if storage were free), and
     // that plus one single-row INSERT committed per message (the floor of any design that records each reply before
     // moving it).
@@ -74,7 +76,7 @@ if (only is null) await ScaleSuite.RunAsync(env, template, full, only: null);
 Console.WriteLine($"Load average after: {LoadAverage()}");
 return 0;
 
-static void Report(string title, string bareName, int count, List<double> fullRuns, List<double> bareRuns)
+static void Report(string title, string bareName, int count, List<double> fullRuns, List<double> bareRuns, double goal)
 {
     var fullSeconds = Median(fullRuns);
     var bareSeconds = Median(bareRuns);
@@ -84,7 +86,7 @@ static void Report(string title, string bareName, int count, List<double> fullRu
     Console.WriteLine($"  {"full path",-10} {count,9} {fullSeconds,9:F2} {count / fullSeconds,9:F1}");
     Console.WriteLine($"  {bareName,-10} {count,9} {bareSeconds,9:F2} {count / bareSeconds,9:F1}");
     var ratio = bareSeconds / fullSeconds;
-    Console.WriteLine($"  ratio {ratio:F2}x (goal >= 0.80x): {(ratio >= 0.8 ? "met" : "NOT met")}");
+    Console.WriteLine($"  ratio {ratio:F2}x (goal >= {goal:F2}x): {(ratio >= goal ? "met" : "NOT met")}");
 }
 
 static double Median(List<double> values)

@@ -56,8 +56,18 @@ public sealed class AlertOptions
     /// <summary>The minimal detectable change of the 0-10 pain NRS in back pain (see <see cref="BaselineAwareThresholds"/>).</summary>
     public double MinimalDetectableChange { get; set; } = 1.8;
 
-    /// <summary>The minimal important change by starting score 0-10, one value per score (see <see cref="BaselineAwareThresholds"/>).</summary>
-    public List<int> ImportantChangeFromScore { get; set; } = [1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3];
+    /// <summary>
+    /// The minimal important change by starting score 0-10, one value per score (see <see cref="BaselineAwareThresholds"/>);
+    /// empty: <see cref="DefaultImportantChangeFromScore"/>. Empty rather than the defaults, because the configuration
+    /// binder adds configured entries to a list it finds filled: a clinic's 11 values would make 22.
+    /// </summary>
+    public List<int> ImportantChangeFromScore { get; set; } = [];
+
+    /// <summary>1 from 0-4, 2 from 5-7, 3 from 8-10 (docs/alerts.md).</summary>
+    public static IReadOnlyList<int> DefaultImportantChangeFromScore { get; } = [1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3];
+
+    /// <summary>The list in force: the clinic's, or the defaults.</summary>
+    internal IReadOnlyList<int> ImportantChanges => ImportantChangeFromScore.Count == 0 ? DefaultImportantChangeFromScore : ImportantChangeFromScore;
 
     /// <summary>
     /// "Back near baseline" is high severity (alerted at once, never waiting for a confirmation) only when the rise is
@@ -103,7 +113,7 @@ public sealed class AlertOptions
     internal int NonImproverThreshold(int baseline) => BaselineAwareThresholds ? Math.Max(NonImproverRise, FromScore(baseline)) : NonImproverRise;
 
     private int FromScore(int score) =>
-        Math.Max((int)Math.Ceiling(MinimalDetectableChange), ImportantChangeFromScore[Math.Clamp(score, 0, ImportantChangeFromScore.Count - 1)]);
+        Math.Max((int)Math.Ceiling(MinimalDetectableChange), ImportantChanges[Math.Clamp(score, 0, ImportantChanges.Count - 1)]);
 
     /// <summary>An open alert not acknowledged within this many working days (Mon-Fri) goes to the clinic lead, once (issue 6).</summary>
     public int EscalateAfterWorkingDays { get; set; } = 2;
@@ -162,8 +172,8 @@ public sealed class AlertOptions
             if (CrisisWords.Normalize(SelfHarmPhrases[i] ?? "").Length < 3)
                 yield return $"{s}:SelfHarmPhrases:{i} must hold a word of at least 3 letters (was '{SelfHarmPhrases[i]}').";
         if (UnansweredAfter <= TimeSpan.Zero) yield return $"{s}:UnansweredAfter must be positive.";
-        if (ImportantChangeFromScore.Count != 11 || ImportantChangeFromScore.Any(c => c is < 1 or > 10))
-            yield return $"{s}:ImportantChangeFromScore must hold 11 values (scores 0-10), each 1-10 (was {ImportantChangeFromScore.Count} values).";
+        if (ImportantChangeFromScore.Count is not (0 or 11) || ImportantChangeFromScore.Any(c => c is < 1 or > 10))
+            yield return $"{s}:ImportantChangeFromScore must hold 11 values (scores 0-10), each 1-10, or none for the defaults (was {ImportantChangeFromScore.Count} values: {string.Join(',', ImportantChangeFromScore)}).";
         if (MinimalDetectableChange is < 0 or > 10) yield return $"{s}:MinimalDetectableChange must be 0-10 (was {MinimalDetectableChange}).";
         if (HighBeyondRise is < 0 or > 10) yield return $"{s}:HighBeyondRise must be 0-10 (was {HighBeyondRise}).";
         if (ConfirmAfterDays is < 1 or > 14) yield return $"{s}:ConfirmAfterDays must be 1-14 (was {ConfirmAfterDays}).";

@@ -18,9 +18,17 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
             Mood.Evaluate(readings, options),
         }.OfType<Finding>().ToList();
 
-    internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId, CancellationToken cancellationToken) =>
+        await AssessAsync(connection, transaction, courseId, await LoadAsync(connection, transaction, courseId, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AssessAsync(DbConnection, DbTransaction, long, CancellationToken)"/> on what a caller read with
+    /// <see cref="CourseAndReadings"/> in its own round trip (the inbox, in the batch that stores the reply).
+    /// </summary>
+    internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId,
+        (CourseScores Course, List<PainReading> Readings) loaded, CancellationToken cancellationToken)
     {
-        var (course, readings) = await LoadAsync(connection, transaction, courseId, cancellationToken);
+        var (course, readings) = loaded;
         var rules = options.Value;
         var now = clock.GetUtcNow();
         var pain = Confirmation.Decide(course.PainAtStart, course.PainAtEnd, readings, rules);
@@ -45,6 +53,12 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         // The course's scores and its readings in one round trip: this runs for every stored answer, inside the
         // reply's transaction, so each round trip here is one more per reply read from the mailbox.
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndReadings, new { courseId }, transaction, cancellationToken: cancellationToken));
+        return await ReadAsync(results);
+    }
+
+    /// <summary>The two result sets of <see cref="CourseAndReadings"/>, next in <paramref name="results"/>.</summary>
+    internal static async Task<(CourseScores Course, List<PainReading> Readings)> ReadAsync(SqlMapper.GridReader results)
+    {
         var course = await results.ReadSingleAsync<CourseScores>();
         var readings = (await results.ReadAsync<ReadingRow>())
             .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag, r.Confirming)).ToList();
@@ -104,8 +118,8 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         public bool Confirming { get; init; }
     }
 
-    // The latest reply per check-in counts (a second reply corrects the first).
-    private const string CourseAndReadings = """
+    // The latest reply per check-in counts (a second reply corrects the first). Parameter @courseId.
+    internal const string CourseAndReadings = """
         SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
         SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag,
                ci.confirms_check_in_id IS NOT NULL AS confirming

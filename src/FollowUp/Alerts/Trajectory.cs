@@ -5,8 +5,11 @@ using Npgsql;
 
 namespace FollowUp.Alerts;
 
-/// <summary>One point of a course's pain over time; a follow-up carries its offset after the course's end.</summary>
-public sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null, int? OffsetDays = null);
+/// <summary>
+/// One point of a course's pain over time; a follow-up carries its offset after the course's end. <see cref="Mood"/>
+/// is the text people read ("8/10", "low"); <see cref="MoodScore"/> the 0-10 item itself, which the trend reads.
+/// </summary>
+public sealed record TrajectoryPoint(string Label, DateOnly On, int? Pain, string? Mood, string? Phq2 = null, int? OffsetDays = null, int? MoodScore = null);
 
 /// <summary>
 /// A course's pain over time as every reader shows it (the alert email, followup-admin, later the web face): the
@@ -20,8 +23,7 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
 
     /// <summary>The 0-10 mood item over the follow-ups as a labelled trend line, or null (fewer than two scores).</summary>
     public string? MoodTrend =>
-        Mood.Trend(Points.Select((p, i) => new PainReading(i, p.Pain,
-            p.Mood is { } m && m.EndsWith("/10", StringComparison.Ordinal) && int.TryParse(m[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var score) ? score : null)).ToList());
+        Mood.Trend(Points.Select((p, i) => new PainReading(i, p.Pain, p.MoodScore)).ToList());
 
     /// <summary>The trajectory of a course from its scores and its follow-ups. Pure.</summary>
     public static CourseTrajectory Of(DateOnly startedOn, DateOnly endedOn, int painAtStart, int? painAtEnd, IReadOnlyList<TrajectoryPoint> followUps, AlertOptions options)
@@ -45,7 +47,7 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
             var reading = new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B);
             return new TrajectoryPoint(
                 LateWorseningRule.When(r.OffsetDays).Replace("week", "Week", StringComparison.Ordinal).Replace("day", "Day", StringComparison.Ordinal),
-                DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading), r.OffsetDays);
+                DateOnly.FromDateTime(r.DueAt), r.Pain, LateWorseningRule.MoodText(reading), Mood.Phq2Text(reading), r.OffsetDays, r.MoodScore);
         }).ToList();
         return Of(course.StartedOn, course.EndedOn, course.PainAtStart, course.PainAtEnd, followUps, options);
     }

@@ -8,20 +8,13 @@ using Npgsql;
 
 namespace FollowUp.CheckIns;
 
-/// <summary>What one dispatch run did.</summary>
-internal sealed record DispatchResult(int Sent, int Failed, int Retrying, int Cancelled = 0, int Deferred = 0)
-{
-    internal DispatchResult Add(DispatchResult o) =>
-        new(Sent + o.Sent, Failed + o.Failed, Retrying + o.Retrying, Cancelled + o.Cancelled, Deferred + o.Deferred);
-}
-
 /// <summary>
 /// Sends the queued patient emails that are due: check-ins, reminders and clarifications. Each lane claims a batch
 /// (FOR UPDATE SKIP LOCKED, so any number of lanes and workers drain the same queue), re-checks each row just before
 /// sending (<see cref="Eligibility"/>, and the patient's window), renders it, sends it over the lane's one reused SMTP
 /// connection and records the outcome (<see cref="OutgoingQueue"/>). Every failure and cancellation keeps its reason.
 /// </summary>
-internal sealed class CheckInDispatch(
+internal sealed partial class CheckInDispatch(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     IOptions<SmtpOptions> smtpOptions,
@@ -34,13 +27,6 @@ internal sealed class CheckInDispatch(
     private readonly OutgoingQueue _queue = new(dataSource, clock);
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly Lazy<MimeKit.Cryptography.DkimSigner?> _dkim = new(() => CheckInDkim.Create(dispatchOptions.Value));
-
-    // The one thing a run keeps in memory: a message the SMTP server accepted while the database could not take its
-    // record (a restart, a failover). It is recorded first thing when the database answers again; released instead, it
-    // would go out twice. A process that dies meanwhile loses it, which is the crash of docs/reliability.md, "No
-    // check-in lost, none sent twice": the row is still 'sending' and is sent again after ClaimLease. Everything else
-    // a run leaves behind is settled from the database (OutgoingQueue.ReleaseStrandedAsync).
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Lane, CheckInToSend Item, string MessageId, DateTimeOffset[] Reminders)> _unrecorded = new();
 
     public async Task<DispatchResult> SendDueAsync(CancellationToken cancellationToken)
     {
@@ -58,8 +44,23 @@ internal sealed class CheckInDispatch(
     /// Sends one queued email now, through the same claim, check and record as every other (a clarification, which
     /// answers a reply the patient has just written). Whatever stops it leaves the row queued for the next run.
     /// </summary>
-    internal async Task<DispatchResult> SendNowAsync(OutgoingKind kind, long id, CancellationToken cancellationToken) =>
-        await RunLaneAsync(new Lane($"{_worker}/{kind}{id}"), dispatchOptions.Value, (kind, id), cancellationToken);
+    internal async Task<DispatchResult> SendNowAsync(OutgoingKind kind, long id, CancellationToken cancellationToken)
+    {
+        // Its own name each time: settling an ended one can never touch one under way.
+        var lane = $"{_worker}/{kind}{id}/{Interlocked.Increment(ref _oneOffs)}";
+        try
+        {
+            return await RunLaneAsync(new Lane(lane), dispatchOptions.Value, (kind, id), cancellationToken);
+        }
+        catch
+        {
+            // Its claim may be left 'sending' (the database went away between claim and record): the next run settles
+            // this lane with its own, instead of the row waiting out ClaimLease. The lane has ended, so nothing of it
+            // is still under way when that happens.
+            _endedOneOffs[lane] = 0;
+            throw;
+        }
+    }
 
     /// <summary>
     /// The cohort simulation's dispatch: every due email through the same claim, fresh check, send window, rendering and
@@ -82,35 +83,6 @@ internal sealed class CheckInDispatch(
                 delivered.Add((item, prepared.Message));
             }
         }
-    }
-
-    private enum Outcome { Sent, Failed, Retrying, Cancelled, Deferred, Lost }
-
-    /// <summary>A lane's run: its SMTP connection, the schedules it read (afresh each run, so an admin's edit reaches queued rows), its tally.</summary>
-    private sealed class Lane(string name)
-    {
-        private readonly Dictionary<long, Schedule> _schedules = [];
-        private readonly Dictionary<Outcome, int> _counts = [];
-        public string Name => name;
-        public SmtpClient? Smtp { get; set; }
-
-        public async Task<Schedule> ScheduleAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
-        {
-            if (!_schedules.TryGetValue(id, out var schedule))
-                _schedules[id] = schedule = await ScheduleStore.ByIdAsync(connection, null, id, cancellationToken);
-            return schedule;
-        }
-
-        public void Count(Outcome outcome, int n = 1) => _counts[outcome] = _counts.GetValueOrDefault(outcome) + n;
-
-        public async Task DropConnectionAsync()
-        {
-            if (Smtp is not null) await MailConnections.CloseAsync(Smtp);
-            Smtp = null;
-        }
-
-        public DispatchResult Result() => new(_counts.GetValueOrDefault(Outcome.Sent), _counts.GetValueOrDefault(Outcome.Failed),
-            _counts.GetValueOrDefault(Outcome.Retrying), _counts.GetValueOrDefault(Outcome.Cancelled), _counts.GetValueOrDefault(Outcome.Deferred));
     }
 
     private async Task<DispatchResult> RunLaneAsync(Lane lane, DispatchOptions options, (OutgoingKind, long)? only, CancellationToken cancellationToken)
@@ -284,36 +256,10 @@ internal sealed class CheckInDispatch(
         return [.. CheckInPlanner.Reminders(now, expires, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone), schedule, item.RemindAfterDays)];
     }
 
-    /// <summary>Records a message the SMTP server accepted; with the database gone meanwhile, keeps it to record on its return.</summary>
-    private async Task RecordSentAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders)
-    {
-        try
-        {
-            await RecordAsync(lane, item, messageId, reminders, CancellationToken.None);
-        }
-        catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
-        {
-            _unrecorded.Enqueue((lane, item, messageId, reminders));
-            throw;
-        }
-    }
-
     private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, CancellationToken cancellationToken)
     {
         if (await _queue.MarkSentAsync(lane, item, messageId, reminders, cancellationToken)) Log.CheckInSent(logger, item.Id, item.Sequence);
         else Log.ClaimLost(logger, item.Id);
-    }
-
-    /// <summary>Records what was sent while the database was away, then hands back the lanes' claims a cut-off run left.</summary>
-    private async Task SettleAsync(string[] lanes, CancellationToken cancellationToken)
-    {
-        while (_unrecorded.TryPeek(out var u))
-        {
-            await RecordAsync(u.Lane, u.Item, u.MessageId, u.Reminders, cancellationToken);
-            _unrecorded.TryDequeue(out _);
-        }
-        // A claim recorded as sent just above is no longer 'sending', so this leaves it alone.
-        await _queue.ReleaseStrandedAsync(lanes, cancellationToken);
     }
 
     /// <summary>Connects the lane's SMTP client; a connection that works ends an outage in the log.</summary>

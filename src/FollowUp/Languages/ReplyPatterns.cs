@@ -143,7 +143,7 @@ internal static class ReplyPatterns
     public static Regex LooseNumber { get; } = new($@"(?<!\w)(?:{StrongNumber})(?!\w)", Options);
 
     /// <summary>Numbers that are not answers: dates, times, phone numbers, addresses, amounts, counts of things.</summary>
-    public static Regex NotAnAnswer { get; } = new(string.Join('|', (string[])
+    public static PatternList NotAnAnswer { get; } = new((string[])
     [
         @"\S+@\S+\.\S+", @"(?:https?://|www\.)\S+",
         @"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", @"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)", @"(?<!\d)\d{1,2}\.\d{1,2}\.(?!\d)",
@@ -162,7 +162,7 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Taking))})[ \t]+(?:\p{{L}}+[ \t]+)?(?:{StrongNumber})(?!\w)",
         // Sums and code ("1=1", "2+2"): not a patient's answer.
         @"'?(?<!\w)\d+'?[ \t]*[=<>+*^][ \t]*'?\d+'?(?!\w)",
-    ]), Options);
+    ], Options);
 
     /// <summary>
     /// A street and its name before the house number, on the text as written, the name capitalised: "Calle Mayor 15",
@@ -187,9 +187,23 @@ internal static class ReplyPatterns
             .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
             .Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>Entries as alternatives, whole words only where they begin or end with a letter; a space matches spaces and tabs.</summary>
-    internal static string Words(IEnumerable<string> entries) =>
-        "(?:" + string.Join('|', entries.OrderByDescending(e => e.Length).Select(e =>
-            (char.IsLetterOrDigit(e[0]) ? @"(?<!\w)" : "") + Regex.Escape(e).Replace(@"\ ", @"[ \t]+", StringComparison.Ordinal)
-            + (char.IsLetterOrDigit(e[^1]) ? @"(?!\w)" : ""))) + ")";
+    /// <summary>
+    /// Entries as alternatives, longest first, whole words only where they begin or end with a letter; a space matches
+    /// spaces and tabs. Consecutive entries with the same word boundaries share one look-behind and one look-ahead
+    /// around a group of plain literals: the same matches in the same order (backtracking still tries the next entry
+    /// when the look-ahead fails), but the engine can then search the literals together instead of trying every entry's
+    /// look-behind at every position (the dates-and-units pattern took 0.4 ms for a two-line reply before).
+    /// </summary>
+    internal static string Words(IEnumerable<string> entries)
+    {
+        var runs = new List<(bool Lead, bool Trail, List<string> Literals)>();
+        foreach (var e in entries.OrderByDescending(e => e.Length))
+        {
+            var (lead, trail) = (char.IsLetterOrDigit(e[0]), char.IsLetterOrDigit(e[^1]));
+            if (runs.Count == 0 || runs[^1].Lead != lead || runs[^1].Trail != trail) runs.Add((lead, trail, []));
+            runs[^1].Literals.Add(Regex.Escape(e).Replace(@"\ ", @"[ \t]+", StringComparison.Ordinal));
+        }
+        return "(?:" + string.Join('|', runs.Select(r =>
+            (r.Lead ? @"(?<!\w)" : "") + "(?:" + string.Join('|', r.Literals) + ")" + (r.Trail ? @"(?!\w)" : ""))) + ")";
+    }
 }

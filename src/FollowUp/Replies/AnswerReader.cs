@@ -177,9 +177,9 @@ internal sealed partial class AnswerReader
         return true;
     }
 
-    private void Blank(Regex pattern)
+    private void Blank(PatternList patterns)
     {
-        foreach (Match m in pattern.Matches(Current)) Blank(m.Index, m.Length);
+        foreach (var (index, length) in patterns.Matches(Current)) Blank(index, length);
     }
 
     private void Blank(int index, int length)

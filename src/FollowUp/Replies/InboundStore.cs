@@ -195,7 +195,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var crisisTerms = string.Join(", ", (before?.CrisisTerms?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? []).Concat(answer.CrisisTerms).Distinct(StringComparer.Ordinal));
         var status = AnswerNames.Of(merged.Status);
         var text = StoredText.Cut(ownText, 8000);
-        // The reply, its audit row and the check-in's and patient's state in one round trip.
+        // The reply, its audit row, the check-in's and patient's state and the course's readings for the assessment in
+        // one round trip.
         var unread = merged.Unread(asksPhq2);
         var answered = ";\n" + (unread.Length == 0 ? CheckInChanges.MarkAnswered : CheckInChanges.AwaitMissing);
         var audit = before is null
@@ -208,7 +209,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
                 after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, text },
                 unread,
             });
-        await connection.ExecuteAsync(new CommandDefinition((before is null ? InsertReply : UpdateReply) + answered, new
+        (Assessment.CourseScores, List<PainReading>) loaded;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition((before is null ? InsertReply : UpdateReply) + answered + ";\n" + Assessment.CourseAndReadings, new
         {
             id = before?.Id,
             checkInId = checkIn.Id,
@@ -228,9 +230,10 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             actor = Actor,
             audit,
             awaiting = unread,
-        }, transaction, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken)))
+            loaded = await Assessment.ReadAsync(results);
         // On what was read, complete or not: a PHQ-2 or a mood alone can raise an alert.
-        await assessment.AssessAsync(connection, transaction, checkIn.CourseId, cancellationToken);
+        await assessment.AssessAsync(connection, transaction, checkIn.CourseId, loaded, cancellationToken);
         return (unread, crisis);
     }
 

@@ -124,7 +124,7 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
         int read = 0, answers = 0;
         var inbox = (ImapFolder)client.Inbox;
         if (!inbox.IsOpen) await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
-        var folders = await EnsureFoldersAsync(client, cancellationToken);
+        var folders = await InboxMoves.EnsureFoldersAsync(client, cancellationToken);
         var mailbox = $"imap://{imap.Username}@{imap.Host}:{imap.Port}/{inbox.FullName}";
         if (await store.LastUidValidityAsync(mailbox, cancellationToken) is { } last && last != inbox.UidValidity)
             // New UIDs for old mail (a restored or migrated mailbox): every message is read again under its new key,
@@ -174,7 +174,7 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
         }
         // A message the FETCH did not return was moved meanwhile by a second reader or by hand: its record stands, and
         // the MOVE below skips it (a UID that no longer exists is not an error, RFC 9051 6.4.9).
-        var read = await MoveAsync(inbox, outcomes, folders, uidPlus, cancellationToken);
+        var read = await InboxMoves.MoveAsync(inbox, outcomes, folders, uidPlus, cancellationToken);
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         return (read.Count, read.Count(uid => outcomes[uid] == InboundOutcome.Answer));
     }
@@ -232,30 +232,6 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
             await fetched.WriteAsync(Incoming.Refused(Key(uid), await HeadersAsync(inbox, uid, cancellationToken), reason), cancellationToken);
     }
 
-    /// <summary>One UID MOVE per destination folder; returns what was moved (with UIDPLUS, what the server says it moved).</summary>
-    private static async Task<List<UniqueId>> MoveAsync(ImapFolder inbox, Dictionary<UniqueId, InboundOutcome> outcomes, Dictionary<string, IMailFolder> folders,
-        bool uidPlus, CancellationToken cancellationToken)
-    {
-        var read = new List<UniqueId>();
-        foreach (var group in outcomes.GroupBy(o => InboundFolders.For(o.Value)))
-        {
-            var moving = group.Select(o => o.Key).ToList();
-            try
-            {
-                var map = await inbox.MoveToAsync(moving, folders[group.Key], cancellationToken);
-                // With UIDPLUS the server names what it moved; a UID that vanished meanwhile is not counted as read.
-                if (uidPlus) moving = [.. map.Source];
-            }
-            catch (Exception e) when (InboxFailures.IsGoneFromMailbox(e))
-            {
-                // "Some of the requested messages no longer exist": moved meanwhile by hand; their records stand.
-                moving = await MoveOneByOneAsync(inbox, moving, folders[group.Key], cancellationToken);
-            }
-            read.AddRange(moving);
-        }
-        return read;
-    }
-
     private static async Task<HeaderList> HeadersAsync(ImapFolder inbox, UniqueId uid, CancellationToken cancellationToken)
     {
         try
@@ -268,35 +244,5 @@ internal sealed class Inbox(ReplyIntake intake, InboundStore store, NpgsqlDataSo
             // recorded with no headers rather than stopping the mailbox on every read (hostile-mail fault test).
             return new HeaderList();
         }
-    }
-
-    private static async Task<List<UniqueId>> MoveOneByOneAsync(ImapFolder inbox, List<UniqueId> uids, IMailFolder destination, CancellationToken cancellationToken)
-    {
-        var moved = new List<UniqueId>();
-        foreach (var uid in uids)
-        {
-            try
-            {
-                await inbox.MoveToAsync(uid, destination, cancellationToken);
-                moved.Add(uid);
-            }
-            catch (Exception e) when (InboxFailures.IsGoneFromMailbox(e))
-            {
-                // Moved meanwhile by hand; its record stands.
-            }
-        }
-        return moved;
-    }
-
-    private static async Task<Dictionary<string, IMailFolder>> EnsureFoldersAsync(ImapClient client, CancellationToken cancellationToken)
-    {
-        var root = client.GetFolder(client.PersonalNamespaces[0]);
-        var existing = (await root.GetSubfoldersAsync(false, cancellationToken)).ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-        var folders = new Dictionary<string, IMailFolder>(StringComparer.Ordinal);
-        foreach (var name in InboundFolders.All)
-            folders[name] = existing.TryGetValue(name, out var folder)
-                ? folder
-                : await root.CreateAsync(name, true, cancellationToken) ?? throw new InvalidOperationException($"The IMAP server did not create folder '{name}'.");
-        return folders;
     }
 }

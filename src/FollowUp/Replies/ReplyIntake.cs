@@ -50,35 +50,57 @@ internal sealed class ReplyIntake(
     internal async Task<(Dictionary<InboundKey, InboundOutcome> Outcomes, Exception? Failure)> RecordChunkAsync(ChannelReader<Incoming> source, CancellationToken cancellationToken)
     {
         var outcomes = new Dictionary<InboundKey, InboundOutcome>();
-        var chunk = new List<Incoming>();
+        var chunk = new List<Understood>();
+        // Understanding (classify, read the answer: CPU) runs beside the recording (database round trips), in mailbox
+        // order, so one message is read while the one before it is stored.
+        var understood = Channel.CreateUnbounded<Understood>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var understanding = Task.Run(() => UnderstandAllAsync(source, understood.Writer, cancellationToken), CancellationToken.None);
+        // Understood and taken from the channel, not recorded yet.
+        var waiting = new Queue<Understood>();
         try
         {
             var stored = new List<Stored>();
+            var known = new KnownCheckIns();
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                await foreach (var incoming in source.ReadAllAsync(cancellationToken))
+                while (waiting.Count > 0 || await understood.Reader.WaitToReadAsync(cancellationToken))
                 {
-                    chunk.Add(incoming);
-                    stored.Add(await RecordAsync(connection, transaction, incoming, cancellationToken));
+                    // Every message understood meanwhile has its check-in looked up in one query with this one's.
+                    while (understood.Reader.TryRead(out var next)) waiting.Enqueue(next);
+                    if (waiting.Count == 0) continue;
+                    await known.LoadAsync(connection, transaction, waiting.Select(u => u.TokenCheckIn), cancellationToken);
+                    var item = waiting.Dequeue();
+                    chunk.Add(item);
+                    var record = await RecordAsync(connection, transaction, item, known, cancellationToken);
+                    stored.Add(record);
+                    known.Recorded(record);
                 }
+                await understanding;
                 if (chunk.Count > 0) await transaction.CommitAsync(cancellationToken);
             }
-            for (var i = 0; i < chunk.Count; i++) outcomes[chunk[i].Key] = await CommittedAsync(stored[i], cancellationToken);
+            for (var i = 0; i < chunk.Count; i++) outcomes[chunk[i].Incoming.Key] = await CommittedAsync(stored[i], cancellationToken);
             return (outcomes, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Rolled back whole: nothing of the chunk is stored. Redone one message at a time, each in its own
             // transaction, so the message at fault is recorded as rejected and every other one is stored once.
-            await foreach (var rest in source.ReadAllAsync(cancellationToken)) chunk.Add(rest);
+            chunk.AddRange(waiting);
+            await foreach (var rest in understood.Reader.ReadAllAsync(cancellationToken)) chunk.Add(rest);
+            await understanding;
             Log.ChunkRedone(logger, chunk.Count, e);
         }
-        foreach (var incoming in chunk)
+        finally
+        {
+            // Cancelled or failed part-way: the understanding stops with the source (the inbox completes it).
+            if (!understanding.IsCompleted) await understanding.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        foreach (var message in chunk)
         {
             try
             {
-                outcomes[incoming.Key] = await AcceptOrRejectAsync(incoming, cancellationToken);
+                outcomes[message.Incoming.Key] = await AcceptOrRejectAsync(message, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -93,14 +115,15 @@ internal sealed class ReplyIntake(
     /// recorded as rejected with the error and filed in Rejected for an admin, instead of failing every read of the
     /// mailbox at that message and holding up every reply behind it. Server and network faults still throw.
     /// </summary>
-    private async Task<InboundOutcome> AcceptOrRejectAsync(Incoming incoming, CancellationToken cancellationToken)
+    private async Task<InboundOutcome> AcceptOrRejectAsync(Understood understood, CancellationToken cancellationToken)
     {
+        var incoming = understood.Incoming;
         var reason = incoming.RefusedBecause;
         if (reason is null)
         {
             try
             {
-                return (await RecordInOwnTransactionAsync(incoming, cancellationToken)).Outcome;
+                return (await RecordInOwnTransactionAsync(understood, cancellationToken)).Outcome;
             }
             catch (Exception e) when (InboxFailures.IsCausedByContent(e))
             {
@@ -120,32 +143,75 @@ internal sealed class ReplyIntake(
         }
     }
 
-    private async Task<Stored> RecordInOwnTransactionAsync(Incoming incoming, CancellationToken cancellationToken)
+    private Task<Stored> RecordInOwnTransactionAsync(Incoming incoming, CancellationToken cancellationToken) =>
+        RecordInOwnTransactionAsync(Understand(incoming), cancellationToken);
+
+    private async Task<Stored> RecordInOwnTransactionAsync(Understood understood, CancellationToken cancellationToken)
     {
         Stored stored;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            stored = await RecordAsync(connection, transaction, incoming, cancellationToken);
+            stored = await RecordAsync(connection, transaction, understood, known: null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         return stored with { Outcome = await CommittedAsync(stored, cancellationToken) };
     }
 
-    /// <summary>Classify, match, decide, store: everything but the commit.</summary>
-    private async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, Incoming incoming, CancellationToken cancellationToken)
+    /// <summary>
+    /// A message as the inbox understands it before any database work: classified, its sender's proof, the check-in its
+    /// reply token names. What the reading threw (hostile content) is kept, and thrown where the message is recorded.
+    /// </summary>
+    private sealed record Understood(Incoming Incoming, Classification? Classified, SenderProof Proof, long? TokenCheckIn, Exception? Failure);
+
+    private Understood Understand(Incoming incoming)
     {
-        if (incoming.Message is not { } message)
+        if (incoming.Message is not { } message) return new Understood(incoming, null, SenderProof.Unverifiable, null, null);
+        try
+        {
+            var classified = InboundClassifier.Classify(message, clinicOptions.Value, inboxOptions.Value, CrisisWords.For(alertOptions.Value.SelfHarmPhrases));
+            // Who sent it, as the clinic's own receiving server says: decides what the message may change.
+            return new Understood(incoming, classified, inboxOptions.Value.ProofOf(message), matcher.TokenCheckIn(message), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new Understood(incoming, null, SenderProof.Unverifiable, null, e);
+        }
+    }
+
+    private async Task UnderstandAllAsync(ChannelReader<Incoming> source, ChannelWriter<Understood> understood, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await foreach (var incoming in source.ReadAllAsync(cancellationToken))
+                await understood.WriteAsync(Understand(incoming), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            understood.TryComplete(failure);
+        }
+    }
+
+    /// <summary>Match, decide, store: everything but the commit.</summary>
+    private async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, Understood understood, KnownCheckIns? known, CancellationToken cancellationToken)
+    {
+        var incoming = understood.Incoming;
+        if (understood.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        if (incoming.Message is not { } message || understood.Classified is not { } classified)
             return await store.RecordAsync(connection, transaction, incoming.Key,
                 new Inbound(InboundOutcome.Rejected, incoming.RefusedBecause ?? "", null, incoming.Headers, "", null), cancellationToken);
-        var classified = InboundClassifier.Classify(message, clinicOptions.Value, inboxOptions.Value, CrisisWords.For(alertOptions.Value.SelfHarmPhrases));
-        // Who sent it, as the clinic's own receiving server says: decides what the message may change.
-        var proof = inboxOptions.Value.ProofOf(message);
+        var proof = understood.Proof;
         ReplyMatch match;
         switch (classified.Kind)
         {
             case InboundKind.DeliveryReport:
-                match = await matcher.MatchReportAsync(connection, transaction, classified, message, cancellationToken);
+                match = await matcher.MatchReportAsync(connection, transaction, classified, message, known, cancellationToken);
                 break;
             case InboundKind.AutomaticReply when classified.OutOfOffice:
             case InboundKind.Personal:
@@ -153,7 +219,7 @@ internal sealed class ReplyIntake(
                 if (classified.Kind == InboundKind.Personal && await acknowledgement.TryAcceptAsync(message, classified.OwnText, proof == SenderProof.Verified, cancellationToken) is { } ack)
                     return await store.RecordAsync(connection, transaction, incoming.Key,
                         new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message), cancellationToken);
-                match = await matcher.MatchReplyAsync(connection, transaction, message, proof, cancellationToken);
+                match = await matcher.MatchReplyAsync(connection, transaction, message, proof, known, cancellationToken);
                 break;
             default:
                 match = ReplyMatch.None;

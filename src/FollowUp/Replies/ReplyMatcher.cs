@@ -86,7 +86,8 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
     /// check-in is looked up only for a verified sender (a From: alone proves nothing); a token or thread from the
     /// patient's address without verification is <see cref="NotMatched.Unverified"/>, kept for the therapist.
     /// </remarks>
-    public async Task<ReplyMatch> MatchReplyAsync(DbConnection connection, DbTransaction? transaction, MimeMessage message, SenderProof proof, CancellationToken cancellationToken)
+    public async Task<ReplyMatch> MatchReplyAsync(DbConnection connection, DbTransaction? transaction, MimeMessage message, SenderProof proof,
+        KnownCheckIns? known, CancellationToken cancellationToken)
     {
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
         var recipientTokens = RecipientTokens(message);
@@ -96,7 +97,7 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         CheckInRef? found;
         MatchedBy by;
         if (verified is { } checkInId)
-            (found, by) = (await ByIdAsync(connection, transaction, checkInId, cancellationToken), MatchedBy.ReplyToken);
+            (found, by) = (await ByIdAsync(connection, transaction, checkInId, known, cancellationToken), MatchedBy.ReplyToken);
         else
         {
             (found, by) = (await ByThreadAsync(connection, transaction, ThreadIds(message), cancellationToken), MatchedBy.Threading);
@@ -124,16 +125,20 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
     /// authenticated), but only a real DSN whose recipient is the check-in's patient: anyone can send a report
     /// carrying a token they saw.
     /// </summary>
-    public async Task<ReplyMatch> MatchReportAsync(DbConnection connection, DbTransaction? transaction, Classification classified, MimeMessage message, CancellationToken cancellationToken)
+    public async Task<ReplyMatch> MatchReportAsync(DbConnection connection, DbTransaction? transaction, Classification classified, MimeMessage message,
+        KnownCheckIns? known, CancellationToken cancellationToken)
     {
         var (found, by) = classified.Report?.OriginalMessageId is { } original && await ByThreadAsync(connection, transaction, [original], cancellationToken) is { } quoted
             ? (quoted, MatchedBy.Threading)
-            : RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null) is { } byToken
-                ? (await ByIdAsync(connection, transaction, byToken, cancellationToken), MatchedBy.ReplyToken)
+            : TokenCheckIn(message) is { } byToken
+                ? (await ByIdAsync(connection, transaction, byToken, known, cancellationToken), MatchedBy.ReplyToken)
                 : (null, MatchedBy.ReplyToken);
         if (found is null) return ReplyMatch.None;
         return classified.ReportIsAbout(found.PatientEmail) ? new ReplyMatch(found, by, null) : new ReplyMatch(null, null, NotMatched.NotOurReport, found);
     }
+
+    /// <summary>The check-in the first valid check-in token among the recipient addresses names, if one does.</summary>
+    public long? TokenCheckIn(MimeMessage message) => RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
 
     private static List<string> ThreadIds(MimeMessage message)
     {
@@ -143,8 +148,13 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         return ids;
     }
 
-    private static Task<CheckInRef?> ByIdAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<CheckInRef>(new CommandDefinition(ById, new { id }, transaction, cancellationToken: cancellationToken));
+    private static async Task<CheckInRef?> ByIdAsync(DbConnection connection, DbTransaction? transaction, long id, KnownCheckIns? known, CancellationToken cancellationToken) =>
+        known is not null && known.TryGet(id, out var found) ? found
+            : await connection.QuerySingleOrDefaultAsync<CheckInRef>(new CommandDefinition(ById, new { id }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The check-ins of <paramref name="ids"/> in one query; those that do not exist are absent.</summary>
+    internal static async Task<IEnumerable<CheckInRef>> ByIdsAsync(DbConnection connection, DbTransaction? transaction, long[] ids, CancellationToken cancellationToken) =>
+        await connection.QueryAsync<CheckInRef>(new CommandDefinition(ByIds, new { ids }, transaction, cancellationToken: cancellationToken));
 
     private static async Task<CheckInRef?> ByThreadAsync(DbConnection connection, DbTransaction? transaction, List<string> ids, CancellationToken cancellationToken) =>
         ids.Count == 0 ? null
@@ -164,6 +174,12 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         SELECT {CheckInColumns}
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
         WHERE ci.id = @id
+        """;
+
+    private const string ByIds = $"""
+        SELECT {CheckInColumns}
+        FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
+        WHERE ci.id = ANY(@ids)
         """;
 
     private const string ByMessageId = $"""

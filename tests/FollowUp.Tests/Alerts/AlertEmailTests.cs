@@ -23,11 +23,11 @@ public class AlertEmailTests
 
     private static readonly TrajectoryPoint[] FollowUps =
     [
-        new("Week 1", new DateOnly(2026, 11, 12), 3, "8/10", OffsetDays: 7),
-        new("Week 2", new DateOnly(2026, 11, 19), 4, "7/10", "PHQ-2 1", 14),
-        new("Week 4", new DateOnly(2026, 12, 3), 4, "6/10", "PHQ-2 2", 28),
+        new("Week 1", new DateOnly(2026, 11, 12), 3, "8/10", OffsetDays: 7, MoodScore: 8),
+        new("Week 2", new DateOnly(2026, 11, 19), 4, "7/10", "PHQ-2 1", 14, MoodScore: 7),
+        new("Week 4", new DateOnly(2026, 12, 3), 4, "6/10", "PHQ-2 2", 28, MoodScore: 6),
         new("Week 6", new DateOnly(2026, 12, 17), null, null, OffsetDays: 42),
-        new("Week 8", new DateOnly(2026, 12, 31), 7, "3/10", "PHQ-2 4", 56),
+        new("Week 8", new DateOnly(2026, 12, 31), 7, "3/10", "PHQ-2 4", 56, MoodScore: 3),
     ];
 
     private static MimeKit.MimeMessage Build(AlertOptions options) =>

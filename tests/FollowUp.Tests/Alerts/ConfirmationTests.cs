@@ -1,4 +1,5 @@
 using FollowUp.Alerts;
+using Microsoft.Extensions.Configuration;
 
 namespace FollowUp.Tests.Alerts;
 
@@ -102,6 +103,22 @@ public class ConfirmationTests
         Assert.Contains(problems, p => p.Contains("ImportantChangeFromScore", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("ConfirmAfterDays", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Phq2Watch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_clinic_sets_its_own_important_changes_through_configuration_and_a_short_list_is_refused()
+    {
+        static AlertOptions Bound(params int[] values) => new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select((v, i) => KeyValuePair.Create($"FollowUp:Alerts:ImportantChangeFromScore:{i}", (string?)v.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .Build().GetSection("FollowUp:Alerts").Get<AlertOptions>() ?? new AlertOptions();
+
+        var own = Bound(4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
+        Assert.Empty(own.Validate());
+        Assert.Equal(4, own.NonImproverThreshold(3));
+        Assert.Equal(2, Defaults.NonImproverThreshold(3));
+        var one = Assert.Single(Bound(2).Validate());
+        Assert.Contains("ImportantChangeFromScore must hold 11 values", one, StringComparison.Ordinal);
+        Assert.Contains("was 1 values", one, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -223,6 +223,17 @@ public class LateWorseningRuleTests
     }
 
     [Fact]
+    public void A_course_trajectory_s_mood_trend_reads_the_stored_scores_not_the_text_it_shows()
+    {
+        var on = new DateOnly(2026, 3, 1);
+        TrajectoryPoint FollowUp(int week, int? score, string? shown) => new($"Week {week}", on.AddDays(7 * week), 4, shown, OffsetDays: 7 * week, MoodScore: score);
+        var trajectory = CourseTrajectory.Of(on.AddDays(-42), on, 8, 3,
+            [FollowUp(1, 8, "8/10"), FollowUp(2, null, "low"), FollowUp(4, 5, "5/10"), FollowUp(6, null, "6/10 (shown, not stored)")], Defaults);
+
+        Assert.Equal("Mood 8 → 5 (0-10, 10 = very good): falling. A trend only, not a diagnosis.", trajectory.MoodTrend);
+    }
+
+    [Fact]
     public void Two_missed_check_ins_in_a_row_or_an_opt_out_mean_disengagement()
     {
         var now = new DateTimeOffset(2026, 12, 31, 12, 0, 0, TimeSpan.Zero);
