@@ -42,7 +42,7 @@ internal sealed partial class AnswerReader
         foreach (Match phone in ReplyPatterns.Phone.Matches(reader.Current))
             if (phone.Value.Count(char.IsDigit) >= 7) reader.Blank(phone.Index, phone.Length);
         // After the phone numbers: "333 1234567" is one number, not a 333 beside a postcode.
-        reader.Blank(ReplyPatterns.LongNumber);
+        foreach (Match number in ReplyPatterns.LongNumber.Matches(reader.Current)) reader.Blank(number.Index, number.Length);
         reader.ReadAll();
         return reader;
     }
