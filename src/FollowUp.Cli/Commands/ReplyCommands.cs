@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using FollowUp.Replies;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -48,18 +49,22 @@ internal static class ReplyCommands
     {
         var file = new Argument<FileInfo?>("file") { Description = "A message as delivered (.eml)", Arity = ArgumentArity.ZeroOrOne };
         var inbound = new Option<long?>("--inbound") { Description = "A stored message instead: its id in inbound_messages" };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print JSON for scripts: classification, own_text, status, pain, mood_score, mood_word, phq2_a, phq2_b, stop, self_harm, read, reasons, unread, clarification_due",
+        };
         var command = new Command("explain", """
             Show how the inbox reads a reply: its classification, the patient's own text once quoted history is cut, what
             was read (pain, mood, PHQ-2, STOP, self-harm wording) and why anything was left out.
-            Example: followup-admin reply explain reply.eml    or    followup-admin reply explain --inbound 42
-            """) { file, inbound };
+            Example: followup-admin reply explain reply.eml    or    followup-admin reply explain --inbound 42 --json
+            """) { file, inbound, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using var services = CliContext.Services(parsed);
             var explanation = services.GetRequiredService<ReplyExplanation>();
-            IReadOnlyList<string> lines;
+            ReplyReading reading;
             if (parsed.GetValue(inbound) is { } id)
-                lines = await explanation.ExplainStoredAsync(id, cancellationToken) ?? throw new UserError($"inbound message {id} does not exist");
+                reading = await explanation.ExplainStoredAsync(id, cancellationToken) ?? throw new UserError($"inbound message {id} does not exist");
             else if (parsed.GetValue(file) is { } eml)
             {
                 if (!eml.Exists) throw new UserError($"{eml.FullName}: no such file");
@@ -72,12 +77,21 @@ internal static class ReplyCommands
                 {
                     throw new UserError($"{eml.FullName}: not a mail message ({e.Message})");
                 }
-                lines = explanation.Explain(message);
+                reading = explanation.Explain(message);
             }
             else throw new UserError("give a FILE.eml or --inbound ID");
-            foreach (var line in lines) Console.WriteLine(line);
+            if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(reading, JsonOptions));
+            else foreach (var line in reading.Lines()) Console.WriteLine(line);
             return 0;
         });
         return command;
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // The patient's words as written ("’", "ü"), not as \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -11,7 +11,8 @@ namespace FollowUp.Alerts;
 /// The list is the built-in multilingual <see cref="BuiltIn"/> patterns plus the clinic's own phrases
 /// (<see cref="AlertOptions.SelfHarmPhrases"/>), matched on the same normalised text on word boundaries. Pure.
 /// Sources for the English forms: the Columbia Suicide Severity Rating Scale screener wording and the phrases the
-/// Samaritans' media guidelines list; German, French and Spanish are the common equivalents.
+/// Samaritans' media guidelines list; German, French, Spanish, Italian, Dutch and Portuguese are the common
+/// equivalents, leaving out idioms said of the pain itself ("farla finita con questo dolore").
 /// </summary>
 internal sealed class CrisisWords
 {
@@ -30,6 +31,15 @@ internal sealed class CrisisWords
         @"me suicider", @"en finir", @"me tuer", @"plus envie de vivre",
         // Spanish
         @"suicidarme", @"quitarme la vida", @"matarme", @"no quiero vivir", @"acabar con todo",
+        // Italian (no "farla finita" or "non ce la faccio più": said of the pain every day)
+        @"suicid\w*", @"uccidermi", @"ammazzarmi", @"togliermi la vita", @"non voglio (?:più |piu )?vivere", @"voglio morire", @"vorrei morire",
+        @"autolesion\w*", @"farmi del male", @"non vale la pena (?:di )?vivere",
+        // Dutch (not "mezelf pijn doen": said of lifting and gardening)
+        @"zelfmoord\w*", @"su[iï]ci\w*", @"mezelf (?:van kant maken|doden|iets aan(?:doen| te doen))", @"mijn leven (?:be[eë]indigen|nemen)",
+        @"er een einde? aan (?:maken|te maken)", @"(?:wil|wilde) (?:niet meer leven|dood)", @"zelfbeschadiging", @"mezelf beschadigen",
+        // Portuguese (the normaliser turns "matar-me" into "matar me")
+        @"suic[ií]d\w*", @"matar me", @"me matar", @"tirar a (?:minha )?(?:pr[oó]pria )?vida", @"n[aã]o quero (?:mais )?viver", @"quero morrer",
+        @"automutila\w*", @"autoles[aã]o", @"acabar com (?:tudo|a minha vida)", @"p[oô]r fim [aà] (?:minha )?vida",
     ];
 
     /// <summary>The built-in list alone (what a clinic without phrases of its own has).</summary>

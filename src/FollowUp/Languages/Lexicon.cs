@@ -44,6 +44,21 @@ internal sealed record Lexicon
     public string[] ApproximateSuffixes { get; init; } = [];
     public string[] Comparatives { get; init; } = [];
     public string[] SameAsBefore { get; init; } = [];
+    /// <summary>Words that mark a number as an earlier value, not this week's ("was 7", "(gestern 6)", "8 before the course").</summary>
+    public string[] Past { get; init; } = [];
+    /// <summary>Letter closings ("Kind regards", "Mit freundlichen Grüßen"): a short block after one is a signature.</summary>
+    public string[] Closings { get; init; } = [];
+    /// <summary>Endings of one-word street names ("Kerkstraat", "Bahnhofstraße"): the number after them is a house number.</summary>
+    public string[] StreetSuffixes { get; init; } = [];
+    /// <summary>Verbs of taking medicine ("took", "j'ai pris", "preso"): the number after them is a count of pills.</summary>
+    public string[] Taking { get; init; } = [];
+    /// <summary>"for both", "pour les deux": one PHQ-2 answer given for both items.</summary>
+    public string[] Phq2Both { get; init; } = [];
+    /// <summary>"for the first one": a PHQ-2 answer for item 1 without its label.</summary>
+    public string[] Phq2First { get; init; } = [];
+    public string[] Phq2Second { get; init; } = [];
+    /// <summary>How auto-responders say the writer is away ("fuori ufficio", "de retour le"), in the first lines of the text.</summary>
+    public string[] AwayText { get; init; } = [];
     public string[] Months { get; init; } = [];
     public string[] Units { get; init; } = [];
     public string[] Streets { get; init; } = [];

@@ -104,6 +104,41 @@ internal static class ReplyPatterns
 
     public static Regex SameAsBefore { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.SameAsBefore))})(?!\w)", Options);
 
+    private static readonly string Phq2Options = Words(Phq2OptionValue.Keys);
+
+    /// <summary>"nearly every day for both", "pour les deux : plusieurs jours": one PHQ-2 answer for both items.</summary>
+    public static Regex Phq2Both { get; } = Phq2Frame(l => l.Phq2Both);
+
+    /// <summary>"several days for the first one": item 1 without its label; <see cref="Phq2Second"/> item 2.</summary>
+    public static Regex Phq2First { get; } = Phq2Frame(l => l.Phq2First);
+
+    public static Regex Phq2Second { get; } = Phq2Frame(l => l.Phq2Second);
+
+    private static Regex Phq2Frame(Func<Lexicon, IEnumerable<string>> frame) => new(
+        $@"(?<v>{Phq2Options})[ \t]*[,:]?[ \t]*{Words(Lexicon.Union(frame))}|{Words(Lexicon.Union(frame))}[ \t]*[,:=\-]?[ \t]*(?<v>{Phq2Options})", Options);
+
+    private static readonly string PastWords = Words(Lexicon.Union(l => l.Past));
+
+    /// <summary>
+    /// An earlier value beside this week's: "(was 7 before the course)", "(gestern 6)", "yesterday 6", "8 before the course".
+    /// Only numbers nothing else has read: "pain was 3" is the pain.
+    /// </summary>
+    public static Regex PastValue { get; } = new(
+        $@"\((?=[^()\n]*{PastWords})[^()\n\d]*?(?<!\w)(?:{AnyNumber})(?!\w)[^()\n\d]*\)|{PastWords}[ \t:]*(?:(?:{Fillers})[ \t]+){{0,2}}(?:{StrongNumber})(?!\w)|(?<!\w)(?:{StrongNumber})(?!\w)[ \t]+{PastWords}", Options);
+
+    /// <summary>
+    /// A line that ends with the number after a comment and a comma or dash: "better than last time, 4", "mejor que la
+    /// última vez, un 3". The comment is checked by the reader: no digits, no label.
+    /// </summary>
+    public static Regex NumberLast { get; } = new(
+        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?[ \t]*[.!]*[ \t]*$", Options);
+
+    /// <summary>A comment ending in a thing counted ("I took ibuprofen"), unless it compares with an earlier time.</summary>
+    public static Regex EndsInAUnit { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$", Options);
+
+    public static Regex ComparesWithBefore { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives.Concat(l.Past).Concat(l.SameAsBefore)))})(?!\w)", Options);
+
     /// <summary>A number anywhere, for what is left once everything read is taken out.</summary>
     public static Regex LooseNumber { get; } = new($@"(?<!\w)(?:{StrongNumber})(?!\w)", Options);
 
@@ -119,9 +154,29 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
+        // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
+        // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.
+        $@"(?<!\w)\w{{2,}}(?:{string.Join('|', Lexicon.Union(l => l.StreetSuffixes).Select(Regex.Escape))})[ \t]*\d{{1,4}}\w?(?!\w)",
+        @"(?<![\d.,])\d{4}-\d{3}(?!\d)",
+        // "I took 2 Nurofen", "j'ai pris 2 Doliprane", "preso 1 Brufen": a count of pills, whatever the brand.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Taking))})[ \t]+(?:\p{{L}}+[ \t]+)?(?:{StrongNumber})(?!\w)",
         // Sums and code ("1=1", "2+2"): not a patient's answer.
         @"'?(?<!\w)\d+'?[ \t]*[=<>+*^][ \t]*'?\d+'?(?!\w)",
     ], Options);
+
+    /// <summary>
+    /// A street and its name before the house number, on the text as written, the name capitalised: "Calle Mayor 15",
+    /// "Via Roma 44", "Rua Augusta 100", "Avenida da Liberdade 25". Lower-case words after "way" or "close" are a
+    /// sentence ("close to 4"), not an address.
+    /// </summary>
+    public static Regex NamedStreet { get; } = new(
+        $@"(?<!\w)(?i:{StreetWords})\.?(?:[ \t]+(?:d[aeiou]s?|de[l]?|della|del|di|van|von|der|den|la|le|du|des|do)?[ \t]*\p{{Lu}}[\p{{L}}'\-]*){{1,3}},?[ \t]+\d{{1,4}}\w?(?!\w)"
+        + $@"|(?<!\w)\d{{1,4}}\w?,?(?:[ \t]+\p{{Lu}}[\p{{L}}'\-]*){{1,3}}[ \t]+(?i:{StreetWords})(?!\w)", RegexOptions.CultureInvariant);
+
+    private static string StreetWords => Words(Lexicon.All.SelectMany(l => l.Streets).Concat(Lexicon.Union(l => l.Streets)).Where(s => s.Length > 1).Distinct(StringComparer.Ordinal));
+
+    /// <summary>Four digits or more, once phone numbers are out: a postcode or a reference, never a 0-10 answer.</summary>
+    public static Regex LongNumber { get; } = new(@"(?<![\d.,])\d{4,}(?![\d.,])", Options);
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
     public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);

@@ -31,10 +31,18 @@ internal sealed partial class AnswerReader
     {
         var lines = Lexicon.Fold(ownText).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
             .Where(l => !ReplyPatterns.CheckInLines.Any(q => l.Contains(q, StringComparison.Ordinal)));
-        var reader = new AnswerReader(string.Join('\n', lines));
+        var kept = string.Join('\n', lines);
+        var reader = new AnswerReader(kept);
+        // Street names are told by their capitals, so they are found on the text as written, where it lines up.
+        var asWritten = string.Join('\n', ownText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+            .Where(l => !ReplyPatterns.CheckInLines.Any(q => Lexicon.Fold(l).Contains(q, StringComparison.Ordinal))));
+        if (asWritten.Length == kept.Length)
+            foreach (Match street in ReplyPatterns.NamedStreet.Matches(asWritten)) reader.Blank(street.Index, street.Length);
         reader.Blank(ReplyPatterns.NotAnAnswer);
         foreach (Match phone in ReplyPatterns.Phone.Matches(reader.Current))
             if (phone.Value.Count(char.IsDigit) >= 7) reader.Blank(phone.Index, phone.Length);
+        // After the phone numbers: "333 1234567" is one number, not a 333 beside a postcode.
+        foreach (Match number in ReplyPatterns.LongNumber.Matches(reader.Current)) reader.Blank(number.Index, number.Length);
         reader.ReadAll();
         return reader;
     }
@@ -49,12 +57,23 @@ internal sealed partial class AnswerReader
             if (!ScaleOfTen().IsMatch(m.Value) && Claim(m)) NumberDoubt($"two numbers joined as a range or a choice (\"{m.Value.Trim()}\")");
         Take(ReplyPatterns.Interest, "phq-2 a");
         Take(ReplyPatterns.Down, "phq-2 b");
+        foreach (Match both in ReplyPatterns.Phq2Both.Matches(Current))
+            if (Claim(both))
+            {
+                Found("phq-2 a", both.Groups["v"].Value, false, both.Value);
+                Found("phq-2 b", both.Groups["v"].Value, false, both.Value);
+            }
+        Take(ReplyPatterns.Phq2First, "phq-2 a");
+        Take(ReplyPatterns.Phq2Second, "phq-2 b");
         Take(ReplyPatterns.Pain, "pain");
         Take(ReplyPatterns.Mood, "mood");
         foreach (Match none in ReplyPatterns.NoPain.Matches(Current))
             if (Claim(none)) Found("pain", "0", false, none.Value);
         Take(ReplyPatterns.Score, "pain");
         ReadNumberFirstLines();
+        ReadNumberLastLines();
+        // "(was 7 before the course)", "yesterday 6": an earlier value beside this week's, not a second answer.
+        foreach (Match past in ReplyPatterns.PastValue.Matches(Current)) Claim(past);
 
         // What is left can only make the numbers doubtful.
         foreach (var (pattern, why) in (ReadOnlySpan<(Regex, string)>)[
@@ -120,6 +139,26 @@ internal sealed partial class AnswerReader
             offset += line.Length + 1;
         }
     }
+
+    /// <summary>"better than last time, 4": a comment with no number and no label, then the number, is the pain.</summary>
+    private void ReadNumberLastLines()
+    {
+        var offset = 0;
+        foreach (var line in Current.Split('\n'))
+        {
+            if (ReplyPatterns.NumberLast.Match(line) is { Success: true } m && !used.AsSpan(offset + m.Groups["v"].Index, m.Groups["v"].Length).Contains(true)
+                && Plain(m.Groups["comment"].Value))
+            {
+                Found("pain", m.Groups["v"].Value, m.Groups["range"].Success, line.Trim());
+                Blank(offset, line.Length);
+            }
+            offset += line.Length + 1;
+        }
+    }
+
+    private static bool Plain(string comment) =>
+        !QuoteMarkers.NamesAnItem(comment) && !ReplyPatterns.LooseNumber.IsMatch(comment)
+        && (!ReplyPatterns.EndsInAUnit.IsMatch(comment) || ReplyPatterns.ComparesWithBefore.IsMatch(comment));
 
     private void Found(string item, string value, bool range, string words) =>
         found.Add((item, Spaces().Replace(value, " "), range, Spaces().Replace(words, " ").Trim()));

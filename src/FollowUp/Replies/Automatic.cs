@@ -1,3 +1,4 @@
+using FollowUp.Languages;
 using MimeKit;
 
 namespace FollowUp.Replies;
@@ -41,11 +42,12 @@ internal static class Automatic
     {
         var text = message.TextBody ?? message.HtmlBody ?? "";
         var start = text.Length > 600 ? text[..600] : text;
-        return AwayText.Any(s => start.Contains(s, StringComparison.OrdinalIgnoreCase));
+        var folded = Lexicon.Fold(start);
+        return AwayText.Any(s => folded.Contains(s, StringComparison.Ordinal));
     }
 
     private static bool IsOutOfOfficeSubject(string? subject) =>
-        subject is not null && OutOfOffice.Any(s => subject.Contains(s, StringComparison.OrdinalIgnoreCase));
+        subject is not null && Lexicon.Fold(subject) is var folded && OutOfOffice.Any(s => folded.Contains(s, StringComparison.Ordinal));
 
     /// <summary>
     /// Our own mail coming back (a check-in or clarification forwarded or reflected to the replies box, or any mail
@@ -68,18 +70,8 @@ internal static class Automatic
 
     private static string Short(string value) => value.Trim().Length > 40 ? value.Trim()[..40] : value.Trim();
 
-    private static readonly string[] AwayText =
-    [
-        "away until", "out of the office", "out of office", "limited access to", "will be back on", "i will return", "i return on",
-        "returning on", "currently away", "on leave until", "on holiday until", "on vacation until", "will reply when i",
-        "nicht im büro", "abwesend", "bin ab dem", "bis zum", "de retour le", "absent du", "absente du", "fuera de la oficina",
-        "estaré fuera", "regresaré",
-    ];
+    // How responders word it, in every language of Languages/ (autoReplySubjects, awayText), matched folded.
+    private static readonly string[] AwayText = Lexicon.Union(l => l.AwayText);
 
-    private static readonly string[] OutOfOffice =
-    [
-        "out of office", "out of the office", "automatic reply", "auto-reply", "autoreply", "auto reply", "on vacation", "on holiday",
-        "abwesenheit", "automatische antwort", "nicht im büro", "réponse automatique", "absent du bureau", "absence du bureau",
-        "respuesta automática", "fuera de la oficina",
-    ];
+    private static readonly string[] OutOfOffice = Lexicon.Union(l => l.AutoReplySubjects);
 }

@@ -8,6 +8,107 @@ using Npgsql;
 namespace FollowUp.Replies;
 
 /// <summary>
+/// How the inbox read one message, as typed values for scripts (<c>reply explain --json</c>) and as lines for people.
+/// Kind is delivery_report, refused, automatic_reply or person; the reading fields are set for a person's mail only.
+/// </summary>
+public sealed record ReplyReading
+{
+    public required string Classification { get; init; }
+    public string? ClassificationDetail { get; init; }
+    /// <summary>For a stored message: the outcome and detail the inbox stored then.</summary>
+    public string? StoredAs { get; init; }
+    /// <summary>The patient's own text once quoted history, attribution lines and signatures are cut.</summary>
+    public string? OwnText { get; init; }
+    /// <summary>complete, partial or unclear (replies.answer_status); null when not a person's mail or a STOP.</summary>
+    public string? Status { get; init; }
+    public int? Pain { get; init; }
+    public int? MoodScore { get; init; }
+    public string? MoodWord { get; init; }
+    public int? Phq2A { get; init; }
+    public int? Phq2B { get; init; }
+    public bool Stop { get; init; }
+    /// <summary>Self-harm wording found in the own text, as matched.</summary>
+    public IReadOnlyList<string> SelfHarm { get; init; } = [];
+    /// <summary>What was read and from which words ("pain 6 from \"about 6 today\"").</summary>
+    public IReadOnlyList<string> Read { get; init; } = [];
+    /// <summary>Why anything was left out.</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+    /// <summary>The questions left unread (pain, phq2_a, phq2_b) as check_ins.awaiting names them; the PHQ-2 items count only on a check-in that asks them.</summary>
+    public IReadOnlyList<string> Unread { get; init; } = [];
+    /// <summary>Whether the pain (asked every time) is unread and no self-harm wording came, so the check-in gets its one clarification.</summary>
+    public bool ClarificationDue { get; init; }
+
+    internal static ReplyReading Of(Classification classified) =>
+        classified.Kind == InboundKind.Personal
+            ? Of("person", null, classified.OwnText, classified.Answer!)
+            : new ReplyReading { Classification = Name(classified.Kind), ClassificationDetail = classified.Detail };
+
+    internal static ReplyReading Of(string kind, string? detail, string ownText, Answer answer) => new()
+    {
+        Classification = kind,
+        ClassificationDetail = detail,
+        OwnText = ownText,
+        Status = answer.OptOut ? null : AnswerNames.Of(answer.Status),
+        Pain = answer.Pain,
+        MoodScore = answer.MoodScore,
+        MoodWord = answer.MoodWord,
+        Phq2A = answer.Phq2A,
+        Phq2B = answer.Phq2B,
+        Stop = answer.OptOut,
+        SelfHarm = answer.CrisisTerms,
+        Read = answer.Readings,
+        Reasons = answer.Doubts,
+        Unread = answer.OptOut ? [] : answer.Unread(asksPhq2: true),
+        ClarificationDue = !answer.OptOut && answer.Pain is null && !answer.Crisis,
+    };
+
+    private static string Name(InboundKind kind) => kind switch
+    {
+        InboundKind.DeliveryReport => "delivery_report",
+        InboundKind.Refused => "refused",
+        InboundKind.AutomaticReply => "automatic_reply",
+        _ => "person",
+    };
+
+    /// <summary>The reading as people read it: one fact a line.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        var lines = new List<string>();
+        if (StoredAs is not null) lines.Add($"Stored as: {StoredAs}");
+        if (Classification != "person")
+        {
+            lines.Add("Classification: " + Classification switch
+            {
+                "delivery_report" => $"delivery report ({ClassificationDetail})",
+                "refused" => $"refused, kept aside ({ClassificationDetail})",
+                _ => $"automatic reply, never read as an answer ({ClassificationDetail})",
+            });
+            return lines;
+        }
+        lines.Add($"Classification: written by a person{(StoredAs is null ? "" : " (as stored)")}");
+        lines.Add("Patient's own text (quoted history, attribution and signature cut):");
+        lines.AddRange(string.IsNullOrEmpty(OwnText) ? ["  (nothing)"] : OwnText.Split('\n').Select(l => "  | " + l));
+        if (Stop)
+        {
+            lines.Add("Read: a request to stop (opt-out)");
+            return lines;
+        }
+        lines.Add($"Status: {Status}");
+        lines.Add("Read:");
+        lines.AddRange(Read.Count == 0 ? ["  nothing"] : Read.Select(r => "  " + r));
+        if (Reasons.Count > 0)
+        {
+            lines.Add("Left out, and why:");
+            lines.AddRange(Reasons.Select(d => "  " + d));
+        }
+        if (SelfHarm.Count > 0) lines.Add($"Self-harm wording: {string.Join(", ", SelfHarm)} (the therapist is alerted whatever the numbers)");
+        if (ClarificationDue) lines.Add("A clarification email is due (once per check-in).");
+        else if (Unread.Count > 0 && SelfHarm.Count == 0) lines.Add($"On a check-in that asks them, a clarification asks for: {string.Join(", ", Unread)}.");
+        return lines;
+    }
+}
+
+/// <summary>
 /// How the inbox reads one message, step by step, for an admin who wonders why a reply was unclear: what kind of mail
 /// it is, the patient's own text once quoted history is cut, what was read from it, and why anything was left out.
 /// </summary>
@@ -20,22 +121,12 @@ public sealed class ReplyExplanation(IOptions<ClinicOptions> clinic, IOptions<In
         return MimeMessage.LoadAsync(path, cancellationToken);
     }
 
-    /// <summary>A message as delivered (an .eml file): classified as the inbox classifies it.</summary>
-    public IReadOnlyList<string> Explain(MimeMessage message)
-    {
-        var classified = InboundClassifier.Classify(message, clinic.Value, inbox.Value, CrisisWords.For(alerts.Value.SelfHarmPhrases));
-        var kind = classified.Kind switch
-        {
-            InboundKind.DeliveryReport => $"delivery report ({classified.Detail})",
-            InboundKind.Refused => $"refused, kept aside ({classified.Detail})",
-            InboundKind.AutomaticReply => $"automatic reply, never read as an answer ({classified.Detail})",
-            _ => "written by a person",
-        };
-        return classified.Kind == InboundKind.Personal ? Lines(kind, classified.OwnText, classified.Answer!) : [$"Classification: {kind}"];
-    }
+    /// <summary>A message as delivered (an .eml file): classified and read as the inbox classifies and reads it.</summary>
+    public ReplyReading Explain(MimeMessage message) =>
+        ReplyReading.Of(InboundClassifier.Classify(message, clinic.Value, inbox.Value, CrisisWords.For(alerts.Value.SelfHarmPhrases)));
 
     /// <summary>A stored message (inbound_messages.id), read again from its stored body as the inbox would read it today.</summary>
-    public async Task<IReadOnlyList<string>?> ExplainStoredAsync(long id, CancellationToken cancellationToken)
+    public async Task<ReplyReading?> ExplainStoredAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<(string Outcome, string? Detail, string? Subject, string? Body)>(new CommandDefinition(
@@ -43,28 +134,6 @@ public sealed class ReplyExplanation(IOptions<ClinicOptions> clinic, IOptions<In
         if (row.Outcome is null) return null;
         var ownText = ReplyText.StripQuoted(row.Body ?? "");
         var answer = Answer.Parse(ownText, row.Subject, CrisisWords.For(alerts.Value.SelfHarmPhrases));
-        return [$"Stored as: {row.Outcome} ({row.Detail})", .. Lines("written by a person (as stored)", ownText, answer)];
-    }
-
-    private static List<string> Lines(string kind, string ownText, Answer answer)
-    {
-        var lines = new List<string> { $"Classification: {kind}", "Patient's own text (quoted history, attribution and signature cut):" };
-        lines.AddRange(ownText.Length == 0 ? ["  (nothing)"] : ownText.Split('\n').Select(l => "  | " + l));
-        if (answer.OptOut)
-        {
-            lines.Add("Read: a request to stop (opt-out)");
-            return lines;
-        }
-        lines.Add($"Status: {AnswerNames.Of(answer.Status)}");
-        lines.Add("Read:");
-        lines.AddRange(answer.Readings.Count == 0 ? ["  nothing"] : answer.Readings.Select(r => "  " + r));
-        if (answer.Doubts.Count > 0)
-        {
-            lines.Add("Left out, and why:");
-            lines.AddRange(answer.Doubts.Select(d => "  " + d));
-        }
-        if (answer.Crisis) lines.Add($"Self-harm wording: {string.Join(", ", answer.CrisisTerms)} (the therapist is alerted whatever the numbers)");
-        if (answer.Status == AnswerStatus.Unclear && !answer.Crisis) lines.Add("A clarification email is due (once per check-in).");
-        return lines;
+        return ReplyReading.Of("person", null, ownText, answer) with { StoredAs = $"{row.Outcome} ({row.Detail})" };
     }
 }

@@ -57,6 +57,7 @@ internal static partial class ReplyText
         var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var kept = new List<string>();
         string? askedJustAbove = null;
+        var seenAttribution = false;
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd();
@@ -64,15 +65,23 @@ internal static partial class ReplyText
             // Everything below these markers is history or signature, never the answer.
             if (QuoteMarkers.Divider.IsMatch(folded) || line == "--" || line == "-- " || QuoteMarkers.IsSignature(folded)) break;
             if (QuoteMarkers.StartsHeaderBlock(lines, i)) break;
-            // Outlook on the web and Outlook for phones put a rule of underscores above the "From:" block.
-            if (Rule().IsMatch(line) && QuoteMarkers.StartsHeaderBlock(lines, i + 1)) break;
+            // Outlook on the web and Outlook for phones put a rule of underscores (or dashes) above the "From:" block,
+            // sometimes with blank lines between; a mailing list puts one above its footer.
+            if (Rule().IsMatch(line) && (QuoteMarkers.StartsHeaderBlock(lines, NextContent(lines, i + 1)) || ListFooter().IsMatch(lines.ElementAtOrDefault(NextContent(lines, i + 1)) ?? ""))) break;
+            // "-Abhishek Kona": a dash and a name alone, the shortest signature.
+            if (DashName().IsMatch(line)) break;
             if (IsQuoted(line))
             {
-                askedJustAbove = QuoteMarkers.QuestionLabel(line.TrimStart('>', ' ')) ?? (IsContinuation(line) ? askedJustAbove : null);
+                // "(0 = no pain, 10 = …)" carries on the question above; it asks nothing of its own.
+                askedJustAbove = IsContinuation(line) && askedJustAbove is not null ? askedJustAbove : QuoteMarkers.AskedItem(line.TrimStart('>', ' '));
                 continue;
             }
+            // "(http://example.com/c/Yz) >" or "_nonce=3dd518)": a quoted line a long link broke, between quoted lines.
+            if (seenAttribution && LinkFragment().IsMatch(line) && !QuoteMarkers.NamesAnItem(line) && PreviousContentIsQuoted(lines, i) && NextContentIsQuoted(lines, i + 1))
+                continue;
             if (QuoteMarkers.Attribution(lines, i) is { } attribution)
             {
+                seenAttribution = true;
                 if (attribution.Before.Length > 0) kept.Add(attribution.Before);
                 i = attribution.LastLine;
                 // History without ">" after its attribution (Yahoo, some webmails): nothing below is the reply.
@@ -87,7 +96,26 @@ internal static partial class ReplyText
             }
             kept.Add(line);
         }
-        return string.Join('\n', kept).Trim();
+        return string.Join('\n', WithoutClosingBlock(kept)).Trim();
+    }
+
+    /// <summary>
+    /// A signature without "-- ": a closing ("Mit freundlichen Grüßen", "Kind regards") and a few short lines below it
+    /// with numbers in them (address, phone) that answer nothing. Kept when a line below names an item or is a bare
+    /// number, or when the closing is all there is above.
+    /// </summary>
+    private static List<string> WithoutClosingBlock(List<string> kept)
+    {
+        for (var i = 0; i < kept.Count; i++)
+        {
+            // Only a block with numbers in it (street, postcode, phone) can be read wrong; a closing with words alone stays.
+            if (!QuoteMarkers.IsClosing(kept[i]) || !kept.Take(i).Any(l => l.Trim().Length > 0)) continue;
+            var below = kept.Skip(i + 1).Where(l => l.Trim().Length > 0).ToList();
+            if (below.Count <= 6 && below.Any(l => l.Any(char.IsDigit))
+                && below.All(l => l.Trim().Length <= 60 && !QuoteMarkers.NamesAnItem(l) && !BareNumber().IsMatch(l)))
+                return kept[..i];
+        }
+        return kept;
     }
 
     // ">>> link <<<" is the patient's own emphasis, not a quote.
@@ -98,6 +126,20 @@ internal static partial class ReplyText
     {
         var content = line.TrimStart('>');
         return content.Trim().StartsWith('(') || (content.Length > 1 && content.StartsWith("  ", StringComparison.Ordinal));
+    }
+
+    private static bool PreviousContentIsQuoted(string[] lines, int before)
+    {
+        for (var j = before - 1; j >= 0; j--)
+            if (lines[j].Trim().Length > 0) return lines[j].TrimStart().StartsWith('>');
+        return false;
+    }
+
+    private static int NextContent(string[] lines, int from)
+    {
+        var j = from;
+        while (j < lines.Length && lines[j].Trim().Length == 0) j++;
+        return j;
     }
 
     private static bool NextContentIsQuoted(string[] lines, int from)
@@ -158,11 +200,23 @@ internal static partial class ReplyText
     private static bool IsLineBreak(HtmlTagId id) =>
         id is HtmlTagId.Br or HtmlTagId.HR or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3;
 
+    [GeneratedRegex(@"^\W*\d{1,2}\W*$")]
+    private static partial Regex BareNumber();
+
+    [GeneratedRegex(@"^\s*\(?(?:https?://\S+|\S*=\S*\))\)?\s*>?\s*$")]
+    private static partial Regex LinkFragment();
+
     [GeneratedRegex(@"^>{2,}.*<{2,}\s*$")]
     private static partial Regex Arrows();
 
-    [GeneratedRegex(@"^\s*_{10,}\s*$")]
+    [GeneratedRegex(@"^\s*(?:_{10,}|-{10,})\s*$")]
     private static partial Regex Rule();
+
+    [GeneratedRegex(@"mailing list|^\s*(?:To unsubscribe|Unsubscribe|You received this message because)", RegexOptions.IgnoreCase)]
+    private static partial Regex ListFooter();
+
+    [GeneratedRegex(@"^\s*-\p{Lu}[\p{L}.'\-]+(?:\s\p{Lu}[\p{L}.'\-]+){0,2}\s*$")]
+    private static partial Regex DashName();
 
     [GeneratedRegex(@"border-top\s*:\s*solid\s+#(E1E1E1|B5C4DF)", RegexOptions.IgnoreCase)]
     private static partial Regex OutlookBorder();
