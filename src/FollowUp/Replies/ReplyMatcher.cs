@@ -47,6 +47,8 @@ internal enum NotMatched
     Unverified,
     /// <summary>No token and no thread, and the sender is not verified: the sender's newest check-in is not guessed.</summary>
     UnverifiedSender,
+    /// <summary>No token and no thread, and more than one patient has the sender's address (a family's): whose answer it is cannot be told.</summary>
+    SharedAddress,
     /// <summary>A delivery report that names a check-in but is not about a message sent to its patient's address.</summary>
     NotOurReport,
     /// <summary>The patient's reply to a course that was withdrawn: kept for the therapist, never applied.</summary>
@@ -84,6 +86,7 @@ internal sealed record ReplyMatch(CheckInRef? CheckIn, MatchedBy? By, NotMatched
         (_, NotMatched.Forged) => "the clinic's mail server says the sender is forged (dmarc=fail); nothing changed",
         (_, NotMatched.NotOurReport) => $"the report is not about a message sent to the patient of check-in {Candidate?.Id}; nothing changed",
         (_, NotMatched.UnverifiedSender) => "no reply token or thread, and the clinic's mail server did not verify the sender; not matched by sender",
+        (_, NotMatched.SharedAddress) => "no reply token or thread, and more than one patient has the sender's address; not matched by sender (whose answer it is cannot be told)",
         _ => "no check-in matches this message",
     };
 }
@@ -117,6 +120,10 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
             (found, by) = (await ByThreadAsync(connection, transaction, ThreadIds(message), cancellationToken), MatchedBy.Threading);
             if (found is null && sender.Length > 0 && proof != SenderProof.Verified)
                 return new ReplyMatch(null, null, proof == SenderProof.Forged ? NotMatched.Forged : NotMatched.UnverifiedSender);
+            // A family may share one address: a reply without token or thread could be any of theirs, so it is no one's.
+            if (found is null && sender.Length > 0
+                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(PatientsAtAddress, new { sender }, transaction, cancellationToken: cancellationToken)) > 1)
+                return new ReplyMatch(null, null, NotMatched.SharedAddress);
             if (found is null && sender.Length > 0)
                 (found, by) = (await connection.QueryFirstOrDefaultAsync<CheckInRef>(new CommandDefinition(NewestForSender, new { sender }, transaction, cancellationToken: cancellationToken)),
                     MatchedBy.SenderNewest);
@@ -209,6 +216,8 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
            OR ci.id IN (SELECT r.check_in_id FROM reminders r WHERE r.message_id = ANY(@ids))
         ORDER BY ci.sent_at DESC
         """;
+
+    private const string PatientsAtAddress = "SELECT count(*) FROM patients WHERE lower(email) = lower(@sender)";
 
     private const string NewestForSender = $"""
         SELECT {CheckInColumns}

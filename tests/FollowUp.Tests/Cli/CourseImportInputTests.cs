@@ -56,6 +56,21 @@ public class CourseImportInputTests
     }
 
     [Fact]
+    public async Task A_text_file_that_is_no_export_is_refused_without_echoing_its_first_line()
+    {
+        var connectionString = await ClinicDatabaseAsync();
+        // A readable system file picked by mistake (or on purpose): its first line is someone's secret.
+        var shadow = Path.Combine(Path.GetTempPath(), $"shadow-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(shadow, "root:x:0:0:SECRET-FIRST-LINE:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n");
+
+        var run = await ImportAsync(connectionString, shadow);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.DoesNotContain("SECRET-FIRST-LINE", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("this is not a CSV export of courses (its content is not shown)", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_csv_is_refused_without_echoing_its_content()
     {
         var connectionString = await ClinicDatabaseAsync();

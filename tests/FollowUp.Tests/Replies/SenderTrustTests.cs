@@ -88,6 +88,32 @@ public class SenderTrustTests
     }
 
     [Fact]
+    public async Task A_verified_reply_without_token_from_an_address_two_patients_share_is_filed_under_neither()
+    {
+        await using var clinic = await OpenProvingAsync();
+        var family = clinic.Address("family");
+        var today = DateOnly.FromDateTime(clinic.Clock.GetUtcNow().UtcDateTime);
+        foreach (var name in new[] { "Tom Family", "Tina Family" })
+            await clinic.Enrolment.EnrolAsync(new FollowUp.Courses.Enrolment
+            {
+                PatientName = name, PatientEmail = family, TimeZone = "Europe/London", TherapistEmail = clinic.Address("therapist"),
+                TherapistName = "Sam Taylor", StartedOn = today.AddDays(-35), EndedOn = today, PainAtStart = 8, PainAtEnd = 3,
+            }, CancellationToken.None);
+        clinic.Clock.SetUtcNow(FirstCheckInDue);
+        Assert.Equal(2, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+
+        // Verified, but with no token and no thread: it could be Tom's answer or Tina's.
+        await SendAsync(clinic, family, clinic.RepliesAddress, "Pain 9, mood low", [Pass(clinic)]);
+        var inbound = await ReadOneAsync(clinic);
+
+        Assert.Equal("unmatched", inbound.Outcome);
+        Assert.Contains("more than one patient has the sender's address", inbound.Detail, StringComparison.Ordinal);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies"));
+        Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'sent'"));
+    }
+
+    [Fact]
     public async Task A_forged_From_of_the_patient_without_a_token_is_not_matched_by_sender_and_changes_nothing()
     {
         await using var clinic = await OpenProvingAsync();

@@ -51,8 +51,13 @@ internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnly
         var (columns, problems) = ImportColumns.Map(headers, settings.ColumnMap);
         var missing = new[] { ImportField.PatientName, ImportField.PatientEmail, ImportField.Therapist, ImportField.StartedOn, ImportField.EndedOn, ImportField.PainAtStart }
             .Where(f => !columns.ContainsKey(f)).Select(ImportColumns.Name).ToList();
-        if (missing.Count > 0)
-            problems.Add($"no column for {string.Join(", ", missing)} among the headers {string.Join(", ", headers.Select(h => $"'{h}'"))}; name them in a column map file (--column-map)");
+        // A first line with no separator and no column FollowUp knows is not a course export (a password file, a
+        // letter): say so without showing it. A real export with other column names gets its headers back, shortened,
+        // so the admin can write the column map.
+        if (missing.Count > 0 && headers.Count == 1 && columns.Count == 0)
+            problems.Add("the first line has no comma, semicolon or tab between column names and names none of FollowUp's columns: this is not a CSV export of courses (its content is not shown)");
+        else if (missing.Count > 0)
+            problems.Add($"no column for {string.Join(", ", missing)} among the headers {string.Join(", ", headers.Take(20).Select(h => $"'{Shortened(h)}'"))}{(headers.Count > 20 ? ", ..." : "")}; name them in a column map file (--column-map)");
         if (!columns.ContainsKey(ImportField.TimeZone) && string.IsNullOrWhiteSpace(settings.TimeZone))
             problems.Add("no time_zone column: give the patients' time zone with --time-zone (e.g. Europe/London)");
 
@@ -88,6 +93,8 @@ internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnly
         if (sequences > 0) return (null, Damaged(bad));
         return (Encoding.GetEncoding(1252).GetString(bytes), "windows-1252");
     }
+
+    private static string Shortened(string header) => header.Length <= 40 ? header : header[..40] + "...";
 
     private static string Damaged(List<int> lines) =>
         string.Create(CultureInfo.InvariantCulture,
