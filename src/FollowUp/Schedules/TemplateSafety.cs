@@ -19,6 +19,13 @@ internal static class TemplateSafety
     public const int MaxNesting = 32;
     /// <summary>Numbers a literal range (1..n) may hold.</summary>
     public const int MaxRange = 100;
+    /// <summary>
+    /// Times the innermost body of loops inside loops may run, counted on the template's text, not on one sample render:
+    /// a loop hidden on a branch the sample never takes (one patient's name, reminders only) is judged all the same.
+    /// </summary>
+    public const int MaxLoopRuns = 1_000;
+    /// <summary>Items a loop over a list of the check-in's (question_lines) is counted as: more than any check-in asks.</summary>
+    public const int ListLoopItems = 20;
 
     // Filters whose output is at most their input plus their literal arguments (or a number, or a list element).
     private static readonly IReadOnlySet<string> Filters = new HashSet<string>(StringComparer.Ordinal)
@@ -36,10 +43,41 @@ internal static class TemplateSafety
         return check.Problems.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Loops inside loops whose body could run more than <see cref="MaxLoopRuns"/> times, counted on the text (so also
+    /// on a branch a sample render does not take); checked when a schedule is saved or validated.
+    /// </summary>
+    public static IReadOnlyList<string> LoopProblems(Fluid.IFluidTemplate template)
+    {
+        var count = new LoopCount();
+        count.VisitTemplate(template);
+        return count.Problems.Distinct(StringComparer.Ordinal).Take(1).ToList();
+    }
+
+    private sealed class LoopCount : AstVisitor
+    {
+        public List<string> Problems { get; } = [];
+        private long _runs = 1;
+
+        protected override Statement VisitForStatement(ForStatement forStatement)
+        {
+            var items = forStatement.Source is RangeExpression { From: var from, To: var to } && Check.Number(from) is { } f && Check.Number(to) is { } t
+                ? (long)Math.Max(0, Math.Min(t - f + 1, MaxRange)) : ListLoopItems;
+            var outer = _runs;
+            _runs = Math.Min(outer * Math.Max(items, 1), long.MaxValue / MaxRange);
+            if (_runs > MaxLoopRuns)
+                Problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"loops inside loops could run their body {_runs} times (at most {MaxLoopRuns}), also on a branch a sample does not take"));
+            var visited = base.VisitForStatement(forStatement);
+            _runs = outer;
+            return visited;
+        }
+
+    }
+
     private sealed class Check : AstVisitor
     {
         public List<string> Problems { get; } = [];
-
         private Statement Refuse(Statement statement, string tag, string why)
         {
             Problems.Add($"{{% {tag} %}} is not allowed ({why})");
@@ -83,7 +121,7 @@ internal static class TemplateSafety
             return base.VisitRangeExpression(rangeExpression);
         }
 
-        private static decimal? Number(Expression expression) =>
+        internal static decimal? Number(Expression expression) =>
             expression is LiteralExpression { Value: var value } && value.Type == Fluid.Values.FluidValues.Number ? value.ToNumberValue() : null;
     }
 }

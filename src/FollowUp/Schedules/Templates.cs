@@ -288,6 +288,8 @@ public static class Templates
         {
             problems.Add($"{what}: {e.Message}");
         }
+        // The sample takes one branch; loops on the others are counted on the text.
+        foreach (var problem in TemplateSafety.LoopProblems(template)) problems.Add($"{what}: {problem}");
     }
 
     private static bool Mentions(string source, string name)

@@ -33,6 +33,19 @@ public class SafeTemplateTests
     }
 
     [Fact]
+    public void Loops_inside_loops_hidden_on_a_branch_the_sample_never_takes_are_refused_when_the_schedule_is_checked()
+    {
+        // One patient's name, or reminders only: the sample render never enters these branches.
+        var byName = ProblemsOf("{% case patient_name %}{% when 'Mallory' %}{% for a in (1..100) %}{% for b in (1..100) %}{{ questions }}{% endfor %}{% endfor %}{% endcase %}{{ questions }}");
+        var onReminders = ProblemsOf("{% if is_reminder %}{% for a in question_lines %}{% for b in question_lines %}{% for c in question_lines %}{{ a }}{% endfor %}{% endfor %}{% endfor %}{% endif %}{{ questions }}");
+        var oneLoop = ProblemsOf("{% for line in question_lines %}{{ line }}\n{% endfor %}{% for i in (1..5) %}-{% endfor %}{{ questions }}");
+
+        Assert.Contains("text template: loops inside loops could run their body 10000 times (at most 1000), also on a branch a sample does not take", byName);
+        Assert.Contains("text template: loops inside loops could run their body 8000 times (at most 1000), also on a branch a sample does not take", onReminders);
+        Assert.DoesNotContain(oneLoop, p => p.Contains("loops inside loops", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_text_that_doubles_itself_in_a_loop_is_refused()
     {
         var problems = ProblemsOf("{% capture x %}ab{% endcapture %}{% for i in (1..60) %}{% capture x %}{{ x }}{{ x }}{% endcapture %}{% endfor %}{{ x }}{{ questions }}");
