@@ -29,16 +29,23 @@ internal static class ExportCommand
             var path = Path.GetFullPath(parsed.GetValue(output)!);
             await using var services = CliContext.Services(parsed);
             var set = await services.GetRequiredService<ExportQuery>().ReadAsync(parsed.GetValue(from), parsed.GetValue(to), cancellationToken);
-            if (parsed.GetValue(format) == "fhir")
+            try
             {
-                if (Directory.Exists(path)) throw new UserError($"--out {path} is a folder; give a file name for the NDJSON");
-                await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-                await FhirExport.WriteAsync(set, writer, cancellationToken);
+                if (parsed.GetValue(format) == "fhir")
+                {
+                    if (Directory.Exists(path)) throw new UserError($"--out {path} is a folder; give a file name for the NDJSON");
+                    await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+                    await FhirExport.WriteAsync(set, writer, cancellationToken);
+                }
+                else
+                {
+                    if (File.Exists(path)) throw new UserError($"--out {path} is a file; give a folder for the CSV files");
+                    await CsvExport.WriteAsync(set, path, cancellationToken);
+                }
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                if (File.Exists(path)) throw new UserError($"--out {path} is a file; give a folder for the CSV files");
-                await CsvExport.WriteAsync(set, path, cancellationToken);
+                throw new UserError($"--out {path}: cannot write there ({e.Message})");
             }
             Console.WriteLine($"Exported {set.Courses.Count} courses, {set.CheckIns.Count} check-ins, {set.Replies.Count} replies, {set.Alerts.Count} alerts to {path}");
             return 0;

@@ -50,6 +50,8 @@ public static class OutcomeSummaries
     public const string Kept = "improved, kept it";
     public const string Worsened = "improved, worsened late";
     public const string NotImproved = "not improved";
+    /// <summary>Improved at the end, and no follow-up answered yet: nothing says whether the improvement lasted.</summary>
+    public const string NotHeardSince = "improved, no answer since";
 
     public static OutcomeSummary Summarise(IReadOnlyList<OutcomeCourse> courses, AlertOptions options)
     {
@@ -65,7 +67,7 @@ public static class OutcomeSummaries
                 Quartiles.Of(courses.SelectMany(c => c.FollowUps.Where(f => f.OffsetDays / 7 == w && f.Phq2 is not null).Select(f => (double)f.Phq2!.Value)).ToList()),
                 Quartiles.Of(courses.SelectMany(c => c.FollowUps.Where(f => f.OffsetDays / 7 == w && f.Mood is not null).Select(f => (double)f.Mood!.Value)).ToList()));
         }).ToList();
-        var groups = new[] { Kept, Worsened, NotImproved }.Select(name =>
+        var groups = new[] { Kept, Worsened, NotImproved, NotHeardSince }.Select(name =>
         {
             var members = courses.Where(c => groupOf[c.Id] == name).ToList();
             return new OutcomeGroup(name, members.Count,
@@ -88,7 +90,9 @@ public static class OutcomeSummaries
     {
         if (!Improved(c, options)) return NotImproved;
         var end = c.End!.Value;
-        return c.FollowUps.Any(f => f.Pain is { } p && p - end >= options.RiseThreshold(end)) ? Worsened : Kept;
+        if (c.FollowUps.Any(f => f.Pain is { } p && p - end >= options.RiseThreshold(end))) return Worsened;
+        // Kept is a finding: it needs at least one answer after the course, else it would count hope as outcome.
+        return c.FollowUps.Any(f => f.Pain is not null) ? Kept : NotHeardSince;
     }
 
     /// <summary>Lost to follow-up: the last follow-up that was sent has no answer (nothing heard at the end).</summary>

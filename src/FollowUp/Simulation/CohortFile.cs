@@ -29,6 +29,8 @@ public static partial class CohortFile
         csv.ReadHeader();
         var headers = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();
         var problems = new List<string>();
+        foreach (var twice in headers.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            problems.Add($"the column '{twice.Key}' is given {twice.Count()} times");
         foreach (var required in new[] { "baseline", "end" })
             if (!headers.Contains(required)) problems.Add($"no '{required}' column (headers: {string.Join(", ", headers)})");
         var known = new HashSet<string> { "baseline", "end", "noise_sd", "answer_chance", "stops_after_week", "kind", "late_worsener", "courses" };

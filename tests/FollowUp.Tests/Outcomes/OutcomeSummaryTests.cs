@@ -25,6 +25,17 @@ public class OutcomeSummaryTests
     }
 
     [Fact]
+    public void An_improved_course_with_no_answer_since_its_end_is_not_counted_as_keeping_the_improvement()
+    {
+        OutcomeCourse[] clinic = [new(1, 8, 3, [Silent(1)]), new(2, 8, 3, []), new(3, 8, 3, [Answer(1, 3)])];
+
+        var summary = OutcomeSummaries.Summarise(clinic, new AlertOptions());
+
+        Assert.Equal((3, 3, 1), (summary.Courses, summary.ImprovedAtEnd, summary.KeptImprovement));
+        Assert.Equal(2, summary.Groups.Single(g => g.Name == OutcomeSummaries.NotHeardSince).Courses);
+    }
+
+    [Fact]
     public void Each_follow_up_week_has_the_median_and_quartiles_of_pain_and_of_its_change_against_baseline_and_end()
     {
         var week12 = OutcomeSummaries.Summarise(Clinic, new AlertOptions()).Weeks.Single(w => w.Week == 12);

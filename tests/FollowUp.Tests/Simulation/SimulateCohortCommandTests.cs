@@ -52,6 +52,16 @@ public class SimulateCohortCommandTests
     }
 
     [Fact]
+    public void A_cohort_file_that_names_a_column_twice_is_refused_naming_it()
+    {
+        var error = Assert.Throws<CohortFileException>(() => CohortFile.Read("""
+            baseline,baseline,end
+            8,7,3
+            """));
+        Assert.Contains("the column 'baseline' is given 2 times", error.Problems);
+    }
+
+    [Fact]
     public void Without_a_late_worsener_column_the_truth_is_an_improvement_followed_by_a_return_of_two_points()
     {
         var cohort = CohortFile.Read("""
