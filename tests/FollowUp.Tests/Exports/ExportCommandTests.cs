@@ -91,4 +91,29 @@ public class ExportCommandTests
         Assert.All(observations, o => Assert.Contains(Assert.Single(o.DerivedFrom).Reference ?? "", ids));
         Assert.Equal(3, (observations.Single(o => o.Code.Coding[0].Code == "55758-7").Value as Integer)?.Value);
     }
+
+    [Fact]
+    public async Task Every_resource_of_the_fhir_export_passes_firelys_r4_validator_without_an_error()
+    {
+        var (clinic, _) = await ClinicWithRepliesAsync();
+        await using var _clinic = clinic;
+        var file = Path.Combine(Path.GetTempPath(), "followup-export-" + Guid.NewGuid().ToString("N") + ".ndjson");
+        var run = await Tool.RunAsync("followup-admin.dll", ["export", "--format", "fhir", "--out", file, "--connection", clinic.ConnectionString]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        // The core R4 profiles from the specification package; no terminology server, so LOINC codes are checked
+        // for form, not looked up (an information-level note, never an error).
+        var resolver = new Hl7.Fhir.Specification.Source.CachedResolver(Hl7.Fhir.Specification.Source.ZipSource.CreateValidationSource());
+        var validator = new Firely.Fhir.Validation.Validator(resolver, Hl7.Fhir.Specification.Terminology.LocalTerminologyService.CreateDefaultForCore(resolver));
+        var errors = (await File.ReadAllLinesAsync(file))
+            .Select(l => JsonSerializer.Deserialize<Resource>(l, FhirExport.Json)!)
+            .SelectMany(r => validator.Validate(r).Issue
+                .Where(i => i.Severity is Hl7.Fhir.Model.OperationOutcome.IssueSeverity.Error or Hl7.Fhir.Model.OperationOutcome.IssueSeverity.Fatal)
+                .Select(i => $"{r.TypeName}/{r.Id}: {i.Details?.Text} at {string.Join(", ", i.Expression)}"))
+            .ToList();
+
+        Assert.Empty(errors);
+        // The validator is really judging: an Observation without its required status and code is refused.
+        Assert.Contains(validator.Validate(new Observation()).Issue, i => i.Severity == Hl7.Fhir.Model.OperationOutcome.IssueSeverity.Error);
+    }
 }
