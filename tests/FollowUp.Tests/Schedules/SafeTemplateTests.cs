@@ -46,6 +46,14 @@ public class SafeTemplateTests
     }
 
     [Fact]
+    public void A_control_character_in_a_template_is_refused_naming_where_it_is()
+    {
+        var problems = ProblemsOf("Hello\n\u001b[31mRED\u001b]0;pwned\u0007 {{ questions }}");
+
+        Assert.Contains("text template, line 2, column 1: a control character (U+001B) is not allowed", problems);
+    }
+
+    [Fact]
     public void A_text_that_doubles_itself_in_a_loop_is_refused()
     {
         var problems = ProblemsOf("{% capture x %}ab{% endcapture %}{% for i in (1..60) %}{% capture x %}{{ x }}{{ x }}{% endcapture %}{% endfor %}{{ x }}{{ questions }}");
