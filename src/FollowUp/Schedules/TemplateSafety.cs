@@ -35,6 +35,21 @@ internal static class TemplateSafety
         "abs", "round", "ceil", "floor", "at_least", "at_most", "newline_to_br", "strip_html", "url_encode", "date",
     };
 
+    /// <summary>
+    /// The first control character of a template other than line breaks and tabs, as "line L, column C: …", or null.
+    /// Terminal escapes and the like would reach the patient's mail client as they are.
+    /// </summary>
+    public static string? ControlCharacter(string source)
+    {
+        var at = -1;
+        for (var i = 0; i < source.Length && at < 0; i++)
+            if (char.IsControl(source[i]) && source[i] is not ('\n' or '\r' or '\t')) at = i;
+        if (at < 0) return null;
+        var line = source.AsSpan(0, at).Count('\n') + 1;
+        var column = at - source.LastIndexOf('\n', Math.Max(at - 1, 0));
+        return string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column}: a control character (U+{(int)source[at]:X4}) is not allowed");
+    }
+
     /// <summary>Each construct the template may not use, in words; empty when it is safe.</summary>
     public static IReadOnlyList<string> Problems(Fluid.IFluidTemplate template)
     {

@@ -256,13 +256,9 @@ public static class Templates
     private static void Check(string what, string? source, string? required, List<string> problems)
     {
         if (source is null) return;
-        // Terminal escapes and other control characters reach the patient's mail client as they are; only line
-        // breaks and tabs belong in an email's text.
-        var control = source.Select((c, i) => (c, i)).FirstOrDefault(x => char.IsControl(x.c) && x.c is not ('\n' or '\r' or '\t'));
-        if (control.c != default)
+        if (TemplateSafety.ControlCharacter(source) is { } control)
         {
-            var (line, column) = (source[..control.i].Count(ch => ch == '\n') + 1, control.i - source.LastIndexOf('\n', Math.Max(control.i - 1, 0)));
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{what}, line {line}, column {column}: a control character (U+{(int)control.c:X4}) is not allowed"));
+            problems.Add($"{what}, {control}");
             return;
         }
         if (!Parser.TryParse(source, out var template, out var error))
