@@ -5,8 +5,9 @@ CREATE TABLE consents (
     patient_id   bigint NOT NULL REFERENCES patients (id),
     course_id    bigint REFERENCES courses (id),
     event        text NOT NULL CHECK (event IN ('given', 'withdrawn', 'renewed')),
-    -- The clinic's legal basis for the follow-up when the row was written (FollowUp:Clinic:LegalBasis).
-    basis        text NOT NULL CHECK (basis IN ('consent', 'treatment_relationship', 'legitimate_interest')),
+    -- The clinic's legal basis for the follow-up when the row was written (FollowUp:Clinic:LegalBasis); a withdrawal
+    -- repeats the basis it withdraws from, if one was recorded.
+    basis        text CHECK (basis IN ('consent', 'treatment_relationship', 'legitimate_interest')),
     -- How the patient gave (or withdrew) it.
     method       text NOT NULL CHECK (method IN ('in_person', 'form', 'phone', 'email', 'web', 'import', 'stop_reply', 'unsubscribe')),
     -- The day the patient gave it, as the clinic recorded it (NULL: the clinic did not say; see from_clinic_default).
@@ -15,7 +16,8 @@ CREATE TABLE consents (
     from_clinic_default boolean NOT NULL DEFAULT false,
     recorded_by  text NOT NULL CHECK (length(recorded_by) BETWEEN 1 AND 200),
     recorded_at  timestamptz NOT NULL,
-    note         text CHECK (length(note) <= 500)
+    note         text CHECK (length(note) <= 500),
+    CHECK (event = 'withdrawn' OR basis IS NOT NULL)
 );
 CREATE INDEX consents_patient_idx ON consents (patient_id, recorded_at);
 

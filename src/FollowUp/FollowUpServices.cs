@@ -3,6 +3,7 @@ using FollowUp.Audit;
 using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Database;
+using FollowUp.DataProtection;
 using FollowUp.Exports;
 using FollowUp.Languages;
 using FollowUp.Mail;
@@ -43,6 +44,7 @@ public static class FollowUpServices
         services.AddOutcomes();
         services.AddExports();
         services.AddUsers();
+        services.AddPatientDataProtection();
         return services;
     }
 

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FollowUp.DataProtection;
+
+internal static class DataProtectionFeature
+{
+    /// <summary>Consent and legal basis, a patient's export and erasure on request.</summary>
+    internal static IServiceCollection AddPatientDataProtection(this IServiceCollection services)
+    {
+        services.AddSettings<ConsentOptions>(ConsentOptions.Section, o => o.Validate());
+        return services;
+    }
+}
