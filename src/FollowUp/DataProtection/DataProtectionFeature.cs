@@ -8,6 +8,11 @@ internal static class DataProtectionFeature
     internal static IServiceCollection AddPatientDataProtection(this IServiceCollection services)
     {
         services.AddSettings<ConsentOptions>(ConsentOptions.Section, o => o.Validate());
+        services.AddSettings<ErasureOptions>(ErasureOptions.Section, o => o.Validate());
+        services.AddSingleton<PatientMailbox>();
+        services.AddSingleton<PatientExport>();
+        services.AddSingleton<PatientErasure>();
+        services.AddSingleton(sp => new PatientRequests(sp.GetRequiredService<PatientExport>(), sp.GetRequiredService<PatientErasure>()));
         return services;
     }
 }
