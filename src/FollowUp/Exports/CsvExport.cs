@@ -4,13 +4,13 @@ using System.Text;
 namespace FollowUp.Exports;
 
 /// <summary>
-/// The export as four CSV files (courses, check-ins, replies, alerts), RFC 4180 quoting, UTF-8 with a BOM so that
+/// The export as five CSV files (courses, check-ins, replies, alerts, consents), RFC 4180 quoting, UTF-8 with a BOM so that
 /// Excel reads the names right. Spreadsheet-safe: a cell that starts with = + - @ tab or CR, which a spreadsheet would
 /// run as a formula (OWASP "CSV injection"), is written with a leading apostrophe, as the patients' words may be anything.
 /// </summary>
 public static class CsvExport
 {
-    public static readonly string[] Files = ["courses.csv", "check_ins.csv", "replies.csv", "alerts.csv"];
+    public static readonly string[] Files = ["courses.csv", "check_ins.csv", "replies.csv", "alerts.csv", "consents.csv"];
 
     public static async Task WriteAsync(ExportSet set, string folder, CancellationToken cancellationToken)
     {
@@ -25,6 +25,9 @@ public static class CsvExport
             set.Replies.Select(r => new[] { Id(r.Id), Id(r.CheckInId), Id(r.CourseId), Time(r.ReceivedAt), Num(r.Pain), Num(r.MoodScore), r.MoodWord, Num(r.Phq2A), Num(r.Phq2B), r.AnswerText }), cancellationToken);
         await WriteAsync(Path.Combine(folder, Files[3]), ["alert_id", "course_id", "kind", "severity", "status", "reason", "raised_at", "acknowledged_at"],
             set.Alerts.Select(a => new[] { Id(a.Id), Id(a.CourseId), a.Kind, a.Severity, a.Status, a.Reason, Time(a.RaisedAt), Time(a.AcknowledgedAt) }), cancellationToken);
+        await WriteAsync(Path.Combine(folder, Files[4]), ["consent_id", "patient_id", "course_id", "event", "basis", "method", "given_on", "from_clinic_default", "recorded_by", "recorded_at", "note"],
+            set.Consents.Select(k => new[] { Id(k.Id), Id(k.PatientId), Id(k.CourseId), k.Event, k.Basis, k.Method, k.GivenOn is { } on ? Date(on) : "",
+                k.FromClinicDefault ? "true" : "false", k.RecordedBy, Time(k.RecordedAt), k.Note }), cancellationToken);
     }
 
     /// <summary>One cell as written: defused if a spreadsheet would run it, quoted when it holds a separator, quote or line break.</summary>

@@ -64,7 +64,11 @@ public sealed record ExportAlert
 }
 
 /// <summary>Everything an export holds, read in one transaction so the four parts agree with each other.</summary>
-public sealed record ExportSet(IReadOnlyList<ExportCourse> Courses, IReadOnlyList<ExportCheckIn> CheckIns, IReadOnlyList<ExportReply> Replies, IReadOnlyList<ExportAlert> Alerts);
+public sealed record ExportSet(IReadOnlyList<ExportCourse> Courses, IReadOnlyList<ExportCheckIn> CheckIns, IReadOnlyList<ExportReply> Replies, IReadOnlyList<ExportAlert> Alerts)
+{
+    /// <summary>The consent history of the exported courses' patients (given, withdrawn, renewed).</summary>
+    public IReadOnlyList<DataProtection.ConsentEntry> Consents { get; init; } = [];
+}
 
 /// <summary>Reads the clinic's courses, check-ins, replies and alerts for an export (optionally courses that ended in a range).</summary>
 public sealed class ExportQuery(NpgsqlDataSource dataSource)
@@ -80,8 +84,9 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
         var checkIns = (await connection.QueryAsync<ExportCheckIn>(Command(CheckIns))).ToList();
         var replies = (await connection.QueryAsync<ExportReply>(Command(Replies))).ToList();
         var alerts = (await connection.QueryAsync<ExportAlert>(Command(Alerts))).ToList();
+        var consents = (await connection.QueryAsync<DataProtection.ConsentEntry>(Command(Consents))).ToList();
         await transaction.CommitAsync(cancellationToken);
-        return new ExportSet(courses, checkIns, replies, alerts);
+        return new ExportSet(courses, checkIns, replies, alerts) { Consents = consents };
     }
 
     private const string Selected = """
@@ -108,6 +113,12 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
         WHERE ci.course_id IN ({Selected})
         ORDER BY ci.course_id, r.received_at, r.id
+        """;
+
+    private const string Consents = $"""
+        SELECT id, patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note
+        FROM consents WHERE patient_id IN (SELECT patient_id FROM courses WHERE id IN ({Selected}))
+        ORDER BY patient_id, recorded_at, id
         """;
 
     private const string Alerts = $"""

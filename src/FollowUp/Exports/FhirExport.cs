@@ -9,7 +9,9 @@ namespace FollowUp.Exports;
 /// The export as FHIR R4 NDJSON (one resource per line, Bulk Data style), built with Firely's SDK: a Patient per
 /// patient, an Encounter per course (the course is what the follow-up is about; the replies point at it), a
 /// QuestionnaireResponse per answered check-in with the patient's raw reply as text, and an Observation per value
-/// (LOINC: pain 72514-3; PHQ-2 total 55758-7, items 44250-9 and 44255-8), each <c>derivedFrom</c> its response.
+/// (LOINC: pain 72514-3; PHQ-2 total 55758-7, items 44250-9 and 44255-8), each <c>derivedFrom</c> its response; and a
+/// Consent per consent row (privacy consent to be contacted for follow-up: permit when given or renewed, deny when
+/// withdrawn; the clinic's legal basis as its policy rule).
 /// </summary>
 public static class FhirExport
 {
@@ -39,6 +41,24 @@ public static class FhirExport
                 Type = [new CodeableConcept { Text = "massage therapy course" }],
                 Subject = new ResourceReference($"Patient/patient-{course.PatientId}"),
                 Period = new Period { Start = course.StartedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), End = course.EndedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            };
+        foreach (var k in set.Consents)
+            yield return new Consent
+            {
+                Id = $"consent-{k.Id}",
+                Identifier = [new Identifier(System + "/consent", k.Id.ToString(CultureInfo.InvariantCulture))],
+                // A withdrawal is its own record: the consent it ends stays in the history as it was.
+                Status = Consent.ConsentState.Active,
+                Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent"),
+                Category = [new CodeableConcept(Loinc, "59284-0", "Patient Consent")],
+                Patient = new ResourceReference($"Patient/patient-{k.PatientId}"),
+                DateTimeElement = new FhirDateTime(new DateTimeOffset(DateTime.SpecifyKind(k.RecordedAt, DateTimeKind.Utc))),
+                PolicyRule = new CodeableConcept(System + "/legal-basis", k.Basis ?? "unknown", k.Basis ?? "unknown"),
+                Provision = new Consent.provisionComponent
+                {
+                    Type = k.Event == "withdrawn" ? Consent.ConsentProvisionType.Deny : Consent.ConsentProvisionType.Permit,
+                    Action = [new CodeableConcept { Text = $"email follow-up check-ins ({k.Event}, {k.Method})" }],
+                },
             };
         // The latest reply per check-in is the answer (a second reply corrects the first), as in the assessment.
         foreach (var reply in set.Replies.GroupBy(r => r.CheckInId).Select(g => g.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).Last()))

@@ -46,7 +46,7 @@ public class ExportCommandTests
     }
 
     [Fact]
-    public async Task The_csv_export_writes_four_files_and_a_reply_starting_with_a_formula_is_defused()
+    public async Task The_csv_export_writes_one_file_per_kind_consent_included_and_a_reply_starting_with_a_formula_is_defused()
     {
         var (clinic, _) = await ClinicWithRepliesAsync();
         await using var _clinic = clinic;
@@ -58,6 +58,7 @@ public class ExportCommandTests
         Assert.Contains("Exported 1 courses, 6 check-ins, 2 replies", run.Stdout, StringComparison.Ordinal);
         Assert.All(CsvExport.Files, f => Assert.True(File.Exists(Path.Combine(folder, f)), f));
         var replies = await File.ReadAllTextAsync(Path.Combine(folder, "replies.csv"));
+        Assert.Contains(",given,consent,in_person,", await File.ReadAllTextAsync(Path.Combine(folder, "consents.csv")), StringComparison.Ordinal);
         Assert.Contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\") pain 4\"", replies, StringComparison.Ordinal);
         // No line of any file starts a cell with a formula character outside quotes and the apostrophe.
         foreach (var file in CsvExport.Files)
@@ -105,6 +106,7 @@ public class ExportCommandTests
         // for form, not looked up (an information-level note, never an error).
         var resolver = new Hl7.Fhir.Specification.Source.CachedResolver(Hl7.Fhir.Specification.Source.ZipSource.CreateValidationSource());
         var validator = new Firely.Fhir.Validation.Validator(resolver, Hl7.Fhir.Specification.Terminology.LocalTerminologyService.CreateDefaultForCore(resolver));
+        Assert.Contains(await File.ReadAllLinesAsync(file), l => l.Contains("\"resourceType\":\"Consent\"", StringComparison.Ordinal));
         var errors = (await File.ReadAllLinesAsync(file))
             .Select(l => JsonSerializer.Deserialize<Resource>(l, FhirExport.Json)!)
             .SelectMany(r => validator.Validate(r).Issue
