@@ -73,6 +73,7 @@ public static class AlertEmail
         AlertKinds.Disengaged => "patient stopped answering",
         AlertKinds.MoodWatch => "mood to watch",
         Unreachable.Kind => "follow-up emails cannot reach the patient",
+        NotSent.Kind => "a check-in could not be sent",
         _ => kind.Replace('_', ' '),
     };
 
