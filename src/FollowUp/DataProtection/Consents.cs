@@ -63,17 +63,10 @@ internal static class Consents
 
     /// <summary>Every consent row of the patient of course <paramref name="courseId"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<ConsentEntry>> OfCoursePatientAsync(DbConnection connection, long courseId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<ConsentEntry>(new CommandDefinition("""
-            SELECT id, patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note
+        (await connection.QueryAsync<ConsentEntry>(new CommandDefinition($"""
+            SELECT {Columns}
             FROM consents WHERE patient_id = (SELECT patient_id FROM courses WHERE id = @courseId) ORDER BY recorded_at, id
             """, new { courseId }, cancellationToken: cancellationToken))).ToList();
-
-    /// <summary>Every consent row of the patient, oldest first.</summary>
-    public static async Task<IReadOnlyList<ConsentEntry>> OfPatientAsync(DbConnection connection, long patientId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<ConsentEntry>(new CommandDefinition("""
-            SELECT id, patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note
-            FROM consents WHERE patient_id = @patientId ORDER BY recorded_at, id
-            """, new { patientId }, cancellationToken: cancellationToken))).ToList();
 
     /// <summary>
     /// The statement that records consent for each row of <paramref name="select"/> (patient_id, course_id, basis, method,
@@ -83,6 +76,9 @@ internal static class Consents
         INSERT INTO consents (patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at)
         SELECT patient_id, course_id, 'given', basis, method, given_on, from_clinic_default, recorded_by, recorded_at FROM ({select}) s
         """;
+
+    /// <summary>The columns of a consent row as <see cref="ConsentEntry"/> reads them.</summary>
+    internal const string Columns = "id, patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note";
 
     private const string Insert = """
         INSERT INTO consents (patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note)

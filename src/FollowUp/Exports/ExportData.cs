@@ -116,7 +116,7 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
         """;
 
     private const string Consents = $"""
-        SELECT id, patient_id, course_id, event, basis, method, given_on, from_clinic_default, recorded_by, recorded_at, note
+        SELECT {DataProtection.Consents.Columns}
         FROM consents WHERE patient_id IN (SELECT patient_id FROM courses WHERE id IN ({Selected}))
         ORDER BY patient_id, recorded_at, id
         """;
