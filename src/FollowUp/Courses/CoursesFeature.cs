@@ -11,6 +11,7 @@ internal static class CoursesFeature
         services.AddSingleton<CourseChanges>();
         services.AddSingleton<Therapists>();
         services.AddSingleton<Import.CourseImport>();
+        services.AddSingleton<Import.ImportUploads>();
         services.AddSingleton<CourseQuery>();
         return services;
     }
