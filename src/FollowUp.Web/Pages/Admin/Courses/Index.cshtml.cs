@@ -14,6 +14,9 @@ public sealed class IndexModel(CourseQuery courses, CourseChanges changes, FormS
 
     public string Query { get; private set; } = "";
     public IReadOnlyList<FoundCourse> Found { get; private set; } = [];
+    /// <summary>The course whose withdrawal waits for the admin's confirmation (it cancels every planned email for good).</summary>
+    public FoundCourse? ConfirmWithdraw { get; private set; }
+    public Guid ConfirmKey { get; private set; }
 
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "q")] string? q, [FromQuery(Name = "done")] Guid? done, CancellationToken cancellationToken)
     {
@@ -23,8 +26,15 @@ public sealed class IndexModel(CourseQuery courses, CourseChanges changes, FormS
     }
 
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "key")] Guid key, [FromForm(Name = "course")] long course, [FromForm(Name = "change")] string? change,
-        [FromForm(Name = "endedOn")] string? endedOn, [FromForm(Name = "q")] string? q, CancellationToken cancellationToken)
+        [FromForm(Name = "endedOn")] string? endedOn, [FromForm(Name = "q")] string? q, [FromForm(Name = "confirm")] string? confirm, CancellationToken cancellationToken)
     {
+        if (change == "withdraw" && confirm != "yes")
+        {
+            await SearchAsync(q, cancellationToken);
+            ConfirmWithdraw = Found.FirstOrDefault(c => c.Id == course);
+            ConfirmKey = key;
+            return Page();
+        }
         var outcome = await OnceAsync(key, "course change", async () =>
         {
             var problems = new List<string>();
