@@ -19,8 +19,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
         await using var clinic = await WebClinic.OpenAsync();
         var shots = Shots("schedule");
         await using var browser = await Chromium.LaunchAsync(new BrowserTypeLaunchPersistentContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
-        var page = browser.Context.Pages.Count > 0 ? browser.Context.Pages[0] : await browser.Context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, clinic.Web, clinic.Admin);
+        var page = await SignedInAsync(browser, clinic);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Schedules" }).ClickAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "1-schedules.png"), FullPage = true });
@@ -80,8 +79,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
             + $"Jo Martin;;{amy};02/10/2026;31/10/2026;5;2;Europe/London\r\n"
             + $"Lucía García;lucia.garcia@{clinic.Clinic.Domain};{amy};05/10/2026;01/11/2026;9;5;Europe/Madrid\r\n";
         await using var browser = await Chromium.LaunchAsync(new BrowserTypeLaunchPersistentContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
-        var page = browser.Context.Pages.Count > 0 ? browser.Context.Pages[0] : await browser.Context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, clinic.Web, clinic.Admin);
+        var page = await SignedInAsync(browser, clinic);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Enrol" }).ClickAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "1-enrol.png"), FullPage = true });
@@ -122,6 +120,13 @@ public class AdminBrowserTests(ITestOutputHelper output)
             await db.QueryAsync<string>("SELECT p.name FROM courses c JOIN patients p ON p.id = c.patient_id WHERE p.name NOT IN ('Dana', 'Bartholomew') ORDER BY p.name")));
         Assert.Equal(clinic.Admin, await db.ExecuteScalarAsync<string>("SELECT actor FROM audit_log WHERE kind = 'course.import'"));
         Assert.Equal(clinic.Admin, await db.ExecuteScalarAsync<string>("SELECT actor FROM audit_log WHERE kind = 'course_paused'"));
+    }
+
+    private static async Task<IPage> SignedInAsync(Chromium browser, WebClinic clinic)
+    {
+        var page = browser.Context.Pages.Count > 0 ? browser.Context.Pages[0] : await browser.Context.NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, clinic.Web, clinic.Admin);
+        return page;
     }
 
     private string Shots(string what)

@@ -14,14 +14,7 @@ public partial class AdminFormTests
         using var admin = clinic.Web.NewBrowser();
         await clinic.Web.SignInAsync(admin, clinic.Admin);
         var key = Key().Match((await admin.GetAsync("/admin/schedules/edit?name=default")).Body).Groups[1].Value;
-        var form = new Dictionary<string, string>
-        {
-            ["key"] = key, ["act"] = "save", ["Form.Editing"] = "default", ["Form.Name"] = "default", ["Form.WindowStart"] = "10:00", ["Form.WindowEnd"] = "18:00",
-            ["Form.ReminderCount"] = "1", ["Form.ReminderSpacingDays"] = "3",
-            ["Form.CheckIns[0].Offset"] = "1", ["Form.CheckIns[0].Unit"] = "weeks", ["Form.CheckIns[0].Mood"] = "true",
-            ["Form.CheckIns[1].Offset"] = "4", ["Form.CheckIns[1].Unit"] = "weeks", ["Form.CheckIns[1].Phq2"] = "true",
-            ["Form.Languages[0].Code"] = "en",
-        };
+        var form = ScheduleForm(key, editing: "default");
 
         var first = await admin.PostAsync("/admin/schedules/edit", form, "/admin/schedules/edit?name=default");
         var second = await admin.PostAsync("/admin/schedules/edit", form, "/admin/schedules/edit?name=default");
@@ -59,6 +52,33 @@ public partial class AdminFormTests
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'course_paused'"));
         Assert.Equal("paused", await connection.ExecuteScalarAsync<string>("SELECT status FROM courses WHERE id = @id", new { id = clinic.AmyCourse }));
     }
+
+    [Fact]
+    public async Task A_new_schedule_given_the_name_of_an_existing_one_is_refused_and_that_one_is_kept()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        using var admin = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(admin, clinic.Admin);
+        var key = Key().Match((await admin.GetAsync("/admin/schedules/edit")).Body).Groups[1].Value;
+
+        var refused = await admin.PostAsync("/admin/schedules/edit", ScheduleForm(key, editing: ""), "/admin/schedules/edit");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("a schedule named &#x27;default&#x27; exists already", refused.Body, StringComparison.Ordinal);
+        await using var connection = await clinic.Clinic.Data.OpenConnectionAsync();
+        Assert.Equal("09:00:00", await connection.ExecuteScalarAsync<string>("SELECT window_start::text FROM schedules WHERE name = 'default'"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind LIKE 'schedule%'"));
+    }
+
+    /// <summary>The schedule form as a browser posts it: "default" from 10:00, check-ins at weeks 1 and 4, the built-in texts.</summary>
+    private static Dictionary<string, string> ScheduleForm(string key, string editing) => new()
+    {
+        ["key"] = key, ["act"] = "save", ["Form.Editing"] = editing, ["Form.Name"] = "default", ["Form.WindowStart"] = "10:00", ["Form.WindowEnd"] = "18:00",
+        ["Form.ReminderCount"] = "1", ["Form.ReminderSpacingDays"] = "3",
+        ["Form.CheckIns[0].Offset"] = "1", ["Form.CheckIns[0].Unit"] = "weeks", ["Form.CheckIns[0].Mood"] = "true",
+        ["Form.CheckIns[1].Offset"] = "4", ["Form.CheckIns[1].Unit"] = "weeks", ["Form.CheckIns[1].Phq2"] = "true",
+        ["Form.Languages[0].Code"] = "en",
+    };
 
     [GeneratedRegex("name=\"key\" value=\"([0-9a-f-]{36})\"")]
     private static partial Regex Key();

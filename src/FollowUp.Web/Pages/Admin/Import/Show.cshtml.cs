@@ -10,7 +10,7 @@ namespace FollowUp.Web.Pages.Admin.Import;
 /// report of its dry run, and the admin's choice: store every row (all or nothing, as <c>course import</c>) or only
 /// the valid ones (<c>--valid-rows-only</c>).
 /// </summary>
-public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms) : AdminPage(forms)
+public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms, TimeProvider clock) : AdminPage(forms)
 {
     public sealed record LineCourse(int Line, long CourseId);
     public sealed record RowProblemView(int Line, string Column, string Problem);
@@ -27,6 +27,12 @@ public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmis
     public ImportUpload Upload { get; private set; } = null!;
     public Report? Result { get; private set; }
     public bool Running => Upload.Status is "checking" or "storing";
+
+    /// <summary>
+    /// Running, but with no progress written for ten minutes: the web node running it stopped (its transaction then
+    /// rolled back). Each step of even a 100 000-row import writes progress within seconds.
+    /// </summary>
+    public bool Stalled => Running && clock.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(Upload.UpdatedAt, DateTimeKind.Utc) > TimeSpan.FromMinutes(10);
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery(Name = "done")] Guid? done, CancellationToken cancellationToken)
     {

@@ -41,6 +41,11 @@ public sealed class EditModel(ScheduleStore store, FormSubmissions forms, IOptio
         var problems = new List<string>();
         var schedule = Form.ToSchedule(ClinicLanguage, problems);
         if (schedule is not null) problems.AddRange(ScheduleStore.Problems(schedule));
+        // Saving under a name is create-or-replace (as schedule set): a form opened for one schedule, or for a new one,
+        // must not replace another schedule that happens to have the name typed.
+        if (schedule is not null && !string.Equals(schedule.Name.Trim(), Form.Editing ?? "", StringComparison.OrdinalIgnoreCase)
+            && await store.FindAsync(schedule.Name, cancellationToken) is { } other)
+            problems.Add($"name: a schedule named '{other.Name}' exists already; open it from the list to change it, or choose another name");
         Problems = problems;
         if (schedule is null || problems.Count > 0)
         {
