@@ -4,7 +4,7 @@ namespace FollowUp.Courses;
 
 internal static class CoursesFeature
 {
-    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists.</summary>
+    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists, the suppressed addresses.</summary>
     internal static IServiceCollection AddCourses(this IServiceCollection services)
     {
         services.AddSingleton<CourseEnrolment>();
@@ -12,6 +12,7 @@ internal static class CoursesFeature
         services.AddSingleton<Therapists>();
         services.AddSingleton<Import.CourseImport>();
         services.AddSingleton<CourseQuery>();
+        services.AddSingleton<Suppressions>();
         return services;
     }
 }
