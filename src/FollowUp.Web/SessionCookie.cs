@@ -23,6 +23,12 @@ internal sealed class SessionCookie(IWebHostEnvironment environment, IOptions<We
         options.LoginPath = "/signin";
         options.LogoutPath = "/signout";
         options.AccessDeniedPath = "/status/404";
+        // A page of a role the user does not have is "not found", as everywhere else: nothing says it is there.
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        };
         options.Events.OnValidatePrincipal = async context =>
         {
             var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;

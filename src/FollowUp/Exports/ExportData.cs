@@ -85,6 +85,17 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
         return new ExportSet(courses, checkIns, replies, alerts);
     }
 
+    /// <summary>One audit row for an export taken out of FollowUp (the files hold health information): who, which, how many.</summary>
+    public async Task RecordAsync(string actor, string format, DateOnly? endedFrom, DateOnly? endedTo, string? therapistEmail, ExportSet set, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Audit.AuditTrail.WriteAsync(connection, null, clock.GetUtcNow(), actor, "export.downloaded", null, null, null, new
+        {
+            format, ended_from = endedFrom, ended_to = endedTo, therapist = therapistEmail,
+            courses = set.Courses.Count, check_ins = set.CheckIns.Count, replies = set.Replies.Count, alerts = set.Alerts.Count,
+        }, cancellationToken);
+    }
+
     private const string Selected = """
         SELECT c.id FROM courses c
         WHERE (@from::date IS NULL OR c.ended_on >= @from) AND (@to::date IS NULL OR c.ended_on <= @to)

@@ -1,0 +1,25 @@
+using FollowUp.Operations;
+using Microsoft.AspNetCore.Authorization;
+
+namespace FollowUp.Web.Pages.Admin;
+
+/// <summary>
+/// The health of the installation, the same facts as <c>followup-admin status</c> (the same query): the worker nodes
+/// of the Quartz cluster and their last check-in, the queue, the last send and read, the open alerts. The page
+/// refreshes itself every <see cref="RefreshSeconds"/> seconds (a meta refresh: the policy allows no script).
+/// </summary>
+[Authorize(Roles = AdminRoles.Reports)]
+public sealed class StatusModel(ServiceStatus status, TimeProvider clock) : ClinicPage
+{
+    public const int RefreshSeconds = 15;
+
+    public StatusReport Report { get; private set; } = null!;
+    public DateTime Now { get; private set; }
+    public bool Running => Report.Nodes.Any(n => !n.Late);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Now = clock.GetUtcNow().UtcDateTime;
+        Report = await status.ReadAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,39 @@
+using FollowUp.Courses;
+using FollowUp.Users;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FollowUp.Web.Pages.Admin;
+
+/// <summary>
+/// The addresses no email goes to (refused by the mail server, or STOP), why and since when; an admin lifts a refused
+/// one (audited), and the patient's next planned check-in goes out when it is due.
+/// </summary>
+public sealed class SuppressionsModel(Suppressions suppressions, CourseAccess access, FormSubmissions forms) : AdminPage(forms)
+{
+    public IReadOnlyList<Suppression> Rows { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostLiftAsync([FromForm(Name = "patient")] long patient, [FromForm(Name = "formKey")] string? formKey, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(formKey, "suppression.lift", async () =>
+        {
+            var lifted = await suppressions.LiftAsync(patient, Me.Email, cancellationToken);
+            return lifted.NextCheckInAt is { } next
+                ? $"Emails to {lifted.Email} ({lifted.Patient}) go out again: the next check-in is due {When(next)}."
+                : $"Emails to {lifted.Email} ({lifted.Patient}) go out again; no check-in of theirs is planned now.";
+        }, cancellationToken);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Rows = await suppressions.ListAsync(cancellationToken);
+        await access.RecordViewAsync(Me, "suppressions", null, null, cancellationToken);
+    }
+}

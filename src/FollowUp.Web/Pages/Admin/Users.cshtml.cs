@@ -1,0 +1,74 @@
+using FollowUp.Courses;
+using FollowUp.Users;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FollowUp.Web.Pages.Admin;
+
+/// <summary>
+/// The clinic's therapists and who may sign in: add a therapist (<c>therapist add</c>), let someone sign in or change
+/// their role (<c>user add</c>), stop them (<c>user disable</c>); the same feature code, so the same rules and audit rows.
+/// </summary>
+public sealed class UsersModel(UserDirectory users, Therapists therapists, FormSubmissions forms) : AdminPage(forms)
+{
+    public IReadOnlyList<User> Users { get; private set; } = [];
+    public IReadOnlyList<TherapistRow> TherapistList { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTherapistAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "name")] string? name,
+        [FromForm(Name = "formKey")] string? formKey, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(formKey, "therapist.add", async () =>
+        {
+            var (_, added) = await therapists.AddAsync(email ?? "", name, Me.Email, cancellationToken);
+            return added ? $"Added the therapist {email!.Trim()}." : $"{email!.Trim()} was already a therapist; the name is updated.";
+        }, cancellationToken);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Adds a user, changes their role, or enables them again: <see cref="UserDirectory.AddAsync"/> does all three.</summary>
+    public async Task<IActionResult> OnPostUserAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "role")] string? role, [FromForm(Name = "name")] string? name,
+        [FromForm(Name = "formKey")] string? formKey, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(formKey, "user.add", async () =>
+        {
+            var (user, added) = await users.AddAsync(email ?? "", role ?? "", name, Me.Email, cancellationToken);
+            return added ? $"{user.Email} may now sign in as {user.Role}." : $"{user.Email} may sign in as {user.Role}.";
+        }, cancellationToken);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "formKey")] string? formKey, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(formKey, "user.disable", async () =>
+        {
+            // Disabling oneself would lock the last admin out with one click; another admin (or the CLI) can do it.
+            if (string.Equals(email?.Trim(), Me.Email, StringComparison.OrdinalIgnoreCase))
+                throw new UserException("you cannot disable yourself here; another admin can, or 'followup-admin user disable'");
+            var user = await users.DisableAsync(email ?? "", Me.Email, cancellationToken);
+            return $"{user.Email} can no longer sign in; a session they have open ends at their next click.";
+        }, cancellationToken);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Users = await users.ListAsync(cancellationToken);
+        TherapistList = await therapists.ListAsync(cancellationToken);
+    }
+
+    public static string RoleInWords(string role) => role switch
+    {
+        Roles.Therapist => "therapist: their own patients",
+        Roles.Lead => "lead: every patient, the reports",
+        Roles.Admin => "admin: everything, the configuration too",
+        _ => role,
+    };
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using Dapper;
+using FollowUp.Users;
+
+namespace FollowUp.Tests.Web;
+
+/// <summary>
+/// The forms of the send log, suppressions and people pages: only an admin's post changes anything (a lead and a
+/// therapist are told "not found" and nothing changes), the same form posted twice changes the clinic once and says
+/// so, and the audit trail downloads as CSV.
+/// </summary>
+public class AdminFormTests
+{
+    [Fact]
+    public async Task Only_an_admin_may_cancel_lift_or_add_and_a_lead_or_therapist_post_changes_nothing()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        var checkIn = await FirstCheckInAsync(clinic, clinic.BenCourse);
+        var patient = await SuppressAsync(clinic, clinic.BenCourse);
+        var forms = Forms(clinic, checkIn, patient);
+
+        foreach (var (who, email) in new[] { ("amy", clinic.Amy), ("lead", clinic.Lead) })
+        {
+            using var browser = clinic.Web.NewBrowser();
+            await clinic.Web.SignInAsync(browser, email);
+            foreach (var (action, fields) in forms)
+            {
+                var post = await browser.PostAsync(action, fields, "/alerts");
+                Assert.True(post.Status == HttpStatusCode.NotFound, $"{who} POST {action}: {(int)post.Status}");
+                Assert.DoesNotContain(WebClinic.BensPatient, post.Body, StringComparison.Ordinal);
+            }
+        }
+        Assert.Equal("planned", await ScalarAsync<string>(clinic, "SELECT status FROM check_ins WHERE id = @checkIn", new { checkIn }));
+        Assert.True(await ScalarAsync<bool>(clinic, "SELECT undeliverable_at IS NOT NULL FROM patients WHERE id = @patient", new { patient }));
+        Assert.Equal(0, await ScalarAsync<int>(clinic, "SELECT count(*) FROM users WHERE email = @email", new { email = clinic.Clinic.Address("newcomer") }));
+
+        using var admin = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(admin, clinic.Admin);
+        foreach (var (action, fields) in forms)
+        {
+            var post = await admin.PostAsync(action, fields, "/alerts");
+            Assert.True(post.Status == HttpStatusCode.OK, $"admin POST {action}: {(int)post.Status}");
+        }
+        Assert.Equal("cancelled", await ScalarAsync<string>(clinic, "SELECT status FROM check_ins WHERE id = @checkIn", new { checkIn }));
+        Assert.False(await ScalarAsync<bool>(clinic, "SELECT undeliverable_at IS NOT NULL FROM patients WHERE id = @patient", new { patient }));
+        Assert.Equal("lead", await ScalarAsync<string>(clinic, "SELECT role FROM users WHERE email = @email", new { email = clinic.Clinic.Address("newcomer") }));
+    }
+
+    [Fact]
+    public async Task The_same_form_posted_twice_changes_the_clinic_once_and_the_second_post_says_so()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        var checkIn = await FirstCheckInAsync(clinic, clinic.AmyCourse);
+        var patient = await SuppressAsync(clinic, clinic.AmyCourse);
+        using var admin = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(admin, clinic.Admin);
+
+        foreach (var (action, fields) in Forms(clinic, checkIn, patient))
+        {
+            var auditRows = await ScalarAsync<long>(clinic, "SELECT count(*) FROM audit_log WHERE kind NOT LIKE 'web.%'", null);
+            var first = await admin.PostAsync(action, fields, "/alerts");
+            var second = await admin.PostAsync(action, fields, "/alerts");
+
+            Assert.True(first.Status == HttpStatusCode.OK, $"first POST {action}: {(int)first.Status}");
+            Assert.True(second.Status == HttpStatusCode.Conflict, $"second POST {action}: {(int)second.Status}");
+            Assert.Contains("already sent", second.Body, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed this time", second.Body, StringComparison.Ordinal);
+            Assert.Equal(auditRows + 1, await ScalarAsync<long>(clinic, "SELECT count(*) FROM audit_log WHERE kind NOT LIKE 'web.%'", null));
+        }
+        // A form the feature refuses gives its key back: corrected, the same form goes through.
+        var key = Guid.NewGuid().ToString("N");
+        var refused = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = "not an address", ["formKey"] = key }, "/alerts");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("is not an email address. Nothing was changed.", WebUtility.HtmlDecode(refused.Body), StringComparison.Ordinal);
+        var corrected = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address("carla"), ["name"] = "Carla", ["formKey"] = key }, "/alerts");
+        Assert.Equal(HttpStatusCode.OK, corrected.Status);
+        Assert.Contains("Added the therapist", corrected.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lead_downloads_the_audit_trail_as_csv_with_the_cli_filters_and_a_bad_day_is_named()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        using var lead = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(lead, clinic.Lead);
+
+        var (status, csv, response) = await lead.GetAsync("/admin/audit?handler=csv&kind=user.&since=2026-01-01");
+        var bad = await lead.GetAsync("/admin/audit?since=yesterday");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,at,actor,kind,course_id,patient_id,subject_id,detail", lines[0]);
+        Assert.Equal(4, lines.Length - 1); // the four users WebClinic adds, and nothing of another kind
+        Assert.All(lines.Skip(1), l => Assert.Contains(",user.added,", l, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Contains("Since: &#x27;yesterday&#x27; is not a date or instant; use YYYY-MM-DD", bad.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>One of each admin form, with its own key: cancel a check-in, lift a suppression, let someone sign in.</summary>
+    private static (string Action, Dictionary<string, string> Fields)[] Forms(WebClinic clinic, long checkIn, long patient) =>
+    [
+        ("/admin/sends?handler=cancel", new() { ["id"] = $"c{checkIn}", ["formKey"] = Guid.NewGuid().ToString("N") }),
+        ("/admin/suppressions?handler=lift", new() { ["patient"] = WebClinic.Id(patient), ["formKey"] = Guid.NewGuid().ToString("N") }),
+        ("/admin/users?handler=user", new() { ["email"] = clinic.Clinic.Address("newcomer"), ["role"] = Roles.Lead, ["formKey"] = Guid.NewGuid().ToString("N") }),
+    ];
+
+    private static Task<long> FirstCheckInAsync(WebClinic clinic, long course) =>
+        ScalarAsync<long>(clinic, "SELECT id FROM check_ins WHERE course_id = @course AND sequence = 1", new { course });
+
+    private static async Task<long> SuppressAsync(WebClinic clinic, long course)
+    {
+        var patient = await ScalarAsync<long>(clinic, "SELECT patient_id FROM courses WHERE id = @course", new { course });
+        await using var connection = await clinic.Clinic.Data.OpenConnectionAsync();
+        await FollowUp.Alerts.Unreachable.MarkAsync(connection, null, patient, "550 5.1.1 user unknown", clinic.Clinic.Clock.GetUtcNow(), default);
+        return patient;
+    }
+
+    private static async Task<T> ScalarAsync<T>(WebClinic clinic, string sql, object? args)
+    {
+        await using var connection = await clinic.Clinic.Data.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<T>(sql, args);
+    }
+}
