@@ -44,7 +44,12 @@ public sealed class OutcomesModel(OutcomeQuery outcomes, ExportQuery exports, Th
 
     /// <summary>courses.csv, check_ins.csv, replies.csv and alerts.csv in one zip, as <c>export --format csv</c> writes them.</summary>
     public Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken) =>
-        ExportAsync("csv", "application/zip", "zip", (set, body) => CsvExport.WriteZipAsync(set, body, cancellationToken), cancellationToken);
+        ExportAsync("csv", "application/zip", "zip", (set, body) =>
+        {
+            // ZipArchive writes each entry's closing data descriptor synchronously, even from DisposeAsync.
+            HttpContext.Features.GetRequiredFeature<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>().AllowSynchronousIO = true;
+            return CsvExport.WriteZipAsync(set, body, cancellationToken);
+        }, cancellationToken);
 
     /// <summary>FHIR R4 NDJSON, as <c>export --format fhir</c> writes it.</summary>
     public Task<IActionResult> OnGetFhirAsync(CancellationToken cancellationToken) =>

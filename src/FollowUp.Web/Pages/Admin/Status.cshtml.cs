@@ -9,17 +9,12 @@ namespace FollowUp.Web.Pages.Admin;
 /// refreshes itself every <see cref="RefreshSeconds"/> seconds (a meta refresh: the policy allows no script).
 /// </summary>
 [Authorize(Roles = AdminRoles.Reports)]
-public sealed class StatusModel(ServiceStatus status, TimeProvider clock) : ClinicPage
+public sealed class StatusModel(ServiceStatus status) : ClinicPage
 {
     public const int RefreshSeconds = 15;
 
     public StatusReport Report { get; private set; } = null!;
-    public DateTime Now { get; private set; }
     public bool Running => Report.Nodes.Any(n => !n.Late);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
-    {
-        Now = clock.GetUtcNow().UtcDateTime;
-        Report = await status.ReadAsync(cancellationToken);
-    }
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Report = await status.ReadAsync(cancellationToken);
 }
