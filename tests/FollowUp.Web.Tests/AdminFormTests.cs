@@ -99,6 +99,29 @@ public class AdminFormTests
         Assert.Contains("Since: &#x27;yesterday&#x27; is not a date or instant; use YYYY-MM-DD", bad.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_status_page_shows_sending_held_up_while_the_mail_server_refuses_connections()
+    {
+        // The SMTP server is down: nothing listens on its port.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var clinic = await WebClinic.OpenAsync(new Dictionary<string, string?> { ["FollowUp:Smtp:Port"] = WebClinic.Id(closedPort) });
+        clinic.Clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));
+        await clinic.Clinic.Dispatch.SendDueAsync(default);
+        using var lead = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(lead, clinic.Lead);
+
+        var (status, body, _) = await lead.GetAsync("/admin/status");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var text = WebUtility.HtmlDecode(body);
+        Assert.Contains("Sending is held up.", text, StringComparison.Ordinal);
+        Assert.Contains("The last attempt said: SMTP connection failed:", text, StringComparison.Ordinal);
+        Assert.Contains("waited since 2026-11-09 09:00 UTC", text, StringComparison.Ordinal);
+    }
+
     /// <summary>One of each admin form, with its own key: cancel a check-in, lift a suppression, let someone sign in.</summary>
     private static (string Action, Dictionary<string, string> Fields)[] Forms(WebClinic clinic, long checkIn, long patient) =>
     [

@@ -47,7 +47,7 @@ public sealed class OutcomesModel(OutcomeQuery outcomes, ExportQuery exports, Th
         ExportAsync("csv", "application/zip", "zip", (set, body) =>
         {
             // ZipArchive writes each entry's closing data descriptor synchronously, even from DisposeAsync.
-            HttpContext.Features.GetRequiredFeature<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>().AllowSynchronousIO = true;
+            HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
             return CsvExport.WriteZipAsync(set, body, cancellationToken);
         }, cancellationToken);
 
