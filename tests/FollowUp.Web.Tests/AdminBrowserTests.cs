@@ -172,6 +172,36 @@ public class AdminBrowserTests(ITestOutputHelper output)
         Assert.Equal($"{clinic.Address("admin")} csv 1", audited);
     }
 
+    /// <summary>Every admin page as the admin sees it, on a desktop and on a phone, for a person to look at.</summary>
+    [Fact]
+    public async Task Every_admin_page_shows_at_desktop_and_phone_width_with_nothing_cut_off()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        var bens = await ScalarAsync<long>(clinic.Clinic, "SELECT patient_id FROM courses WHERE id = @course", new { course = clinic.BenCourse });
+        await using (var connection = await clinic.Clinic.Data.OpenConnectionAsync())
+            await FollowUp.Alerts.Unreachable.MarkAsync(connection, null, bens, "550 5.1.1 <bartholomew@example.org>: Recipient address rejected: User unknown", clinic.Clinic.Clock.GetUtcNow(), default);
+        clinic.Clinic.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 9, 9, 31, 0, TimeSpan.Zero));
+        await clinic.Clinic.Dispatch.SendDueAsync(default);
+        await using var browser = await Chromium.LaunchAsync(Desktop);
+        var page = await SignedInPageAsync(browser, clinic.Web, clinic.Admin);
+
+        foreach (var (width, height) in new[] { (1280, 900), (360, 800) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var route in AdminRoutes)
+            {
+                var response = await page.GotoAsync(clinic.Web.BaseUrl + route);
+                Assert.True(response?.Status == 200, $"{route}: {response?.Status}");
+                await ShotAsync(page, $"page{route.Replace('/', '-')}-{width}");
+                // Nothing wider than the screen but what scrolls inside its own box (a wide table).
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                Assert.True(overflow <= 0, $"{route} at {width} px is {overflow} px wider than the screen");
+            }
+        }
+    }
+
+    private static readonly string[] AdminRoutes = ["/admin/sends", "/admin/suppressions", "/admin/users", "/admin/status", "/admin/audit", "/admin/outcomes"];
+
     private static readonly BrowserTypeLaunchPersistentContextOptions Desktop = new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true };
 
     /// <summary>A page of <paramref name="browser"/> signed in as <paramref name="email"/> (through the link page; the sign-in email itself is tested elsewhere).</summary>

@@ -68,5 +68,45 @@ public sealed class AuditModel(AuditQuery audit, CourseAccess access, TimeProvid
         }
     }
 
+    /// <summary>
+    /// A row's detail in words an admin reads at a glance: what changed as "role: therapist → lead", the other facts as
+    /// "page: course". The CSV keeps the stored JSON as it is.
+    /// </summary>
+    public static IReadOnlyList<string> Describe(string detail)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(detail);
+        if (json.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return [detail];
+        var lines = new List<string>();
+        var root = json.RootElement;
+        root.TryGetProperty("before", out var before);
+        root.TryGetProperty("after", out var after);
+        if (after.ValueKind == System.Text.Json.JsonValueKind.Object && before.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            var keys = before.EnumerateObject().Select(p => p.Name).Union(after.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                var was = before.TryGetProperty(key, out var b) ? Value(b) : "–";
+                var now = after.TryGetProperty(key, out var a) ? Value(a) : "–";
+                if (was != now) lines.Add($"{Words(key)}: {was} → {now}");
+            }
+            if (lines.Count == 0) lines.Add("no change");
+        }
+        else if (after.ValueKind == System.Text.Json.JsonValueKind.Object)
+            lines.AddRange(after.EnumerateObject().Select(p => $"{Words(p.Name)}: {Value(p.Value)}"));
+        foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("before" or "after") || p.Value.ValueKind != System.Text.Json.JsonValueKind.Object && p.Value.ValueKind != System.Text.Json.JsonValueKind.Null))
+            lines.Add($"{Words(property.Name)}: {Value(property.Value)}");
+        return lines;
+    }
+
+    private static string Words(string key) => key.Replace('_', ' ');
+
+    private static string Value(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.String => value.GetString() ?? "",
+        System.Text.Json.JsonValueKind.Null => "–",
+        System.Text.Json.JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Value)),
+        _ => value.GetRawText(),
+    };
+
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
