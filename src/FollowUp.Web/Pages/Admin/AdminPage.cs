@@ -10,6 +10,13 @@ internal static class AdminRoles
     public const string Reports = Roles.Lead + "," + Roles.Admin;
 }
 
+/// <summary>A page's filters as a query string (the empty ones left out), so a form or a download keeps them.</summary>
+internal static class FilterQuery
+{
+    public static string Of(params (string Name, string? Value)[] filters) =>
+        string.Join("&", filters.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value!)}"));
+}
+
 /// <summary>
 /// An admin page with forms. Each form carries a key of its own (a hidden field, <see cref="NewFormKey"/>), claimed in
 /// PostgreSQL before the change (<see cref="FormSubmissions"/>): the same form posted twice changes the clinic once,

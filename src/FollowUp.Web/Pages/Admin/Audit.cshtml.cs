@@ -25,11 +25,9 @@ public sealed class AuditModel(AuditQuery audit, CourseAccess access, TimeProvid
     public IReadOnlyList<AuditEntry> Rows { get; private set; } = [];
     public string? Problem { get; private set; }
 
-    public string FilterQuery => string.Join("&", new (string Name, string? Value)[]
-        {
+    public string FilterQuery => Admin.FilterQuery.Of(
             ("patient", Patient?.ToString(CultureInfo.InvariantCulture)), ("course", Course?.ToString(CultureInfo.InvariantCulture)), ("kind", Kind),
-            ("since", Since), ("until", Until), ("limit", Limit.ToString(CultureInfo.InvariantCulture)),
-        }.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+            ("since", Since), ("until", Until), ("limit", Limit.ToString(CultureInfo.InvariantCulture)));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -29,10 +29,8 @@ public sealed class OutcomesModel(OutcomeQuery outcomes, ExportQuery exports, Th
     /// <summary>The chart as an image (the CLI's SVG, unchanged), with its words in the alt text and the table below.</summary>
     public string ChartSource => "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(OutcomeChart.Svg(Summary!, Title)));
 
-    public string FilterQuery => string.Join("&", new (string Name, string? Value)[]
-        {
-            ("therapist", Therapist), ("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-        }.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+    public string FilterQuery => Admin.FilterQuery.Of(
+            ("therapist", Therapist), ("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -25,11 +25,9 @@ public sealed class SendsModel(SendLog sendLog, Therapists therapists, CourseAcc
     public IReadOnlyList<TherapistRow> TherapistList { get; private set; } = [];
 
     /// <summary>The filters as a query string, so that a cancel comes back to the same list.</summary>
-    public string FilterQuery => string.Join("&", new (string Name, string? Value)[]
-        {
+    public string FilterQuery => Admin.FilterQuery.Of(
             ("status", Status), ("from", From), ("to", To), ("therapist", Therapist?.ToString(CultureInfo.InvariantCulture)),
-            ("patient", Patient), ("course", Course?.ToString(CultureInfo.InvariantCulture)),
-        }.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+            ("patient", Patient), ("course", Course?.ToString(CultureInfo.InvariantCulture)));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
