@@ -23,7 +23,7 @@ internal sealed class SessionCookie(IWebHostEnvironment environment, IOptions<We
         options.LoginPath = "/signin";
         options.LogoutPath = "/signout";
         options.AccessDeniedPath = "/status/404";
-        // A page of a role the user does not have is "not found", as everywhere else: nothing says it is there.
+        // A page of another role is "not found" (404, the status page re-executed), not a redirect that says it exists.
         options.Events.OnRedirectToAccessDenied = context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -80,6 +80,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel Check-in 1 (day 7) to Dana" }).ClickAsync();
         await page.GetByText("Cancelled c").WaitForAsync();
+        Assert.Contains("done=", page.Url, StringComparison.Ordinal); // the page again by GET: a reload re-posts nothing
         await ShotAsync(page, "sends-2-cancelled");
         var checkIn = await ScalarAsync<(string Status, string Failure)>(clinic,
             "SELECT ci.status, ci.failure FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id WHERE p.name = 'Dana' AND ci.sequence = 1", null);
@@ -118,7 +119,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
             await using var browser = await Chromium.LaunchAsync(Desktop);
             var page = await SignedInPageAsync(browser, web, clinic.Address("lead"));
 
-            await page.GotoAsync(web.BaseUrl + "/admin/status");
+            await page.GotoAsync(web.BaseUrl + "/reports/status");
             await ShotAsync(page, "status");
             var text = await page.Locator("main").InnerTextAsync();
             Assert.Contains(node, text, StringComparison.Ordinal);
@@ -143,7 +144,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
         await using var browser = await Chromium.LaunchAsync(Desktop);
         var page = await SignedInPageAsync(browser, web, clinic.Address("admin"));
 
-        await page.GotoAsync(web.BaseUrl + "/admin/outcomes");
+        await page.GotoAsync(web.BaseUrl + "/reports/outcomes");
         await ShotAsync(page, "outcomes-1-clinic");
         var text = await page.Locator("main").InnerTextAsync();
         Assert.Contains("2 courses", text, StringComparison.Ordinal);
@@ -200,7 +201,7 @@ public class AdminBrowserTests(ITestOutputHelper output)
         }
     }
 
-    private static readonly string[] AdminRoutes = ["/admin/sends", "/admin/suppressions", "/admin/users", "/admin/status", "/admin/audit", "/admin/outcomes"];
+    private static readonly string[] AdminRoutes = ["/admin/sends", "/admin/suppressions", "/admin/users", "/reports/status", "/reports/audit", "/reports/outcomes"];
 
     private static readonly BrowserTypeLaunchPersistentContextOptions Desktop = new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true };
 

@@ -39,7 +39,7 @@ public class AdminFormTests
         foreach (var (action, fields) in forms)
         {
             var post = await admin.PostAsync(action, fields, "/alerts");
-            Assert.True(post.Status == HttpStatusCode.OK, $"admin POST {action}: {(int)post.Status}");
+            Assert.True(post.Status == HttpStatusCode.Redirect, $"admin POST {action}: {(int)post.Status}");
         }
         Assert.Equal("cancelled", await ScalarAsync<string>(clinic, "SELECT status FROM check_ins WHERE id = @checkIn", new { checkIn }));
         Assert.False(await ScalarAsync<bool>(clinic, "SELECT undeliverable_at IS NOT NULL FROM patients WHERE id = @patient", new { patient }));
@@ -61,20 +61,24 @@ public class AdminFormTests
             var first = await admin.PostAsync(action, fields, "/alerts");
             var second = await admin.PostAsync(action, fields, "/alerts");
 
-            Assert.True(first.Status == HttpStatusCode.OK, $"first POST {action}: {(int)first.Status}");
+            Assert.True(first.Status == HttpStatusCode.Redirect, $"first POST {action}: {(int)first.Status}");
+            // The page the first post leads to says what it did.
+            var done = await admin.GetAsync(first.Response.Headers.Location!.OriginalString);
+            Assert.Contains("class=\"notice\"", done.Body, StringComparison.Ordinal);
             Assert.True(second.Status == HttpStatusCode.Conflict, $"second POST {action}: {(int)second.Status}");
-            Assert.Contains("already sent", second.Body, StringComparison.Ordinal);
-            Assert.Contains("nothing was changed this time", second.Body, StringComparison.Ordinal);
+            Assert.Contains("This form was already sent", second.Body, StringComparison.Ordinal);
+            Assert.Contains("Nothing was changed this time.", second.Body, StringComparison.Ordinal);
             Assert.Equal(auditRows + 1, await ScalarAsync<long>(clinic, "SELECT count(*) FROM audit_log WHERE kind NOT LIKE 'web.%'", null));
         }
         // A form the feature refuses gives its key back: corrected, the same form goes through.
-        var key = Guid.NewGuid().ToString("N");
-        var refused = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = "not an address", ["formKey"] = key }, "/alerts");
+        var key = Guid.NewGuid().ToString();
+        var refused = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = "not an address", ["key"] = key }, "/alerts");
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
-        Assert.Contains("is not an email address. Nothing was changed.", WebUtility.HtmlDecode(refused.Body), StringComparison.Ordinal);
-        var corrected = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address("carla"), ["name"] = "Carla", ["formKey"] = key }, "/alerts");
-        Assert.Equal(HttpStatusCode.OK, corrected.Status);
-        Assert.Contains("Added the therapist", corrected.Body, StringComparison.Ordinal);
+        Assert.Contains("is not an email address", WebUtility.HtmlDecode(refused.Body), StringComparison.Ordinal);
+        Assert.Contains("Not changed.", refused.Body, StringComparison.Ordinal);
+        var corrected = await admin.PostAsync("/admin/users?handler=therapist", new Dictionary<string, string> { ["email"] = clinic.Clinic.Address("carla"), ["name"] = "Carla", ["key"] = key }, "/alerts");
+        Assert.Equal(HttpStatusCode.Redirect, corrected.Status);
+        Assert.Contains("Added the therapist", (await admin.GetAsync(corrected.Response.Headers.Location!.OriginalString)).Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,8 +88,8 @@ public class AdminFormTests
         using var lead = clinic.Web.NewBrowser();
         await clinic.Web.SignInAsync(lead, clinic.Lead);
 
-        var (status, csv, response) = await lead.GetAsync("/admin/audit?handler=csv&kind=user.&since=2026-01-01");
-        var bad = await lead.GetAsync("/admin/audit?since=yesterday");
+        var (status, csv, response) = await lead.GetAsync("/reports/audit?handler=csv&kind=user.&since=2026-01-01");
+        var bad = await lead.GetAsync("/reports/audit?since=yesterday");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
@@ -113,7 +117,7 @@ public class AdminFormTests
         using var lead = clinic.Web.NewBrowser();
         await clinic.Web.SignInAsync(lead, clinic.Lead);
 
-        var (status, body, _) = await lead.GetAsync("/admin/status");
+        var (status, body, _) = await lead.GetAsync("/reports/status");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var text = WebUtility.HtmlDecode(body);
@@ -125,9 +129,9 @@ public class AdminFormTests
     /// <summary>One of each admin form, with its own key: cancel a check-in, lift a suppression, let someone sign in.</summary>
     private static (string Action, Dictionary<string, string> Fields)[] Forms(WebClinic clinic, long checkIn, long patient) =>
     [
-        ("/admin/sends?handler=cancel", new() { ["id"] = $"c{checkIn}", ["formKey"] = Guid.NewGuid().ToString("N") }),
-        ("/admin/suppressions?handler=lift", new() { ["patient"] = WebClinic.Id(patient), ["formKey"] = Guid.NewGuid().ToString("N") }),
-        ("/admin/users?handler=user", new() { ["email"] = clinic.Clinic.Address("newcomer"), ["role"] = Roles.Lead, ["formKey"] = Guid.NewGuid().ToString("N") }),
+        ("/admin/sends?handler=cancel", new() { ["id"] = $"c{checkIn}", ["key"] = Guid.NewGuid().ToString("N") }),
+        ("/admin/suppressions?handler=lift", new() { ["patient"] = WebClinic.Id(patient), ["key"] = Guid.NewGuid().ToString("N") }),
+        ("/admin/users?handler=user", new() { ["email"] = clinic.Clinic.Address("newcomer"), ["role"] = Roles.Lead, ["key"] = Guid.NewGuid().ToString("N") }),
     ];
 
     private static Task<long> FirstCheckInAsync(WebClinic clinic, long course) =>

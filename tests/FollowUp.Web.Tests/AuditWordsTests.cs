@@ -1,4 +1,4 @@
-using FollowUp.Web.Pages.Admin;
+using FollowUp.Web.Pages.Reports;
 
 namespace FollowUp.Tests.Web;
 

@@ -119,7 +119,7 @@ public class AuthorizationTests(ITestOutputHelper output)
             // The admin pages: a therapist gets nothing; a lead sees the reports (status, audit, outcomes) and changes nothing;
             // a POST without a handler is no form of theirs (the forms post to ?handler=..., walked in AdminFormTests).
             "/admin/sends" or "/admin/suppressions" or "/admin/users" => (!signedIn ? Redirect : who == Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
-            "/admin/status" or "/admin/audit" or "/admin/outcomes" => (!signedIn ? Redirect : who is Who.Lead or Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
+            "/reports/status" or "/reports/audit" or "/reports/outcomes" => (!signedIn ? Redirect : who is Who.Lead or Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
             _ => throw new Xunit.Sdk.XunitException($"route {route} has no expectation in the authorization matrix: write down who may do what there"),
         };
     }

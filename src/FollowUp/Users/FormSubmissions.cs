@@ -34,6 +34,14 @@ public sealed class FormSubmissions(NpgsqlDataSource dataSource, TimeProvider cl
             new { key, outcome }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>What the submission of <paramref name="key"/> by <paramref name="user"/> did, for the page shown after it (null for another user's key).</summary>
+    public async Task<string?> OutcomeAsync(Guid key, User user, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT outcome FROM form_submissions WHERE key = @key AND user_id = @userId", new { key, userId = user.Id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// Gives the key back when the change was refused (bad input, nothing stored): the admin corrects the form and sends
     /// it again, and that is a first submission.

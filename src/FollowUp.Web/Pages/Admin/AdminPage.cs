@@ -1,67 +1,70 @@
 using FollowUp.Users;
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FollowUp.Web.Pages.Admin;
 
-/// <summary>The roles of the admin pages: the reports are for leads too; what changes the clinic is for admins only.</summary>
-internal static class AdminRoles
-{
-    public const string Admin = Roles.Admin;
-    public const string Reports = Roles.Lead + "," + Roles.Admin;
-}
-
-/// <summary>A page's filters as a query string (the empty ones left out), so a form or a download keeps them.</summary>
-internal static class FilterQuery
-{
-    public static string Of(params (string Name, string? Value)[] filters) =>
-        string.Join("&", filters.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value!)}"));
-}
-
 /// <summary>
-/// An admin page with forms. Each form carries a key of its own (a hidden field, <see cref="NewFormKey"/>), claimed in
-/// PostgreSQL before the change (<see cref="FormSubmissions"/>): the same form posted twice changes the clinic once,
-/// and the second post says so and what the first did. A change a feature refuses (bad input) gives the key back, so
-/// the corrected form is a first submission.
+/// A page of the clinic's configuration. Each form it renders carries a key of its own (<see cref="FormKey"/>, a hidden
+/// field): a change is made only by the key's first submission, checked in PostgreSQL (<see cref="FormSubmissions"/>), so
+/// a double click or a re-posted form changes nothing the second time and says what the first did.
 /// </summary>
-[Authorize(Roles = AdminRoles.Admin)]
 public abstract class AdminPage(FormSubmissions forms) : ClinicPage
 {
-    public string? Notice { get; protected set; }
-    public string? Problem { get; protected set; }
+    /// <summary>The key of the forms this response renders.</summary>
+    public Guid FormKey { get; } = Guid.NewGuid();
 
-    public static string NewFormKey() => Guid.NewGuid().ToString("N");
+    /// <summary>What the change just made did (shown after the redirect), or null.</summary>
+    public string? Done { get; protected set; }
+
+    /// <summary>Why the change asked for was not made, each naming what to correct.</summary>
+    public IReadOnlyList<string> Problems { get; protected set; } = [];
+
+    /// <summary>Reads what a change of this user did, by the key its redirect carries (<c>?done=KEY</c>).</summary>
+    protected async Task ReadDoneAsync(Guid? key, CancellationToken cancellationToken)
+    {
+        if (key is { } k) Done = await forms.OutcomeAsync(k, Me, cancellationToken);
+    }
 
     /// <summary>
-    /// Runs <paramref name="change"/> once for <paramref name="key"/>; its result is the notice shown. Exceptions of the
-    /// features' "does not apply" kinds are the problem shown, with nothing changed.
+    /// Makes <paramref name="change"/> once per key: it returns the sentence that says what it did, or null when it
+    /// refused (its <see cref="Problems"/> set; the key is then free for the corrected form). A second submission of
+    /// the key makes no change: null, with the first one's outcome in <see cref="Problems"/> and 409.
     /// </summary>
-    protected async Task RunOnceAsync(string? key, string form, Func<Task<string>> change, CancellationToken cancellationToken)
+    protected async Task<string?> OnceAsync(Guid key, string form, Func<Task<string?>> change, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(key, out var formKey) || formKey == Guid.Empty)
+        if (key == Guid.Empty)
         {
-            Problem = "This form is out of date: reload the page and try again. Nothing was changed.";
+            Problems = ["The form came without its key: reload the page and send it again."];
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
+            return null;
         }
-        if (await forms.ClaimAsync(formKey, Me, form, cancellationToken) is { } earlier)
+        if (await forms.ClaimAsync(key, Me, form, cancellationToken) is { } earlier)
         {
-            Notice = $"This form was already sent at {When(earlier.SubmittedAt)}, so nothing was changed this time."
-                     + (earlier.Outcome is { } outcome ? $" The first time: {outcome}" : "");
+            Problems = [$"This form was already sent, at {When(earlier.SubmittedAt)}{(earlier.Outcome is { } o ? $": {o}" : "")}. Nothing was changed this time."];
             Response.StatusCode = StatusCodes.Status409Conflict;
-            return;
+            return null;
         }
+        string? outcome;
         try
         {
-            Notice = await change();
-            await forms.RecordAsync(formKey, Notice, cancellationToken);
+            outcome = await change();
         }
-        catch (Exception e) when (e is UserException or ArgumentException or global::FollowUp.CheckIns.SendLogException or global::FollowUp.Courses.SuppressionException)
+        catch
         {
-            await forms.ReleaseAsync(formKey, cancellationToken);
-            // An ArgumentException's message ends in " (Parameter 'email')", which is for programmers.
-            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-            Problem = char.ToUpperInvariant(message[0]) + message[1..] + ". Nothing was changed.";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await forms.ReleaseAsync(key, CancellationToken.None);
+            throw;
         }
+        if (outcome is null)
+        {
+            await forms.ReleaseAsync(key, cancellationToken);
+            if (Response.StatusCode == StatusCodes.Status200OK) Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+        await forms.RecordAsync(key, outcome, cancellationToken);
+        return outcome;
     }
+
+    /// <summary>After a change: the page again, by GET, showing what it did (a reload then re-posts nothing).</summary>
+    protected IActionResult Redirected(string path, Guid key) =>
+        LocalRedirect(path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"done={key}");
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using FollowUp.CheckIns;
 using FollowUp.Courses;
 using FollowUp.Users;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FollowUp.Web.Pages.Admin;
@@ -10,6 +11,7 @@ namespace FollowUp.Web.Pages.Admin;
 /// The send log (<c>followup-admin send list</c>): every check-in and reminder with its status and the reason of each
 /// failure, filtered by status, days, therapist and patient; a planned one can be cancelled (<c>send cancel</c>).
 /// </summary>
+[Authorize(Roles = Roles.Admin)]
 public sealed class SendsModel(SendLog sendLog, Therapists therapists, CourseAccess access, FormSubmissions forms) : AdminPage(forms)
 {
     public const int Shown = 500;
@@ -25,23 +27,36 @@ public sealed class SendsModel(SendLog sendLog, Therapists therapists, CourseAcc
     public IReadOnlyList<TherapistRow> TherapistList { get; private set; } = [];
 
     /// <summary>The filters as a query string, so that a cancel comes back to the same list.</summary>
-    public string FilterQuery => Admin.FilterQuery.Of(
+    public string FilterQuery => Pages.FilterQuery.Of(
             ("status", Status), ("from", From), ("to", To), ("therapist", Therapist?.ToString(CultureInfo.InvariantCulture)),
             ("patient", Patient), ("course", Course?.ToString(CultureInfo.InvariantCulture)));
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "done")] Guid? done, CancellationToken cancellationToken)
     {
+        await ReadDoneAsync(done, cancellationToken);
         await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostCancelAsync([FromForm(Name = "id")] string? id, [FromForm(Name = "formKey")] string? formKey, CancellationToken cancellationToken)
+    /// <summary>Cancels one planned email (<c>send cancel</c>: the same rule, and its audit row), then the same list again.</summary>
+    public async Task<IActionResult> OnPostCancelAsync([FromForm(Name = "id")] string? id, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken)
     {
-        await RunOnceAsync(formKey, "send.cancel", async () =>
+        var outcome = await OnceAsync(key, "send cancel", async () =>
         {
-            var entry = await sendLog.CancelAsync(id ?? "", Me.Email, cancellationToken);
-            return FormattableString.Invariant($"Cancelled {entry.Id} ({entry.Kind} #{entry.Sequence} of course {entry.CourseId}, {entry.Patient}).");
+            try
+            {
+                var entry = await sendLog.CancelAsync(id ?? "", Me.Email, cancellationToken);
+                return FormattableString.Invariant($"Cancelled {entry.Id} ({What(entry).ToLowerInvariant()} to {entry.Patient}, course {entry.CourseId}).");
+            }
+            catch (SendLogException e)
+            {
+                Problems = [e.Message];
+                return null;
+            }
         }, cancellationToken);
+        if (outcome is not null) return Redirected("/admin/sends" + (FilterQuery.Length > 0 ? "?" + FilterQuery : ""), key);
         await LoadAsync(cancellationToken);
         return Page();
     }

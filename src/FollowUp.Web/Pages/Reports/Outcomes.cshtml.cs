@@ -3,17 +3,18 @@ using System.Text;
 using FollowUp.Courses;
 using FollowUp.Exports;
 using FollowUp.Outcomes;
+using FollowUp.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace FollowUp.Web.Pages.Admin;
+namespace FollowUp.Web.Pages.Reports;
 
 /// <summary>
 /// The clinic's outcomes (<c>followup-admin report outcomes</c>, the same query and chart): pain over time by group,
 /// the shares improved, kept the improvement, worsened late and lost to follow-up, by therapist and the days the
 /// courses ended; and the same courses' CSV and FHIR R4 exports (<c>followup-admin export</c>), streamed and audited.
 /// </summary>
-[Authorize(Roles = AdminRoles.Reports)]
+[Authorize(Roles = Roles.Lead + "," + Roles.Admin)]
 public sealed class OutcomesModel(OutcomeQuery outcomes, ExportQuery exports, Therapists therapists, TimeProvider clock) : ClinicPage
 {
     [BindProperty(SupportsGet = true, Name = "therapist")] public string? Therapist { get; set; }
@@ -29,7 +30,7 @@ public sealed class OutcomesModel(OutcomeQuery outcomes, ExportQuery exports, Th
     /// <summary>The chart as an image (the CLI's SVG, unchanged), with its words in the alt text and the table below.</summary>
     public string ChartSource => "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(OutcomeChart.Svg(Summary!, Title)));
 
-    public string FilterQuery => Admin.FilterQuery.Of(
+    public string FilterQuery => Pages.FilterQuery.Of(
             ("therapist", Therapist), ("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)

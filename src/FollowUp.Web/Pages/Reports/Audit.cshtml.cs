@@ -6,13 +6,13 @@ using FollowUp.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace FollowUp.Web.Pages.Admin;
+namespace FollowUp.Web.Pages.Reports;
 
 /// <summary>
 /// The append-only audit trail with the filters of <c>followup-admin audit list</c> (the same query and the same
 /// reading of days and instants), newest first, and the same rows as a CSV file written by the export's CSV writer.
 /// </summary>
-[Authorize(Roles = AdminRoles.Reports)]
+[Authorize(Roles = Roles.Lead + "," + Roles.Admin)]
 public sealed class AuditModel(AuditQuery audit, CourseAccess access, TimeProvider clock) : ClinicPage
 {
     [BindProperty(SupportsGet = true, Name = "patient")] public long? Patient { get; set; }
@@ -25,7 +25,7 @@ public sealed class AuditModel(AuditQuery audit, CourseAccess access, TimeProvid
     public IReadOnlyList<AuditEntry> Rows { get; private set; } = [];
     public string? Problem { get; private set; }
 
-    public string FilterQuery => Admin.FilterQuery.Of(
+    public string FilterQuery => Pages.FilterQuery.Of(
             ("patient", Patient?.ToString(CultureInfo.InvariantCulture)), ("course", Course?.ToString(CultureInfo.InvariantCulture)), ("kind", Kind),
             ("since", Since), ("until", Until), ("limit", Limit.ToString(CultureInfo.InvariantCulture)));
 
