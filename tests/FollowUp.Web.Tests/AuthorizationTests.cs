@@ -117,7 +117,7 @@ public class AuthorizationTests(ITestOutputHelper output)
             // Ben acknowledges his patient's alert (walked before the lead and the admin, who then find it acknowledged).
             "/alerts/{id:long}/ack" => (signedIn ? NotFound : Redirect, who switch { Who.Anonymous => Redirect, Who.Amy => NotFound, Who.Ben => Redirect, _ => Conflict }),
             // The admin pages: a therapist gets nothing; a lead sees the reports (status, audit, outcomes) and changes nothing;
-            // a POST without a handler is no form of theirs (the forms post to ?handler=..., walked in AdminFormTests).
+            // a POST without a handler is no form of theirs (the forms post to ?handler=..., walked in OperationsFormTests).
             "/admin/sends" or "/admin/suppressions" or "/admin/users" => (!signedIn ? Redirect : who == Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
             "/reports/status" or "/reports/audit" or "/reports/outcomes" => (!signedIn ? Redirect : who is Who.Lead or Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
             _ => throw new Xunit.Sdk.XunitException($"route {route} has no expectation in the authorization matrix: write down who may do what there"),

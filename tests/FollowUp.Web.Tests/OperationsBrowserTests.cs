@@ -15,7 +15,7 @@ namespace FollowUp.Tests.Web;
 /// send log filtered and one email cancelled, the status of a real worker node, the outcomes with their chart and a
 /// CSV download. The screenshots are kept (the path is printed) for a person to look at.
 /// </summary>
-public class AdminBrowserTests(ITestOutputHelper output)
+public class OperationsBrowserTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 2, 8, 0, 0, TimeSpan.Zero);
 

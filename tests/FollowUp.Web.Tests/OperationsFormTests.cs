@@ -9,7 +9,7 @@ namespace FollowUp.Tests.Web;
 /// therapist are told "not found" and nothing changes), the same form posted twice changes the clinic once and says
 /// so, and the audit trail downloads as CSV.
 /// </summary>
-public class AdminFormTests
+public class OperationsFormTests
 {
     [Fact]
     public async Task Only_an_admin_may_cancel_lift_or_add_and_a_lead_or_therapist_post_changes_nothing()
