@@ -126,6 +126,45 @@ public class OperationsFormTests
         Assert.Contains("waited since 2026-11-09 09:00 UTC", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_lead_downloads_one_therapists_courses_as_fhir_and_the_download_is_audited()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        using var lead = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(lead, clinic.Lead);
+
+        var (status, ndjson, response) = await lead.GetAsync($"/reports/outcomes?handler=fhir&therapist={Uri.EscapeDataString(clinic.Amy)}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/fhir+ndjson", response.Content.Headers.ContentType?.MediaType);
+        var resources = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(resources, r => r.GetProperty("resourceType").GetString() == "Patient" && r.GetRawText().Contains(WebClinic.AmysPatient, StringComparison.Ordinal));
+        Assert.DoesNotContain(WebClinic.BensPatient, ndjson, StringComparison.Ordinal);
+        Assert.Equal($"{clinic.Lead} fhir 1", await ScalarAsync<string>(clinic,
+            "SELECT actor || ' ' || (detail->>'format') || ' ' || (detail->>'courses') FROM audit_log WHERE kind = 'export.downloaded'", null));
+    }
+
+    [Fact]
+    public async Task An_admin_disables_a_user_whose_next_click_is_refused_and_cannot_disable_herself()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        using var admin = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(admin, clinic.Admin);
+        using var ben = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(ben, clinic.Ben);
+
+        var disabled = await admin.PostAsync("/admin/users?handler=disable", new Dictionary<string, string> { ["email"] = clinic.Ben, ["key"] = Guid.NewGuid().ToString() }, "/alerts");
+        var self = await admin.PostAsync("/admin/users?handler=disable", new Dictionary<string, string> { ["email"] = clinic.Admin, ["key"] = Guid.NewGuid().ToString() }, "/alerts");
+        var bensNextClick = await ben.GetAsync("/patients");
+
+        Assert.Equal(HttpStatusCode.Redirect, disabled.Status);
+        Assert.Equal(HttpStatusCode.Redirect, bensNextClick.Status);
+        Assert.Contains("/signin", bensNextClick.Response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, self.Status);
+        Assert.Contains("You cannot disable yourself here", WebUtility.HtmlDecode(self.Body), StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync<int>(clinic, "SELECT count(*) FROM audit_log WHERE kind = 'user.disabled'", null));
+    }
+
     /// <summary>One of each admin form, with its own key: cancel a check-in, lift a suppression, let someone sign in.</summary>
     private static (string Action, Dictionary<string, string> Fields)[] Forms(WebClinic clinic, long checkIn, long patient) =>
     [
