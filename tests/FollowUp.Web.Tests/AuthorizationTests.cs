@@ -131,6 +131,10 @@ public class AuthorizationTests(ITestOutputHelper output)
             "/admin/import" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
             "/admin/import/{id:long}" => AdminOnly(who, NotFound, NotFound),
             "/admin/courses" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
+            // The admin pages: a therapist gets nothing; a lead sees the reports (status, audit, outcomes) and changes nothing;
+            // a POST without a handler is no form of theirs (the forms post to ?handler=..., walked in OperationsFormTests).
+            "/admin/sends" or "/admin/suppressions" or "/admin/users" => (!signedIn ? Redirect : who == Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
+            "/reports/status" or "/reports/audit" or "/reports/outcomes" => (!signedIn ? Redirect : who is Who.Lead or Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
             _ => throw new Xunit.Sdk.XunitException($"route {route} has no expectation in the authorization matrix: write down who may do what there"),
         };
     }

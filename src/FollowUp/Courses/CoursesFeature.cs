@@ -4,7 +4,7 @@ namespace FollowUp.Courses;
 
 internal static class CoursesFeature
 {
-    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists.</summary>
+    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists, the suppressed addresses.</summary>
     internal static IServiceCollection AddCourses(this IServiceCollection services)
     {
         services.AddSingleton<CourseEnrolment>();
@@ -13,6 +13,7 @@ internal static class CoursesFeature
         services.AddSingleton<Import.CourseImport>();
         services.AddSingleton<Import.ImportUploads>();
         services.AddSingleton<CourseQuery>();
+        services.AddSingleton<Suppressions>();
         return services;
     }
 }
