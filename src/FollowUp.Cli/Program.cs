@@ -24,5 +24,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     ReportCommands.Build(),
     ExportCommand.Build(),
     ReplyCommands.Build(),
+    RetentionCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

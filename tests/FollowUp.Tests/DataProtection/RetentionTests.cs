@@ -1,0 +1,225 @@
+using Dapper;
+using FollowUp.Courses;
+using FollowUp.DataProtection;
+using FollowUp.Outcomes;
+using FollowUp.Schedules;
+using FollowUp.Tests.Support;
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace FollowUp.Tests.DataProtection;
+
+/// <summary>
+/// Retention on the real servers: each kind goes exactly when its period is over, counted from the business clock in
+/// PostgreSQL and from the messages' own dates in the mailbox folders; what a person must still look at stays.
+/// </summary>
+public class RetentionTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
+
+    // Short periods so that a test can walk past each of them; their order is the defaults' order.
+    private static readonly Dictionary<string, string?> Periods = new()
+    {
+        ["FollowUp:Retention:RawEmails"] = "30.00:00:00",
+        ["FollowUp:Retention:ReplyText"] = "60.00:00:00",
+        ["FollowUp:Retention:SentEmails"] = "60.00:00:00",
+        ["FollowUp:Retention:AuditDetails"] = "90.00:00:00",
+        ["FollowUp:Retention:Scores"] = "120.00:00:00",
+    };
+
+    private const string OneCheckIn = """{ "name": "once", "checkIns": [ { "days": 7 } ], "reminders": { "count": 1, "spacingDays": 3 } }""";
+
+    [Fact]
+    public async Task A_run_removes_each_kind_past_its_period_and_nothing_newer_nor_of_a_course_with_an_open_alert()
+    {
+        await using var clinic = await Clinic.OpenAsync(Start, Periods);
+        await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
+        var ann = await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good. The stretches at home helped a lot.");
+        var cal = await FollowedUpAsync(clinic, "Cal", "Pain 4, mood low. I keep thinking about ending my life.");
+        clinic.Clock.Advance(TimeSpan.FromDays(50));
+        var bea = await FollowedUpAsync(clinic, "Bea", "Pain 2, mood fine. Walking every day now.");
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts WHERE status = 'open' AND course_id = @cal", new { cal }));
+        var processed = (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Count;
+        var retention = clinic.Services.GetRequiredService<Retention>();
+
+        // Ann's and Cal's replies came 7 days after Start, Bea's 57: at Start + 80 days only Ann's are past 30 and 60 days.
+        clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(80));
+        var preview = await retention.PreviewAsync(default);
+        Assert.Equal(1, preview.Kinds.Single(k => k.Kind == "RawEmails").Count);
+        Assert.Equal(1, preview.Kinds.Single(k => k.Kind == "ReplyText").Count);
+        Assert.Equal(0, preview.Kinds.Single(k => k.Kind == "Scores").Count);
+        var run = await retention.RunAsync("test", default);
+
+        Assert.True(run.Ran);
+        Assert.Equal(preview.Kinds.Select(k => (k.Kind, k.Count)), run.Kinds.Select(k => (k.Kind, k.Count)));
+        var raw = (await db.QueryAsync<(long CourseId, string Headers, string? Body, bool Purged)>("""
+            SELECT ci.course_id, m.raw_headers, m.body_text, m.raw_purged_at IS NOT NULL
+            FROM inbound_messages m JOIN check_ins ci ON ci.id = m.check_in_id
+            """)).ToDictionary(r => r.CourseId);
+        Assert.True(raw[ann].Purged);
+        Assert.Equal("", raw[ann].Headers);
+        Assert.Null(raw[ann].Body);
+        Assert.Contains("Walking every day", raw[bea].Body, StringComparison.Ordinal);
+        Assert.Contains("ending my life", raw[cal].Body, StringComparison.Ordinal);
+        var text = (await db.QueryAsync<(long CourseId, string Text, int? Pain)>("""
+            SELECT ci.course_id, r.answer_text, r.pain FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
+            """)).ToDictionary(r => r.CourseId);
+        Assert.Equal("", text[ann].Text);
+        Assert.Equal(3, text[ann].Pain);
+        Assert.Contains("Walking every day", text[bea].Text, StringComparison.Ordinal);
+        Assert.Contains("ending my life", text[cal].Text, StringComparison.Ordinal);
+        // The reminders of Ann's check-in (due 10 days after Start) are past 60 days; Bea's are not, Cal's are protected.
+        var reminders = (await db.QueryAsync<long>("SELECT ci.course_id FROM reminders rm JOIN check_ins ci ON ci.id = rm.check_in_id")).ToList();
+        Assert.DoesNotContain(ann, reminders);
+        Assert.Contains(bea, reminders);
+        Assert.Contains(cal, reminders);
+        // The mailbox's messages arrived today by the wall clock: none is 30 days old.
+        Assert.Equal(processed, (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Count);
+
+        // A second run finds nothing left: nothing is removed twice.
+        var again = await retention.RunAsync("test", default);
+        Assert.All(again.Kinds.Where(k => k.Kind != "AuditDetails"), k => Assert.Equal(0, k.Count));
+        Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'retention.removed'"));
+    }
+
+    [Fact]
+    public async Task Scores_past_their_period_leave_the_course_but_keep_its_outcome_in_the_report()
+    {
+        await using var clinic = await Clinic.OpenAsync(Start, Periods);
+        await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
+        var ann = await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good.");
+        var cal = await FollowedUpAsync(clinic, "Cal", "Pain 4, mood low. I keep thinking about ending my life.");
+        clinic.Clock.Advance(TimeSpan.FromDays(50));
+        var bea = await FollowedUpAsync(clinic, "Bea", "Pain 2, mood fine.");
+        var outcomes = clinic.Services.GetRequiredService<OutcomeQuery>();
+        var before = await outcomes.SummariseAsync(new OutcomeFilter(), default);
+
+        // Ann's course last heard of 7 days after Start: past 120 days at Start + 130; Bea's (57) is not, Cal's has an open alert.
+        clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(130));
+        var run = await clinic.Services.GetRequiredService<Retention>().RunAsync("test", default);
+
+        Assert.Equal(1, run.Kinds.Single(k => k.Kind == "Scores").Count);
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var courses = (await db.QueryAsync<(long Id, int? Start, int? End, bool Purged)>(
+            "SELECT id, pain_at_start, pain_at_end, scores_purged_at IS NOT NULL FROM courses")).ToDictionary(c => c.Id);
+        Assert.Equal((ann, (int?)null, (int?)null, true), courses[ann]);
+        Assert.Equal((bea, (int?)8, (int?)3, false), courses[bea]);
+        Assert.False(courses[cal].Purged);
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id WHERE ci.course_id = @ann", new { ann }));
+        Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM replies"));
+        var archived = await db.QuerySingleAsync<(DateTime Month, int Start, int? End, string FollowUps)>(
+            "SELECT ended_month, pain_at_start, pain_at_end, follow_ups::text FROM outcome_archive");
+        Assert.Equal((new DateTime(2026, 6, 1), 8, (int?)3), (archived.Month, archived.Start, archived.End));
+        Assert.Contains("\"pain\": 3", archived.FollowUps, StringComparison.Ordinal);
+        var after = await outcomes.SummariseAsync(new OutcomeFilter(), default);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(before), System.Text.Json.JsonSerializer.Serialize(after));
+        Assert.Equal(1, (await outcomes.SummariseAsync(new OutcomeFilter(EndedFrom: new DateOnly(2026, 6, 1), EndedTo: new DateOnly(2026, 6, 30)), default)).Courses);
+    }
+
+    [Fact]
+    public async Task The_mailbox_loses_exactly_the_processed_messages_older_than_the_period_never_the_inbox_nor_what_an_open_alert_needs()
+    {
+        // The folders' dates are the messages' own (the wall clock when they arrived), so this clinic lives now.
+        var now = DateTimeOffset.UtcNow;
+        await using var clinic = await Clinic.OpenAsync(now, Periods);
+        // Self-harm wording from a stranger: an open crisis alert for the lead, its message in Unmatched, arrived today.
+        var stranger = new MimeMessage();
+        stranger.From.Add(MailboxAddress.Parse(clinic.Address("stranger")));
+        stranger.To.Add(MailboxAddress.Parse(clinic.RepliesAddress));
+        stranger.Subject = "hello";
+        stranger.Body = new TextPart("plain") { Text = "I want to kill myself." };
+        await Clinic.SendAsync(stranger);
+        var mailbox = new Mailbox(clinic.RepliesAddress);
+        await mailbox.WaitForAsync(1);
+        await clinic.Inbox.ReadAsync(default);
+        Assert.Single(await mailbox.MessagesAsync("Unmatched"));
+        // Mail the inbox filed long ago (two 40 days old, one 10), a bounce 31 days old, and an old message never read.
+        await AppendAsync(clinic, "Processed", now.AddDays(-40), "old-1");
+        await AppendAsync(clinic, "Processed", now.AddDays(-40), "old-2");
+        await AppendAsync(clinic, "Processed", now.AddDays(-10), "recent");
+        await AppendAsync(clinic, "Bounces", now.AddDays(-31), "old-bounce");
+        await AppendAsync(clinic, "INBOX", now.AddDays(-40), "unread");
+        // Move the business clock past the stranger's message too: the open alert alone keeps it.
+        clinic.Clock.SetUtcNow(now.AddDays(31));
+        var retention = clinic.Services.GetRequiredService<Retention>();
+
+        var preview = await retention.PreviewAsync(default);
+        var run = await retention.RunAsync("test", default);
+
+        Assert.Equal(new Dictionary<string, long> { ["Processed"] = 3, ["Unmatched"] = 0, ["Bounces"] = 1, ["Auto-replies"] = 0, ["Rejected"] = 0 },
+            preview.Folders.ToDictionary(f => f.Folder, f => f.Count));
+        Assert.Equal(preview.Folders, run.Folders);
+        Assert.Null(run.MailboxProblem);
+        Assert.Equal(["recent"], (await mailbox.MessagesAsync("Processed")).Select(m => m.Subject));
+        Assert.Empty(await mailbox.MessagesAsync("Bounces"));
+        Assert.Equal(["hello"], (await mailbox.MessagesAsync("Unmatched")).Select(m => m.Subject));
+        Assert.Equal(["unread"], (await mailbox.MessagesAsync("INBOX")).Select(m => m.Subject));
+        Assert.All((await retention.RunAsync("test", default)).Folders, f => Assert.Equal(0, f.Count));
+    }
+
+    [Fact]
+    public async Task A_second_run_while_one_holds_the_lock_removes_nothing()
+    {
+        await using var clinic = await Clinic.OpenAsync(Start, Periods);
+        await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
+        await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good.");
+        clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(80));
+        await using var other = await clinic.Data.OpenConnectionAsync();
+        Assert.True(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtext('followup.retention'))"));
+
+        var run = await clinic.Services.GetRequiredService<Retention>().RunAsync("test", default);
+
+        Assert.False(run.Ran);
+        Assert.Equal(0, await other.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages WHERE raw_purged_at IS NOT NULL"));
+        await other.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('followup.retention'))");
+        Assert.True((await clinic.Services.GetRequiredService<Retention>().RunAsync("test", default)).Ran);
+        Assert.Equal(1, await other.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages WHERE raw_purged_at IS NOT NULL"));
+    }
+
+    /// <summary>Enrols a course ending today on the one-check-in schedule; sends its check-in a week later and reads the patient's reply.</summary>
+    private static async Task<long> FollowedUpAsync(Clinic clinic, string patient, string reply)
+    {
+        var today = DateOnly.FromDateTime(clinic.Clock.GetUtcNow().UtcDateTime);
+        var course = await clinic.Enrolment.EnrolAsync(new Enrolment
+        {
+            PatientName = patient,
+            PatientEmail = clinic.Address(patient.ToLowerInvariant()),
+            TimeZone = "Europe/London",
+            TherapistEmail = clinic.Address("therapist"),
+            TherapistName = "Sam Taylor",
+            StartedOn = today.AddDays(-35),
+            EndedOn = today,
+            PainAtStart = 8,
+            PainAtEnd = 3,
+            Schedule = "once",
+        }, default);
+        var back = clinic.Clock.GetUtcNow();
+        clinic.Clock.SetUtcNow(back.Date.AddDays(7).AddHours(10));
+        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        var checkIn = (await new Mailbox(clinic.Address(patient.ToLowerInvariant())).WaitForAsync(1)).Single();
+        await Clinic.SendAsync(Clinic.ReplyTo(checkIn, clinic.Address(patient.ToLowerInvariant()), "Re: " + checkIn.Subject, reply));
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
+        Assert.Equal(1, (await clinic.Inbox.ReadAsync(default)).Answers);
+        clinic.Clock.SetUtcNow(back);
+        return course;
+    }
+
+    private static async Task AppendAsync(Clinic clinic, string folder, DateTimeOffset delivered, string subject)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(clinic.Address("someone")));
+        message.To.Add(MailboxAddress.Parse(clinic.RepliesAddress));
+        message.Subject = subject;
+        message.Date = delivered;
+        message.Body = new TextPart("plain") { Text = "Pain 5." };
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", TestServers.ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(clinic.RepliesAddress, TestServers.MailPassword);
+        var target = folder == "INBOX" ? client.Inbox : await client.GetFolderAsync(folder);
+        await target.AppendAsync(new AppendRequest(message, MessageFlags.Seen, delivered));
+        await client.DisconnectAsync(true);
+    }
+}
