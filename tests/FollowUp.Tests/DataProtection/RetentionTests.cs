@@ -36,10 +36,10 @@ public class RetentionTests
     {
         await using var clinic = await Clinic.OpenAsync(Start, Periods);
         await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
-        var ann = await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good. The stretches at home helped a lot.");
-        var cal = await FollowedUpAsync(clinic, "Cal", "Pain 4, mood low. I keep thinking about ending my life.");
-        clinic.Clock.Advance(TimeSpan.FromDays(50));
-        var bea = await FollowedUpAsync(clinic, "Bea", "Pain 2, mood fine. Walking every day now.");
+        var (ann, cal) = await FollowedUpAsync(clinic, ("Ann", "Pain 3, mood good. The stretches at home helped a lot."),
+            ("Cal", "Pain 4, mood low. I keep thinking about ending my life."));
+        clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(50));
+        var (bea, _) = await FollowedUpAsync(clinic, ("Bea", "Pain 2, mood fine. Walking every day now."));
         await using var db = await clinic.Data.OpenConnectionAsync();
         Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts WHERE status = 'open' AND course_id = @cal", new { cal }));
         var processed = (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Count;
@@ -82,7 +82,8 @@ public class RetentionTests
         // A second run finds nothing left: nothing is removed twice.
         var again = await retention.RunAsync("test", default);
         Assert.All(again.Kinds.Where(k => k.Kind != "AuditDetails"), k => Assert.Equal(0, k.Count));
-        Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'retention.removed'"));
+        Assert.Equal(["RawEmails", "ReplyText", "SentEmails"],
+            await db.QueryAsync<string>("SELECT detail->>'kind' FROM audit_log WHERE kind = 'retention.removed' ORDER BY id"));
     }
 
     [Fact]
@@ -90,10 +91,9 @@ public class RetentionTests
     {
         await using var clinic = await Clinic.OpenAsync(Start, Periods);
         await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
-        var ann = await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good.");
-        var cal = await FollowedUpAsync(clinic, "Cal", "Pain 4, mood low. I keep thinking about ending my life.");
-        clinic.Clock.Advance(TimeSpan.FromDays(50));
-        var bea = await FollowedUpAsync(clinic, "Bea", "Pain 2, mood fine.");
+        var (ann, cal) = await FollowedUpAsync(clinic, ("Ann", "Pain 3, mood good."), ("Cal", "Pain 4, mood low. I keep thinking about ending my life."));
+        clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(50));
+        var (bea, _) = await FollowedUpAsync(clinic, ("Bea", "Pain 2, mood fine."));
         var outcomes = clinic.Services.GetRequiredService<OutcomeQuery>();
         var before = await outcomes.SummariseAsync(new OutcomeFilter(), default);
 
@@ -116,7 +116,8 @@ public class RetentionTests
         Assert.Contains("\"pain\": 3", archived.FollowUps, StringComparison.Ordinal);
         var after = await outcomes.SummariseAsync(new OutcomeFilter(), default);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(before), System.Text.Json.JsonSerializer.Serialize(after));
-        Assert.Equal(1, (await outcomes.SummariseAsync(new OutcomeFilter(EndedFrom: new DateOnly(2026, 6, 1), EndedTo: new DateOnly(2026, 6, 30)), default)).Courses);
+        // Ann's (archived) and Cal's courses ended in June, Bea's in July.
+        Assert.Equal(2, (await outcomes.SummariseAsync(new OutcomeFilter(EndedFrom: new DateOnly(2026, 6, 1), EndedTo: new DateOnly(2026, 6, 30)), default)).Courses);
     }
 
     [Fact]
@@ -125,31 +126,30 @@ public class RetentionTests
         // The folders' dates are the messages' own (the wall clock when they arrived), so this clinic lives now.
         var now = DateTimeOffset.UtcNow;
         await using var clinic = await Clinic.OpenAsync(now, Periods);
-        // Self-harm wording from a stranger: an open crisis alert for the lead, its message in Unmatched, arrived today.
+        // Self-harm wording from a stranger, delivered 40 days ago while no worker read the mailbox: read now, it is an
+        // open crisis alert for the lead, and its message goes to Unmatched with its delivery date.
         var stranger = new MimeMessage();
         stranger.From.Add(MailboxAddress.Parse(clinic.Address("stranger")));
         stranger.To.Add(MailboxAddress.Parse(clinic.RepliesAddress));
         stranger.Subject = "hello";
+        stranger.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(clinic.Domain);
         stranger.Body = new TextPart("plain") { Text = "I want to kill myself." };
-        await Clinic.SendAsync(stranger);
-        var mailbox = new Mailbox(clinic.RepliesAddress);
-        await mailbox.WaitForAsync(1);
+        await AppendAsync(clinic, "INBOX", now.AddDays(-40), stranger);
         await clinic.Inbox.ReadAsync(default);
+        var mailbox = new Mailbox(clinic.RepliesAddress);
         Assert.Single(await mailbox.MessagesAsync("Unmatched"));
         // Mail the inbox filed long ago (two 40 days old, one 10), a bounce 31 days old, and an old message never read.
-        await AppendAsync(clinic, "Processed", now.AddDays(-40), "old-1");
-        await AppendAsync(clinic, "Processed", now.AddDays(-40), "old-2");
-        await AppendAsync(clinic, "Processed", now.AddDays(-10), "recent");
-        await AppendAsync(clinic, "Bounces", now.AddDays(-31), "old-bounce");
-        await AppendAsync(clinic, "INBOX", now.AddDays(-40), "unread");
-        // Move the business clock past the stranger's message too: the open alert alone keeps it.
-        clinic.Clock.SetUtcNow(now.AddDays(31));
+        await AppendAsync(clinic, "Processed", now.AddDays(-40), Message(clinic, "old-1"));
+        await AppendAsync(clinic, "Processed", now.AddDays(-40), Message(clinic, "old-2"));
+        await AppendAsync(clinic, "Processed", now.AddDays(-10), Message(clinic, "recent"));
+        await AppendAsync(clinic, "Bounces", now.AddDays(-31), Message(clinic, "old-bounce"));
+        await AppendAsync(clinic, "INBOX", now.AddDays(-40), Message(clinic, "unread"));
         var retention = clinic.Services.GetRequiredService<Retention>();
 
         var preview = await retention.PreviewAsync(default);
         var run = await retention.RunAsync("test", default);
 
-        Assert.Equal(new Dictionary<string, long> { ["Processed"] = 3, ["Unmatched"] = 0, ["Bounces"] = 1, ["Auto-replies"] = 0, ["Rejected"] = 0 },
+        Assert.Equal(new Dictionary<string, long> { ["Processed"] = 2, ["Unmatched"] = 0, ["Bounces"] = 1, ["Auto-replies"] = 0, ["Rejected"] = 0 },
             preview.Folders.ToDictionary(f => f.Folder, f => f.Count));
         Assert.Equal(preview.Folders, run.Folders);
         Assert.Null(run.MailboxProblem);
@@ -165,7 +165,7 @@ public class RetentionTests
     {
         await using var clinic = await Clinic.OpenAsync(Start, Periods);
         await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
-        await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good.");
+        await FollowedUpAsync(clinic, ("Ann", "Pain 3, mood good."));
         clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(80));
         await using var other = await clinic.Data.OpenConnectionAsync();
         Assert.True(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtext('followup.retention'))"));
@@ -179,47 +179,59 @@ public class RetentionTests
         Assert.Equal(1, await other.ExecuteScalarAsync<int>("SELECT count(*) FROM inbound_messages WHERE raw_purged_at IS NOT NULL"));
     }
 
-    /// <summary>Enrols a course ending today on the one-check-in schedule; sends its check-in a week later and reads the patient's reply.</summary>
-    private static async Task<long> FollowedUpAsync(Clinic clinic, string patient, string reply)
+    /// <summary>
+    /// Enrols a course per patient ending today on the one-check-in schedule, sends the check-ins a week later and reads
+    /// each patient's reply; returns the first two course ids.
+    /// </summary>
+    private static async Task<(long, long)> FollowedUpAsync(Clinic clinic, params (string Patient, string Reply)[] patients)
     {
         var today = DateOnly.FromDateTime(clinic.Clock.GetUtcNow().UtcDateTime);
-        var course = await clinic.Enrolment.EnrolAsync(new Enrolment
+        var courses = new List<long>();
+        foreach (var (patient, _) in patients)
+            courses.Add(await clinic.Enrolment.EnrolAsync(new Enrolment
+            {
+                PatientName = patient,
+                PatientEmail = clinic.Address(patient.ToLowerInvariant()),
+                TimeZone = "Europe/London",
+                TherapistEmail = clinic.Address("therapist"),
+                TherapistName = "Sam Taylor",
+                StartedOn = today.AddDays(-35),
+                EndedOn = today,
+                PainAtStart = 8,
+                PainAtEnd = 3,
+                Schedule = "once",
+            }, default));
+        clinic.Clock.SetUtcNow(new DateTimeOffset(clinic.Clock.GetUtcNow().UtcDateTime.Date.AddDays(7).AddHours(10), TimeSpan.Zero));
+        Assert.Equal(patients.Length, (await clinic.Dispatch.SendDueAsync(default)).Sent);
+        foreach (var (patient, reply) in patients)
         {
-            PatientName = patient,
-            PatientEmail = clinic.Address(patient.ToLowerInvariant()),
-            TimeZone = "Europe/London",
-            TherapistEmail = clinic.Address("therapist"),
-            TherapistName = "Sam Taylor",
-            StartedOn = today.AddDays(-35),
-            EndedOn = today,
-            PainAtStart = 8,
-            PainAtEnd = 3,
-            Schedule = "once",
-        }, default);
-        var back = clinic.Clock.GetUtcNow();
-        clinic.Clock.SetUtcNow(back.Date.AddDays(7).AddHours(10));
-        Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
-        var checkIn = (await new Mailbox(clinic.Address(patient.ToLowerInvariant())).WaitForAsync(1)).Single();
-        await Clinic.SendAsync(Clinic.ReplyTo(checkIn, clinic.Address(patient.ToLowerInvariant()), "Re: " + checkIn.Subject, reply));
-        await new Mailbox(clinic.RepliesAddress).WaitForAsync(1);
-        Assert.Equal(1, (await clinic.Inbox.ReadAsync(default)).Answers);
-        clinic.Clock.SetUtcNow(back);
-        return course;
+            var checkIn = (await new Mailbox(clinic.Address(patient.ToLowerInvariant())).WaitForAsync(1)).Single();
+            await Clinic.SendAsync(Clinic.ReplyTo(checkIn, clinic.Address(patient.ToLowerInvariant()), "Re: " + checkIn.Subject, reply));
+        }
+        await new Mailbox(clinic.RepliesAddress).WaitForAsync(patients.Length);
+        Assert.Equal(patients.Length, (await clinic.Inbox.ReadAsync(default)).Answers);
+        return (courses[0], courses.Count > 1 ? courses[1] : 0);
     }
 
-    private static async Task AppendAsync(Clinic clinic, string folder, DateTimeOffset delivered, string subject)
+    private static MimeMessage Message(Clinic clinic, string subject)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(clinic.Address("someone")));
         message.To.Add(MailboxAddress.Parse(clinic.RepliesAddress));
         message.Subject = subject;
-        message.Date = delivered;
         message.Body = new TextPart("plain") { Text = "Pain 5." };
+        return message;
+    }
+
+    /// <summary>Puts a message in a folder as if it had been delivered at <paramref name="delivered"/> (its IMAP internal date).</summary>
+    private static async Task AppendAsync(Clinic clinic, string folder, DateTimeOffset delivered, MimeMessage message)
+    {
+        message.Date = delivered;
         using var client = new ImapClient();
         await client.ConnectAsync("127.0.0.1", TestServers.ImapPort, MailKit.Security.SecureSocketOptions.None);
         await client.AuthenticateAsync(clinic.RepliesAddress, TestServers.MailPassword);
         var target = folder == "INBOX" ? client.Inbox : await client.GetFolderAsync(folder);
-        await target.AppendAsync(new AppendRequest(message, MessageFlags.Seen, delivered));
+        await target.AppendAsync(new AppendRequest(message, folder == "INBOX" ? MessageFlags.None : MessageFlags.Seen, delivered));
         await client.DisconnectAsync(true);
     }
 }
