@@ -161,6 +161,63 @@ public class RetentionTests
     }
 
     [Fact]
+    public async Task Runs_while_the_worker_sends_and_reads_remove_only_the_old_and_lose_none_of_the_new()
+    {
+        // Business days end yesterday at 10:00 (inside the send window whenever the test runs); the mailbox's dates are
+        // the wall clock's, so the new replies arrive today and the old mail is appended 40 days back.
+        var yesterday = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(10), TimeSpan.Zero);
+        await using var clinic = await Clinic.OpenAsync(yesterday.AddDays(-50), Periods);
+        await clinic.Schedules.SaveAsync(ScheduleFile.Parse(OneCheckIn), "test", default);
+        var (ann, _) = await FollowedUpAsync(clinic, ("Ann", "Pain 3, mood good."));
+        await AppendAsync(clinic, "Processed", DateTimeOffset.UtcNow.AddDays(-40), Message(clinic, "old-1"));
+        await AppendAsync(clinic, "Processed", DateTimeOffset.UtcNow.AddDays(-40), Message(clinic, "old-2"));
+        var answered = (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Single(m => m.Subject?.StartsWith("Re:", StringComparison.Ordinal) == true);
+        clinic.Clock.SetUtcNow(yesterday.AddDays(-7));
+        var patients = Enumerable.Range(1, 6).Select(i => ($"Pat{i}", $"Pain {i}, mood fine. Day {i} of walking.")).ToArray();
+        var retention = clinic.Services.GetRequiredService<Retention>();
+        using var flowDone = new CancellationTokenSource();
+
+        var sweeps = Task.Run(async () =>
+        {
+            var runs = 0;
+            while (!flowDone.IsCancellationRequested || runs == 0)
+            {
+                if ((await retention.RunAsync("test", default)).Ran) runs++;
+            }
+            return runs;
+        });
+        try
+        {
+            await FollowedUpAsync(clinic, patients);
+        }
+        finally
+        {
+            await flowDone.CancelAsync();
+        }
+        Assert.True(await sweeps > 0);
+        await retention.RunAsync("test", default);
+
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        var rows = (await db.QueryAsync<(long CourseId, string Text, string? Body, bool Purged)>("""
+            SELECT ci.course_id, r.answer_text, m.body_text, m.raw_purged_at IS NOT NULL
+            FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id JOIN inbound_messages m ON m.id = r.inbound_message_id
+            """)).ToList();
+        Assert.True(rows.Single(r => r.CourseId == ann).Purged);
+        var fresh = rows.Where(r => r.CourseId != ann).ToList();
+        Assert.Equal(patients.Length, fresh.Count);
+        Assert.All(fresh, r => Assert.False(r.Purged));
+        Assert.Equal(patients.Select(p => p.Item2).Order(), fresh.Select(r => r.Text.Trim()).Order());
+        Assert.All(fresh, r => Assert.Contains("of walking", r.Body, StringComparison.Ordinal));
+        // Ann's reply and the new ones are in Processed (all arrived today by the wall clock); the two old messages are gone.
+        var processed = (await new Mailbox(clinic.RepliesAddress).MessagesAsync("Processed")).Select(m => m.Subject).ToList();
+        Assert.Equal(patients.Length + 1, processed.Count);
+        Assert.DoesNotContain("old-1", processed);
+        Assert.DoesNotContain("old-2", processed);
+        Assert.Contains(answered.Subject, processed);
+        Assert.Empty(await new Mailbox(clinic.RepliesAddress).MessagesAsync());
+    }
+
+    [Fact]
     public async Task A_second_run_while_one_holds_the_lock_removes_nothing()
     {
         await using var clinic = await Clinic.OpenAsync(Start, Periods);
