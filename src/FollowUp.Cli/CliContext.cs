@@ -59,7 +59,7 @@ internal static class CliContext
 
     private static string? Describe(Exception e) => e switch
     {
-        UserError or EnrolmentException or Users.UserException => e.Message,
+        UserError or EnrolmentException or Users.UserException or DataProtection.PatientRequestException => e.Message,
         OptionsValidationException v => "configuration error: " + string.Join("; ", v.Failures),
         NpgsqlException or System.Net.Sockets.SocketException => $"cannot use the database: {e.Message}",
         // Evolve wraps the driver's error (e.g. the server is down during db migrate).

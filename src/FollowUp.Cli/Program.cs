@@ -24,6 +24,7 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     ReportCommands.Build(),
     ExportCommand.Build(),
     ReplyCommands.Build(),
+    PatientCommands.Build(),
     RetentionCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

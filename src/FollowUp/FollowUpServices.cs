@@ -44,6 +44,7 @@ public static class FollowUpServices
         services.AddOutcomes();
         services.AddExports();
         services.AddUsers();
+        services.AddPatientDataProtection();
         services.AddRetention();
         return services;
     }

@@ -46,6 +46,7 @@ internal static class DispatchBenchmark
                 EndedOn = today,
                 PainAtStart = 8,
                 PainAtEnd = 3,
+                Consent = new FollowUp.DataProtection.EnrolmentConsent("form", null, null, "benchmark patient"),
             }, CancellationToken.None);
         }
         clock.SetUtcNow(FirstCheckInDue);

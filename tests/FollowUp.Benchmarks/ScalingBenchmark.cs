@@ -60,6 +60,7 @@ internal static class ScalingBenchmark
                     EndedOn = today,
                     PainAtStart = 8,
                     PainAtEnd = 3,
+                    Consent = new FollowUp.DataProtection.EnrolmentConsent("form", null, null, "benchmark patient"),
                 }, CancellationToken.None);
             }
         }

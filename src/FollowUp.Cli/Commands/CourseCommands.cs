@@ -37,13 +37,19 @@ internal static class CourseCommands
         {
             Description = "The clinic's own identifier of the patient (record number, MRN): a later course with the same id is filed under the same patient",
         };
+        var consent = new Option<string?>("--consent")
+        {
+            Description = "How the patient agreed to follow-up: in_person, form, phone, email or web (default: the clinic's standing rule FollowUp:Clinic:DefaultConsent; without either the enrolment is refused)",
+        };
+        var consentOn = new Option<string?>("--consent-on") { Description = "The day the patient agreed, YYYY-MM-DD (default: the day of enrolment)" };
+        var consentBy = new Option<string?>("--consent-by") { Description = "Who took the patient's consent (default: --actor)" };
         var command = new Command("enrol", """
             Enrol one course for follow-up; its check-ins are planned from its schedule (default: weeks 1, 2, 4, 6, 8 and 12 after it ends).
-            Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3
+            Example: followup-admin course enrol --patient-name "Dana Example" --patient-email dana@example.org --time-zone Europe/London --therapist-email sam@clinic.example --started-on 2026-10-01 --ended-on 2026-11-05 --pain-at-start 8 --pain-at-end 3 --consent in_person
             """)
         {
             patientName, patientEmail, timeZone, therapistEmail, therapistName, startedOn, endedOn, painAtStart, painAtEnd, schedule,
-            language, renewedConsent, patientClinicId, CliContext.Actor,
+            language, renewedConsent, patientClinicId, consent, consentOn, consentBy, CliContext.Actor,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -62,6 +68,7 @@ internal static class CourseCommands
                 Language = parsed.GetValue(language),
                 RenewedConsent = parsed.GetValue(renewedConsent),
                 PatientClinicId = parsed.GetValue(patientClinicId),
+                Consent = Consent(parsed.GetValue(consent), parsed.GetValue(consentOn), parsed.GetValue(consentBy)),
             };
             await using var services = CliContext.Services(parsed);
             var courseId = await services.GetRequiredService<CourseEnrolment>().EnrolAsync(enrolment, CliContext.ActorOf(parsed), cancellationToken);
@@ -105,6 +112,16 @@ internal static class CourseCommands
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    /// <summary>The consent flags as the enrolment's record; none given: null (the clinic's standing rule, or a refusal).</summary>
+    private static DataProtection.EnrolmentConsent? Consent(string? how, string? on, string? by)
+    {
+        if (how is null)
+            return on is null && by is null ? null : throw new UserError("--consent-on and --consent-by need --consent (how the patient agreed)");
+        var method = DataProtection.ConsentMethods.ParseMethod(how)
+            ?? throw new UserError($"--consent '{how}' is not a way to consent; use one of {string.Join(", ", DataProtection.ConsentMethods.Given)}");
+        return new DataProtection.EnrolmentConsent(method, on is null ? null : Date(on, "--consent-on"), by, null);
+    }
 
     private static DateOnly Date(string? value, string option) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)

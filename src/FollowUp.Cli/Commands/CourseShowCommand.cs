@@ -26,7 +26,7 @@ internal static class CourseShowCommand
             var (course, checkIns, replies, alerts) = detail;
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { course, check_ins = checkIns, replies, kept_replies = detail.Kept, alerts }, JsonOptions));
+                Console.WriteLine(JsonSerializer.Serialize(new { course, check_ins = checkIns, replies, kept_replies = detail.Kept, alerts, consents = detail.Consents }, JsonOptions));
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
@@ -34,6 +34,9 @@ internal static class CourseShowCommand
             if (course.PatientClinicId is { } clinicId) Console.WriteLine($"Patient id: {clinicId}");
             Console.WriteLine(string.Create(c, $"Therapist: {course.Therapist}"));
             Console.WriteLine(string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));
+            Console.WriteLine(detail.Consents.Count == 0 ? "Consent: none recorded (enrolled before FollowUp recorded consent)" : "Consent:");
+            foreach (var k in detail.Consents)
+                Console.WriteLine(string.Create(c, $"  {k.RecordedAt:yyyy-MM-dd HH:mm} {k.Event} ({k.Method}{(k.GivenOn is { } on ? $", on {on:yyyy-MM-dd}" : "")}{(k.FromClinicDefault ? ", the clinic's standing rule" : "")}) basis {k.Basis ?? "-"}, recorded by {k.RecordedBy}{(k.Note is { } n ? $": {n}" : "")}"));
             Console.WriteLine();
             Console.WriteLine($"{"#",2}  {"DUE (UTC)",-16}  {"STATUS",-9}  {"SENT (UTC)",-16}  NOTE");
             foreach (var ci in checkIns)

@@ -8,7 +8,8 @@ using Npgsql;
 namespace FollowUp.Courses;
 
 /// <summary>Stores a course with its patient and therapist and plans its check-ins, all in one transaction.</summary>
-public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicLanguageOptions> clinicLanguage)
+public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicLanguageOptions> clinicLanguage,
+    IOptions<DataProtection.ConsentOptions> consentOptions)
 {
     /// <summary>Enrols the course; throws <see cref="EnrolmentException"/> naming every problem, storing nothing.</summary>
     public Task<long> EnrolAsync(Enrolment enrolment, CancellationToken cancellationToken) =>
@@ -19,6 +20,13 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // No consent given: the clinic's standing rule stands in, if the admin set one; otherwise Problems refuses it.
+        // Consent said at enrolment without a day was given that day.
+        enrolment = enrolment with
+        {
+            Consent = enrolment.Consent is { GivenOn: null, FromClinicDefault: false } given ? given with { GivenOn = today }
+                : enrolment.Consent ?? consentOptions.Value.Default,
+        };
         var problems = enrolment.Problems(today);
         if (problems.Count > 0) throw new EnrolmentException(problems);
 
@@ -80,8 +88,18 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                 time_zone = zone.Id,
                 patient_clinic_id = clinicId,
                 language,
+                consent = new
+                {
+                    basis = consentOptions.Value.LegalBasis,
+                    method = enrolment.Consent!.Method,
+                    given_on = enrolment.Consent.GivenOn,
+                    by = enrolment.Consent.By,
+                    from_clinic_default = enrolment.Consent.FromClinicDefault,
+                },
             },
         }, cancellationToken);
+        await DataProtection.Consents.RecordAsync(connection, transaction, patientId, courseId, renewed: optedOutAt is not null, consentOptions.Value.LegalBasis,
+            optedOutAt is null ? enrolment.Consent : enrolment.Consent with { Note = Cut(consent, 500) }, actor, now, cancellationToken);
         if (optedOutAt is not null)
             await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "patient.consent_renewed", courseId, patientId, patientId, new
             {
@@ -91,6 +109,8 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
         await transaction.CommitAsync(cancellationToken);
         return courseId;
     }
+
+    private static string? Cut(string? text, int length) => text is { } t && t.Length > length ? t[..length] : text;
 
     internal const string OptedOut = """
         SELECT max(opted_out_at) FROM patients WHERE lower(email) = lower(@email) AND opted_out_at IS NOT NULL

@@ -25,6 +25,9 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
     /// <summary>Replies kept with their check-ins for the therapist, not applied (<see cref="KeptReply"/>).</summary>
     public IReadOnlyList<KeptReply> Kept { get; init; } = [];
 
+    /// <summary>The patient's consent history (given, withdrawn, renewed), oldest first.</summary>
+    public IReadOnlyList<DataProtection.ConsentEntry> Consents { get; init; } = [];
+
     /// <summary>
     /// A reply kept with its check-in and not applied: <c>unverified</c> (the clinic's server did not verify the sender)
     /// or <c>held</c> (a withdrawn course, or long after the check-in expired). <see cref="Reason"/> says which;
@@ -154,6 +157,13 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
     public async Task<CourseDetail?> ShowAsync(long courseId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var detail = await ShowAsync(connection, courseId, cancellationToken);
+        return detail is null ? null
+            : detail with { Consents = await DataProtection.Consents.OfCoursePatientAsync(connection, courseId, cancellationToken) };
+    }
+
+    private async Task<CourseDetail?> ShowAsync(NpgsqlConnection connection, long courseId, CancellationToken cancellationToken)
+    {
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Show, new { courseId, clinicLanguage = clinicLanguage.Value.Code }, cancellationToken: cancellationToken));
         var course = await results.ReadSingleOrDefaultAsync<CourseDetail.CourseFacts>();
         var checkIns = (await results.ReadAsync<CourseDetail.CheckIn>()).ToList();

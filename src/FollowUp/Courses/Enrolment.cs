@@ -32,6 +32,14 @@ public sealed record Enrolment
     /// before anything else, and two people sharing an address stay two patients.
     /// </summary>
     public string? PatientClinicId { get; init; }
+    /// <summary>
+    /// How, when and by whom the patient agreed to follow-up; null: the clinic's standing rule
+    /// (FollowUp:Clinic:DefaultConsent) if it has one, else the enrolment is refused.
+    /// </summary>
+    public DataProtection.EnrolmentConsent? Consent { get; init; }
+
+    /// <summary>The refusal of an enrolment that says nothing about consent while the clinic has no standing rule.</summary>
+    public const string MissingConsent = "consent is not recorded: say how the patient agreed to follow-up (--consent in_person|form|phone|email|web, with --consent-on and --consent-by; in a file, a consent column), or set the clinic's standing rule FollowUp:Clinic:DefaultConsent";
 
     /// <summary>Every problem with this enrolment, each naming the field; empty when it may be stored.</summary>
     public IReadOnlyList<string> Problems(DateOnly today)
@@ -53,6 +61,8 @@ public sealed record Enrolment
         if (PainAtStart is < 0 or > 10) problems.Add($"pain at course start must be 0-10 (was {PainAtStart})");
         if (PainAtEnd is < 0 or > 10) problems.Add($"pain at course end must be 0-10 (was {PainAtEnd})");
         if (Language is not null && Languages.PatientLanguage.Parse(Language) is null) problems.Add(Languages.PatientLanguage.Problem("language", Language));
+        if (Consent is null) problems.Add(MissingConsent);
+        else problems.AddRange(Consent.Problems(today));
         return problems;
     }
 }

@@ -34,17 +34,15 @@ public sealed class Retention
     private readonly TimeProvider _clock;
     private readonly IOptions<RetentionOptions> _options;
     private readonly RetentionMailbox _mailbox;
-    private readonly IAuditRedaction _redaction;
     private readonly ILogger<Retention> _logger;
 
     internal Retention(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RetentionOptions> options, RetentionMailbox mailbox,
-        IAuditRedaction redaction, ILogger<Retention> logger)
+        ILogger<Retention> logger)
     {
         _dataSource = dataSource;
         _clock = clock;
         _options = options;
         _mailbox = mailbox;
-        _redaction = redaction;
         _logger = logger;
     }
 
@@ -118,14 +116,14 @@ public sealed class Retention
             if (batch.Count == 0) return (removed, oldest);
             var ids = batch.Select(b => b.Id).ToArray();
             var done = kind == RetentionKinds.AuditDetails
-                ? await _redaction.RedactAsync(connection, transaction, ids, $"retention: older than {_options.Value.AuditDetails.TotalDays:0} days", actor, cancellationToken)
+                ? await AuditRedaction.RedactAsync(connection, transaction, ids, "past the retention of audit details", unlink: false, actor, now, cancellationToken)
                 : await connection.ExecuteAsync(new CommandDefinition(kind.Remove, new { ids, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
             await AuditTrail.WriteAsync(connection, transaction, now, actor, "retention.removed", null, null, null,
                 new { kind = kind.Name, count = done, cutoff = cutoff.UtcDateTime, oldest = batch[0].At }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             removed += done;
             oldest ??= batch[0].At;
-            // Nothing of this batch could be removed (e.g. no redaction available): stop rather than loop over it again.
+            // Nothing of this batch could be removed (taken meanwhile by an erasure, say): stop rather than loop over it again.
             if (done == 0 || batch.Count < Batch) return (removed, oldest);
         }
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,9 +14,8 @@ internal static class RetentionFeature
     {
         services.AddSettings<RetentionOptions>(RetentionOptions.Section, o => o.Validate());
         services.AddSingleton<RetentionMailbox>();
-        services.TryAddSingleton<IAuditRedaction, NoAuditRedaction>();
         services.AddSingleton(sp => new Retention(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<RetentionMailbox>(), sp.GetRequiredService<IAuditRedaction>(),
+            sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<RetentionMailbox>(),
             sp.GetRequiredService<ILogger<Retention>>()));
         return services;
     }
@@ -34,11 +32,4 @@ internal static class RetentionFeature
             .WithCronSchedule(string.Create(CultureInfo.InvariantCulture, $"0 {options.RunAt.Minute} {options.RunAt.Hour} * * ?"),
                 cron => cron.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
     }
-}
-
-/// <summary>Until the audit trail's redaction is registered, audit details stay (preview still counts them).</summary>
-internal sealed class NoAuditRedaction : IAuditRedaction
-{
-    public Task<int> RedactAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<long> auditIds, string reason, string actor,
-        CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -10,7 +10,7 @@ internal static class RetentionKinds
     /// <summary>One kind: its setting's name, what a person calls it, which rows are past the cutoff, and their removal (@ids).</summary>
     internal sealed record Kind(string Name, string What, string Candidates, string Remove);
 
-    private static string OpenAlertFree(string courseId) => $"NOT EXISTS (SELECT 1 FROM alerts a WHERE a.status = 'open' AND a.course_id = {courseId})";
+    private static string OpenAlertFree(string courseId) => $"NOT EXISTS (SELECT 1 FROM alerts oa WHERE oa.status = 'open' AND oa.course_id = {courseId})";
 
     // A reply kept for the therapist and not yet decided (unverified sender, held) waits for a person: its message stays.
     internal static readonly Kind RawEmails = new("RawEmails", "raw inbound messages (headers, text, subject, sender)", $"""
@@ -76,11 +76,12 @@ internal static class RetentionKinds
         UPDATE courses c SET pain_at_start = NULL, pain_at_end = NULL, scores_purged_at = @now FROM locked WHERE c.id = locked.id
         """);
 
-    // The rows stay (append-only); their details go. Rows already redacted have nothing left to forget.
+    // The rows stay (append-only); their details go. Rows already redacted have nothing left to forget; the redactions'
+    // and retention's own rows hold counts that identify nobody, and say what happened.
     internal static readonly Kind AuditDetails = new("AuditDetails", "details of audit rows (the rows stay)", $"""
         SELECT a.id, a.at
         FROM audit_log a
-        WHERE a.at < @cutoff AND a.detail <> jsonb_build_object() AND NOT (a.detail ? 'redacted')
+        WHERE a.at < @cutoff AND a.redacted_at IS NULL AND a.kind NOT IN ('audit.redacted', 'retention.removed') AND a.detail <> jsonb_build_object()
           AND (a.course_id IS NULL OR {OpenAlertFree("a.course_id")})
         """, "");
 

@@ -66,6 +66,8 @@ internal sealed class DemoNarrator(
             EndedOn = today,
             PainAtStart = 8,
             PainAtEnd = 3,
+            // Dana agreed at her last session, in person: what a real enrolment records.
+            Consent = new DataProtection.EnrolmentConsent("in_person", null, null, null),
         }, stoppingToken);
         Say($"Enrolled course {courseId}: Dana Example <{PatientEmail}>, {TimeZone}, therapist {TherapistEmail}; pain 8 before the course, 3 at its end.");
         // The therapist may sign in to the web face (scripts/run.sh starts it) and watch the course fill in.

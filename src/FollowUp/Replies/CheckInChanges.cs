@@ -25,12 +25,15 @@ internal static class CheckInChanges
     /// </summary>
     public const string AwaitMissing = CheckIns.CheckInStates.AwaitMissing;
 
-    /// <summary>STOP ends every email to this patient at once: all their planned check-ins are cancelled. Returns how many.</summary>
-    public static async Task<int> OptOutAsync(DbConnection connection, DbTransaction transaction, long patientId, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// STOP ends every email to this patient at once: their consent is withdrawn (a row, by its owner) and all their
+    /// planned check-ins are cancelled. Returns how many. <paramref name="method"/>: how they said it (a STOP reply, an
+    /// unsubscribe link).
+    /// </summary>
+    public static async Task<int> OptOutAsync(DbConnection connection, DbTransaction transaction, long patientId, DateTime now, CancellationToken cancellationToken,
+        string method = DataProtection.ConsentMethods.StopReply)
     {
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE patients SET opted_out_at = COALESCE(opted_out_at, @now) WHERE id = @patientId
-            """, new { patientId, now }, transaction, cancellationToken: cancellationToken));
+        await DataProtection.Consents.WithdrawAsync(connection, transaction, patientId, method, now, cancellationToken);
         return await CheckIns.CheckInStates.CancelForOptOutAsync(connection, transaction, patientId, cancellationToken);
     }
 

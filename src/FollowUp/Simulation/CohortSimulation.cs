@@ -126,6 +126,7 @@ internal sealed class CohortSimulation(NpgsqlDataSource dataSource, SimulationCl
             {
                 PatientName = $"Simulated {i}", PatientEmail = $"sim{i}@{domain}", TimeZone = "Europe/London", TherapistEmail = $"therapist@{domain}",
                 StartedOn = today.AddDays(-35), EndedOn = today, PainAtStart = c.Baseline, PainAtEnd = c.End,
+                Consent = new DataProtection.EnrolmentConsent("form", null, null, "simulated patient"),
             }, cancellationToken);
             byCourse[courses[i]] = i;
         }

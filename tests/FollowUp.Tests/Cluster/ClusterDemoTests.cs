@@ -103,6 +103,7 @@ public class ClusterDemoTests(ITestOutputHelper output)
                 EndedOn = today,
                 PainAtStart = p.PainAtStart,
                 PainAtEnd = p.PainAtEnd,
+                Consent = new FollowUp.DataProtection.EnrolmentConsent("in_person", null, null, null),
             }, CancellationToken.None);
         return courses;
     }

@@ -16,6 +16,7 @@ public class EnrolmentTests
         EndedOn = Today.AddDays(-5),
         PainAtStart = 8,
         PainAtEnd = 3,
+        Consent = new FollowUp.DataProtection.EnrolmentConsent("in_person", Today.AddDays(-5), "Sam Taylor", null),
     };
 
     [Fact]
@@ -56,5 +57,25 @@ public class EnrolmentTests
     public void A_windows_time_zone_name_is_not_accepted_for_a_patient()
     {
         Assert.NotEmpty((Valid() with { TimeZone = "GMT Standard Time" }).Problems(Today));
+    }
+
+    [Fact]
+    public void An_enrolment_that_says_nothing_about_consent_is_refused_naming_the_flag_and_the_clinic_setting()
+    {
+        var problem = Assert.Single((Valid() with { Consent = null }).Problems(Today));
+
+        Assert.StartsWith("consent is not recorded", problem, StringComparison.Ordinal);
+        Assert.Contains("--consent in_person|form|phone|email|web", problem, StringComparison.Ordinal);
+        Assert.Contains("FollowUp:Clinic:DefaultConsent", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consent_in_the_future_or_by_an_unknown_way_is_refused()
+    {
+        var future = (Valid() with { Consent = new FollowUp.DataProtection.EnrolmentConsent("form", Today.AddDays(1), null, null) }).Problems(Today);
+        var unknown = (Valid() with { Consent = new FollowUp.DataProtection.EnrolmentConsent("telepathy", null, null, null) }).Problems(Today);
+
+        Assert.Equal("consent date 2026-11-25 is in the future", Assert.Single(future));
+        Assert.StartsWith("consent 'telepathy' is not a way to consent", Assert.Single(unknown), StringComparison.Ordinal);
     }
 }

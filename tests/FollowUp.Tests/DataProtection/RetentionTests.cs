@@ -114,6 +114,16 @@ public class RetentionTests
             "SELECT ended_month, pain_at_start, pain_at_end, follow_ups::text FROM outcome_archive");
         Assert.Equal((new DateTime(2026, 6, 1), 8, (int?)3), (archived.Month, archived.Start, archived.End));
         Assert.Contains("\"pain\": 3", archived.FollowUps, StringComparison.Ordinal);
+        // Audit details past 90 days (before Start + 40) are redacted, rows kept, the redaction itself a row; Bea's are
+        // newer, and Cal's course has an open alert.
+        var audit = (await db.QueryAsync<(DateTime At, long? CourseId, string Kind, bool Redacted, string Detail)>(
+            "SELECT at, course_id, kind, redacted_at IS NOT NULL, detail::text FROM audit_log WHERE kind NOT IN ('audit.redacted', 'retention.removed')")).ToList();
+        var cutoff = (Start + TimeSpan.FromDays(40)).UtcDateTime;
+        Assert.Contains(audit, a => a.CourseId == ann && a.Redacted);
+        Assert.All(audit.Where(a => a.At < cutoff && a.CourseId != cal && a.Detail != "{}"), a => Assert.True(a.Redacted, $"{a.Kind} at {a.At:O} kept {a.Detail}"));
+        Assert.All(audit.Where(a => a.Redacted), a => Assert.StartsWith("{\"redacted\": \"past the retention of audit details\"", a.Detail, StringComparison.Ordinal));
+        Assert.All(audit.Where(a => a.At >= cutoff || a.CourseId == cal), a => Assert.False(a.Redacted, $"{a.Kind} at {a.At:O}"));
+        Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind = 'audit.redacted'"));
         var after = await outcomes.SummariseAsync(new OutcomeFilter(), default);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(before), System.Text.Json.JsonSerializer.Serialize(after));
         // Ann's (archived) and Cal's courses ended in June, Bea's in July.

@@ -144,6 +144,7 @@ public class OutgoingLanguageTests
         {
             PatientName = "Dana", PatientEmail = "dana@example.org", TimeZone = "Europe/London", TherapistEmail = "sam@clinic.test",
             StartedOn = new DateOnly(2026, 10, 1), EndedOn = new DateOnly(2026, 11, 5), PainAtStart = 8, Language = given,
+            Consent = new FollowUp.DataProtection.EnrolmentConsent("in_person", null, null, null),
         };
 
         var problem = Assert.Single(enrolment.Problems(new DateOnly(2026, 11, 6)));

@@ -115,6 +115,9 @@ public sealed class Clinic : IAsyncDisposable
             // The test Postfix adds no Authentication-Results: its senders are trusted, as a clinic's would not be.
             // Tests of sender proof set AuthServId and turn this off.
             ["FollowUp:Inbox:TrustAllSenders"] = "true",
+            // The test clinic's standing rule: every patient signed the intake form that covers the follow-up, so the
+            // enrolments and imports of tests about something else need not each say so. Consent tests unset it.
+            ["FollowUp:Clinic:DefaultConsent"] = "form",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         return settings;
@@ -135,6 +138,7 @@ public sealed class Clinic : IAsyncDisposable
             EndedOn = today,
             PainAtStart = painAtStart,
             PainAtEnd = painAtEnd,
+            Consent = new FollowUp.DataProtection.EnrolmentConsent("in_person", null, null, null),
         }, CancellationToken.None);
     }
 

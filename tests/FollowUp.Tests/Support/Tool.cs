@@ -22,6 +22,9 @@ public static class Tool
         // Nothing from the developer's own environment decides the outcome.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("FollowUp__", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
+        // The test clinic's standing consent rule, as in Clinic.Settings: every patient signed the intake form, so the
+        // enrolments and imports of tests about something else need not each say so. Consent tests set it empty.
+        start.Environment["FollowUp__Clinic__DefaultConsent"] = "form";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

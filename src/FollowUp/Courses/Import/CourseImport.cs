@@ -32,7 +32,8 @@ public sealed record ImportReport
 /// staging tables with their check-ins planned by <see cref="CheckInPlanner"/>, and moved into place set-based, so a
 /// hundred thousand rows take seconds, not the minutes of one INSERT each.
 /// </summary>
-public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
+public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage,
+    Microsoft.Extensions.Options.IOptions<DataProtection.ConsentOptions> consentOptions)
 {
     public async Task<ImportReport> ImportAsync(byte[] content, string fileName, ImportSettings settings, ImportMode mode, string actor,
         Action<string>? progress, CancellationToken cancellationToken)
@@ -52,7 +53,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('followup.course_import'))", null, transaction, cancellationToken: cancellationToken));
         var therapists = (await connection.QueryAsync<KnownTherapist>(new CommandDefinition(
             "SELECT id, email, name FROM therapists", null, transaction, cancellationToken: cancellationToken))).ToList();
-        var (valid, problems) = CourseRows.Validate(file, settings, therapists, DateOnly.FromDateTime(now.UtcDateTime));
+        var (valid, problems) = CourseRows.Validate(file, settings, therapists, DateOnly.FromDateTime(now.UtcDateTime), consentOptions.Value.Default);
         // An address that replied STOP is not enrolled again by an import: only by hand, with the renewed consent.
         var stopped = (await connection.QueryAsync<(string Email, DateTime At)>(new CommandDefinition(OptedOutAddresses,
             new { emails = valid.Select(v => v.Enrolment.PatientEmail.ToLowerInvariant()).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
@@ -92,8 +93,10 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at, scheduleId = schedule.Id }, transaction, cancellationToken: cancellationToken));
         progress?.Invoke("storing check-ins");
         await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns, null, transaction, cancellationToken: cancellationToken));
-        progress?.Invoke("writing the audit trail");
-        await connection.ExecuteAsync(new CommandDefinition(AuditCourses, new { at, actor, file = fileName }, transaction, cancellationToken: cancellationToken));
+        progress?.Invoke("recording consent and writing the audit trail");
+        var basis = consentOptions.Value.LegalBasis;
+        await connection.ExecuteAsync(new CommandDefinition(RecordConsents, new { at, actor, basis }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(AuditCourses, new { at, actor, file = fileName, basis }, transaction, cancellationToken: cancellationToken));
         var enrolled = (await connection.QueryAsync<(int, long)>(new CommandDefinition(
             "SELECT line, course_id FROM import_courses WHERE course_id IS NOT NULL ORDER BY line", null, transaction, cancellationToken: cancellationToken))).ToList();
         await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "course.import", null, null, null, new
@@ -162,6 +165,11 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
                 if (e.PatientClinicId is { } clinicId) await courses.WriteAsync(clinicId.Trim(), NpgsqlDbType.Text, cancellationToken);
                 else await courses.WriteNullAsync(cancellationToken);
                 await courses.WriteAsync(Languages.PatientLanguage.Parse(e.Language) ?? clinicLanguage, NpgsqlDbType.Text, cancellationToken);
+                // Validated rows always carry consent (given, or the clinic's standing rule).
+                await courses.WriteAsync(e.Consent!.Method, NpgsqlDbType.Text, cancellationToken);
+                if (e.Consent.GivenOn is { } givenOn) await courses.WriteAsync(givenOn, NpgsqlDbType.Date, cancellationToken);
+                else await courses.WriteNullAsync(cancellationToken);
+                await courses.WriteAsync(e.Consent.FromClinicDefault, NpgsqlDbType.Boolean, cancellationToken);
             }
             await courses.CompleteAsync(cancellationToken);
         }
@@ -209,14 +217,16 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         CREATE TEMP TABLE import_courses (
             line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
             time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
+            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL,
+            consent_method text NOT NULL, consent_on date, consent_default boolean NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
             expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
         """;
 
     private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language)
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language,
+                            consent_method, consent_on, consent_default)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -290,12 +300,20 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         WHERE s.course_id IS NOT NULL
         """);
 
+    // Each new course's consent, as the row (or the clinic's standing rule) gave it, recorded by the importing admin.
+    private static readonly string RecordConsents = DataProtection.Consents.InsertEach("""
+        SELECT patient_id, course_id, @basis::text AS basis, consent_method AS method, consent_on AS given_on, consent_default AS from_clinic_default,
+               @actor::text AS recorded_by, @at::timestamptz AS recorded_at
+        FROM import_courses WHERE course_id IS NOT NULL
+        """);
+
     // Each new course is an admin change like a hand enrolment: who, and the course as it now stands.
     private static readonly string AuditCourses = Audit.AuditTrail.InsertEach("""
         SELECT @at, @actor, 'course.enrolled', course_id, patient_id, course_id,
                jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
                    'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
-                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'language', language, 'import_key', import_key))
+                   'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'language', language, 'import_key', import_key,
+                   'consent', jsonb_build_object('basis', @basis::text, 'method', consent_method, 'given_on', consent_on, 'from_clinic_default', consent_default)))
         FROM import_courses WHERE course_id IS NOT NULL
         """);
 }

@@ -18,7 +18,7 @@ internal sealed record ImportRow(int Line, Enrolment Enrolment, long TherapistId
 internal static class CourseRows
 {
     public static (List<ImportRow> Valid, List<RowProblem> Problems) Validate(CourseFile file, ImportSettings settings,
-        IReadOnlyList<KnownTherapist> therapists, DateOnly today)
+        IReadOnlyList<KnownTherapist> therapists, DateOnly today, DataProtection.EnrolmentConsent? clinicDefault)
     {
         var valid = new List<ImportRow>();
         var problems = new List<RowProblem>();
@@ -37,6 +37,7 @@ internal static class CourseRows
             var painAtStart = ParsePain(Value(ImportField.PainAtStart), ImportField.PainAtStart, required: true, Add) ?? 0;
             var painAtEnd = ParsePain(Value(ImportField.PainAtEnd), ImportField.PainAtEnd, required: false, Add);
             var therapist = FindTherapist(Value(ImportField.Therapist), byEmail, byName, Add);
+            var consent = ParseConsent(Value(ImportField.Consent), Value(ImportField.ConsentOn), settings, clinicDefault, Add);
             var zone = file.Columns.ContainsKey(ImportField.TimeZone) && Value(ImportField.TimeZone).Length > 0
                 ? Value(ImportField.TimeZone) : settings.TimeZone ?? "";
             var enrolment = new Enrolment
@@ -53,6 +54,7 @@ internal static class CourseRows
                 PatientClinicId = Value(ImportField.PatientClinicId) is { Length: > 0 } clinicId ? clinicId : null,
                 // Empty: the clinic's language, as for a patient enrolled by hand without --language.
                 Language = Value(ImportField.Language) is { Length: > 0 } language ? language : null,
+                Consent = consent,
             };
             // The single-enrolment rules, once each; a field that did not even parse keeps only that complaint.
             var unparsed = rowProblems.Select(p => p.Field).ToHashSet();
@@ -103,6 +105,31 @@ internal static class CourseRows
         return null;
     }
 
+    /// <summary>
+    /// The row's consent: a way (in_person, form …) or a yes in the consent column, with its day if the file gives one; an
+    /// empty cell falls back on the clinic's standing rule; a no, or anything else, is the row's problem.
+    /// </summary>
+    private static DataProtection.EnrolmentConsent? ParseConsent(string value, string on, ImportSettings settings, DataProtection.EnrolmentConsent? clinicDefault,
+        Action<ImportField, string> add)
+    {
+        if (value.Length == 0)
+        {
+            // A day without a way: the day alone says the patient agreed on it, but not how; the export's tick says that.
+            if (on.Length > 0) add(ImportField.Consent, "consent is empty but consent_on is given: say how the patient agreed (in_person, form, phone, email, web or yes)");
+            return clinicDefault;
+        }
+        var (method, refused) = DataProtection.ConsentMethods.ParseCell(value);
+        if (method is null)
+        {
+            add(ImportField.Consent, refused
+                ? $"consent '{value}': the patient did not agree to follow-up; leave the row out"
+                : $"consent '{value}' is not a way to consent; use in_person, form, phone, email, web or yes");
+            return null;
+        }
+        var givenOn = on.Length == 0 ? (DateOnly?)null : ParseDate(on, ImportField.ConsentOn, settings, add);
+        return new DataProtection.EnrolmentConsent(method, givenOn, null, null);
+    }
+
     private static int? ParsePain(string value, ImportField field, bool required, Action<ImportField, string> add)
     {
         if (value.Length == 0)
@@ -140,6 +167,8 @@ internal static class CourseRows
         _ when problem.StartsWith("pain at course start", StringComparison.Ordinal) => ImportField.PainAtStart,
         _ when problem.StartsWith("pain at course end", StringComparison.Ordinal) => ImportField.PainAtEnd,
         _ when problem.StartsWith("language", StringComparison.Ordinal) => ImportField.Language,
+        _ when problem.StartsWith("consent date", StringComparison.Ordinal) => ImportField.ConsentOn,
+        _ when problem.StartsWith("consent", StringComparison.Ordinal) => ImportField.Consent,
         _ => ImportField.EndedOn, // "course end …", including "course end … is before its start …"
     };
 

@@ -14,6 +14,8 @@ public enum ImportField
     ImportKey,
     PatientClinicId,
     Language,
+    Consent,
+    ConsentOn,
 }
 
 /// <summary>
@@ -37,6 +39,8 @@ public static class ImportColumns
         ImportField.ImportKey => "import_key",
         ImportField.PatientClinicId => "patient_id",
         ImportField.Language => "language",
+        ImportField.Consent => "consent",
+        ImportField.ConsentOn => "consent_on",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -66,6 +70,11 @@ public static class ImportColumns
         [ImportField.Language] = ["language", "lang", "languagecode", "patientlanguage", "preferredlanguage", "languagepreference", "locale",
             "sprache", "patientensprache", "korrespondenzsprache", "langue", "languepreferee", "idioma", "idiomapreferido", "lingua",
             "linguapreferita", "taal", "voorkeurstaal", "idiomapreferencial"],
+        // Whether (and how) the patient agreed to follow-up, as clinic systems in English, German, French and Spanish head it.
+        [ImportField.Consent] = ["consent", "consentgiven", "patientconsent", "followupconsent", "consenttocontact", "emailconsent", "consentmethod",
+            "optin", "einwilligung", "einverstandnis", "einverständnis", "zustimmung", "consentement", "accord", "consentimiento"],
+        [ImportField.ConsentOn] = ["consenton", "consentdate", "dateofconsent", "consentgivenon", "consentedon", "einwilligungsdatum",
+            "datumeinwilligung", "dateconsentement", "dateduconsentement", "fechaconsentimiento"],
         [ImportField.ImportKey] = ["importkey", "courseid", "courseref", "coursereference", "externalid", "referralid", "recordid", "episodeid"],
     };
 
