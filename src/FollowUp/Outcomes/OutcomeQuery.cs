@@ -16,25 +16,20 @@ public sealed class OutcomeQuery(NpgsqlDataSource dataSource, IOptions<AlertOpti
     public async Task<OutcomeSummary> SummariseAsync(OutcomeFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Select, new
+        var parameters = new
         {
             therapist = filter.TherapistEmail?.Trim(),
             from = filter.EndedFrom,
             to = filter.EndedTo,
             schedule = filter.Schedule?.Trim(),
-        }, cancellationToken: cancellationToken));
+        };
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Select, parameters, cancellationToken: cancellationToken));
         var courses = rows.GroupBy(r => (r.CourseId, r.PainAtStart, r.PainAtEnd))
             .Select(g => new OutcomeCourse(g.Key.CourseId, g.Key.PainAtStart, g.Key.PainAtEnd,
                 g.Where(r => r.OffsetDays is not null).Select(r => new OutcomeFollowUp(r.OffsetDays!.Value, r.Sent, r.Answered, r.Pain, r.Phq2, r.MoodScore)).ToList()))
             .ToList();
         // Courses whose scores retention removed count through what was archived of them (negative ids: no course).
-        var archived = await connection.QueryAsync<ArchivedRow>(new CommandDefinition(SelectArchived, new
-        {
-            therapist = filter.TherapistEmail?.Trim(),
-            from = filter.EndedFrom,
-            to = filter.EndedTo,
-            schedule = filter.Schedule?.Trim(),
-        }, cancellationToken: cancellationToken));
+        var archived = await connection.QueryAsync<ArchivedRow>(new CommandDefinition(SelectArchived, parameters, cancellationToken: cancellationToken));
         courses.AddRange(archived.Select(a => new OutcomeCourse(-a.Id, a.PainAtStart, a.PainAtEnd,
             (JsonSerializer.Deserialize<List<ArchivedFollowUp>>(a.FollowUps) ?? [])
                 .Select(f => new OutcomeFollowUp(f.OffsetDays, f.Sent, f.Answered, f.Pain, f.Phq2, f.Mood)).ToList())));
