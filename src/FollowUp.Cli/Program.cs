@@ -25,5 +25,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     ExportCommand.Build(),
     ReplyCommands.Build(),
     PatientCommands.Build(),
+    RetentionCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

@@ -45,6 +45,7 @@ public static class FollowUpServices
         services.AddExports();
         services.AddUsers();
         services.AddPatientDataProtection();
+        services.AddRetention();
         return services;
     }
 
@@ -58,6 +59,7 @@ public static class FollowUpServices
         var dispatch = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         var inbox = builder.Configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions();
         var alerts = builder.Configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
+        var retention = builder.Configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         // Every node re-declares the triggers at start; without this each node's copy overwrites the stored one and
         // the job fires on interleaved schedules (reference §1.9). Changing an interval is therefore a deliberate
@@ -102,6 +104,7 @@ public static class FollowUpServices
             Poll<InboxJob>(q, InboxJob.Key, inbox.PollInterval);
             Poll<AlertJob>(q, AlertJob.Key, alerts.PollInterval);
             Poll<AlertSweepJob>(q, AlertSweepJob.Key, alerts.PollInterval);
+            q.ScheduleRetention(retention, alerts.DefaultTimeZone);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using FollowUp.Alerts;
 using Microsoft.Extensions.Options;
@@ -14,17 +16,23 @@ public sealed class OutcomeQuery(NpgsqlDataSource dataSource, IOptions<AlertOpti
     public async Task<OutcomeSummary> SummariseAsync(OutcomeFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Select, new
+        var parameters = new
         {
             therapist = filter.TherapistEmail?.Trim(),
             from = filter.EndedFrom,
             to = filter.EndedTo,
             schedule = filter.Schedule?.Trim(),
-        }, cancellationToken: cancellationToken));
+        };
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Select, parameters, cancellationToken: cancellationToken));
         var courses = rows.GroupBy(r => (r.CourseId, r.PainAtStart, r.PainAtEnd))
             .Select(g => new OutcomeCourse(g.Key.CourseId, g.Key.PainAtStart, g.Key.PainAtEnd,
                 g.Where(r => r.OffsetDays is not null).Select(r => new OutcomeFollowUp(r.OffsetDays!.Value, r.Sent, r.Answered, r.Pain, r.Phq2, r.MoodScore)).ToList()))
             .ToList();
+        // Courses whose scores retention removed count through what was archived of them (negative ids: no course).
+        var archived = await connection.QueryAsync<ArchivedRow>(new CommandDefinition(SelectArchived, parameters, cancellationToken: cancellationToken));
+        courses.AddRange(archived.Select(a => new OutcomeCourse(-a.Id, a.PainAtStart, a.PainAtEnd,
+            (JsonSerializer.Deserialize<List<ArchivedFollowUp>>(a.FollowUps) ?? [])
+                .Select(f => new OutcomeFollowUp(f.OffsetDays, f.Sent, f.Answered, f.Pain, f.Phq2, f.Mood)).ToList())));
         return OutcomeSummaries.Summarise(courses, options.Value);
     }
 
@@ -41,6 +49,35 @@ public sealed class OutcomeQuery(NpgsqlDataSource dataSource, IOptions<AlertOpti
         public int? MoodScore { get; init; }
     }
 
+    private sealed class ArchivedRow
+    {
+        public long Id { get; init; }
+        public int PainAtStart { get; init; }
+        public int? PainAtEnd { get; init; }
+        public string FollowUps { get; init; } = "[]";
+    }
+
+    private sealed record ArchivedFollowUp(
+        [property: JsonPropertyName("offset_days")] int OffsetDays,
+        [property: JsonPropertyName("sent")] bool Sent,
+        [property: JsonPropertyName("answered")] bool Answered,
+        [property: JsonPropertyName("pain")] int? Pain,
+        [property: JsonPropertyName("phq2")] int? Phq2,
+        [property: JsonPropertyName("mood")] int? Mood);
+
+    // The archive keeps only the month a course ended: a date range covers the months it touches.
+    private const string SelectArchived = """
+        SELECT o.id, o.pain_at_start, o.pain_at_end, o.follow_ups::text AS follow_ups
+        FROM outcome_archive o
+        JOIN therapists t ON t.id = o.therapist_id
+        JOIN schedules s ON s.id = o.schedule_id
+        WHERE (@therapist::text IS NULL OR lower(t.email) = lower(@therapist))
+          AND (@from::date IS NULL OR o.ended_month >= date_trunc('month', @from::date))
+          AND (@to::date IS NULL OR o.ended_month <= @to::date)
+          AND (@schedule::text IS NULL OR s.name = @schedule)
+        ORDER BY o.id
+        """;
+
     // Scheduled follow-ups only (a confirming check-in is an extra question, not a week of the schedule); the latest
     // reply per check-in counts, as in the assessment. Withdrawn courses are left out: they were not followed up.
     private const string Select = """
@@ -53,7 +90,7 @@ public sealed class OutcomeQuery(NpgsqlDataSource dataSource, IOptions<AlertOpti
         LEFT JOIN check_ins ci ON ci.course_id = c.id AND ci.confirms_check_in_id IS NULL
         LEFT JOIN LATERAL (
             SELECT id, pain, phq2_a, phq2_b, mood_score FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
-        WHERE c.status <> 'withdrawn'
+        WHERE c.status <> 'withdrawn' AND c.scores_purged_at IS NULL
           AND (@therapist::text IS NULL OR lower(t.email) = lower(@therapist))
           AND (@from::date IS NULL OR c.ended_on >= @from)
           AND (@to::date IS NULL OR c.ended_on <= @to)
