@@ -78,12 +78,12 @@ public sealed class WebReplies
         _clinicLanguage = clinicLanguage.Value.Code;
     }
 
-    /// <summary>The check-in a link names and its state, for a GET: reads only.</summary>
-    public async Task<PatientCheckIn> LookAsync(string? token, CancellationToken cancellationToken)
+    /// <summary>The check-in a link names and its state, for a GET: reads only. <paramref name="unsubscribing"/>: as the unsubscribe page sees it (open while the patient still gets email).</summary>
+    public async Task<PatientCheckIn> LookAsync(string? token, bool unsubscribing, CancellationToken cancellationToken)
     {
         if (_tokens.Verify(token, 'c') is not { } id) return Invalid();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return Show(await ReadAsync(connection, null, id, cancellationToken), unsubscribing: false);
+        return Show(await ReadAsync(connection, null, id, cancellationToken), unsubscribing);
     }
 
     /// <summary>
