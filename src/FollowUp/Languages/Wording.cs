@@ -150,5 +150,6 @@ public sealed record WebWording
     public string UnsubscribeTitle { get; init; } = "";
     public string UnsubscribeText { get; init; } = "";
     public string UnsubscribeButton { get; init; } = "";
+    public string UnsubscribedTitle { get; init; } = "";
     public string Unsubscribed { get; init; } = "";
 }
