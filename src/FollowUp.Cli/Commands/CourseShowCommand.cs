@@ -48,7 +48,7 @@ internal static class CourseShowCommand
                 // What could not be read, and why, is what an admin needs to follow an unclear or partial reply up.
                 if (r.AnswerStatus != "complete" && r.ReadAs is { Length: > 0 } why) Console.WriteLine($"     read as: {why}");
             }
-            if (detail.Kept.Count > 0) Console.WriteLine("Replies kept for the therapist, not applied (followup-admin reply apply|dismiss ID --by NAME):");
+            if (detail.Kept.Count > 0) Console.WriteLine("Replies kept for the therapist to confirm, each waiting, applied or dismissed (followup-admin reply apply|dismiss ID --by NAME):");
             foreach (var k in detail.Kept)
             {
                 Console.WriteLine(string.Create(c, $"  {k.Id} #{k.Sequence} {k.ReceivedAt:yyyy-MM-dd HH:mm}  {k.Outcome}  {(k.Decision is null ? "waiting" : $"{k.Decision} by {k.DecidedBy} {k.DecidedAt:yyyy-MM-dd HH:mm}")}  from {k.FromAddress}"));

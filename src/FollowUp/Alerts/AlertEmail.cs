@@ -46,7 +46,9 @@ public static class AlertEmail
         var escalated = escalatedTo is null ? "" : "Not acknowledged: ";
         var who = options.MinimalPhi ? Reference(alert) : alert.PatientName;
         message.Subject = $"{escalated}{urgency}FollowUp alert for {who}: {Headline(alert.Kind)}";
-        message.MessageId = $"alert.{alert.Id}.{(escalatedTo is null ? "t" : "l")}{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
+        // The severity is part of it: an alert told again because it became more severe is a new email, and may go out in
+        // the same second as the first.
+        message.MessageId = $"alert.{alert.Id}.{alert.Severity}.{(escalatedTo is null ? "t" : "l")}{now.ToUnixTimeSeconds()}@{clinic.ReplyDomain}";
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         var intro = escalatedTo is null ? null
@@ -71,6 +73,7 @@ public static class AlertEmail
         AlertKinds.Disengaged => "patient stopped answering",
         AlertKinds.MoodWatch => "mood to watch",
         Unreachable.Kind => "follow-up emails cannot reach the patient",
+        NotSent.Kind => "a check-in could not be sent",
         _ => kind.Replace('_', ' '),
     };
 

@@ -217,7 +217,9 @@ internal sealed class AlertNotifier(
 
     private const string Finish = """
         UPDATE alerts
-        SET notify_status = @status, notify_failure = @failure,
+        -- An alert that became more severe while its email was on the way is 'pending' again: it must stay so, or the
+        -- therapist would never hear of the new severity.
+        SET notify_status = CASE WHEN notify_status = 'sending' THEN @status ELSE notify_status END, notify_failure = @failure,
             message_id = COALESCE(@messageId, message_id),
             notified_at = CASE WHEN @status = 'sent' THEN @now ELSE notified_at END
         WHERE id = @id

@@ -23,8 +23,12 @@ public sealed record AlertSummary
 public sealed record AlertListing
 {
     public long Id { get; init; }
-    public long CourseId { get; init; }
-    public string Patient { get; init; } = "";
+    /// <summary>Null for a crisis alert tied to no course: then <see cref="Patient"/> is null and <see cref="From"/> says who wrote.</summary>
+    public long? CourseId { get; init; }
+    public string? Patient { get; init; }
+    /// <summary>The sender and subject of the message a crisis alert tied to no course came from.</summary>
+    public string? From { get; init; }
+    public string? Subject { get; init; }
     public string Kind { get; init; } = "";
     public string Severity { get; init; } = "";
     public string Status { get; init; } = "";
@@ -119,9 +123,12 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
         """;
 
     private const string Inbox = """
-        SELECT a.id, a.course_id, p.name AS patient, a.kind, a.severity, a.status, a.reason, a.raised_at, a.escalated_at,
-               a.acknowledged_at, a.acknowledged_by
-        FROM alerts a JOIN courses c ON c.id = a.course_id JOIN patients p ON p.id = c.patient_id
+        SELECT a.id, a.course_id, p.name AS patient, m.from_address AS "from", m.subject, a.kind, a.severity, a.status, a.reason,
+               a.raised_at, a.escalated_at, a.acknowledged_at, a.acknowledged_by
+        FROM alerts a
+        LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN patients p ON p.id = c.patient_id
+        LEFT JOIN inbound_messages m ON m.id = a.inbound_message_id AND a.course_id IS NULL
+        -- A therapist sees their courses' alerts; a lead also those tied to no course (self-harm wording from no patient).
         WHERE (@therapistId::bigint IS NULL OR c.therapist_id = @therapistId)
           AND CASE @inbox WHEN 'open' THEN a.status = 'open'
                           WHEN 'escalated' THEN a.status = 'open' AND a.escalated_at IS NOT NULL

@@ -209,7 +209,7 @@ internal sealed partial class CheckInDispatch(
         {
             // The admin's template, not the server: this email fails with the reason (send list, audit), and the
             // connection and everyone else's email go on.
-            await _queue.MarkFailedAsync(lane.Name, item, $"template of schedule {item.ScheduleId} failed: {e.Message}", addressRefused: false, cancellationToken);
+            await _queue.MarkFailedAsync(lane.Name, item, $"template of schedule {item.ScheduleId} failed: {e.Message}", FailedBecause.Template, cancellationToken);
             Log.TemplateFailed(logger, item.Id, item.ScheduleId);
             return new Prepared(Outcome.Failed, null, null);
         }
@@ -245,7 +245,8 @@ internal sealed partial class CheckInDispatch(
                 return Outcome.Retrying;
             }
             // Sending again will not help. The reason is kept for the admin; a refused recipient is unreachable.
-            await _queue.MarkFailedAsync(lane.Name, item, refused.Reason, refused.Kind == MailFailureKind.RecipientRefusedPermanently, cancellationToken);
+            await _queue.MarkFailedAsync(lane.Name, item, refused.Reason,
+                refused.Kind == MailFailureKind.RecipientRefusedPermanently ? FailedBecause.AddressRefused : FailedBecause.Refused, cancellationToken);
             Log.CheckInRefused(logger, item.Id, refused.StatusCode ?? 0);
             return Outcome.Failed;
         }

@@ -93,13 +93,14 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
     }
 
     /// <summary>Refused for good: failed with the reason; a refused address is marked unreachable, which tells the therapist.</summary>
-    public async Task MarkFailedAsync(string lane, CheckInToSend item, string reason, bool addressRefused, CancellationToken cancellationToken)
+    public async Task MarkFailedAsync(string lane, CheckInToSend item, string reason, FailedBecause because, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Finish(item.Kind.Table(), SendStatus.Failed), new { id = item.Id, reason, worker = lane }, transaction, cancellationToken: cancellationToken));
-        if (addressRefused) await Alerts.Unreachable.MarkAsync(connection, transaction, item.PatientId, reason, now, cancellationToken);
+        if (because == FailedBecause.AddressRefused) await Alerts.Unreachable.MarkAsync(connection, transaction, item.PatientId, reason, now, cancellationToken);
+        if (because == FailedBecause.Template) await Alerts.NotSent.RaiseAsync(connection, transaction, item.CourseId, item.ScheduleId, reason, now, cancellationToken);
         await AuditTrail.WriteAsync(connection, transaction, now, Actor, item.Kind.AuditKind("failed"),
             item.CourseId, item.PatientId, item.CheckInId, new { reason, reminder = item.ReminderNumber }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -251,4 +252,17 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
         UPDATE reminders SET status = 'planned', attempts = attempts - 1, failure = @reason, claimed_by = NULL
         WHERE status = 'sending' AND claimed_by = ANY(@lanes)
         """;
+}
+
+/// <summary>Why an email failed for good, for what else the failure must do besides failing it.</summary>
+internal enum FailedBecause
+{
+    /// <summary>The server refused this message (not the address): only the email fails.</summary>
+    Refused,
+
+    /// <summary>The server refused the address for good: the patient is unreachable, their therapist told.</summary>
+    AddressRefused,
+
+    /// <summary>The schedule's template failed: the course gets a "not sent" alert for the therapist.</summary>
+    Template,
 }

@@ -276,11 +276,11 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             StoredReply? before;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(LockCurrentReply, new { checkInId }, transaction, cancellationToken: cancellationToken)))
                 before = await results.ReadFirstOrDefaultAsync<StoredReply>();
-            if (before?.Id is { } newer && before.ReceivedAt > kept.ReceivedAt)
-                return (KeptDecision.NewerAnswer, $"reply {newer}, received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
+            if (before?.Id is not null && before.ReceivedAt > kept.ReceivedAt)
+                return (KeptDecision.NewerAnswer, $"the answer received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
             // A held reply came long after its question or to a course that ended: it never replaces what was stored.
-            if (before?.Id is { } stored && kept.Outcome == "held")
-                return (KeptDecision.StoredAnswer, $"reply {stored}, received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
+            if (before?.Id is not null && kept.Outcome == "held")
+                return (KeptDecision.StoredAnswer, $"the answer received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
             var ownText = ReplyText.StripQuoted(kept.BodyText ?? "");
             var answer = Answer.Parse(ownText, kept.Subject, crisisWords);
             var inbound = new Inbound(answer.OptOut ? InboundOutcome.OptOut : InboundOutcome.Answer, $"applied by {by}", checkIn, [], "", null)

@@ -32,14 +32,14 @@ public sealed class KeptReplies
         var (decision, detail) = await _store.DecideKeptAsync(inboundId, apply, by, CrisisWords.For(_alertOptions.Value.SelfHarmPhrases), cancellationToken);
         return decision switch
         {
-            KeptDecision.Applied => new(true, $"Reply {inboundId} applied to its check-in by {by}."),
-            KeptDecision.Dismissed => new(true, $"Reply {inboundId} dismissed by {by}; nothing was applied."),
+            KeptDecision.Applied => new(true, $"Kept reply {inboundId} applied to its check-in by {by}."),
+            KeptDecision.Dismissed => new(true, $"Kept reply {inboundId} dismissed by {by}; nothing was applied."),
             KeptDecision.NotFound => new(false, $"inbound message {inboundId} does not exist"),
             KeptDecision.NotKept => new(false, $"inbound message {inboundId} is not a reply kept for the therapist (it is {detail}); see followup-admin course show"),
-            KeptDecision.AlreadyDecided => new(false, $"reply {inboundId} was already {detail}"),
-            KeptDecision.CourseWithdrawn => new(false, $"reply {inboundId} is to a withdrawn course: not applied (dismiss it, or resume the course first)"),
-            KeptDecision.NewerAnswer => new(false, $"reply {inboundId} not applied: its check-in already holds an answer received after it ({detail}), which it would overwrite"),
-            KeptDecision.StoredAnswer => new(false, $"reply {inboundId} not applied: it is held (late, or to a withdrawn course) and its check-in already holds an answer ({detail}), which a held reply never replaces"),
+            KeptDecision.AlreadyDecided => new(false, $"kept reply {inboundId} was already {detail}"),
+            KeptDecision.CourseWithdrawn => new(false, $"kept reply {inboundId} is to a withdrawn course: not applied (dismiss it, or resume the course first)"),
+            KeptDecision.NewerAnswer => new(false, $"kept reply {inboundId} not applied: its check-in already holds an answer received after it ({detail}), which it would overwrite"),
+            KeptDecision.StoredAnswer => new(false, $"kept reply {inboundId} not applied: it is held (late, or to a withdrawn course) and its check-in already holds an answer ({detail}), which a held reply never replaces"),
             _ => throw new InvalidOperationException($"unknown decision {decision}"),
         };
     }

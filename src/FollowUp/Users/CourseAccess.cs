@@ -21,12 +21,15 @@ public sealed class CourseAccess(NpgsqlDataSource dataSource, TimeProvider clock
             new { courseId, therapistId = Scope(user) }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The course of an alert the user may see, or null (no such alert, or not theirs).</summary>
-    public async Task<long?> CourseOfAlertAsync(User user, long alertId, CancellationToken cancellationToken)
+    /// <summary>
+    /// An alert the user may see, with its course (null for a crisis alert tied to no course, which only leads and
+    /// admins see), or null: no such alert, or not theirs.
+    /// </summary>
+    public async Task<VisibleAlert?> AlertAsync(User user, long alertId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            SELECT a.course_id FROM alerts a JOIN courses c ON c.id = a.course_id
+        return await connection.QuerySingleOrDefaultAsync<VisibleAlert>(new CommandDefinition("""
+            SELECT a.id, a.course_id FROM alerts a LEFT JOIN courses c ON c.id = a.course_id
             WHERE a.id = @alertId AND (@therapistId::bigint IS NULL OR c.therapist_id = @therapistId)
             """, new { alertId, therapistId = Scope(user) }, cancellationToken: cancellationToken));
     }
@@ -39,3 +42,6 @@ public sealed class CourseAccess(NpgsqlDataSource dataSource, TimeProvider clock
             courses is null ? new { page } : new { page, courses }, cancellationToken);
     }
 }
+
+/// <summary>An alert a user may see; <see cref="CourseId"/> is null for a crisis alert tied to no course.</summary>
+public sealed record VisibleAlert(long Id, long? CourseId);

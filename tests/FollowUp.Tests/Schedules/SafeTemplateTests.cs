@@ -94,7 +94,7 @@ public class SafeTemplateTests
     }
 
     [Fact]
-    public async Task A_template_that_fails_at_send_time_fails_its_email_only_and_everyone_else_gets_theirs()
+    public async Task A_template_that_fails_at_send_time_fails_its_email_only_everyone_else_gets_theirs_and_the_therapist_is_told()
     {
         await using var clinic = await Clinic.OpenAsync(Monday);
         var ann = await clinic.EnrolAsync("Ann");
@@ -126,5 +126,14 @@ public class SafeTemplateTests
         Assert.Equal(1, preview.ExitCode);
         Assert.Single(preview.Stderr.Trim().Split('\n'));
         Assert.Contains("template cannot be rendered", preview.Stderr, StringComparison.Ordinal);
+
+        // The gap in Ann's follow-up reaches her therapist as an alert naming the schedule an admin must fix; Ben's
+        // course has none.
+        Assert.Equal(1, await clinic.Alerts.NotifyAsync(default));
+        var told = Assert.Single(await new Mailbox(clinic.Address("therapist")).WaitForAsync(1));
+        Assert.Contains("a check-in could not be sent", told.Subject, StringComparison.Ordinal);
+        Assert.Contains("A clinic admin must fix schedule 50", told.TextBody, StringComparison.Ordinal);
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts WHERE kind = 'not_sent' AND course_id = @ann AND status = 'open'", new { ann }));
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM alerts"));
     }
 }

@@ -19,7 +19,7 @@ public sealed class AckModel(CourseAccess access, NpgsqlDataSource dataSource, T
     public async Task<IActionResult> OnPostAsync(long id, [FromForm] string? note, [FromForm] string? returnUrl, CancellationToken cancellationToken)
     {
         AlertId = id;
-        if (await access.CourseOfAlertAsync(Me, id, cancellationToken) is not { } courseId) return NotFound();
+        if (await access.AlertAsync(Me, id, cancellationToken) is not { } alert) return NotFound();
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (note is { Length: > 500 } || note?.Any(c => char.IsControl(c)) == true)
         {
@@ -35,7 +35,8 @@ public sealed class AckModel(CourseAccess access, NpgsqlDataSource dataSource, T
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
-        var back = returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl : $"/courses/{courseId}";
+        var back = returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl
+            : alert.CourseId is { } courseId ? $"/courses/{courseId}" : "/alerts";
         return LocalRedirect(back + (back.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"acknowledged={id}");
     }
 }

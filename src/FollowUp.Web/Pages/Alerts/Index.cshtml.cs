@@ -18,9 +18,9 @@ public sealed class IndexModel(AlertQuery alerts, CourseAccess access) : ClinicP
     {
         Inbox = Enum.TryParse<AlertInbox>(inbox, ignoreCase: true, out var chosen) && Enum.IsDefined(chosen) ? chosen : AlertInbox.Open;
         Alerts = await alerts.InboxAsync(Inbox, Scope, 200, cancellationToken);
-        if (acknowledged is { } id && await access.CourseOfAlertAsync(Me, id, cancellationToken) is not null)
+        if (acknowledged is { } id && await access.AlertAsync(Me, id, cancellationToken) is not null)
             Acknowledged = $"Alert {id} acknowledged.";
-        await access.RecordViewAsync(Me, "alerts", null, Alerts.Select(a => a.CourseId).Distinct().ToList(), cancellationToken);
+        await access.RecordViewAsync(Me, "alerts", null, Alerts.Where(a => a.CourseId is not null).Select(a => a.CourseId!.Value).Distinct().ToList(), cancellationToken);
         return Page();
     }
 }
