@@ -105,39 +105,37 @@ public sealed class WebReplies
     /// nothing and returns the check-in as it is (answered, expired, closed...). Recorded through the inbox's own
     /// store: the reply, the check-in's state, the assessment and its alerts, the audit rows.
     /// </summary>
-    public async Task<PatientCheckIn> AnswerAsync(string? token, WebAnswer tapped, CancellationToken cancellationToken)
-    {
-        if (_tokens.Verify(token, 'c') is not { } id) return Invalid();
-        Stored stored;
-        PatientCheckIn shown;
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+    public Task<PatientCheckIn> AnswerAsync(string? token, WebAnswer tapped, CancellationToken cancellationToken) =>
+        RecordAsync(token, unsubscribing: false, AnswerMailbox, (shown, checkIn) =>
         {
-            // Locked: two sends of the page at once record one answer; the second finds it answered.
-            var row = await ReadAsync(connection, transaction, id, cancellationToken, forUpdate: true);
-            shown = Show(row, unsubscribing: false);
-            if (shown.State != PatientLinkState.Open || Problems(shown, tapped).Count > 0) return shown;
+            if (Problems(shown, tapped).Count > 0) return null;
             var answer = new Answer(Score(tapped.Pain, 10), shown.AsksMood ? Score(tapped.Mood, 10) : null, null, OptOut: false)
             {
                 Phq2A = shown.AsksPhq2 ? Score(tapped.Phq2A, 3) : null,
                 Phq2B = shown.AsksPhq2 ? Score(tapped.Phq2B, 3) : null,
             };
             var text = Said(answer);
-            var inbound = new Inbound(InboundOutcome.Answer, $"answered on the web page (tapped, not typed); {AnswerNames.Of(answer.Status)}", row!.Ref, [], text, null)
+            return new Inbound(InboundOutcome.Answer, $"answered on the web page (tapped, not typed); {AnswerNames.Of(answer.Status)}", checkIn, [], text, null)
                 { OwnText = text, Answer = answer, Actor = Actor };
-            stored = await _store.RecordAsync(connection, transaction, Key(AnswerMailbox, id), inbound, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        await _intake.CommittedAsync(stored, cancellationToken);
-        return shown with { State = stored.InboundId is null ? PatientLinkState.Answered : PatientLinkState.Recorded };
-    }
+        }, done: PatientLinkState.Recorded, again: PatientLinkState.Answered, cancellationToken);
 
     /// <summary>
     /// Unsubscribes the patient of a valid link at once, whatever became of its check-in since (an old email's link
     /// still stops the emails): the same opt-out as a STOP reply, which sticks to the address, cancels what is planned,
     /// confirms to the patient in their language and reaches the therapist's digest. A second time changes nothing.
     /// </summary>
-    public async Task<PatientCheckIn> UnsubscribeAsync(string? token, bool oneClick, CancellationToken cancellationToken)
+    public Task<PatientCheckIn> UnsubscribeAsync(string? token, bool oneClick, CancellationToken cancellationToken) =>
+        RecordAsync(token, unsubscribing: true, UnsubscribeMailbox, (_, checkIn) =>
+            new Inbound(InboundOutcome.OptOut, $"patient unsubscribed on the web: {(oneClick ? "one-click from the mail program (RFC 8058)" : "the button on the unsubscribe page")}",
+                checkIn, [], "", null) { Actor = Actor },
+            done: PatientLinkState.OptedOut, again: PatientLinkState.OptedOut, cancellationToken);
+
+    /// <summary>
+    /// Records what <paramref name="decide"/> makes of an open check-in (null: nothing) through the inbox's store, in one
+    /// transaction with the check-in locked, so two sends at once record once; the second finds it <paramref name="again"/>.
+    /// </summary>
+    private async Task<PatientCheckIn> RecordAsync(string? token, bool unsubscribing, string mailbox, Func<PatientCheckIn, CheckInRef, Inbound?> decide,
+        PatientLinkState done, PatientLinkState again, CancellationToken cancellationToken)
     {
         if (_tokens.Verify(token, 'c') is not { } id) return Invalid();
         Stored stored;
@@ -146,30 +144,28 @@ public sealed class WebReplies
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var row = await ReadAsync(connection, transaction, id, cancellationToken, forUpdate: true);
-            shown = Show(row, unsubscribing: true);
-            if (shown.State != PatientLinkState.Open) return shown;
-            var how = oneClick ? "one-click from the mail program (RFC 8058)" : "the button on the unsubscribe page";
-            var inbound = new Inbound(InboundOutcome.OptOut, $"patient unsubscribed on the web: {how}", row!.Ref, [], "", null) { Actor = Actor };
-            stored = await _store.RecordAsync(connection, transaction, Key(UnsubscribeMailbox, id), inbound, cancellationToken);
+            shown = Show(row, unsubscribing);
+            if (shown.State != PatientLinkState.Open || decide(shown, row!.Value.CheckIn) is not { } inbound) return shown;
+            stored = await _store.RecordAsync(connection, transaction, Key(mailbox, id), inbound, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         await _intake.CommittedAsync(stored, cancellationToken);
-        return shown with { State = PatientLinkState.OptedOut };
+        return shown with { State = stored.InboundId is null ? again : done };
     }
 
     /// <summary>The page's words for a link that names nothing: the clinic's language (the patient is not known).</summary>
     private PatientCheckIn Invalid() => new(PatientLinkState.Invalid, _clinicLanguage, false, false, 0, _clinic.Name);
 
-    private PatientCheckIn Show(CheckInRow? row, bool unsubscribing)
+    private PatientCheckIn Show((CheckInRef CheckIn, Page Page)? found, bool unsubscribing)
     {
-        if (row is null || row.SentAt is null) return Invalid();
-        var state = row.OptedOut ? PatientLinkState.OptedOut
+        if (found is not var (checkIn, page) || page.SentAt is null) return Invalid();
+        var state = page.OptedOut ? PatientLinkState.OptedOut
             : unsubscribing ? PatientLinkState.Open
-            : row.Status == "answered" ? PatientLinkState.Answered
-            : row.CourseStatus == "withdrawn" || row.Status != "sent" ? PatientLinkState.Closed
-            : row.ExpiresAt is { } expires && expires <= _clock.GetUtcNow().UtcDateTime ? PatientLinkState.Expired
+            : checkIn.Status == "answered" ? PatientLinkState.Answered
+            : checkIn.CourseStatus == "withdrawn" || checkIn.Status != "sent" ? PatientLinkState.Closed
+            : checkIn.ExpiresAt is { } expires && expires <= _clock.GetUtcNow().UtcDateTime ? PatientLinkState.Expired
             : PatientLinkState.Open;
-        return new PatientCheckIn(state, row.Language ?? _clinicLanguage, row.AsksMood, row.AsksPhq2, row.OffsetDays, _clinic.Name);
+        return new PatientCheckIn(state, page.Language ?? _clinicLanguage, page.AsksMood, page.AsksPhq2, checkIn.OffsetDays, _clinic.Name);
     }
 
     private static int? Score(string? value, int max) =>
@@ -188,30 +184,23 @@ public sealed class WebReplies
     // answer and one web unsubscribe at most (a second is refused by the key, as a copied email is).
     private static InboundKey Key(string mailbox, long checkInId) => new(mailbox, (uint)(checkInId >> 32), unchecked((uint)checkInId));
 
-    private static async Task<CheckInRow?> ReadAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken, bool forUpdate = false) =>
-        await connection.QuerySingleOrDefaultAsync<CheckInRow>(new CommandDefinition(forUpdate ? Read + "\nFOR UPDATE OF ci" : Read, new { id }, transaction, cancellationToken: cancellationToken));
-
-    private sealed class CheckInRow
+    /// <summary>The check-in as the inbox's store takes it, and what the page needs beside it; null when there is none.</summary>
+    private static async Task<(CheckInRef CheckIn, Page Page)?> ReadAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken,
+        bool forUpdate = false)
     {
-        public long Id { get; init; }
-        public long CourseId { get; init; }
-        public long PatientId { get; init; }
-        public string PatientEmail { get; init; } = "";
-        public string Status { get; init; } = "";
-        public int OffsetDays { get; init; }
-        public string CourseStatus { get; init; } = "";
-        public DateTime? ExpiresAt { get; init; }
+        var rows = await connection.QueryAsync<CheckInRef, Page, (CheckInRef, Page)>(new CommandDefinition(forUpdate ? Read + "\nFOR UPDATE OF ci" : Read,
+            new { id }, transaction, cancellationToken: cancellationToken), (checkIn, page) => (checkIn, page), splitOn: "sent_at");
+        return rows.Cast<(CheckInRef, Page)?>().SingleOrDefault();
+    }
+
+    /// <summary>What a patient page needs of a check-in beyond <see cref="CheckInRef"/>.</summary>
+    private sealed class Page
+    {
         public DateTime? SentAt { get; init; }
         public bool AsksMood { get; init; }
         public bool AsksPhq2 { get; init; }
         public string? Language { get; init; }
         public bool OptedOut { get; init; }
-
-        public CheckInRef Ref => new()
-        {
-            Id = Id, CourseId = CourseId, PatientId = PatientId, PatientEmail = PatientEmail, Status = Status, OffsetDays = OffsetDays,
-            CourseStatus = CourseStatus, ExpiresAt = ExpiresAt,
-        };
     }
 
     private const string Read = """
