@@ -4,22 +4,7 @@ using Npgsql;
 
 namespace FollowUp.Alerts;
 
-/// <summary>One alert in a list.</summary>
-public sealed record AlertSummary
-{
-    public long Id { get; init; }
-    /// <summary>Null for a crisis alert tied to no course (self-harm wording from a sender shown to be no patient): the lead's.</summary>
-    public long? CourseId { get; init; }
-    public string Kind { get; init; } = "";
-    public string Severity { get; init; } = "";
-    public string Status { get; init; } = "";
-    public string Reason { get; init; } = "";
-    public DateTime RaisedAt { get; init; }
-    public DateTime? EscalatedAt { get; init; }
-    public DateTime? AcknowledgedAt { get; init; }
-}
-
-/// <summary>One alert in the web face's inbox: with its patient's name and who acknowledged it.</summary>
+/// <summary>One alert in a list (the admin tool's, the web face's inbox): with its patient's name and who acknowledged it.</summary>
 public sealed record AlertListing
 {
     public long Id { get; init; }
@@ -76,10 +61,10 @@ public sealed record AlertView(AlertDetail Alert, CourseTrajectory? Trajectory);
 public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOptions> options)
 {
     /// <summary>Open alerts, or every alert with <paramref name="all"/>; most severe first, then oldest first.</summary>
-    public async Task<IReadOnlyList<AlertSummary>> ListAsync(bool all, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AlertListing>> ListAsync(bool all, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<AlertSummary>(new CommandDefinition(List, new { all }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<AlertListing>(new CommandDefinition(List, new { all }, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>
@@ -115,19 +100,27 @@ public sealed class AlertQuery(NpgsqlDataSource dataSource, IOptions<AlertOption
         return new AlertView(alert, alert.CourseId is { } courseId ? await CourseTrajectory.ReadAsync(dataSource, courseId, options.Value, cancellationToken) : null);
     }
 
-    private const string List = """
-        SELECT id, course_id, kind, severity, status, reason, raised_at, escalated_at, acknowledged_at
-        FROM alerts
-        WHERE @all OR status = 'open'
-        ORDER BY alert_severity_rank(severity) DESC, raised_at
+    private const string List = $"""
+        SELECT {ListingColumns}
+        {ListingFrom}
+        WHERE @all OR a.status = 'open'
+        ORDER BY alert_severity_rank(a.severity) DESC, a.raised_at
         """;
 
-    private const string Inbox = """
-        SELECT a.id, a.course_id, p.name AS patient, m.from_address AS "from", m.subject, a.kind, a.severity, a.status, a.reason,
-               a.raised_at, a.escalated_at, a.acknowledged_at, a.acknowledged_by
+    private const string ListingColumns = """
+        a.id, a.course_id, p.name AS patient, m.from_address AS "from", m.subject, a.kind, a.severity, a.status, a.reason,
+        a.raised_at, a.escalated_at, a.acknowledged_at, a.acknowledged_by
+        """;
+
+    private const string ListingFrom = """
         FROM alerts a
         LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN patients p ON p.id = c.patient_id
         LEFT JOIN inbound_messages m ON m.id = a.inbound_message_id AND a.course_id IS NULL
+        """;
+
+    private const string Inbox = $"""
+        SELECT {ListingColumns}
+        {ListingFrom}
         -- A therapist sees their courses' alerts; a lead also those tied to no course (self-harm wording from no patient).
         WHERE (@therapistId::bigint IS NULL OR c.therapist_id = @therapistId)
           AND CASE @inbox WHEN 'open' THEN a.status = 'open'
