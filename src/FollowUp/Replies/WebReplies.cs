@@ -189,7 +189,9 @@ public sealed class WebReplies
         bool forUpdate = false)
     {
         var rows = await connection.QueryAsync<CheckInRef, Page, (CheckInRef, Page)>(new CommandDefinition(forUpdate ? Read + "\nFOR UPDATE OF ci" : Read,
-            new { id }, transaction, cancellationToken: cancellationToken), (checkIn, page) => (checkIn, page), splitOn: "sent_at");
+            new { id }, transaction, cancellationToken: cancellationToken), (checkIn, page) => (checkIn, page),
+            // Dapper leaves the second object null when its first column is: split on one that never is.
+            splitOn: "asks_mood");
         return rows.Cast<(CheckInRef, Page)?>().SingleOrDefault();
     }
 
@@ -205,7 +207,7 @@ public sealed class WebReplies
 
     private const string Read = """
         SELECT ci.id, ci.course_id, c.patient_id, p.email AS patient_email, ci.status, ci.offset_days, c.status AS course_status,
-               ci.expires_at, ci.sent_at, ci.asks_mood, ci.asks_phq2, p.language, p.opted_out_at IS NOT NULL AS opted_out
+               ci.expires_at, ci.asks_mood, ci.asks_phq2, ci.sent_at, p.language, p.opted_out_at IS NOT NULL AS opted_out
         FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id
         WHERE ci.id = @id
         """;
