@@ -23,6 +23,12 @@ internal sealed class SessionCookie(IWebHostEnvironment environment, IOptions<We
         options.LoginPath = "/signin";
         options.LogoutPath = "/signout";
         options.AccessDeniedPath = "/status/404";
+        // A page of another role is "not found" (404, the status page re-executed), not a redirect that says it exists.
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        };
         options.Events.OnValidatePrincipal = async context =>
         {
             var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;

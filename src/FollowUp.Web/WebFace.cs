@@ -38,7 +38,8 @@ public static class WebFace
         services.AddSingleton<IConfigureOptions<CookieAuthenticationOptions>, SessionCookie>();
         // Every page needs a signed-in user unless it says [AllowAnonymous]: a new page is closed until opened on purpose.
         services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
-            .RequireAuthenticatedUser().RequireRole(Roles.All.ToArray()).Build());
+            .RequireAuthenticatedUser().RequireRole(Roles.All.ToArray()).Build())
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "followup.antiforgery";
@@ -50,7 +51,13 @@ public static class WebFace
             o.GlobalLimiter = SignInLimits.Limiter();
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
-        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new NoHandlerIsNotFound()));
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
+            // The clinic's configuration: every page under Pages/Admin is the admins' (a lead or a therapist finds nothing there).
+            o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+        });
+        services.AddSingleton<Pages.Admin.ImportRuns>();
 
         var app = builder.Build();
         // Behind a TLS-terminating proxy on the same machine (the deployment docs/operations.md describes): the
@@ -69,6 +76,9 @@ public static class WebFace
         app.MapRazorPages();
         return app;
     }
+
+    /// <summary>The policy of the admin pages: the admin role, read from the user's row at each request.</summary>
+    public const string AdminPolicy = "admin";
 
     /// <summary>The signed-in user as the database has them now (read at every request), or null.</summary>
     public static User? CurrentUser(this HttpContext context) => context.Items[typeof(User)] as User;

@@ -95,6 +95,13 @@ public class AuthorizationTests(ITestOutputHelper output)
 
     private static string WithoutTokens(string html) => System.Text.RegularExpressions.Regex.Replace(html, "value=\"CfDJ[^\"]+\"", "value=\"TOKEN\"");
 
+    private static (HttpStatusCode Get, HttpStatusCode Post) AdminOnly(Who who, HttpStatusCode get, HttpStatusCode post) => who switch
+    {
+        Who.Anonymous => (HttpStatusCode.Redirect, HttpStatusCode.Redirect),
+        Who.Admin => (get, post),
+        _ => (HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+    };
+
     /// <summary>What each route must answer each user (GET, then POST with a valid antiforgery token).</summary>
     private static (HttpStatusCode Get, HttpStatusCode Post) Expect(string route, Who who)
     {
@@ -118,6 +125,18 @@ public class AuthorizationTests(ITestOutputHelper output)
             "/courses/{id:long}" => (!signedIn ? Redirect : seesBen ? Ok : NotFound, signedIn ? NotFound : Redirect),
             // Ben acknowledges his patient's alert (walked before the lead and the admin, who then find it acknowledged).
             "/alerts/{id:long}/ack" => (signedIn ? NotFound : Redirect, who switch { Who.Anonymous => Redirect, Who.Amy => NotFound, Who.Ben => Redirect, _ => Conflict }),
+            // The admin pages: an admin only; a lead and a therapist find nothing there, as a stranger's page. The walk's
+            // POST has none of a form's fields: refused (400) with the reasons, or 404 where there is no such upload.
+            "/admin/schedules" => AdminOnly(who, Ok, NotFound),
+            "/admin/schedules/edit" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
+            "/admin/enrol" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
+            "/admin/import" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
+            "/admin/import/{id:long}" => AdminOnly(who, NotFound, NotFound),
+            "/admin/courses" => AdminOnly(who, Ok, HttpStatusCode.BadRequest),
+            // The admin pages: a therapist gets nothing; a lead sees the reports (status, audit, outcomes) and changes nothing;
+            // a POST without a handler is no form of theirs (the forms post to ?handler=..., walked in OperationsFormTests).
+            "/admin/sends" or "/admin/suppressions" or "/admin/users" => (!signedIn ? Redirect : who == Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
+            "/reports/status" or "/reports/audit" or "/reports/outcomes" => (!signedIn ? Redirect : who is Who.Lead or Who.Admin ? Ok : NotFound, signedIn ? NotFound : Redirect),
             _ => throw new Xunit.Sdk.XunitException($"route {route} has no expectation in the authorization matrix: write down who may do what there"),
         };
     }

@@ -24,9 +24,16 @@ internal static class AuditCommands
             """) { patient, course, kind, since, until, limit, json };
         list.SetAction(async (parsed, cancellationToken) =>
         {
-            if (parsed.GetValue(limit) < 1) throw new UserError("--limit must be at least 1");
-            var filter = new AuditFilter(parsed.GetValue(patient), parsed.GetValue(course), parsed.GetValue(kind),
-                Instant(parsed.GetValue(since), "--since"), Instant(parsed.GetValue(until), "--until"), parsed.GetValue(limit));
+            AuditFilter filter;
+            try
+            {
+                filter = new AuditFilter(parsed.GetValue(patient), parsed.GetValue(course), parsed.GetValue(kind),
+                    AuditFilter.Instant(parsed.GetValue(since), "--since"), AuditFilter.Instant(parsed.GetValue(until), "--until"), AuditFilter.CheckedLimit(parsed.GetValue(limit), "--limit"));
+            }
+            catch (AuditFilterException e)
+            {
+                throw new UserError(e.Message);
+            }
             await using var services = CliContext.Services(parsed);
             var rows = await services.GetRequiredService<AuditQuery>().ListAsync(filter, cancellationToken);
             if (parsed.GetValue(json))
@@ -51,14 +58,4 @@ internal static class AuditCommands
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
-
-    private static DateTimeOffset? Instant(string? value, string option)
-    {
-        if (value is null) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            ? instant.ToUniversalTime()
-            : throw new UserError($"{option}: '{value}' is not a date or instant; use YYYY-MM-DD or e.g. 2026-11-05T09:30:00Z");
-    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using FollowUp.Courses;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,17 +105,17 @@ internal static class CourseCommands
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
-    private static DateOnly Date(string? value, string option) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new UserError($"{option}: '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-05");
+    private static DateOnly Date(string? value, string option)
+    {
+        var problems = new List<string>();
+        return EnrolmentFields.Date(value, option, problems) ?? throw new UserError(problems[0]);
+    }
 
     private static int? Pain(string? value, string option)
     {
-        if (value is null) return null;
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pain) && pain <= 10
-            ? pain
-            : throw new UserError($"{option}: '{value}' is not a pain score; use a whole number from 0 to 10");
+        var problems = new List<string>();
+        var pain = EnrolmentFields.Pain(value, option, problems);
+        return problems.Count > 0 ? throw new UserError(problems[0]) : pain;
     }
 
     // course pause | resume | withdraw | reanchor (issue 4).

@@ -94,8 +94,7 @@ internal static class ScheduleCommands
         command.SetAction(async parsed =>
         {
             var schedule = Read(parsed.GetValue(file)!);
-            var problems = schedule.Problems().Concat(Templates.Problems(schedule)).ToList();
-            if (problems.Count > 0) throw new UserError("Schedule refused: " + string.Join("; ", problems));
+            if (ScheduleStore.Problems(schedule) is { Count: > 0 } problems) throw new UserError(new ScheduleException(problems).Message);
             Console.WriteLine(FormattableString.Invariant($"Schedule '{schedule.Name}' is valid: {schedule.Items.Count} check-ins, {string.Join(" ", schedule.Items.Select(Offset))}."));
             await using var services = CliContext.Services(parsed);
             Warn(schedule, services);

@@ -38,6 +38,8 @@ internal static class StatusCommand
             Console.WriteLine(string.Create(c, $"  {n.Instance,-40} last check-in {n.LastCheckInAt:yyyy-MM-dd HH:mm:ss} UTC  {(n.Late ? "LATE (stopped?)" : "ok")}"));
         if (r.Nodes.Count == 0) Console.WriteLine("  none has ever started against this database");
         Console.WriteLine(string.Create(c, $"Check-ins: {r.DueNow} due now, {r.PlannedLater} planned later, {r.Sending} being sent, {r.Failed} failed"));
+        if (r.OldestDueAt is { } oldest)
+            Console.WriteLine($"Oldest email due: {When(oldest)}{(r.OldestDueFailure is { } failure ? $" (last attempt: {failure})" : "")}");
         Console.WriteLine($"Last send: {When(r.LastSentAt)}");
         Console.WriteLine($"Last message read from the replies mailbox: {When(r.LastInboxMessageAt)}");
         Console.WriteLine(string.Create(c, $"Open alerts: {r.OpenAlerts} ({r.AlertsNotNotified} not yet emailed to the therapist)"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Npgsql;
 
@@ -17,7 +18,28 @@ public sealed class AuditEntry
 }
 
 /// <summary>Which audit rows to read: every filter is optional; <see cref="Kind"/> matches a kind or a kind prefix ("course.").</summary>
-public sealed record AuditFilter(long? PatientId = null, long? CourseId = null, string? Kind = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100);
+public sealed record AuditFilter(long? PatientId = null, long? CourseId = null, string? Kind = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100)
+{
+    /// <summary>
+    /// A --since or --until as an admin types it: a day (from its midnight, UTC) or an instant (UTC unless it names an
+    /// offset); null for none. <paramref name="field"/> names it in the error.
+    /// </summary>
+    public static DateTimeOffset? Instant(string? value, string field)
+    {
+        if (value is null) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant.ToUniversalTime()
+            : throw new AuditFilterException($"{field}: '{value}' is not a date or instant; use YYYY-MM-DD or e.g. 2026-11-05T09:30:00Z");
+    }
+
+    /// <summary>The limit must be at least 1; <paramref name="field"/> names it in the error.</summary>
+    public static int CheckedLimit(int limit, string field) => limit >= 1 ? limit : throw new AuditFilterException($"{field} must be at least 1");
+}
+
+/// <summary>An audit filter that cannot be read, naming the field and the value.</summary>
+public sealed class AuditFilterException(string message) : Exception(message);
 
 /// <summary>Reads the append-only audit trail for <c>followup-admin audit list</c>, newest first.</summary>
 public sealed class AuditQuery(NpgsqlDataSource dataSource)

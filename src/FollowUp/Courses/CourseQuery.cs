@@ -3,6 +3,20 @@ using Npgsql;
 
 namespace FollowUp.Courses;
 
+/// <summary>A course found by its patient's name or address, with what an admin needs to act on it.</summary>
+public sealed record FoundCourse
+{
+    public long Id { get; init; }
+    public string Patient { get; init; } = "";
+    public string PatientEmail { get; init; } = "";
+    public string Therapist { get; init; } = "";
+    public DateOnly StartedOn { get; init; }
+    public DateOnly EndedOn { get; init; }
+    public string Status { get; init; } = "";
+    public int Planned { get; init; }
+    public int Sent { get; init; }
+}
+
 /// <summary>One course in a list, with its follow-up progress.</summary>
 public sealed record CourseSummary
 {
@@ -151,6 +165,25 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
     }
 
     /// <summary>One course with its check-ins, replies and alerts (one round trip), or null when there is no such course.</summary>
+    /// <summary>
+    /// Courses whose patient's name or address contains <paramref name="text"/> (any case; % and _ are themselves),
+    /// newest first, at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<FoundCourse>> SearchAsync(string text, int limit, CancellationToken cancellationToken)
+    {
+        var pattern = "%" + text.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<FoundCourse>(new CommandDefinition("""
+            SELECT c.id, p.name AS patient, p.email AS patient_email, COALESCE(t.name, t.email) AS therapist, c.started_on, c.ended_on, c.status,
+                   (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status = 'planned')::int AS planned,
+                   (SELECT count(*) FROM check_ins ci WHERE ci.course_id = c.id AND ci.status IN ('sent', 'answered'))::int AS sent
+            FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
+            WHERE p.name ILIKE @pattern OR p.email ILIKE @pattern
+            ORDER BY c.id DESC
+            LIMIT @limit
+            """, new { pattern, limit }, cancellationToken: cancellationToken))).ToList();
+    }
+
     public async Task<CourseDetail?> ShowAsync(long courseId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

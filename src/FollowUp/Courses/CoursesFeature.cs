@@ -4,14 +4,16 @@ namespace FollowUp.Courses;
 
 internal static class CoursesFeature
 {
-    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists.</summary>
+    /// <summary>Enrolment (one course or a clinic's CSV), changes to a course, the therapists, the suppressed addresses.</summary>
     internal static IServiceCollection AddCourses(this IServiceCollection services)
     {
         services.AddSingleton<CourseEnrolment>();
         services.AddSingleton<CourseChanges>();
         services.AddSingleton<Therapists>();
         services.AddSingleton<Import.CourseImport>();
+        services.AddSingleton<Import.ImportUploads>();
         services.AddSingleton<CourseQuery>();
+        services.AddSingleton<Suppressions>();
         return services;
     }
 }

@@ -56,3 +56,24 @@ public sealed record Enrolment
         return problems;
     }
 }
+
+/// <summary>An enrolment's typed fields read from what an admin typed, in the same words for the CLI's options and the web's form.</summary>
+public static class EnrolmentFields
+{
+    /// <summary>The date in <paramref name="value"/> (YYYY-MM-DD), or null with the problem, naming <paramref name="field"/>, added.</summary>
+    public static DateOnly? Date(string? value, string field, ICollection<string> problems)
+    {
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)) return date;
+        problems.Add($"{field}: '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-11-05");
+        return null;
+    }
+
+    /// <summary>The pain score 0-10 in <paramref name="value"/>; null for none given, or with the problem added.</summary>
+    public static int? Pain(string? value, string field, ICollection<string> problems)
+    {
+        if (value is null) return null;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pain) && pain <= 10) return pain;
+        problems.Add($"{field}: '{value}' is not a pain score; use a whole number from 0 to 10");
+        return null;
+    }
+}

@@ -69,12 +69,13 @@ public sealed record ExportSet(IReadOnlyList<ExportCourse> Courses, IReadOnlyLis
 /// <summary>Reads the clinic's courses, check-ins, replies and alerts for an export (optionally courses that ended in a range).</summary>
 public sealed class ExportQuery(NpgsqlDataSource dataSource)
 {
-    public async Task<ExportSet> ReadAsync(DateOnly? endedFrom, DateOnly? endedTo, CancellationToken cancellationToken)
+    /// <summary>The courses that ended in the range (either end optional), of one therapist (by address) when given.</summary>
+    public async Task<ExportSet> ReadAsync(DateOnly? endedFrom, DateOnly? endedTo, CancellationToken cancellationToken, string? therapistEmail = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Repeatable read: one snapshot, so no reply refers to a check-in the export does not hold.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var args = new { from = endedFrom, to = endedTo };
+        var args = new { from = endedFrom, to = endedTo, therapist = therapistEmail?.Trim() };
         CommandDefinition Command(string sql) => new(sql, args, transaction, cancellationToken: cancellationToken);
         var courses = (await connection.QueryAsync<ExportCourse>(Command(Courses))).ToList();
         var checkIns = (await connection.QueryAsync<ExportCheckIn>(Command(CheckIns))).ToList();
@@ -84,9 +85,21 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
         return new ExportSet(courses, checkIns, replies, alerts);
     }
 
+    /// <summary>One audit row for an export taken out of FollowUp (the files hold health information): who, which, how many.</summary>
+    public async Task RecordAsync(string actor, string format, DateOnly? endedFrom, DateOnly? endedTo, string? therapistEmail, ExportSet set, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Audit.AuditTrail.WriteAsync(connection, null, clock.GetUtcNow(), actor, "export.downloaded", null, null, null, new
+        {
+            format, ended_from = endedFrom, ended_to = endedTo, therapist = therapistEmail,
+            courses = set.Courses.Count, check_ins = set.CheckIns.Count, replies = set.Replies.Count, alerts = set.Alerts.Count,
+        }, cancellationToken);
+    }
+
     private const string Selected = """
         SELECT c.id FROM courses c
         WHERE (@from::date IS NULL OR c.ended_on >= @from) AND (@to::date IS NULL OR c.ended_on <= @to)
+          AND (@therapist::text IS NULL OR c.therapist_id IN (SELECT t.id FROM therapists t WHERE lower(t.email) = lower(@therapist)))
         """;
 
     private const string Courses = $"""

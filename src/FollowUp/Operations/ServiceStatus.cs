@@ -20,6 +20,13 @@ public sealed record StatusReport
     public required DateTime? LastInboxMessageAt { get; init; }
     public required long OpenAlerts { get; init; }
     public required long AlertsNotNotified { get; init; }
+    /// <summary>When the email due longest ago and still not sent was due (check-ins and reminders), or null when none waits.</summary>
+    public DateTime? OldestDueAt { get; init; }
+    /// <summary>
+    /// Why that email's last attempt did not go ("SMTP connection failed: ..."), or null: the outage in progress as the
+    /// database sees it (each worker logs its own outages; an empty poll of the mailbox leaves no trace here).
+    /// </summary>
+    public string? OldestDueFailure { get; init; }
     /// <summary>Open crisis alerts tied to no course (self-harm wording from a sender shown to be no patient): the lead's.</summary>
     public required long CrisisWithoutCourse { get; init; }
 }
@@ -53,6 +60,8 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
             OpenAlerts = counts.OpenAlerts,
             AlertsNotNotified = counts.AlertsNotNotified,
             CrisisWithoutCourse = counts.CrisisWithoutCourse,
+            OldestDueAt = counts.OldestDueAt,
+            OldestDueFailure = counts.OldestDueFailure,
         };
     }
 
@@ -67,6 +76,8 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
         public long OpenAlerts { get; init; }
         public long AlertsNotNotified { get; init; }
         public long CrisisWithoutCourse { get; init; }
+        public DateTime? OldestDueAt { get; init; }
+        public string? OldestDueFailure { get; init; }
     }
 
     private const string Nodes = """
@@ -82,6 +93,14 @@ public sealed class ServiceStatus(NpgsqlDataSource dataSource, TimeProvider cloc
                (SELECT max(received_at) FROM inbound_messages) AS last_inbox_message_at,
                (SELECT count(*) FROM alerts WHERE status = 'open') AS open_alerts,
                (SELECT count(*) FROM alerts WHERE notify_status IN ('pending', 'sending', 'failed') AND status = 'open') AS alerts_not_notified,
-               (SELECT count(*) FROM alerts WHERE course_id IS NULL AND kind = 'crisis' AND status = 'open') AS crisis_without_course
+               (SELECT count(*) FROM alerts WHERE course_id IS NULL AND kind = 'crisis' AND status = 'open') AS crisis_without_course,
+               oldest.due_at AS oldest_due_at, oldest.failure AS oldest_due_failure
+        FROM (SELECT NULL) one
+        LEFT JOIN LATERAL (
+            SELECT due_at, failure FROM (
+                SELECT due_at, failure FROM check_ins WHERE status = 'planned' AND due_at <= @now
+                UNION ALL
+                SELECT due_at, failure FROM reminders WHERE status = 'planned' AND due_at <= @now) due
+            ORDER BY due_at LIMIT 1) oldest ON true
         """;
 }

@@ -43,11 +43,27 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
         return await WithItemsAsync(connection, transaction, row, cancellationToken);
     }
 
+    /// <summary>Every reason the schedule may not be saved, its rules then its templates (line and column): what <c>schedule validate</c> and the web's schedule form say.</summary>
+    public static IReadOnlyList<string> Problems(Schedule schedule) => [.. schedule.Problems(), .. Templates.Problems(schedule)];
+
+    /// <summary>
+    /// How many emails not yet sent a change to the schedule of that name reaches: the planned check-ins of its courses
+    /// still under follow-up, which are rendered with its templates when they go out.
+    /// </summary>
+    public async Task<int> QueuedCheckInsAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            SELECT count(*)::int FROM check_ins ci
+            JOIN courses c ON c.id = ci.course_id JOIN schedules s ON s.id = c.schedule_id
+            WHERE lower(s.name) = lower(@name) AND ci.status = 'planned' AND c.status IN ('active', 'paused')
+            """, new { name = name.Trim() }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Creates or replaces the schedule of that name. Already planned check-ins keep their dates; the templates apply at the next send.</summary>
     public async Task<long> SaveAsync(Schedule schedule, string actor, CancellationToken cancellationToken)
     {
-        var problems = schedule.Problems().Concat(Templates.Problems(schedule)).ToList();
-        if (problems.Count > 0) throw new ScheduleException(problems);
+        if (Problems(schedule) is { Count: > 0 } problems) throw new ScheduleException(problems);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await FindAsync(connection, transaction, schedule.Name, cancellationToken);

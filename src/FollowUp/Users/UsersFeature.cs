@@ -10,6 +10,7 @@ public static class UsersFeature
     {
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<CourseAccess>();
+        services.AddSingleton<FormSubmissions>();
         services.AddSingleton<Database.KeyRing>();
         return services;
     }

@@ -6,8 +6,11 @@ using NpgsqlTypes;
 
 namespace FollowUp.Courses.Import;
 
-/// <summary>All-or-nothing stores nothing when any row is wrong; valid-rows-only stores the rest and reports the wrong ones.</summary>
-public enum ImportMode { AllOrNothing, ValidRowsOnly }
+/// <summary>
+/// All-or-nothing stores nothing when any row is wrong; valid-rows-only stores the rest and reports the wrong ones; a
+/// dry run stores nothing and reports what storing would do (the wrong rows, and the courses already stored).
+/// </summary>
+public enum ImportMode { AllOrNothing, ValidRowsOnly, DryRun }
 
 /// <summary>What an import did, row by row where it matters.</summary>
 public sealed record ImportReport
@@ -85,6 +88,8 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
         var at = now.UtcDateTime;
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
+        // A dry run goes as far as finding what is already stored; the transaction then rolls back, leaving nothing.
+        if (mode == ImportMode.DryRun) return report with { AlreadyEnrolled = already };
         progress?.Invoke($"{already.Count} already enrolled; storing patients");
         await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
         var shared = (await connection.QueryAsync<string>(new CommandDefinition(SharedAddresses, null, transaction, cancellationToken: cancellationToken))).ToList();
