@@ -30,8 +30,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "==> dotnet build -c Release tests/FollowUp.Benchmarks"
+echo "==> dotnet build -c Release tests/FollowUp.Benchmarks src/FollowUp.Web"
 dotnet build -c Release tests/FollowUp.Benchmarks -v quiet -nologo >/dev/null || { dotnet build -c Release tests/FollowUp.Benchmarks -nologo; exit 1; }
+# The web benchmark runs the built web face as a child process (its own output folder: the shared ASP.NET Core framework).
+dotnet build -c Release src/FollowUp.Web -v quiet -nologo >/dev/null || { dotnet build -c Release src/FollowUp.Web -nologo; exit 1; }
+export FOLLOWUP_BENCH_WEB=$REPO/src/FollowUp.Web/bin/Release/net10.0/FollowUp.Web.dll
 
 FU_OWNER_PID=$$ bash "$SCRIPTS/servers-up.sh" test "$ENVFILE" >/dev/null
 servers_up=1

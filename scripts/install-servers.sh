@@ -29,6 +29,8 @@ WITH_BROWSER=0
 
 missing=()
 [ $WITH_BROWSER = 1 ] && { [ -x /usr/bin/chromium ] || missing+=(/usr/bin/chromium); }
+# npm fetches axe-core for the accessibility checks (below).
+[ $WITH_BROWSER = 1 ] && ! command -v npm >/dev/null 2>&1 && { PACKAGES+=(npm); missing+=(npm); }
 for f in "$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/postgres" "$PGBIN/psql" \
          /usr/sbin/postfix /usr/sbin/postconf /usr/lib/postfix/sbin/master \
          /usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp; do
@@ -65,7 +67,24 @@ leave_no_system_services() {
   return 0
 }
 
+# axe-core, the accessibility checker the browser tests inject into every page (MPL-2.0; fetched, never committed, never
+# loaded from a CDN): the npm registry's tarball of one pinned version, cached under /var/cache/followup.
+AXE_VERSION=4.14.1
+AXE_CACHE=${FOLLOWUP_AXE_CACHE:-/var/cache/followup/axe-core-$AXE_VERSION}
+install_axe() {
+  [ -s "$AXE_CACHE/axe.min.js" ] && return 0
+  command -v npm >/dev/null 2>&1 || { echo "WARNING: npm is missing: the accessibility checks cannot fetch axe-core (apt-get install -y npm)" >&2; return 0; }
+  local tmp; tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null 2>&1 && tar -xzf "axe-core-$AXE_VERSION.tgz" package/axe.min.js package/LICENSE); then
+    mkdir -p "$AXE_CACHE" && cp "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$AXE_CACHE/"
+    echo "install-servers: fetched axe-core $AXE_VERSION into $AXE_CACHE"
+  else
+    echo "WARNING: could not fetch axe-core $AXE_VERSION from the npm registry: the accessibility checks will fail" >&2
+  fi
+  rm -rf "$tmp"
+}
 if [ ${#missing[@]} -eq 0 ]; then
+  [ $WITH_BROWSER = 1 ] && install_axe
   leave_no_system_services
   echo "install-servers: everything is installed (PostgreSQL 15, Postfix, Dovecot, mutt, s-nail, swaks$([ $WITH_BROWSER = 1 ] && echo ', chromium'))"
   exit 0
@@ -98,4 +117,5 @@ leave_no_system_services
 for f in "$PGBIN/initdb" /usr/sbin/postfix /usr/sbin/dovecot /usr/lib/dovecot/lmtp; do
   [ -x "$f" ] || { echo "ERROR: $f still missing after apt-get install" >&2; exit 1; }
 done
+[ $WITH_BROWSER = 1 ] && install_axe
 echo "install-servers: done"

@@ -88,6 +88,8 @@ export FOLLOWUP_TEST_IMAP_PORT=$IMAP_PORT
 export FOLLOWUP_TEST_MAIL_PASSWORD=$MAIL_PASS
 export FOLLOWUP_TEST_MAILROOT=$MAILROOT
 export FOLLOWUP_TEST_SCRIPTS=$SCRIPTS
+# The accessibility checker install-servers.sh cached (its version pinned there).
+export FOLLOWUP_TEST_AXE=${FOLLOWUP_AXE_CACHE:-$(ls -d /var/cache/followup/axe-core-* 2>/dev/null | sort -V | tail -1)}/axe.min.js
 
 # ---------------------------------------------------------------- tests
 echo "==> dotnet test $SOLUTION -c Release $*"

@@ -20,7 +20,7 @@ internal static class Settings
 
     /// <summary>Every problem of every registered setting, each naming its key.</summary>
     internal static IReadOnlyList<string> Problems(IServiceProvider services) =>
-        services.GetServices<Check>().SelectMany(check => check.Problems()).ToList();
+        services.GetServices<Check>().SelectMany(check => check.Problems()).Distinct(StringComparer.Ordinal).ToList(); // FollowUp:Web:PublicUrl is read by two options classes, under one rule
 
     internal abstract class Check
     {

@@ -89,7 +89,7 @@ internal static class DispatchBenchmark
             PatientEmail = $"p{i}@{domain}",
             TimeZone = "Europe/London",
             TherapistName = "Sam Taylor",
-        }, FollowUp.Schedules.Schedule.Default, clinic, tokens, FirstCheckInDue, unsubscribeUrl: null)).ToArray();
+        }, FollowUp.Schedules.Schedule.Default, clinic, tokens, FirstCheckInDue, publicUrl: null)).ToArray();
         using var smtp = new SmtpClient();
         return await Timing.SecondsAsync(async () =>
         {
@@ -101,7 +101,18 @@ internal static class DispatchBenchmark
 
     internal static ServiceProvider Services(BenchServers servers, string connectionString, string domain, TimeProvider clock)
     {
-        var settings = new Dictionary<string, string?>
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Settings(servers, connectionString, domain)).Build());
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(clock);
+        services.AddFollowUpCore();
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>The settings of a worker (or web face) for this run's database and mail domain.</summary>
+    internal static Dictionary<string, string?> Settings(BenchServers servers, string connectionString, string domain)
+    {
+        return new Dictionary<string, string?>
         {
             ["FollowUp:Database:ConnectionString"] = connectionString,
             ["FollowUp:Database:MigrationsPath"] = BenchDatabase.MigrationsPath,
@@ -119,11 +130,5 @@ internal static class DispatchBenchmark
             ["FollowUp:Clinic:TokenKey"] = "bench-token-key-0123456789abcdef0123456789abcdef",
             ["FollowUp:Inbox:TrustAllSenders"] = "true",
         };
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(clock);
-        services.AddFollowUpCore();
-        return services.BuildServiceProvider();
     }
 }

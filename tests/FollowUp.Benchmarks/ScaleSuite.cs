@@ -9,13 +9,27 @@ namespace FollowUp.Benchmarks;
 /// </summary>
 internal static class ScaleSuite
 {
-    public static readonly string[] Names = ["planning", "assessment", "scaling"];
+    public static readonly string[] Names = ["planning", "assessment", "scaling", "web"];
 
     public static async Task RunAsync(BenchServers servers, string template, bool full, string? only)
     {
         if (only is null or "planning") await PlanningAsync(servers, template, full ? 100_000 : 2_000);
         if (only is null or "assessment") await AssessmentAsync(servers, template, full ? 1_000_000 : 12_000);
         if (only is null or "scaling") await ScalingAsync(servers, template, full ? 2_000 : 200);
+        if (only is null or "web") await WebAsync(servers, template, full ? 100_000 : 10_000, full ? 5_000 : 500, full ? 50 : 20);
+    }
+
+    private static async Task WebAsync(BenchServers servers, string template, int clinic, int mine, int requests)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Web: My patients for a therapist with {mine} courses in a clinic of {clinic}, {requests} requests per page, the built web face on loopback (load {Machine.LoadAverage()})");
+        var r = await WebBenchmark.RunAsync(servers, template, clinic, mine, requests);
+        Console.WriteLine(Invariant($"  seeded {r.Clinic} courses ({r.Mine} the therapist's), 6 check-ins and 3 replies each, 3% with an open alert, in {r.SeedSeconds:F1} s (untimed)"));
+        Console.WriteLine($"  {"",-22} {"median ms",10} {"p95 ms",8}");
+        foreach (var (name, t) in new[] { ("page 1", r.FirstPage), ("  bare SQL", r.FirstSql), ($"page {r.DeepPage}", r.DeepPageTimes), ("  bare SQL", r.DeepSql) })
+            Console.WriteLine(Invariant($"  {name,-22} {t.Median,10:F1} {t.P95,8:F1}"));
+        Console.WriteLine(Invariant($"  ratio page/bare SQL: page 1 median {r.FirstPage.Median / r.FirstSql.Median:F2}x, p95 {r.FirstPage.P95 / r.FirstSql.P95:F2}x; page {r.DeepPage} median {r.DeepPageTimes.Median / r.DeepSql.Median:F2}x, p95 {r.DeepPageTimes.P95 / r.DeepSql.P95:F2}x"));
+        Console.WriteLine($"  load average after: {Machine.LoadAverage()}");
     }
 
     private static async Task PlanningAsync(BenchServers servers, string template, int courses)

@@ -120,6 +120,8 @@ public class AuthorizationTests(ITestOutputHelper output)
             "/signout" => (signedIn ? NotFound : Redirect, signedIn ? Redirect : Redirect),
             "/patients" => (signedIn ? Ok : Redirect, signedIn ? NotFound : Redirect),
             "/alerts" => (signedIn ? Ok : Redirect, signedIn ? NotFound : Redirect),
+            // The patient pages: no sign-in, the link's token is the authority; without a valid one, nothing is there.
+            "/answer" or "/unsubscribe" => (NotFound, NotFound),
             "/courses/{id:long}" => (!signedIn ? Redirect : seesBen ? Ok : NotFound, signedIn ? NotFound : Redirect),
             // Ben acknowledges his patient's alert (walked before the lead and the admin, who then find it acknowledged).
             "/alerts/{id:long}/ack" => (signedIn ? NotFound : Redirect, who switch { Who.Anonymous => Redirect, Who.Amy => NotFound, Who.Ben => Redirect, _ => Conflict }),

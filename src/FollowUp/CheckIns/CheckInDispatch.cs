@@ -21,6 +21,7 @@ internal sealed partial class CheckInDispatch(
     IOptions<ClinicOptions> clinicOptions,
     IOptions<DispatchOptions> dispatchOptions,
     IOptions<Languages.ClinicLanguageOptions> clinicLanguage,
+    IOptions<PatientPagesOptions> pages,
     ReplyToken tokens,
     ILogger<CheckInDispatch> logger,
     Operations.Outages outages)
@@ -202,7 +203,7 @@ internal sealed partial class CheckInDispatch(
         MimeKit.MimeMessage message;
         try
         {
-            message = Build(item, schedule, clinicOptions.Value, clinicLanguage.Value.Code, tokens, now, dispatchOptions.Value.UnsubscribeUrl);
+            message = Build(item, schedule, clinicOptions.Value, clinicLanguage.Value.Code, tokens, now, pages.Value.PublicUrl);
         }
         catch (TemplateFailureException e)
         {
@@ -218,11 +219,11 @@ internal sealed partial class CheckInDispatch(
 
     /// <summary>The email of a queued row, in the patient's language; what dispatch sends and what a preview shows.</summary>
     internal static MimeKit.MimeMessage Build(CheckInToSend item, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens,
-        DateTimeOffset now, string? unsubscribeUrl) => item.Kind switch
+        DateTimeOffset now, string? publicUrl) => item.Kind switch
     {
         OutgoingKind.Clarification => ClarificationEmail.Build(item, clinic, clinicLanguage, tokens, now),
         OutgoingKind.StopConfirmation => StopConfirmationEmail.Build(item, clinic, clinicLanguage, tokens, now),
-        _ => CheckInEmail.Build(item, schedule, clinic, clinicLanguage, tokens, now, unsubscribeUrl),
+        _ => CheckInEmail.Build(item, schedule, clinic, clinicLanguage, tokens, now, publicUrl),
     };
 
     private async Task<Outcome> SendAsync(Lane lane, CheckInToSend item, Prepared prepared, DispatchOptions options, CancellationToken cancellationToken)

@@ -46,14 +46,17 @@ internal sealed class CheckInToSend
 internal static class CheckInEmail
 {
     /// <summary>The email for a clinic whose language is English.</summary>
-    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl) =>
-        Build(checkIn, schedule, clinic, "en", tokens, now, unsubscribeUrl);
+    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, ReplyToken tokens, DateTimeOffset now, string? publicUrl) =>
+        Build(checkIn, schedule, clinic, "en", tokens, now, publicUrl);
 
-    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, string? unsubscribeUrl)
+    // publicUrl: the web face's address (FollowUp:Web:PublicUrl); the email then links its answer and one-click
+    // unsubscribe pages. Null or empty: the reply address and the mailto: unsubscribe only.
+    public static MimeMessage Build(CheckInToSend checkIn, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, string? publicUrl)
     {
         // A reminder carries its check-in's token: whichever email the patient answers, the reply lands on the check-in.
         var token = tokens.Create('c', checkIn.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
+        var (answerUrl, unsubscribeUrl) = PatientLinks.For(publicUrl, token);
         // The patient's language, or the clinic's when the schedule's own templates have no version in it.
         var language = Templates.LanguageFor(schedule, checkIn.LanguageOr(clinicLanguage), clinicLanguage);
         var wording = Wording.For(language);
@@ -70,7 +73,7 @@ internal static class CheckInEmail
             IsReminder = checkIn.IsReminder,
             ReminderNumber = checkIn.ReminderNumber,
             QuestionLines = Questions.Lines(checkIn.AsksPhq2, checkIn.AsksMood, language),
-        }, language, clinicLanguage);
+        }, language, clinicLanguage, answerUrl);
         var message = new MimeMessage { Date = now, Subject = subject };
         message.From.Add(clinic.From);
         message.To.Add(new MailboxAddress(checkIn.PatientName, checkIn.PatientEmail));
@@ -82,13 +85,12 @@ internal static class CheckInEmail
         message.Headers.Add("Auto-Submitted", "auto-generated");
         // Outlook/Exchange: do not send out-of-office or delivery receipts back.
         message.Headers.Add("X-Auto-Response-Suppress", "All");
-        // RFC 2369 mailto (reaches the inbox as a STOP); RFC 8058 one-click when the clinic runs an unsubscribe URL.
-        if (string.IsNullOrWhiteSpace(unsubscribeUrl))
+        // RFC 2369 mailto (reaches the inbox as a STOP); RFC 8058 one-click when the web face has a public address.
+        if (unsubscribeUrl is null)
             message.Headers.Add(HeaderId.ListUnsubscribe, $"<mailto:{replyTo}?subject=STOP>");
         else
         {
-            var separator = unsubscribeUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            message.Headers.Add(HeaderId.ListUnsubscribe, $"<mailto:{replyTo}?subject=STOP>, <{unsubscribeUrl}{separator}token={token}>");
+            message.Headers.Add(HeaderId.ListUnsubscribe, $"<mailto:{replyTo}?subject=STOP>, <{unsubscribeUrl}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();

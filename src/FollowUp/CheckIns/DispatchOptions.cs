@@ -26,7 +26,7 @@ public sealed class DispatchOptions
     /// <summary>Give up on a check-in after this many transient failures (4xx, connection errors).</summary>
     public int MaxAttempts { get; set; } = 8;
 
-    /// <summary>An https page that unsubscribes on POST (RFC 8058); the token is appended as <c>token=</c>. Optional.</summary>
+    /// <summary>No longer read: the web face serves the one-click unsubscribe page under FollowUp:Web:PublicUrl. Refused when set, so a clinic notices.</summary>
     public string? UnsubscribeUrl { get; set; }
 
     /// <summary>PEM private key for DKIM signing; with <see cref="DkimDomain"/> and <see cref="DkimSelector"/>. Optional.</summary>
@@ -45,9 +45,8 @@ public sealed class DispatchOptions
         if (RatePerMinute is < 0 or > 100_000) yield return $"{Section}:RatePerMinute must be 0 (no cap) to 100000 (was {RatePerMinute}).";
         if (ClaimLease < TimeSpan.FromMinutes(1)) yield return $"{Section}:ClaimLease must be at least 00:01:00 (was {ClaimLease}).";
         if (MaxAttempts is < 1 or > 100) yield return $"{Section}:MaxAttempts must be 1-100 (was {MaxAttempts}).";
-        if (!string.IsNullOrWhiteSpace(UnsubscribeUrl)
-            && (!Uri.TryCreate(UnsubscribeUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps))
-            yield return $"{Section}:UnsubscribeUrl must be an absolute https URL (was '{UnsubscribeUrl}').";
+        if (!string.IsNullOrWhiteSpace(UnsubscribeUrl))
+            yield return $"{Section}:UnsubscribeUrl is no longer used: FollowUp serves the one-click unsubscribe page itself at {Mail.PatientPagesOptions.Section}:PublicUrl{Mail.PatientLinks.UnsubscribePath}; remove it and set {Mail.PatientPagesOptions.Section}:PublicUrl (was '{UnsubscribeUrl}').";
         if (!string.IsNullOrWhiteSpace(DkimKeyFile))
         {
             if (!File.Exists(DkimKeyFile)) yield return $"{Section}:DkimKeyFile does not exist: {DkimKeyFile}";

@@ -45,7 +45,7 @@ public sealed record PreviewEmail(SendLogEntry Entry, DateTimeOffset LocalDueAt,
 public sealed class SendLogException(string message) : Exception(message);
 
 /// <summary>The send log: every check-in and reminder with its status and reason; per-message cancel; preview of a course.</summary>
-public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicOptions> clinic, IOptions<DispatchOptions> dispatch,
+public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ClinicOptions> clinic, IOptions<PatientPagesOptions> pages,
     IOptions<Languages.ClinicLanguageOptions> clinicLanguage, ReplyToken tokens)
 {
     /// <summary>Filtered by course, patient, and/or the patient's local date of the due or sent instant.</summary>
@@ -122,7 +122,7 @@ public sealed class SendLog(NpgsqlDataSource dataSource, TimeProvider clock, IOp
                 Language = language ?? course.Language,
                 EndedOn = course.EndedOn,
             };
-            var message = CheckInDispatch.Build(item, schedule, clinic.Value, clinicLanguage.Value.Code, tokens, local, dispatch.Value.UnsubscribeUrl);
+            var message = CheckInDispatch.Build(item, schedule, clinic.Value, clinicLanguage.Value.Code, tokens, local, pages.Value.PublicUrl);
             return new PreviewEmail(e, local, message.Subject ?? "", message.TextBody ?? "");
         }).ToList();
         return new CoursePreview(courseId, course.PatientName, course.TimeZone, schedule.Name, emails);

@@ -277,7 +277,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
 
     // alerts_open_idx and replies_check_in_idx make each row's lateral look-ups index scans; the page is sorted on
     // the open alerts' rank, so the whole scope is ranked once (a therapist's few thousand courses).
-    private const string Patients = """
+    internal const string Patients = """
         SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
                COALESCE(a.open_alerts, 0) AS open_alerts,
                a.top_severity,

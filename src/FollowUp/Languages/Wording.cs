@@ -24,6 +24,7 @@ internal sealed record Wording
     public Letter Clarification { get; init; } = new();
     public Letter Crisis { get; init; } = new();
     public Letter StopConfirmation { get; init; } = new();
+    public WebWording Web { get; init; } = new();
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -118,4 +119,37 @@ internal sealed record Letter
 {
     public string Subject { get; init; } = "";
     public string Text { get; init; } = "";
+}
+
+/// <summary>
+/// The patient pages of the web face (answer on the web, unsubscribe) and the check-in email's line that links to them;
+/// {since} and {clinic_name} are filled by the page. Public: the web face renders them.
+/// </summary>
+public sealed record WebWording
+{
+    public string EmailLine { get; init; } = "";
+    public string EmailLink { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Heading { get; init; } = "";
+    public string Pain { get; init; } = "";
+    public string PainLow { get; init; } = "";
+    public string PainHigh { get; init; } = "";
+    public string Mood { get; init; } = "";
+    public string MoodLow { get; init; } = "";
+    public string MoodHigh { get; init; } = "";
+    /// <summary>The PHQ-2 answer options 0-3, in the validated translation's words.</summary>
+    public string[] Phq2Choices { get; init; } = [];
+    public string Send { get; init; } = "";
+    public string Missing { get; init; } = "";
+    public string Thanks { get; init; } = "";
+    public string Answered { get; init; } = "";
+    public string Expired { get; init; } = "";
+    public string Closed { get; init; } = "";
+    public string Invalid { get; init; } = "";
+    public string WriteInstead { get; init; } = "";
+    public string UnsubscribeTitle { get; init; } = "";
+    public string UnsubscribeText { get; init; } = "";
+    public string UnsubscribeButton { get; init; } = "";
+    public string UnsubscribedTitle { get; init; } = "";
+    public string Unsubscribed { get; init; } = "";
 }

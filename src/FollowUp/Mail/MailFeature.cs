@@ -11,6 +11,7 @@ internal static class MailFeature
         services.AddSettings<SmtpOptions>(SmtpOptions.Section, o => o.Validate(SmtpOptions.Section));
         services.AddSettings<ImapOptions>(ImapOptions.Section, o => o.Validate(ImapOptions.Section));
         services.AddSettings<ClinicOptions>(ClinicOptions.Section, o => o.Validate());
+        services.AddSettings<PatientPagesOptions>(PatientPagesOptions.Section, o => o.Validate());
         services.AddSingleton(sp =>
         {
             var clinic = sp.GetRequiredService<IOptions<ClinicOptions>>().Value;

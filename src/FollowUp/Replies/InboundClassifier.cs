@@ -131,6 +131,8 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
     public CheckInRef? Names { get; init; }
     /// <summary>What the clinic's receiving server proved about the sender; null for a message refused before it was read.</summary>
     public SenderProof? Proof { get; init; }
+    /// <summary>Who the audit rows name: the inbox, or "web" for an answer or unsubscribe sent from a patient page.</summary>
+    public string Actor { get; init; } = "inbox";
 
     /// <summary>
     /// The outcome of a classified message once the matcher has looked for its check-in. Pure: a person's mail tied

@@ -26,8 +26,6 @@ internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? Che
 /// </summary>
 internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clock, Assessment assessment, IOptions<InboxOptions> inboxOptions, ILogger<InboundStore> logger)
 {
-    private const string Actor = "inbox";
-
     // 900 characters are at most 2,700 bytes of UTF-8; RFC 5322 lines end at 998 characters anyway.
     private const int MaxMessageIdLength = 900;
 
@@ -98,7 +96,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             checkInId = checkIn?.Id,
             courseId = checkIn?.CourseId,
             patientId = checkIn?.PatientId,
-            actor = Actor,
+            actor = inbound.Actor,
             rawHeaders = StoredText.Cut(StoredText.RawHeaders(inbound.Headers), MaxStoredText),
             body = inbound.Body,
             folder,
@@ -141,7 +139,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         switch (inbound.Outcome)
         {
             case InboundOutcome.Answer when inbound.Answer is { } answer:
-                var (unread, crisis) = await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, asksPhq2, inbound.OwnText, now, cancellationToken);
+                var (unread, crisis) = await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, asksPhq2, inbound.OwnText, inbound.Actor, now, cancellationToken);
                 // A question left unread gets one polite clarification per check-in, ever (never a loop); none after
                 // self-harm wording in any of its replies, which a person reads instead.
                 if (unread.Length > 0 && !crisis)
@@ -199,7 +197,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     /// unread, and whether any reply to it mentions self-harm.
     /// </summary>
     private async Task<(string[] Unread, bool Crisis)> StoreAnswerAsync(DbConnection connection, DbTransaction transaction, CheckInRef checkIn,
-        long inboundId, Answer answer, StoredReply? before, bool asksPhq2, string ownText, DateTime now, CancellationToken cancellationToken)
+        long inboundId, Answer answer, StoredReply? before, bool asksPhq2, string ownText, string actor, DateTime now, CancellationToken cancellationToken)
     {
         var merged = before is null ? answer : answer with
         {
@@ -245,7 +243,7 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             text,
             courseId = checkIn.CourseId,
             patientId = checkIn.PatientId,
-            actor = Actor,
+            actor,
             audit,
             awaiting = unread,
         }, transaction, cancellationToken: cancellationToken)))

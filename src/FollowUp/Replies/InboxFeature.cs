@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,9 @@ internal static class InboxFeature
         services.AddSingleton<ReplyMatcher>();
         services.AddSingleton<InboundStore>();
         services.AddSingleton<ReplyIntake>();
+        services.AddSingleton(sp => new WebReplies(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Mail.ReplyToken>(),
+            sp.GetRequiredService<InboundStore>(), sp.GetRequiredService<ReplyIntake>(), sp.GetRequiredService<IOptions<Mail.ClinicOptions>>(),
+            sp.GetRequiredService<IOptions<Languages.ClinicLanguageOptions>>()));
         services.AddSingleton<Inbox>();
         services.AddSingleton<ReplyExplanation>();
         services.AddSingleton(sp => new KeptReplies(sp.GetRequiredService<InboundStore>(), sp.GetRequiredService<IOptions<Alerts.AlertOptions>>()));

@@ -229,7 +229,7 @@ internal sealed class ReplyIntake(
     }
 
     /// <summary>After the commit: said once, counted, and the clarification or STOP confirmation it queued sent at once.</summary>
-    private async Task<InboundOutcome> CommittedAsync(Stored stored, CancellationToken cancellationToken)
+    internal async Task<InboundOutcome> CommittedAsync(Stored stored, CancellationToken cancellationToken)
     {
         if (stored.InboundId is not { } id) return stored.Outcome;
         var name = InboundOutcomes.Name(stored.Outcome);

@@ -194,8 +194,9 @@ public static class Templates
     /// Subject, plain text and HTML of one email in <paramref name="language"/> (from <see cref="LanguageFor"/>; the
     /// model's words already in it), from the schedule's templates in that language or the built-in ones.
     /// Throws <see cref="TemplateFailureException"/> when a template cannot be rendered within its bounds: that email fails, no other.
+    /// The "answer on the web" link, when given, is appended like the lines no edit may drop.
     /// </summary>
-    public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model, string language, string clinicLanguage)
+    public static (string Subject, string Text, string Html) Render(Schedule schedule, TemplateModel model, string language, string clinicLanguage, string? answerUrl = null)
     {
         var values = model.ToValues();
         var templates = For(schedule, language, clinicLanguage);
@@ -206,6 +207,13 @@ public static class Templates
         var clinic = HtmlEncoder.Default.Encode(model.ClinicName);
         // A header cannot hold a line break: a template that renders one must not break the message.
         subject = Regex.Replace(subject, @"\s+", " ").Trim();
+        if (answerUrl is not null)
+        {
+            // For patients whose mail client mangles a reply: the same questions as a page of big buttons.
+            var web = Wording.For(language).Web;
+            text = $"{text}\n\n{web.EmailLine}\n{answerUrl}";
+            html = $"{html}\n<p>{HtmlEncoder.Default.Encode(web.EmailLine)}<br><a href=\"{HtmlEncoder.Default.Encode(answerUrl)}\">{HtmlEncoder.Default.Encode(web.EmailLink)}</a></p>";
+        }
         text = $"{text}\n\n{lines.Emergency}\n\n{lines.Stop}\n\n{model.ClinicName}\n";
         html = $"{html}\n<p>{HtmlEncoder.Default.Encode(lines.Emergency)}</p>\n<p>{HtmlEncoder.Default.Encode(lines.Stop)}</p>\n<p>{clinic}</p>\n";
         return (subject, text, html);

@@ -28,10 +28,7 @@ public sealed class WebOptions
     internal IEnumerable<string> Validate()
     {
         const string s = Section;
-        if (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
-            yield return $"{s}:PublicUrl must be the absolute http(s) address people open (was '{PublicUrl}').";
-        else if (url.Scheme == "http" && !url.IsLoopback)
-            yield return $"{s}:PublicUrl must be https for a host that is not loopback: sign-in links and cookies would cross the network readable (was '{PublicUrl}').";
+        foreach (var problem in Mail.PatientLinks.PublicUrlProblems(s, PublicUrl, required: true)) yield return problem;
         if (SignInLinkLifetime < TimeSpan.FromMinutes(1) || SignInLinkLifetime > TimeSpan.FromHours(1))
             yield return $"{s}:SignInLinkLifetime must be between 00:01:00 and 01:00:00 (was {SignInLinkLifetime}).";
         if (SessionIdleTimeout < TimeSpan.FromMinutes(5) || SessionIdleTimeout > TimeSpan.FromDays(1))

@@ -15,11 +15,11 @@ public class CheckInDkimTests
         using var rsa = RSA.Create(2048);
         var keyFile = Path.Combine(Path.GetTempPath(), $"dkim-{Guid.NewGuid():N}.pem");
         await File.WriteAllTextAsync(keyFile, rsa.ExportRSAPrivateKeyPem());
-        var options = new DispatchOptions { DkimKeyFile = keyFile, DkimDomain = "clinic.test", DkimSelector = "followup", UnsubscribeUrl = "https://clinic.test/u" };
+        var options = new DispatchOptions { DkimKeyFile = keyFile, DkimDomain = "clinic.test", DkimSelector = "followup" };
         Assert.Empty(options.Validate());
         var clinic = new ClinicOptions { Name = "Clinic", FromAddress = "checkins@clinic.test", ReplyAddress = "replies@clinic.test" };
         var checkIn = new CheckInToSend { Id = 1, CheckInId = 1, Sequence = 1, OffsetDays = 7, PatientName = "Dana", PatientEmail = "dana@example.org" };
-        var message = CheckInEmail.Build(checkIn, Schedule.Default, clinic, new ReplyToken(new byte[32]), DateTimeOffset.UnixEpoch, options.UnsubscribeUrl);
+        var message = CheckInEmail.Build(checkIn, Schedule.Default, clinic, new ReplyToken(new byte[32]), DateTimeOffset.UnixEpoch, "https://clinic.test");
 
         CheckInDkim.Sign(CheckInDkim.Create(options)!, message);
 

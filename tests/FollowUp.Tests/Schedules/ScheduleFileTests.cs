@@ -67,7 +67,7 @@ public class ScheduleFileTests
         var checkIn = new CheckInToSend { Id = 4, CheckInId = 4, Sequence = 1, OffsetDays = 7, PatientName = "Dana", PatientEmail = "dana@example.org", TherapistName = "Sam" };
 
         var plain = CheckInEmail.Build(checkIn, Schedule.Default, clinic, tokens, DateTimeOffset.UnixEpoch, null);
-        var oneClick = CheckInEmail.Build(checkIn, Schedule.Default, clinic, tokens, DateTimeOffset.UnixEpoch, "https://clinic.test/unsubscribe");
+        var oneClick = CheckInEmail.Build(checkIn, Schedule.Default, clinic, tokens, DateTimeOffset.UnixEpoch, "https://clinic.test");
 
         var token = tokens.Create('c', 4);
         Assert.Equal($"<mailto:replies+{token}@clinic.test?subject=STOP>", plain.Headers["List-Unsubscribe"]);

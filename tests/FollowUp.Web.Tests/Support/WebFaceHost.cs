@@ -28,8 +28,8 @@ public sealed partial class WebFaceHost : IAsyncDisposable
     public static async Task<WebFaceHost> StartAsync(Clinic clinic, IDictionary<string, string?>? extra = null, string environment = "Development",
         Action<WebApplicationBuilder>? configure = null)
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
+        // A clinic whose emails link the web face names its address before the web face starts (FreeUrl).
+        var baseUrl = extra?.TryGetValue("FollowUp:Web:PublicUrl", out var given) == true && given is { Length: > 0 } ? given : FreeUrl();
         var settings = Clinic.Settings(clinic.ConnectionString, clinic.Domain, extra);
         settings["FollowUp:Web:PublicUrl"] = baseUrl;
         settings["FollowUp:Database:MigrateOnStart"] = "false";
@@ -67,6 +67,9 @@ public sealed partial class WebFaceHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    /// <summary>An address on a free port of loopback, for a clinic whose emails must link the web face started after it.</summary>
+    public static string FreeUrl() => $"http://127.0.0.1:{FreePort()}";
 
     private static int FreePort()
     {
