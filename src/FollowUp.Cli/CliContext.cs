@@ -61,6 +61,9 @@ internal static class CliContext
     {
         UserError or EnrolmentException or Users.UserException or DataProtection.PatientRequestException => e.Message,
         OptionsValidationException v => "configuration error: " + string.Join("; ", v.Failures),
+        // The binder's own complaint about a setting that is not of its type (a duration "abc", an hour 25:00).
+        InvalidOperationException when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
+            "configuration error: " + e.Message,
         NpgsqlException or System.Net.Sockets.SocketException => $"cannot use the database: {e.Message}",
         // Evolve wraps the driver's error (e.g. the server is down during db migrate).
         _ when e.InnerException is NpgsqlException or System.Net.Sockets.SocketException => $"cannot use the database: {e.InnerException.Message}",

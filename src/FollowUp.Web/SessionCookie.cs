@@ -35,7 +35,10 @@ internal sealed class SessionCookie(IWebHostEnvironment environment, IOptions<We
             var users = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
             var user = long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var userId)
                 ? await users.ActiveAsync(userId, context.HttpContext.RequestAborted) : null;
-            if (user is null)
+            // A copy of a cookie whose session was ended (a sign-out, a disable) carries an earlier generation than the row.
+            var ended = user is not null && context.Principal?.FindFirst(WebFace.SessionClaim)?.Value
+                != user.SessionGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (user is null || ended)
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -83,7 +83,11 @@ public static class WebFace
     /// <summary>The signed-in user as the database has them now (read at every request), or null.</summary>
     public static User? CurrentUser(this HttpContext context) => context.Items[typeof(User)] as User;
 
+    /// <summary>The claim that holds which of the user's sessions this is (users.session_generation).</summary>
+    internal const string SessionClaim = "followup:session";
+
     internal static ClaimsPrincipal Principal(User user) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Role, user.Role)],
+        [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Role, user.Role),
+         new Claim(SessionClaim, user.SessionGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture))],
         CookieAuthenticationDefaults.AuthenticationScheme));
 }

@@ -161,7 +161,7 @@ public class OperationsBrowserTests(ITestOutputHelper output)
         await download.SaveAsAsync(path);
         using (var zip = ZipFile.OpenRead(path))
         {
-            Assert.Equal(["alerts.csv", "check_ins.csv", "courses.csv", "replies.csv"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            Assert.Equal(["alerts.csv", "check_ins.csv", "consents.csv", "courses.csv", "replies.csv"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
             using var reader = new StreamReader(zip.GetEntry("courses.csv")!.Open());
             var courses = await reader.ReadToEndAsync();
             Assert.StartsWith("course_id,patient_id,patient_name", courses, StringComparison.Ordinal);

@@ -120,6 +120,44 @@ public partial class SignInTests
         Assert.DoesNotContain(WebClinic.AmysPatient, after.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_copy_of_the_session_cookie_ends_with_a_sign_out_and_stays_ended_when_a_disabled_user_is_enabled_again()
+    {
+        await using var clinic = await WebClinic.OpenAsync();
+        using var amy = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(amy, clinic.Amy);
+        using var copyOfAmys = CopyOf(clinic, amy);
+        using var ben = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(ben, clinic.Ben);
+        using var copyOfBens = CopyOf(clinic, ben);
+        var copyBefore = await copyOfAmys.GetAsync("/patients");
+
+        var signedOut = await amy.PostAsync("/signout", new Dictionary<string, string>(), "/patients");
+        var copyAfterSignOut = await copyOfAmys.GetAsync("/patients");
+        var users = clinic.Clinic.Services.GetRequiredService<UserDirectory>();
+        await users.DisableAsync(clinic.Ben, "manager", default);
+        await users.AddAsync(clinic.Ben, Roles.Therapist, "Ben", "manager", default);
+        var copyAfterEnabled = await copyOfBens.GetAsync("/patients");
+        using var amyAgain = clinic.Web.NewBrowser();
+        await clinic.Web.SignInAsync(amyAgain, clinic.Amy);
+        var newSession = await amyAgain.GetAsync("/patients");
+
+        Assert.Equal(HttpStatusCode.OK, copyBefore.Status);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.Status);
+        Assert.Equal(HttpStatusCode.Redirect, copyAfterSignOut.Status);
+        Assert.DoesNotContain(WebClinic.AmysPatient, copyAfterSignOut.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, copyAfterEnabled.Status);
+        Assert.Equal(HttpStatusCode.OK, newSession.Status);
+    }
+
+    /// <summary>Another client holding the same cookies, as a copied cookie jar (a stolen laptop's) would.</summary>
+    private static WebFaceHost.Browser CopyOf(WebClinic clinic, WebFaceHost.Browser browser)
+    {
+        var copy = clinic.Web.NewBrowser();
+        foreach (System.Net.Cookie cookie in browser.Cookies.GetAllCookies()) copy.Cookies.Add(new Uri(clinic.Web.BaseUrl), new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
+        return copy;
+    }
+
     private static async Task<int> UsedLinksAsync(WebClinic clinic)
     {
         await using var connection = await clinic.Clinic.Data.OpenConnectionAsync();

@@ -10,7 +10,7 @@ internal static class ExportCommand
 {
     public static Command Build()
     {
-        var format = new Option<string>("--format") { Description = "csv (four files in a folder) or fhir (one NDJSON file)", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format") { Description = "csv (one file per table in a folder) or fhir (one NDJSON file)", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "fhir");
         var output = new Option<string>("--out") { Description = "The folder (csv) or file (fhir) to write", Required = true };
         var from = new Option<DateOnly?>("--from") { Description = "Only courses that ended on or after this date (yyyy-MM-dd)" };

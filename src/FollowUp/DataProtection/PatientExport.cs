@@ -21,7 +21,17 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
 {
     public async Task<PatientExportReport> ExportAsync(string given, string path, string actor, CancellationToken cancellationToken)
     {
-        var full = Path.GetFullPath(path);
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            throw new PatientRequestException("--output is not a usable file path");
+        }
+        if (Directory.Exists(full) || path.EndsWith(Path.DirectorySeparatorChar))
+            throw new PatientRequestException($"{full} is a folder; give the archive's file name, e.g. {Path.Combine(full, "patient.zip")}");
         if (File.Exists(full)) throw new PatientRequestException($"{full} exists already; give another --output");
         if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder)) throw new PatientRequestException($"folder {folder} does not exist");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -50,19 +60,47 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
         foreach (var (m, file) in named) files.Add(new JsonObject { ["file"] = file, ["folder"] = m.Folder, ["message_id"] = m.MessageId });
         data["message_files"] = files;
 
+        // Health data: readable by its owner only, and never left half-written under another name.
         var temporary = full + ".part";
-        await using (var stream = File.Create(temporary))
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+        try
         {
-            await WriteAsync(zip, "README.txt", Encoding.UTF8.GetBytes(Readme(patient, data, named.Count, actor)), cancellationToken);
-            await WriteAsync(zip, "data.json", JsonSerializer.SerializeToUtf8Bytes(data, Indented), cancellationToken);
-            foreach (var (m, file) in named) await WriteAsync(zip, file, m.Raw, cancellationToken);
+            var owner = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var stream = new FileStream(temporary, owner))
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            {
+                await WriteAsync(zip, "README.txt", Encoding.UTF8.GetBytes(Readme(patient, data, named.Count, actor)), cancellationToken);
+                await WriteAsync(zip, "data.json", JsonSerializer.SerializeToUtf8Bytes(data, Indented), cancellationToken);
+                foreach (var (m, file) in named) await WriteAsync(zip, file, m.Raw, cancellationToken);
+            }
+            File.Move(temporary, full);
         }
-        File.Move(temporary, full);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Discard(temporary);
+            throw new PatientRequestException($"the archive cannot be written there ({e.GetType().Name}); give another --output");
+        }
+        catch
+        {
+            Discard(temporary);
+            throw;
+        }
         await Audit.AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, "patient.exported", null, patient.Id, patient.Id,
             new { rows = rows.Counts(), messages = named.Count }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new PatientExportReport(full, patient.Id, named.Count, rows.Counts());
+    }
+
+    /// <summary>Removes a half-written archive; one that cannot even be named (a path too long) was never created.</summary>
+    private static void Discard(string temporary)
+    {
+        try
+        {
+            File.Delete(temporary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private static async Task<JsonNode?> JsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object parameters, CancellationToken cancellationToken) =>

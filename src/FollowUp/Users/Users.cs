@@ -25,6 +25,8 @@ public sealed record User
     public long? TherapistId { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime? DisabledAt { get; init; }
+    /// <summary>Counted up by a sign-out or a disable: a session of an earlier number is over.</summary>
+    public int SessionGeneration { get; init; }
 
     /// <summary>Leads and admins see every course of the clinic; a therapist only those of their own row.</summary>
     public bool SeesEveryCourse => Role is Roles.Lead or Roles.Admin;
@@ -95,7 +97,14 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition($"{Select} WHERE id = @id AND disabled_at IS NULL", new { id }, cancellationToken: cancellationToken));
     }
 
-    private const string Select = "SELECT id, email, name, role, therapist_id, created_at, disabled_at FROM users";
+    /// <summary>Ends every session the user has open, on every web node and every copy of its cookie (sign-out).</summary>
+    public async Task EndSessionsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET session_generation = session_generation + 1 WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    private const string Select = "SELECT id, email, name, role, therapist_id, created_at, disabled_at, session_generation FROM users";
 
     // Adding a disabled user again enables them: the admin's latest word counts, and the audit row says so.
     private const string Upsert = """
@@ -103,11 +112,11 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
         VALUES (@email, @name, @role, @therapistId, @at)
         ON CONFLICT (lower(email)) DO UPDATE SET role = EXCLUDED.role, name = COALESCE(EXCLUDED.name, users.name),
             therapist_id = EXCLUDED.therapist_id, disabled_at = NULL
-        RETURNING id, email, name, role, therapist_id, created_at, disabled_at
+        RETURNING id, email, name, role, therapist_id, created_at, disabled_at, session_generation
         """;
 
     private const string Disable = """
-        UPDATE users SET disabled_at = COALESCE(disabled_at, @at) WHERE lower(email) = lower(@email)
-        RETURNING id, email, name, role, therapist_id, created_at, disabled_at
+        UPDATE users SET disabled_at = COALESCE(disabled_at, @at), session_generation = session_generation + 1 WHERE lower(email) = lower(@email)
+        RETURNING id, email, name, role, therapist_id, created_at, disabled_at, session_generation
         """;
 }

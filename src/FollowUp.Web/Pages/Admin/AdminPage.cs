@@ -40,7 +40,7 @@ public abstract class AdminPage(FormSubmissions forms) : ClinicPage
         }
         if (await forms.ClaimAsync(key, Me, form, cancellationToken) is { } earlier)
         {
-            Problems = [$"This form was already sent, at {When(earlier.SubmittedAt)}{(earlier.Outcome is { } o ? $": {o}" : "")}. Nothing was changed this time."];
+            Problems = [$"This form was already sent, at {When(earlier.SubmittedAt)}{(earlier.Outcome is { } o ? $": {o.TrimEnd('.')}" : "")}. Nothing was changed this time."];
             Response.StatusCode = StatusCodes.Status409Conflict;
             return null;
         }

@@ -9,7 +9,7 @@ namespace FollowUp.Web.Pages.Admin;
 
 /// <summary>Enrols one course through the same <see cref="CourseEnrolment"/> as <c>course enrol</c> (its rules, its messages, its audit).</summary>
 public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, Therapists therapists, ScheduleStore schedules, FormSubmissions forms,
-    IOptions<ClinicLanguageOptions> clinicLanguage) : AdminPage(forms)
+    IOptions<ClinicLanguageOptions> clinicLanguage, IOptions<DataProtection.ConsentOptions> consentOptions, TimeProvider clock) : AdminPage(forms)
 {
     public sealed class EnrolForm
     {
@@ -25,12 +25,19 @@ public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, T
         public string? PainAtEnd { get; set; }
         public string? Schedule { get; set; }
         public string? RenewedConsent { get; set; }
+        /// <summary>How the patient agreed (in_person, form, ...); empty: the clinic's standing rule, when it has one.</summary>
+        public string? ConsentMethod { get; set; }
+        public string? ConsentOn { get; set; }
+        public string? ConsentBy { get; set; }
     }
 
     [BindProperty] public EnrolForm Form { get; set; } = new();
     public IReadOnlyList<TherapistRow> TherapistList { get; private set; } = [];
     public IReadOnlyList<string> ScheduleNames { get; private set; } = [];
     public string ClinicLanguage => clinicLanguage.Value.Code;
+    /// <summary>The clinic's standing rule for consent (FollowUp:Clinic:DefaultConsent), or null when every enrolment must say it.</summary>
+    public string? StandingConsent => DataProtection.ConsentMethods.ParseMethod(consentOptions.Value.DefaultConsent);
+    public static IReadOnlyList<string> ConsentWays => DataProtection.ConsentMethods.Given;
 
     /// <summary>Every IANA time zone this machine knows, by name.</summary>
     public static IReadOnlyList<string> TimeZones { get; } = TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).Select(z => z.Id)
@@ -42,6 +49,7 @@ public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, T
         await ListsAsync(cancellationToken);
         Form.Language = ClinicLanguage;
         Form.Schedule = Schedule.DefaultName;
+        Form.ConsentOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return Page();
     }
 
@@ -55,6 +63,7 @@ public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, T
         var endedOn = EnrolmentFields.Date(Form.EndedOn, "course end", problems);
         var painAtStart = EnrolmentFields.Pain(Form.PainAtStart ?? "", "pain at course start", problems);
         var painAtEnd = EnrolmentFields.Pain(string.IsNullOrWhiteSpace(Form.PainAtEnd) ? null : Form.PainAtEnd.Trim(), "pain at course end", problems);
+        var consent = Consent(problems);
         if (problems.Count > 0)
         {
             Problems = problems;
@@ -69,6 +78,7 @@ public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, T
             Language = string.IsNullOrWhiteSpace(Form.Language) ? null : Form.Language,
             RenewedConsent = string.IsNullOrWhiteSpace(Form.RenewedConsent) ? null : Form.RenewedConsent.Trim(),
             PatientClinicId = string.IsNullOrWhiteSpace(Form.PatientId) ? null : Form.PatientId.Trim(),
+            Consent = consent,
         };
         var outcome = await OnceAsync(key, "enrol", async () =>
         {
@@ -85,6 +95,24 @@ public sealed class EnrolModel(CourseEnrolment enrolment, CourseQuery courses, T
             }
         }, cancellationToken);
         return outcome is null ? Page() : Redirected("/admin/enrol", key);
+    }
+
+    /// <summary>The consent the form records; none chosen: null, the clinic's standing rule (refused here when there is none).</summary>
+    private DataProtection.EnrolmentConsent? Consent(List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(Form.ConsentMethod))
+        {
+            if (StandingConsent is null) problems.Add("consent: choose how the patient agreed to be emailed after the course");
+            return null;
+        }
+        if (DataProtection.ConsentMethods.ParseMethod(Form.ConsentMethod) is not { } method)
+        {
+            problems.Add("consent: choose how the patient agreed from the list");
+            return null;
+        }
+        var on = string.IsNullOrWhiteSpace(Form.ConsentOn) ? null : EnrolmentFields.Date(Form.ConsentOn, "consent given on", problems);
+        var by = string.IsNullOrWhiteSpace(Form.ConsentBy) ? Me.Email : Form.ConsentBy.Trim();
+        return new DataProtection.EnrolmentConsent(method, on, by, null);
     }
 
     private async Task ListsAsync(CancellationToken cancellationToken)

@@ -36,6 +36,9 @@ public sealed class UsersModel(UserDirectory users, Therapists therapists, FormS
         [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken) =>
         ChangeAsync(key, "user add", async () =>
         {
+            // Changing one's own role would leave the clinic with no admin after one click, as disabling oneself would.
+            if (string.Equals(email?.Trim(), Me.Email, StringComparison.OrdinalIgnoreCase) && !string.Equals(role?.Trim(), Me.Role, StringComparison.OrdinalIgnoreCase))
+                throw new UserException("you cannot change your own role here; another admin can, or 'followup-admin user add'");
             var (user, added) = await users.AddAsync(email ?? "", role ?? "", name, Me.Email, cancellationToken);
             return added ? $"{user.Email} may now sign in as {user.Role}." : $"{user.Email} may sign in as {user.Role}.";
         }, cancellationToken);

@@ -61,7 +61,10 @@ internal static class CourseRows
             foreach (var problem in enrolment.Problems(today))
             {
                 var field = FieldOf(problem);
-                if (field != ImportField.Therapist && !unparsed.Contains(field)) Add(field, problem);
+                // "end before start" compares both dates: a date that did not parse (stood in for by today) says nothing.
+                var comparesDates = problem.Contains("is before its start", StringComparison.Ordinal)
+                    && (unparsed.Contains(ImportField.StartedOn) || unparsed.Contains(ImportField.EndedOn));
+                if (field != ImportField.Therapist && !unparsed.Contains(field) && !comparesDates) Add(field, problem);
             }
 
             // The same course twice is the same person's (name and clinic identifier too): two people of a family sharing an
