@@ -36,7 +36,7 @@ public static class AlertEmail
 {
     /// <summary>The alert email; <paramref name="escalatedTo"/> turns it into the copy for the clinic lead.</summary>
     public static MimeMessage Build(AlertToSend alert, CourseTrajectory trajectory, ClinicOptions clinic, AlertOptions options,
-        string replyAddress, DateTimeOffset now, MailboxAddress? escalatedTo = null)
+        string replyAddress, DateTimeOffset now, MailboxAddress? escalatedTo = null, string? courseUrl = null)
     {
         var message = new MimeMessage { Date = now };
         message.From.Add(clinic.From);
@@ -55,8 +55,9 @@ public static class AlertEmail
             : $"This alert to {alert.TherapistName ?? alert.TherapistEmail} was not acknowledged within {options.EscalateAfterWorkingDays} working days.";
         var body = new BodyBuilder
         {
-            TextBody = options.MinimalPhi ? MinimalText(alert, intro) : Text(alert, trajectory, intro),
-            HtmlBody = options.MinimalPhi ? MinimalHtml(alert, intro) : Html(alert, trajectory, intro),
+            TextBody = (options.MinimalPhi ? MinimalText(alert, intro) : Text(alert, trajectory, intro)) + (courseUrl is null ? "" : $"\nThe course on the web (trajectory, replies, ACK): {courseUrl}\n"),
+            HtmlBody = (options.MinimalPhi ? MinimalHtml(alert, intro) : Html(alert, trajectory, intro))
+                .Replace("</body></html>", courseUrl is null ? "</body></html>" : $"""<p><a href="{E(courseUrl)}">Open the course</a> (trajectory, replies, ACK).</p></body></html>""", StringComparison.Ordinal),
         };
         message.Body = body.ToMessageBody();
         return message;

@@ -21,6 +21,7 @@ internal sealed class AlertNotifier(
     IOptions<AlertOptions> alertOptions,
     IOptions<Languages.ClinicLanguageOptions> clinicLanguage,
     ReplyToken tokens,
+    IOptions<PatientPagesOptions> webPages,
     Operations.Outages outages,
     ILogger<AlertNotifier> logger)
 {
@@ -46,7 +47,7 @@ internal sealed class AlertNotifier(
             while (await ClaimAsync(cancellationToken) is { } alert)
             {
                 var trajectory = await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, alertOptions.Value, cancellationToken);
-                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, alertOptions.Value, ReplyAddress(alert.Id), clock.GetUtcNow());
+                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, alertOptions.Value, ReplyAddress(alert.Id), clock.GetUtcNow(), courseUrl: CourseUrl(alert.CourseId));
                 var (status, failure) = await TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, alert.Id, cancellationToken);
                 await FinishAsync(alert, status, failure, message.MessageId, CancellationToken.None);
                 if (status == "sent") notified++;
@@ -97,6 +98,10 @@ internal sealed class AlertNotifier(
         }
         return sent;
     }
+
+    /// <summary>The course's page on the web face, or null when the clinic runs none (FollowUp:Web:PublicUrl empty); no patient data in it.</summary>
+    internal string? CourseUrl(long courseId) =>
+        webPages.Value.PublicUrl is { Length: > 0 } web ? $"{web.TrimEnd('/')}/courses/{courseId}" : null;
 
     /// <summary>replies+a42-tag@domain: an ACK sent there is matched to the alert like a patient's reply to its check-in.</summary>
     internal string ReplyAddress(long alertId) =>

@@ -59,7 +59,8 @@ internal sealed class Escalation(NpgsqlDataSource dataSource, TimeProvider clock
                 var alert = await connection.QuerySingleOrDefaultAsync<AlertToSend>(new CommandDefinition(Claim, new { id = candidate.Id, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
                 if (alert is null) continue; // acknowledged or escalated meanwhile
                 var trajectory = await CourseTrajectory.ReadAsync(dataSource, alert.CourseId, options, cancellationToken);
-                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, options, notifier.ReplyAddress(alert.Id), now, MailboxAddress.Parse(options.LeadAddress));
+                var message = AlertEmail.Build(alert, trajectory, clinicOptions.Value, options, notifier.ReplyAddress(alert.Id), now, MailboxAddress.Parse(options.LeadAddress),
+                    notifier.CourseUrl(alert.CourseId));
                 var (status, failure) = await notifier.TrySendAsync(async () => smtp ??= await MailConnections.ConnectSmtpAsync(smtpOptions.Value, cancellationToken), message, alert.Id, cancellationToken);
                 if (status == "pending")
                 {

@@ -33,6 +33,23 @@ public class AlertEmailTests
     private static MimeKit.MimeMessage Build(AlertOptions options) =>
         AlertEmail.Build(Dana, CourseTrajectory.Of(Dana.StartedOn, Dana.EndedOn, Dana.PainAtStart, Dana.PainAtEnd, FollowUps, options), Clinic, options, "replies+a42-x@clinic.test", Now);
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_a_web_face_the_alert_email_links_the_course_page_and_without_one_it_does_not(bool minimalPhi)
+    {
+        var options = new AlertOptions { MinimalPhi = minimalPhi };
+        var trajectory = CourseTrajectory.Of(Dana.StartedOn, Dana.EndedOn, Dana.PainAtStart, Dana.PainAtEnd, FollowUps, options);
+
+        var linked = AlertEmail.Build(Dana, trajectory, Clinic, options, "replies+a42-x@clinic.test", Now, courseUrl: "https://followup.clinic.test/courses/7");
+        var plain = AlertEmail.Build(Dana, trajectory, Clinic, options, "replies+a42-x@clinic.test", Now);
+
+        Assert.Contains("The course on the web (trajectory, replies, ACK): https://followup.clinic.test/courses/7", linked.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://followup.clinic.test/courses/7\">Open the course</a>", linked.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("/courses/", plain.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("/courses/", plain.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_alert_email_gives_the_reason_first_and_the_trajectory_as_a_table_chart_and_as_text()
     {
