@@ -19,7 +19,9 @@ public static partial class BrowserSignIn
         var link = Link().Match(email.TextBody ?? "").Value;
         await page.GotoAsync(link);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(web.BaseUrl + "/patients");
+        // A deadline, not a timing assertion: the first page of a fresh web host renders slowly on a loaded machine
+        // (the other test project runs beside this one), and Playwright's default of 30 s was once not enough.
+        await page.WaitForURLAsync(web.BaseUrl + "/patients", new() { Timeout = 120_000 });
     }
 
     [GeneratedRegex(@"https?://\S+/signin/link\?token=[A-Za-z0-9_-]+")]
