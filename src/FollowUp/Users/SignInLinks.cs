@@ -99,7 +99,7 @@ public sealed class SignInLinks
         if (state != LinkState.Valid) return new LinkCheck(state, null);
         await connection.ExecuteAsync(new CommandDefinition(Use, new { id = link!.Id, at = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
         var user = await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT id, email, name, role, therapist_id, created_at, disabled_at, session_generation FROM users WHERE id = @userId AND disabled_at IS NULL",
+            $"SELECT {UserDirectory.Columns} FROM users WHERE id = @userId AND disabled_at IS NULL",
             new { userId = link.UserId }, transaction, cancellationToken: cancellationToken));
         if (user is null) return new LinkCheck(LinkState.Unknown, null);
         await AuditTrail.WriteAsync(connection, transaction, now, user.Email, "user.signed_in", null, null, user.Id, new { link = link.Id }, cancellationToken);
@@ -131,8 +131,8 @@ public sealed class SignInLinks
         public bool Disabled { get; init; }
     }
 
-    private const string ActiveUser = """
-        SELECT id, email, name, role, therapist_id, created_at, disabled_at, session_generation FROM users WHERE lower(email) = lower(@email) AND disabled_at IS NULL
+    private const string ActiveUser = $"""
+        SELECT {UserDirectory.Columns} FROM users WHERE lower(email) = lower(@email) AND disabled_at IS NULL
         """;
 
     private const string Insert = """

@@ -104,19 +104,23 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
         await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET session_generation = session_generation + 1 WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    private const string Select = "SELECT id, email, name, role, therapist_id, created_at, disabled_at, session_generation FROM users";
+    /// <summary>The columns a <see cref="User"/> is read from: one list, so no query forgets one (a session_generation left
+    /// out would read as 0 and end every session at once).</summary>
+    internal const string Columns = "id, email, name, role, therapist_id, created_at, disabled_at, session_generation";
+
+    private const string Select = $"SELECT {Columns} FROM users";
 
     // Adding a disabled user again enables them: the admin's latest word counts, and the audit row says so.
-    private const string Upsert = """
+    private const string Upsert = $"""
         INSERT INTO users (email, name, role, therapist_id, created_at)
         VALUES (@email, @name, @role, @therapistId, @at)
         ON CONFLICT (lower(email)) DO UPDATE SET role = EXCLUDED.role, name = COALESCE(EXCLUDED.name, users.name),
             therapist_id = EXCLUDED.therapist_id, disabled_at = NULL
-        RETURNING id, email, name, role, therapist_id, created_at, disabled_at, session_generation
+        RETURNING {Columns}
         """;
 
-    private const string Disable = """
+    private const string Disable = $"""
         UPDATE users SET disabled_at = COALESCE(disabled_at, @at), session_generation = session_generation + 1 WHERE lower(email) = lower(@email)
-        RETURNING id, email, name, role, therapist_id, created_at, disabled_at, session_generation
+        RETURNING {Columns}
         """;
 }
