@@ -29,7 +29,7 @@ public sealed record Suppression
     /// <summary>Why, in a few words, as the web page and the CLI both say it.</summary>
     public string Why => OptedOutAt is not null ? "said STOP"
         : Complained ? "complaint: reported a check-in as spam"
-        : "the mail server refused the address";
+        : "mail server refused the address";
 
     /// <summary>Since when.</summary>
     public DateTime? Since => OptedOutAt ?? UndeliverableAt;

@@ -234,4 +234,26 @@ public class ComplaintTests
         Assert.Equal(1, (await clinic.Dispatch.SendDueAsync(default)).Sent);
         Assert.Equal(2, (await new Mailbox(clinic.Address("kai")).WaitForAsync(2)).Count);
     }
+
+    [Fact]
+    public async Task The_admin_tool_lists_a_complaint_suppression_with_why_and_lifts_it()
+    {
+        await using var clinic = await Clinic.OpenAsync(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        var checkIn = await SenderTrustTests.CheckInToAsync(clinic, "Kai");
+        Assert.Equal("complaint", (await ReportAsync(clinic, Aol(clinic, checkIn))).Outcome);
+        var patient = (await SuppressionAsync(clinic))!.PatientId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var list = await Tool.RunAsync("followup-admin.dll", ["suppression", "list", "--connection", clinic.ConnectionString]);
+        var lift = await Tool.RunAsync("followup-admin.dll", ["suppression", "lift", patient, "--actor", "ops", "--connection", clinic.ConnectionString]);
+        var again = await Tool.RunAsync("followup-admin.dll", ["suppression", "lift", patient, "--actor", "ops", "--connection", clinic.ConnectionString]);
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(clinic.Address("kai"), list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("complaint: reported a check-in as spam", list.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, lift.ExitCode);
+        Assert.Contains("go out again", lift.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("is not suppressed", again.Stderr, StringComparison.Ordinal);
+        Assert.Null(await SuppressionAsync(clinic));
+    }
 }
