@@ -174,7 +174,7 @@ public class ComplaintTests
         forgedOriginal.From.Add(checkIn.From.Mailboxes.Single());
         forgedOriginal.To.Add(checkIn.To.Mailboxes.Single());
         forgedOriginal.ReplyTo.Add(MailboxAddress.Parse($"replies+c.999.AAAAAAAAAAAAAAAAAAAAAA@{clinic.Domain}"));
-        forgedOriginal.Subject = checkIn.Subject;
+        forgedOriginal.Subject = checkIn.Subject ?? "";
         forgedOriginal.MessageId = $"checkin.c.999.AAAAAAAAAAAAAAAAAAAAAA@{clinic.Domain}";
         forgedOriginal.Body = new TextPart("plain") { Text = "How is your back?" };
 
@@ -219,7 +219,7 @@ public class ComplaintTests
         await using var clinic = await Clinic.OpenAsync(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
         var checkIn = await SenderTrustTests.CheckInToAsync(clinic, "Kai");
         Assert.Equal("complaint", (await ReportAsync(clinic, Yahoo(clinic, checkIn))).Outcome);
-        var suppressed = (await SuppressionAsync(clinic))!;
+        var suppressed = await SuppressionAsync(clinic) ?? throw new InvalidOperationException("not suppressed");
 
         await clinic.Services.GetRequiredService<Suppressions>().LiftAsync(suppressed.PatientId, "admin@clinic.test", default);
 
