@@ -174,7 +174,7 @@ internal static class ReplyPatterns
         @"(?<!\d)\d{1,2}\.[ºª°]", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
-        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
+        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.
@@ -201,7 +201,7 @@ internal static class ReplyPatterns
     /// Three digits or more, once phone numbers are out: a dose ("Ibuprofen 400"), a postcode or a reference, never a
     /// 0-10 answer. Not after "/" or "out of": "6/100" is a score on another scale, to be refused, not a 6.
     /// </summary>
-    public static Regex LongNumber { get; } = new($@"(?<![\d.,])(?<!/[ \t]*)(?<!{OutOfWords}[ \t]*)\d{{3,}}(?![\d.,])", Options);
+    public static Regex LongNumber { get; } = new($@"(?<![\d.,])(?<!/[ \t]*)(?<!{OutOfWords}[ \t]*)\d{{3,}}(?!\d|[.,]\d)", Options);
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
     public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);

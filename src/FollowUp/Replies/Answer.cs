@@ -89,7 +89,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         cut = Math.Max(cut, dash < 0 ? -1 : dash + 2);
         if (cut < 0) return null;
         var typed = stripped[(cut + 1)..].Trim();
-        if (typed.Length == 0 || ReplyPatterns.CheckInLines.Any(l => l.Contains(Lexicon.Fold(typed), StringComparison.Ordinal))) return null;
+        if (typed.Length == 0 || ReplyPatterns.CheckInLines.Contains(Lexicon.Fold(typed))) return null;
         var reader = AnswerReader.Of(typed);
         var read = reader.Single("pain", 10) is not null || reader.Mood() != (null, null);
         if (!read || reader.NumbersDoubtful || reader.Doubts.Count > 0) return null;
