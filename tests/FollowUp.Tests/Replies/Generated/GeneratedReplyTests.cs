@@ -34,7 +34,7 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             {
                 var subjectEnd = raw.IndexOf('\n', raw.IndexOf("\nSubject: ", StringComparison.Ordinal) + 1);
                 // As mail programs send it: a subject with accents or a dash as an RFC 2047 encoded word.
-                var encoded = addition.All(char.IsAscii) ? addition : " " + MimeKit.Utils.Rfc2047.EncodeText(Encoding.UTF8, addition.Trim());
+                var encoded = addition.All(char.IsAscii) ? addition : " " + Encoding.ASCII.GetString(MimeKit.Utils.Rfc2047.EncodeText(Encoding.UTF8, addition.Trim()));
                 raw = raw[..subjectEnd] + encoded + raw[subjectEnd..];
             }
             var message = Corpus.Parse(Corpus.FillText(raw, Corpus.Offline));
