@@ -50,8 +50,9 @@ internal sealed record PatientRows(long PatientId, long[] Courses, long[] CheckI
     // A patient's messages are those filed with their check-ins, those an alert about their course came from, and mail
     // from their address that matched nothing, but only when no other patient shares the address: whose such a message
     // is cannot be told, so it is neither exported nor erased with one of them. Mail from an erased patient's address
-    // (@addresses, no patient: FollowUp ids start at 1) is found the same way as their unmatched mail. The audit rows are those naming the
-    // patient or a course of theirs, and those about their messages, replies and alerts.
+    // (@addresses, no patient: FollowUp ids start at 1) is found the same way as their unmatched mail. The audit rows
+    // are those naming the patient or a course of theirs, and those about their messages, replies and alerts (an
+    // alert's rows, alert_raised, alert_sent, ..., name it as their subject: the only link of one tied to no course).
     private const string Select = """
         WITH c AS (SELECT id FROM courses WHERE patient_id = @patientId),
         ci AS (SELECT id FROM check_ins WHERE course_id IN (SELECT id FROM c)),
@@ -70,7 +71,7 @@ internal sealed record PatientRows(long PatientId, long[] Courses, long[] CheckI
                WHERE a.patient_id = @patientId OR a.course_id IN (SELECT id FROM c)
                   OR (a.kind LIKE 'inbound.%' AND a.subject_id IN (SELECT id FROM im))
                   OR (a.kind LIKE 'reply.%' AND a.subject_id IN (SELECT id FROM r))
-                  OR (a.kind LIKE 'alert.%' AND a.subject_id IN (SELECT id FROM al)))
+                  OR ((a.kind LIKE 'alert%' OR a.kind LIKE 'crisis_contacts%') AND a.subject_id IN (SELECT id FROM al)))
         SELECT ARRAY(SELECT id FROM c ORDER BY id) AS courses,
                ARRAY(SELECT id FROM ci ORDER BY id) AS check_ins,
                ARRAY(SELECT id FROM rem ORDER BY id) AS reminders,
