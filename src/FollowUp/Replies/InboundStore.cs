@@ -121,6 +121,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
             : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
+        if (outcome == InboundOutcome.OptOut && inbound.StopsSharedAddress)
+            clarify = await CheckInChanges.OptOutAddressAsync(connection, transaction, inbound.Message!.From.Mailboxes.First().Address, inbound.Message.MessageId, now, logger, cancellationToken);
         // A stranger's mail from an erased patient's address is said to be so (safety first: a crisis in it still goes to the lead).
         var erased = outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && checkIn is null && inbound.Names is null
             ? await DataProtection.ErasureRecords.NoteMailFromAsync(connection, transaction, inboundId, inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address,
