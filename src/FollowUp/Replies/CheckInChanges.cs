@@ -39,8 +39,8 @@ internal static class CheckInChanges
 
     /// <summary>
     /// A bare STOP from an address several patients share: each of them is opted out (their consent withdrawn, their
-    /// planned check-ins cancelled) and gets the STOP confirmation, answering their newest sent check-in. Returns one
-    /// confirmation to send at once; the others go with the next dispatch.
+    /// planned check-ins cancelled); the address gets one STOP confirmation (one mailbox, one answer), answering the
+    /// first patient's newest sent check-in. Returns it, to send at once.
     /// </summary>
     public static async Task<long?> OptOutAddressAsync(DbConnection connection, DbTransaction transaction, string address, string? inReplyTo, DateTime now,
         Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)

@@ -58,9 +58,8 @@ public class SharedAddressStopTests
         Assert.True(await db.ExecuteScalarAsync<int>("""
             SELECT count(*) FROM check_ins ci JOIN courses c ON c.id = ci.course_id JOIN patients p ON p.id = c.patient_id WHERE p.clinic_id = 'B-2' AND ci.status = 'planned'
             """) > 0);
-        // Each Curie hears, in her own email, that the follow-up stopped; at the Byrons' only B-1's STOP is confirmed.
-        var curieMail = await new Mailbox(curies).WaitForAsync(4);
-        Assert.Equal(2, curieMail.Count(m => m.MessageId!.StartsWith("stopped.", StringComparison.Ordinal)));
+        // Each address hears once that its STOP was heard.
+        Assert.Single(await new Mailbox(curies).WaitForAsync(3), m => m.MessageId!.StartsWith("stopped.", StringComparison.Ordinal));
         Assert.Single(await new Mailbox(byrons).WaitForAsync(3), m => m.MessageId!.StartsWith("stopped.", StringComparison.Ordinal));
     }
 }
