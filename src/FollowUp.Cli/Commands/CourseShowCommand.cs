@@ -33,7 +33,9 @@ internal static class CourseShowCommand
             Console.WriteLine(string.Create(c, $"Course {course.Id} ({course.Status}): {course.Patient} <{course.PatientEmail}>, {course.TimeZone}, writes in {course.Language}{(course.LanguageIsClinics ? " (the clinic's language; none set for this patient)" : "")}"));
             if (course.PatientClinicId is { } clinicId) Console.WriteLine($"Patient id: {clinicId}");
             Console.WriteLine(string.Create(c, $"Therapist: {course.Therapist}"));
-            Console.WriteLine(string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));
+            Console.WriteLine(course.ScoresRemovedAt is { } removed
+                ? string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; scores removed by retention on {removed:yyyy-MM-dd}")
+                : string.Create(c, $"Course: {course.StartedOn:yyyy-MM-dd} to {course.EndedOn:yyyy-MM-dd}; pain {course.PainAtStart} at start, {(course.PainAtEnd is { } e ? e.ToString(c) : "unknown")} at end"));
             Console.WriteLine(detail.Consents.Count == 0 ? "Consent: none recorded (enrolled before FollowUp recorded consent)" : "Consent:");
             foreach (var k in detail.Consents)
                 Console.WriteLine(string.Create(c, $"  {k.RecordedAt:yyyy-MM-dd HH:mm} {k.Event} ({k.Method}{(k.GivenOn is { } on ? $", on {on:yyyy-MM-dd}" : "")}{(k.FromClinicDefault ? ", the clinic's standing rule" : "")}) basis {k.Basis ?? "-"}, recorded by {k.RecordedBy}{(k.Note is { } n ? $": {n}" : "")}"));

@@ -34,7 +34,8 @@ internal static class PatientCommands
             if (parsed.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new { path = report.Path, patient_id = report.PatientId, messages = report.Messages, rows = report.Rows }, JsonOptions));
             else
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {report.Path}: patient {report.PatientId}, {JsonSerializer.Serialize(report.Rows)}, {report.Messages} raw message(s)."));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Wrote {report.Path}: {(report.PatientId == 0 ? "an erased patient's address, the mail since the erasure" : $"patient {report.PatientId}")}, {JsonSerializer.Serialize(report.Rows)}, {report.Messages} raw message(s)."));
             return 0;
         });
         return command;
@@ -52,9 +53,17 @@ internal static class PatientCommands
         {
             await using var services = CliContext.Services(parsed);
             var report = await services.GetRequiredService<PatientRequests>().EraseAsync(parsed.GetValue(who)!, parsed.GetValue(force), CliContext.ActorOf(parsed), cancellationToken);
+            var c = CultureInfo.InvariantCulture;
             Console.WriteLine(report.AlreadyErased
-                ? string.Create(CultureInfo.InvariantCulture, $"Already erased on {report.At:yyyy-MM-dd} (erasure {report.ErasureId}).")
-                : string.Create(CultureInfo.InvariantCulture, $"Erased (erasure {report.ErasureId}): {(report.Rows is null ? "database done before" : JsonSerializer.Serialize(report.Rows))}, {report.MessagesRemoved} message(s) removed from the mailbox."));
+                ? string.Create(c, $"Already erased on {report.At:yyyy-MM-dd} (erasure {report.ErasureId}).") + (report.Rows is null ? ""
+                    : string.Create(c, $" Mail from the address since then removed: {JsonSerializer.Serialize(report.Rows)}, {report.MessagesRemoved} message(s) from the mailbox."))
+                : string.Create(c, $"Erased (erasure {report.ErasureId}): {(report.Rows is null ? "database done before" : JsonSerializer.Serialize(report.Rows))}, {report.MessagesRemoved} message(s) removed from the mailbox."));
+            if (report.ClosedAlerts.Count > 0)
+                Console.WriteLine(string.Create(c, $"Closed {report.ClosedAlerts.Values.Sum()} open alert(s) without acknowledgement: {string.Join(", ", report.ClosedAlerts.Select(k => $"{k.Value} {k.Key}"))}."));
+            if (report.Notice is { } notice)
+                Console.WriteLine(notice.Sent
+                    ? string.Create(c, $"Told {notice.Recipients} therapist(s) or the lead that an open alert was closed by an erasure on request (no patient data in it).")
+                    : string.Create(c, $"The notice about the closed alert(s) was not sent: {notice.Failure}; tell the therapist yourself, or ask for the erasure again to send it."));
             return 0;
         });
         return command;

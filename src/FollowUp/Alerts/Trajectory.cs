@@ -25,16 +25,26 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
     public string? MoodTrend =>
         Mood.Trend(Points.Select((p, i) => new PainReading(i, p.Pain, p.MoodScore)).ToList());
 
-    /// <summary>The trajectory of a course from its scores and its follow-ups. Pure.</summary>
-    public static CourseTrajectory Of(DateOnly startedOn, DateOnly endedOn, int painAtStart, int? painAtEnd, IReadOnlyList<TrajectoryPoint> followUps, AlertOptions options)
+    /// <summary>Retention removed the course's scores: its points have no pain, and say so rather than "no answer".</summary>
+    public bool ScoresRemoved { get; init; }
+
+    /// <summary>
+    /// The trajectory of a course from its scores and its follow-ups; a null <paramref name="painAtStart"/> is a course
+    /// whose scores retention removed (no points, no alert zone). Pure.
+    /// </summary>
+    public static CourseTrajectory Of(DateOnly startedOn, DateOnly endedOn, int? painAtStart, int? painAtEnd, IReadOnlyList<TrajectoryPoint> followUps, AlertOptions options)
     {
         var readings = followUps.Where(p => p.OffsetDays is not null).Select(p => new PainReading(p.OffsetDays!.Value, p.Pain)).ToList();
         var end = LateWorseningRule.CourseEndPain(painAtEnd, readings, options);
         return new CourseTrajectory(
             new TrajectoryPoint("Course start", startedOn, painAtStart, null),
             new TrajectoryPoint("Course end", endedOn, painAtEnd, null),
-            followUps, end, LateWorseningRule.AlertZoneFrom(painAtStart, end, options));
+            followUps, end, painAtStart is { } baseline ? LateWorseningRule.AlertZoneFrom(baseline, end, options) : NoZone)
+        { ScoresRemoved = painAtStart is null };
     }
+
+    // Above the scale: nothing is drawn or said about an alert zone.
+    private const int NoZone = 11;
 
     /// <summary>A course's trajectory from the database, in one round trip.</summary>
     public static async Task<CourseTrajectory> ReadAsync(NpgsqlDataSource dataSource, long courseId, AlertOptions options, CancellationToken cancellationToken) =>
@@ -63,7 +73,7 @@ public sealed record CourseTrajectory(TrajectoryPoint Start, TrajectoryPoint End
         public long Id { get; init; }
         public DateOnly StartedOn { get; init; }
         public DateOnly EndedOn { get; init; }
-        public int PainAtStart { get; init; }
+        public int? PainAtStart { get; init; }
         public int? PainAtEnd { get; init; }
     }
 
@@ -103,7 +113,7 @@ public static class TrajectoryText
         text.AppendLine("Pain over time (0 = no pain, 10 = worst imaginable):");
         foreach (var point in trajectory.Points)
         {
-            var pain = point.Pain is { } p ? $"{p,2}  {new string('#', p),-10}" : " -  (no answer)  ";
+            var pain = point.Pain is { } p ? $"{p,2}  {new string('#', p),-10}" : trajectory.ScoresRemoved ? " -  (removed)    " : " -  (no answer)  ";
             var mood = point.Mood is null ? "" : $"  mood {point.Mood}";
             var phq2 = point.Phq2 is null ? "" : $"  {point.Phq2}";
             text.AppendLine(FormattableString.Invariant($"  {point.Label,-13} {point.On:yyyy-MM-dd}  {pain}{mood}{phq2}").TrimEnd());

@@ -20,7 +20,7 @@ public static class TrajectoryChart
     {
         var c = CultureInfo.InvariantCulture;
         var points = string.Join("; ", trajectory.Points.Select(p => p.Pain is { } pain
-            ? string.Create(c, $"{p.Label} {pain}") : $"{p.Label} no answer"));
+            ? string.Create(c, $"{p.Label} {pain}") : $"{p.Label} {(trajectory.ScoresRemoved ? "removed by retention" : "no answer")}"));
         var zone = trajectory.AlertZoneFrom <= 10 ? string.Create(c, $"; alert zone from {trajectory.AlertZoneFrom}") : "";
         return $"Pain 0 to 10: {points}{zone}";
     }

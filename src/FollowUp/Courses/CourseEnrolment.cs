@@ -93,7 +93,7 @@ public sealed class CourseEnrolment(NpgsqlDataSource dataSource, TimeProvider cl
                     basis = consentOptions.Value.LegalBasis,
                     method = enrolment.Consent!.Method,
                     given_on = enrolment.Consent.GivenOn,
-                    by = enrolment.Consent.By,
+                    recorded_by = enrolment.Consent.RecordedBy(actor),
                     from_clinic_default = enrolment.Consent.FromClinicDefault,
                 },
             },

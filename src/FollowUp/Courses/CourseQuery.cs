@@ -79,9 +79,12 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
         public string Therapist { get; init; } = "";
         public DateOnly StartedOn { get; init; }
         public DateOnly EndedOn { get; init; }
-        public int PainAtStart { get; init; }
+        /// <summary>Null once retention removed the course's scores (<see cref="ScoresRemovedAt"/>): never read as 0.</summary>
+        public int? PainAtStart { get; init; }
         public int? PainAtEnd { get; init; }
         public DateTime EnrolledAt { get; init; }
+        /// <summary>When retention removed the course's scores (pain at start and end, replies), or null.</summary>
+        public DateTime? ScoresRemovedAt { get; init; }
     }
 
     public sealed record CheckIn
@@ -213,7 +216,7 @@ public sealed partial class CourseQuery(NpgsqlDataSource dataSource, Microsoft.E
         SELECT c.id, c.status, p.name AS patient, p.email AS patient_email, p.clinic_id AS patient_clinic_id, p.time_zone,
                COALESCE(p.language, @clinicLanguage) AS language, p.language IS NULL AS language_is_clinics,
                COALESCE(t.name || ' <' || t.email || '>', t.email) AS therapist,
-               c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at
+               c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.enrolled_at, c.scores_purged_at AS scores_removed_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         WHERE c.id = @courseId;
         SELECT sequence, offset_days, due_at, status, sent_at, failure, confirms_check_in_id IS NOT NULL AS confirming, awaiting

@@ -44,6 +44,9 @@ public sealed record EnrolmentConsent(string Method, DateOnly? GivenOn, string? 
     /// <summary>The clinic's standing rule stood in for a per-patient record.</summary>
     public bool FromClinicDefault { get; init; }
 
+    /// <summary>Who recorded the consent: the person the clinic named, else the admin who enrolled (the consent row and its audit say the same).</summary>
+    internal string RecordedBy(string actor) => By?.Trim() is { Length: > 0 } by ? by : actor;
+
     internal IEnumerable<string> Problems(DateOnly today)
     {
         if (!ConsentMethods.Given.Contains(Method) && Method != ConsentMethods.Import)

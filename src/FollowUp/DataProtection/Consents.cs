@@ -38,7 +38,7 @@ internal static class Consents
             method = consent.Method,
             givenOn = consent.GivenOn,
             fromDefault = consent.FromClinicDefault,
-            by = consent.By?.Trim() is { Length: > 0 } by ? by : actor,
+            by = consent.RecordedBy(actor),
             at = now.UtcDateTime,
             note = consent.Note,
         }, transaction, cancellationToken: cancellationToken));

@@ -11,6 +11,7 @@ internal static class DataProtectionFeature
         services.AddSettings<ErasureOptions>(ErasureOptions.Section, o => o.Validate());
         services.AddSingleton<PatientMailbox>();
         services.AddSingleton<PatientExport>();
+        services.AddSingleton<ErasureNotice>();
         services.AddSingleton<PatientErasure>();
         services.AddSingleton(sp => new PatientRequests(sp.GetRequiredService<PatientExport>(), sp.GetRequiredService<PatientErasure>()));
         return services;

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -6,8 +5,16 @@ using Npgsql;
 
 namespace FollowUp.DataProtection;
 
-/// <summary>What an erasure did: its record, and whether this request found it already done.</summary>
-public sealed record ErasureReport(long ErasureId, bool AlreadyErased, DateTime At, int MessagesRemoved, object? Rows);
+/// <summary>
+/// What an erasure did: its record, whether this request found it already done (then <paramref name="Rows"/> and
+/// <paramref name="MessagesRemoved"/> are the mail from the erased address since, if any), the open alerts it closed by
+/// kind, and the notice about them.
+/// </summary>
+public sealed record ErasureReport(long ErasureId, bool AlreadyErased, DateTime At, int MessagesRemoved, object? Rows)
+{
+    public IReadOnlyDictionary<string, int> ClosedAlerts { get; init; } = new Dictionary<string, int>();
+    public ErasureNoticeReport? Notice { get; init; }
+}
 
 /// <summary>
 /// Erases one patient on request: every row <see cref="PatientRows"/> names and every message of theirs in the replies
@@ -21,7 +28,8 @@ public sealed record ErasureReport(long ErasureId, bool AlreadyErased, DateTime 
 /// finishes it; each step is harmless to repeat.
 /// </para>
 /// </summary>
-internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox mailbox, TimeProvider clock, IOptions<ErasureOptions> options)
+internal sealed partial class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox mailbox, ErasureNotice notice, TimeProvider clock,
+    IOptions<ErasureOptions> options, IOptions<Alerts.AlertOptions> alertOptions)
 {
     public const string Reason = "patient erased on request";
 
@@ -37,11 +45,13 @@ internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox
             if (patient is null)
             {
                 // Gone already: an erasure that finished says when; one interrupted after its database step is finished now.
-                var known = await KnownErasureAsync(connection, transaction, given, keys, cancellationToken)
-                    ?? throw new PatientRequestException($"there is no patient '{given.Trim()}' and no erasure of one");
-                if (known.CompletedAt is { } done) return new ErasureReport(known.Id, AlreadyErased: true, done, 0, null);
+                var known = await ErasureRecords.FindAsync(connection, transaction, given, keys, cancellationToken)
+                    ?? throw new PatientRequestException(string.IsNullOrEmpty(keys.ErasureKey)
+                        ? $"there is no patient '{given.Trim()}'"
+                        : $"there is no patient '{given.Trim()}' and no erasure of one");
                 await transaction.CommitAsync(cancellationToken);
-                return await FinishAsync(connection, known.Id, 0, null, checkpoint, cancellationToken);
+                if (known.CompletedAt is { } done) return await AgainAsync(connection, known, done, force, actor, cancellationToken);
+                return await FinishAsync(connection, known.Id, 0, null, new Dictionary<string, int>(), actor, checkpoint, cancellationToken);
             }
             await connection.ExecuteAsync(new CommandDefinition("SELECT 1 FROM patients WHERE id = @id FOR UPDATE", new { id = patient.Id }, transaction, cancellationToken: cancellationToken));
             var rows = await PatientRows.OfAsync(connection, transaction, patient.Id, cancellationToken);
@@ -71,6 +81,7 @@ internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox
         await Step(checkpoint, "mailbox");
 
         object counts;
+        Dictionary<string, int> closed;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var patientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT patient_id FROM erasures WHERE id = @erasureId", new { erasureId }, transaction, cancellationToken: cancellationToken));
@@ -82,6 +93,7 @@ internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox
             var rows = await PatientRows.OfAsync(connection, transaction, patientId, cancellationToken);
             counts = rows.Counts();
             var now = clock.GetUtcNow();
+            closed = await CloseOpenAlertsAsync(connection, transaction, erasureId, rows.Alerts, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE erasures SET message_ids = ARRAY(SELECT DISTINCT unnest(message_ids || @messageIds)) WHERE id = @erasureId",
                 new { erasureId, messageIds = rows.MessageIds }, transaction, cancellationToken: cancellationToken));
@@ -91,16 +103,19 @@ internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox
                 patientId, rows.Courses, rows.CheckIns, rows.Reminders, rows.Replies, rows.Inbound, rows.Alerts, rows.Consents,
             }, transaction, cancellationToken: cancellationToken));
             await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "patient.erased", null, null, erasureId,
-                new { erasure_id = erasureId, forced = force, rows = counts }, cancellationToken);
+                new { erasure_id = erasureId, forced = force, rows = counts, closed_open_alerts = closed }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         await Step(checkpoint, "database");
-        return await FinishAsync(connection, erasureId, removed, counts, checkpoint, cancellationToken);
+        return await FinishAsync(connection, erasureId, removed, counts, closed, actor, checkpoint, cancellationToken);
     }
 
-    /// <summary>Step D: the mailbox once more (mail read while the erasure ran), then the record forgets the patient.</summary>
-    private async Task<ErasureReport> FinishAsync(NpgsqlConnection connection, long erasureId, int removed, object? counts, Func<string, Task>? checkpoint,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Step D: the mailbox once more (mail read while the erasure ran), then the record forgets the patient; then the
+    /// notice about the open alerts it closed, if any (a notice the mail server refuses waits for the next request).
+    /// </summary>
+    private async Task<ErasureReport> FinishAsync(NpgsqlConnection connection, long erasureId, int removed, object? counts, IReadOnlyDictionary<string, int> closed,
+        string actor, Func<string, Task>? checkpoint, CancellationToken cancellationToken)
     {
         removed += await mailbox.DeleteAsync(await MessageIdsAsync(connection, erasureId, cancellationToken), cancellationToken);
         var at = clock.GetUtcNow().UtcDateTime;
@@ -109,35 +124,48 @@ internal sealed class PatientErasure(NpgsqlDataSource dataSource, PatientMailbox
             WHERE id = @erasureId AND completed_at IS NULL
             """, new { erasureId, at }, cancellationToken: cancellationToken));
         await Step(checkpoint, "completed");
-        return new ErasureReport(erasureId, AlreadyErased: false, at, removed, counts);
+        return new ErasureReport(erasureId, AlreadyErased: false, at, removed, counts)
+        {
+            ClosedAlerts = closed,
+            Notice = await notice.SendPendingAsync(erasureId, actor, cancellationToken) ?? NobodyToTell(closed),
+        };
     }
+
+    /// <summary>
+    /// The open alerts among <paramref name="alerts"/> (which go with the rows) counted by kind, and who must hear that
+    /// they were closed: each one's treating therapist, the clinic lead for one tied to no course. Kept on the erasure
+    /// record until the notice is sent.
+    /// </summary>
+    private async Task<Dictionary<string, int>> CloseOpenAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long erasureId, long[] alerts,
+        CancellationToken cancellationToken)
+    {
+        var open = (await connection.QueryAsync<(string Kind, string? Therapist)>(new CommandDefinition("""
+            SELECT a.kind, t.email FROM alerts a LEFT JOIN courses c ON c.id = a.course_id LEFT JOIN therapists t ON t.id = c.therapist_id
+            WHERE a.id = ANY(@alerts) AND a.status = 'open'
+            """, new { alerts }, transaction, cancellationToken: cancellationToken))).ToList();
+        var closed = open.GroupBy(a => a.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        if (open.Count == 0) return closed;
+        var lead = alertOptions.Value.LeadAddress is { Length: > 0 } l && !string.IsNullOrWhiteSpace(l) ? l.Trim() : null;
+        var to = open.Select(a => a.Therapist ?? lead).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE erasures SET notice_to = ARRAY(SELECT DISTINCT unnest(notice_to || @to)), notice_sent_at = NULL,
+                   closed_alerts = (SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb)
+                                    FROM (SELECT key, sum(value::int) AS total
+                                          FROM (SELECT * FROM jsonb_each_text(closed_alerts) UNION ALL SELECT * FROM jsonb_each_text(@closed::jsonb)) k GROUP BY key) s)
+            WHERE id = @erasureId
+            """, new { erasureId, to, closed = System.Text.Json.JsonSerializer.Serialize(closed) }, transaction, cancellationToken: cancellationToken));
+        return closed;
+    }
+
+    /// <summary>Closed alerts and nobody to tell (no therapist address, no lead set): the report says so.</summary>
+    private static ErasureNoticeReport? NobodyToTell(IReadOnlyDictionary<string, int> closed) =>
+        closed.Count == 0 ? null : new ErasureNoticeReport(0, Sent: false, "nobody to tell: the alerts' courses have no therapist address and FollowUp:Alerts:LeadAddress is not set");
 
     private static async Task<string[]> MessageIdsAsync(NpgsqlConnection connection, long erasureId, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<string[]>(new CommandDefinition("SELECT message_ids FROM erasures WHERE id = @erasureId",
             new { erasureId }, cancellationToken: cancellationToken)) ?? [];
 
     private static Task Step(Func<string, Task>? checkpoint, string step) => checkpoint?.Invoke(step) ?? Task.CompletedTask;
-
-    private sealed record KnownErasure(long Id, DateTime? CompletedAt);
-
-    /// <summary>
-    /// The erasure a request names once the patient's rows are gone: by the keyed hash of the address or of the clinic's
-    /// identifier, or (unfinished only) by FollowUp's id. The latest, if several.
-    /// </summary>
-    private static Task<KnownErasure?> KnownErasureAsync(DbConnection connection, DbTransaction transaction, string given, ErasureOptions keys, CancellationToken cancellationToken)
-    {
-        var text = given.Trim();
-        return connection.QuerySingleOrDefaultAsync<KnownErasure>(new CommandDefinition("""
-            SELECT id, completed_at FROM erasures
-            WHERE address_hash = @addressHash OR clinic_id_hash = @clinicIdHash OR (completed_at IS NULL AND patient_id = @id)
-            ORDER BY completed_at IS NULL DESC, id DESC LIMIT 1
-            """, new
-        {
-            addressHash = keys.AddressHash(text),
-            clinicIdHash = keys.ClinicIdHash(text),
-            id = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (long?)null,
-        }, transaction, cancellationToken: cancellationToken));
-    }
 
     // An unfinished erasure of the same patient is taken up again (one per patient), its Message-IDs extended.
     private const string Record = """

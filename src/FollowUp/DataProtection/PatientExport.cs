@@ -17,7 +17,8 @@ public sealed record PatientExportReport(string Path, long PatientId, int Messag
 /// data.json with every row as stored (the rows <see cref="PatientRows"/> names, nothing of anyone else), and the raw
 /// .eml of each of their messages as the replies mailbox keeps it. The export itself is audited.
 /// </summary>
-internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox mailbox, TimeProvider clock, IOptions<Mail.ClinicOptions> clinic)
+internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox mailbox, TimeProvider clock, IOptions<Mail.ClinicOptions> clinic,
+    IOptions<ErasureOptions> erasureOptions)
 {
     public async Task<PatientExportReport> ExportAsync(string given, string path, string actor, CancellationToken cancellationToken)
     {
@@ -35,17 +36,24 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
         if (File.Exists(full)) throw new PatientRequestException($"{full} exists already; give another --output");
         if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder)) throw new PatientRequestException($"folder {folder} does not exist");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var patient = await PatientLookup.FindAsync(connection, null, given, cancellationToken)
-            ?? throw new PatientRequestException($"there is no patient '{given.Trim()}'");
+        var patient = await PatientLookup.FindAsync(connection, null, given, cancellationToken);
+        // An erased patient's address still names what came from it since: the mail FollowUp kept as a stranger's.
+        var erased = patient is null ? await ErasureRecords.FindAsync(connection, null, given, erasureOptions.Value, cancellationToken) : null;
+        if (patient is null && erased?.CompletedAt is null) throw new PatientRequestException($"there is no patient '{given.Trim()}'");
         // One snapshot: every table read as of the same moment.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var rows = await PatientRows.OfAsync(connection, transaction, patient.Id, cancellationToken);
+        var rows = patient is not null
+            ? await PatientRows.OfAsync(connection, transaction, patient.Id, cancellationToken)
+            : await PatientRows.OfMailFromAsync(connection, transaction, await ErasureRecords.MailFromAsync(connection, transaction, erased!.AddressHash, erasureOptions.Value, cancellationToken), cancellationToken);
         var data = new JsonObject
         {
             ["exported_at"] = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["clinic"] = clinic.Value.Name,
-            ["patient"] = await JsonAsync(connection, transaction, "SELECT row_to_json(t)::text FROM patients t WHERE id = @id", new { id = patient.Id }, cancellationToken),
+            ["patient"] = patient is null ? null
+                : await JsonAsync(connection, transaction, "SELECT row_to_json(t)::text FROM patients t WHERE id = @id", new { id = patient.Id }, cancellationToken),
         };
+        if (erased?.CompletedAt is { } erasedAt)
+            data["erased_on"] = erasedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         foreach (var (name, table, ids) in new[]
                  {
                      ("consents", "consents", rows.Consents), ("courses", "courses", rows.Courses), ("check_ins", "check_ins", rows.CheckIns),
@@ -69,7 +77,8 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
             await using (var stream = new FileStream(temporary, owner))
             using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
             {
-                await WriteAsync(zip, "README.txt", Encoding.UTF8.GetBytes(Readme(patient, data, named.Count, actor)), cancellationToken);
+                var readme = patient is null ? ErasedReadme(given.Trim(), data, named.Count, actor) : Readme(patient, data, named.Count, actor);
+                await WriteAsync(zip, "README.txt", Encoding.UTF8.GetBytes(readme), cancellationToken);
                 await WriteAsync(zip, "data.json", JsonSerializer.SerializeToUtf8Bytes(data, Indented), cancellationToken);
                 foreach (var (m, file) in named) await WriteAsync(zip, file, m.Raw, cancellationToken);
             }
@@ -85,10 +94,12 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
             Discard(temporary);
             throw;
         }
-        await Audit.AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, "patient.exported", null, patient.Id, patient.Id,
-            new { rows = rows.Counts(), messages = named.Count }, cancellationToken);
+        // About an erased patient, the trail names the erasure, never the address.
+        await Audit.AuditTrail.WriteAsync(connection, transaction, clock.GetUtcNow(), actor, "patient.exported", null, patient?.Id, patient?.Id ?? erased!.Id,
+            patient is null ? new { erasure_id = erased!.Id, rows = rows.Counts(), messages = named.Count } : new { erasure_id = (long?)null, rows = rows.Counts(), messages = named.Count },
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new PatientExportReport(full, patient.Id, named.Count, rows.Counts());
+        return new PatientExportReport(full, patient?.Id ?? 0, named.Count, rows.Counts());
     }
 
     /// <summary>Removes a half-written archive; one that cannot even be named (a path too long) was never created.</summary>
@@ -161,6 +172,27 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
         foreach (var a in alerts) Line($"  {Day(S(a, "raised_at"))}  {S(a, "reason")} ({S(a, "status")})");
         Line();
         Line(string.Create(c, $"The audit trail (who did what, and when) has {data["audit_trail"]!.AsArray().Count} entries about you; they are in data.json under audit_trail."));
+        return text.ToString();
+    }
+
+    /// <summary>The first page of an export about an erased patient: only the mail that came from their address since.</summary>
+    private string ErasedReadme(string given, JsonObject data, int messages, string actor)
+    {
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+        Line($"What {clinic.Value.Name} holds in FollowUp from {given}");
+        Line(new string('=', 40));
+        Line();
+        Line($"The patient with this address or number was erased on request on {data["erased_on"]}; FollowUp holds nothing else about them.");
+        Line($"Written on {data["exported_at"]} for {actor}. Since the erasure, FollowUp received the email(s) below from the same address and");
+        Line("kept them as a stranger's mail (tied to no patient):");
+        Line();
+        Line("  README.txt   this page");
+        Line("  data.json    every record of those emails, exactly as stored");
+        Line(string.Create(CultureInfo.InvariantCulture, $"  messages/    the {messages} email(s), exactly as they arrived"));
+        Line();
+        foreach (var m in data["messages_received"]!.AsArray())
+            Line($"  {m?["received_at"]}: \"{m?["subject"]}\" ({m?["outcome"]})");
         return text.ToString();
     }
 

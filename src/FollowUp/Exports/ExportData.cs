@@ -15,10 +15,13 @@ public sealed record ExportCourse
     public string? TherapistName { get; init; }
     public DateOnly StartedOn { get; init; }
     public DateOnly EndedOn { get; init; }
-    public int PainAtStart { get; init; }
+    /// <summary>Null once retention removed the course's scores (<see cref="ScoresRemovedAt"/>): never 0.</summary>
+    public int? PainAtStart { get; init; }
     public int? PainAtEnd { get; init; }
     public string Status { get; init; } = "";
     public string Schedule { get; init; } = "";
+    /// <summary>When retention removed the course's scores (its pain at start and end, its replies), or null.</summary>
+    public DateTime? ScoresRemovedAt { get; init; }
 }
 
 /// <summary>A check-in (scheduled or confirming), as exported.</summary>
@@ -109,7 +112,7 @@ public sealed class ExportQuery(NpgsqlDataSource dataSource)
 
     private const string Courses = $"""
         SELECT c.id, c.patient_id, p.name AS patient_name, p.email AS patient_email, p.time_zone, t.email AS therapist_email, t.name AS therapist_name,
-               c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.status, s.name AS schedule
+               c.started_on, c.ended_on, c.pain_at_start, c.pain_at_end, c.status, s.name AS schedule, c.scores_purged_at AS scores_removed_at
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id JOIN schedules s ON s.id = c.schedule_id
         WHERE c.id IN ({Selected})
         ORDER BY c.id

@@ -37,6 +37,34 @@ internal static class CheckInChanges
         return await CheckIns.CheckInStates.CancelForOptOutAsync(connection, transaction, patientId, cancellationToken);
     }
 
+    /// <summary>
+    /// A bare STOP from an address several patients share: each of them is opted out (their consent withdrawn, their
+    /// planned check-ins cancelled); the address gets one STOP confirmation (one mailbox, one answer), answering the
+    /// first patient's newest sent check-in. Returns it, to send at once.
+    /// </summary>
+    public static async Task<long?> OptOutAddressAsync(DbConnection connection, DbTransaction transaction, string address, string? inReplyTo, DateTime now,
+        Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
+    {
+        long? first = null;
+        var patients = await connection.QueryAsync<(long PatientId, long? CheckInId)>(new CommandDefinition(PatientsAtAddress, new { address }, transaction,
+            cancellationToken: cancellationToken));
+        foreach (var (patientId, checkInId) in patients)
+        {
+            var cancelled = await OptOutAsync(connection, transaction, patientId, now, cancellationToken);
+            Log.OptedOut(logger, patientId, cancelled);
+            if (checkInId is { } id)
+                first ??= await CheckIns.CheckInStates.QueueStopConfirmationAsync(connection, transaction, id, inReplyTo, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken);
+        }
+        return first;
+    }
+
+    // Each patient at the address not yet opted out, with their newest sent check-in (the one the confirmation answers).
+    private const string PatientsAtAddress = """
+        SELECT p.id, (SELECT ci.id FROM check_ins ci JOIN courses c ON c.id = ci.course_id
+                      WHERE c.patient_id = p.id AND ci.sent_at IS NOT NULL ORDER BY ci.sent_at DESC, ci.id DESC LIMIT 1)
+        FROM patients p WHERE lower(p.email) = lower(@address) AND p.opted_out_at IS NULL ORDER BY p.id
+        """;
+
     /// <summary>The patient is away: the check-in's reminders wait until <paramref name="until"/> (never earlier than already noted).</summary>
     public static Task NoteOutOfOfficeAsync(DbConnection connection, DbTransaction transaction, long checkInId, DateTime until, CancellationToken cancellationToken) =>
         CheckIns.CheckInStates.AwayUntilAsync(connection, transaction, checkInId, new DateTimeOffset(until, TimeSpan.Zero), cancellationToken);

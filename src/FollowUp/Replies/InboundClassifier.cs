@@ -176,6 +176,8 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
     public string OwnText { get; init; } = "";
     public Answer? Answer { get; init; }
     public bool Crisis { get; init; }
+    /// <summary>A STOP with no token or thread from an address several patients share: it stops every one of them.</summary>
+    public bool StopsSharedAddress { get; init; }
     public DeliveryAction? Delivery { get; init; }
     public bool OutOfOffice { get; init; }
     public MatchedBy? MatchedBy { get; init; }
@@ -223,6 +225,12 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
             return new(match.Refused == NotMatched.Unverified ? InboundOutcome.Unverified : InboundOutcome.Held,
                     $"{match.Detail}{(answer.Crisis ? "; self-harm wording" : "")}", match.Candidate, message.Headers, body, message)
                 { OwnText = classified.OwnText, Crisis = answer.Crisis, MatchedBy = match.By, Names = match.Candidate };
+        // A bare STOP from a (verified) address several patients share cannot say whose follow-up it ends, and mail to
+        // that address must stop all the same: every patient at it is opted out. With a token or thread it is that one's.
+        if (match.CheckIn is null && match.Refused == NotMatched.SharedAddress && answer.OptOut)
+            return new(InboundOutcome.OptOut, "STOP without reply token or thread from an address several patients share: every patient at it opted out", null,
+                    message.Headers, body, message)
+                { OwnText = classified.OwnText, Crisis = answer.Crisis, Answer = answer, StopsSharedAddress = true };
         if (match.CheckIn is null)
             return new(InboundOutcome.Unmatched, match.Detail, null, message.Headers, body, message) { OwnText = classified.OwnText, Crisis = answer.Crisis, Names = match.Candidate };
         if (answer.OptOut)

@@ -24,7 +24,8 @@ internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? Che
 /// assessment and its alerts, the audit rows) in the caller's transaction: the inbox records a chunk in one.
 /// The only writer of inbound_messages and replies.
 /// </summary>
-internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clock, Assessment assessment, IOptions<InboxOptions> inboxOptions, ILogger<InboundStore> logger)
+internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clock, Assessment assessment, IOptions<InboxOptions> inboxOptions,
+    IOptions<DataProtection.ErasureOptions> erasureOptions, ILogger<InboundStore> logger)
 {
     // 900 characters are at most 2,700 bytes of UTF-8; RFC 5322 lines end at 998 characters anyway.
     private const int MaxMessageIdLength = 900;
@@ -120,13 +121,20 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
         var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
             : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
+        if (outcome == InboundOutcome.OptOut && inbound.StopsSharedAddress)
+            clarify = await CheckInChanges.OptOutAddressAsync(connection, transaction, inbound.Message!.From.Mailboxes.First().Address, inbound.Message.MessageId, now, logger, cancellationToken);
+        // A stranger's mail from an erased patient's address is said to be so (safety first: a crisis in it still goes to the lead).
+        var erased = outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && checkIn is null && inbound.Names is null
+            ? await DataProtection.ErasureRecords.NoteMailFromAsync(connection, transaction, inboundId, inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address,
+                erasureOptions.Value, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken)
+            : null;
         if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && inbound.Crisis)
         {
             if ((inbound.Names ?? checkIn) is { } named)
                 await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
             else
                 await CrisisWithoutCourse.RaiseAsync(connection, transaction, inboundId,
-                    $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
+                    $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}{(erased is { } e ? $"; the address of a patient erased on {e.CompletedAt:yyyy-MM-dd}" : "")}): \"{Excerpt(inbound.OwnText)}\"",
                     new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken);
         }
         return new Stored(outcome, inboundId, checkIn?.Id, clarify);

@@ -20,7 +20,7 @@ public class RetentionTests
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
 
     // Short periods so that a test can walk past each of them; their order is the defaults' order.
-    private static readonly Dictionary<string, string?> Periods = new()
+    internal static readonly Dictionary<string, string?> Periods = new()
     {
         ["FollowUp:Retention:RawEmails"] = "30.00:00:00",
         ["FollowUp:Retention:ReplyText"] = "60.00:00:00",
@@ -29,7 +29,7 @@ public class RetentionTests
         ["FollowUp:Retention:Scores"] = "120.00:00:00",
     };
 
-    private const string OneCheckIn = """{ "name": "once", "checkIns": [ { "days": 7 } ], "reminders": { "count": 1, "spacingDays": 3 } }""";
+    internal const string OneCheckIn = """{ "name": "once", "checkIns": [ { "days": 7 } ], "reminders": { "count": 1, "spacingDays": 3 } }""";
 
     [Fact]
     public async Task A_run_removes_each_kind_past_its_period_and_nothing_newer_nor_of_a_course_with_an_open_alert()
@@ -250,7 +250,7 @@ public class RetentionTests
     /// Enrols a course per patient ending today on the one-check-in schedule, sends the check-ins a week later and reads
     /// each patient's reply; returns the first two course ids.
     /// </summary>
-    private static async Task<(long, long)> FollowedUpAsync(Clinic clinic, params (string Patient, string Reply)[] patients)
+    internal static async Task<(long, long)> FollowedUpAsync(Clinic clinic, params (string Patient, string Reply)[] patients)
     {
         var today = DateOnly.FromDateTime(clinic.Clock.GetUtcNow().UtcDateTime);
         var courses = new List<long>();

@@ -242,7 +242,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
                jsonb_build_object('source', 'import', 'file', @file::text, 'line', line, 'before', NULL, 'after', jsonb_build_object(
                    'therapist_id', therapist_id, 'started_on', started_on, 'ended_on', ended_on,
                    'pain_at_start', pain_at_start, 'pain_at_end', pain_at_end, 'time_zone', time_zone, 'language', language, 'import_key', import_key,
-                   'consent', jsonb_build_object('basis', @basis::text, 'method', consent_method, 'given_on', consent_on, 'from_clinic_default', consent_default)))
+                   'consent', jsonb_build_object('basis', @basis::text, 'method', consent_method, 'given_on', consent_on, 'from_clinic_default', consent_default, 'recorded_by', @actor::text)))
         FROM import_courses WHERE course_id IS NOT NULL
         """);
 }
