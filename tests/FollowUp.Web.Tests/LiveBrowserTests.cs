@@ -57,7 +57,9 @@ public partial class LiveBrowserTests(ITestOutputHelper output)
         Assert.True(await page.EvaluateAsync<bool>("() => window.keptSinceOpened === true"), "the page was navigated away and back");
         Assert.NotEqual("ran", await page.TitleAsync());
         Assert.Equal(clinic.Web.BaseUrl + "/admin/schedules/edit?name=default", page.Url);
-        Assert.Empty(errors);
+        // The only complaint: the browser refusing to run the template's script in the sandboxed frame.
+        Assert.All(errors, e => Assert.StartsWith("Blocked script execution in 'about:srcdoc'", e, StringComparison.Ordinal));
+        Assert.NotEmpty(errors);
         await using var connection = await clinic.Clinic.Data.OpenConnectionAsync();
         Assert.Null(await connection.ExecuteScalarAsync<string>("SELECT text_template FROM schedules WHERE name = 'default'"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE kind LIKE 'schedule%'"));
@@ -133,7 +135,8 @@ public partial class LiveBrowserTests(ITestOutputHelper output)
     private static List<string> ConsoleErrors(IPage page)
     {
         var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        // The browser asks for /favicon.ico by itself; the web face has none.
+        page.Console += (_, message) => { if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal)) errors.Add($"{message.Text} ({message.Location})"); };
         page.PageError += (_, error) => errors.Add(error);
         return errors;
     }
