@@ -52,6 +52,8 @@ public partial class LiveBrowserTests(ITestOutputHelper output)
         Assert.Contains("<p>Test Clinic</p>", html, StringComparison.Ordinal);
         Assert.Equal("", await frame.GetAttributeAsync("sandbox"));
         await ShotsAsync(page, "2-preview-as-typed");
+        // A full-page screenshot leaves the sandboxed frame (another process) blank: the frame on its own.
+        await frame.ScreenshotAsync(new() { Path = Path.Combine(Shots, "2-preview-html-part-1280.png") });
         Assert.Contains("Your back matters to us.", await page.FrameLocator("iframe[title='The HTML part in English']").Locator("body").InnerTextAsync(), StringComparison.Ordinal);
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.keptSinceOpened === true"), "the page was navigated away and back");
@@ -141,10 +143,12 @@ public partial class LiveBrowserTests(ITestOutputHelper output)
         return errors;
     }
 
+    private static string Shots => Directory.CreateDirectory(Environment.GetEnvironmentVariable("FOLLOWUP_TEST_SHOTS") is { Length: > 0 } given ? given
+        : Path.Combine(Path.GetTempPath(), "followup-web-screenshots", "live")).FullName;
+
     private async Task ShotsAsync(IPage page, string name)
     {
-        var shots = Directory.CreateDirectory(Environment.GetEnvironmentVariable("FOLLOWUP_TEST_SHOTS") is { Length: > 0 } given ? given
-            : Path.Combine(Path.GetTempPath(), "followup-web-screenshots", "live")).FullName;
+        var shots = Shots;
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, name + "-1280.png"), FullPage = true });
         var size = page.ViewportSize;
         await page.SetViewportSizeAsync(360, 740);
