@@ -59,7 +59,7 @@ internal static class CliContext
 
     private static string? Describe(Exception e) => e switch
     {
-        UserError or EnrolmentException or Users.UserException or DataProtection.PatientRequestException => e.Message,
+        UserError or EnrolmentException or SuppressionException or Users.UserException or DataProtection.PatientRequestException => e.Message,
         OptionsValidationException v => "configuration error: " + string.Join("; ", v.Failures),
         // The binder's own complaint about a setting that is not of its type (a duration "abc", an hour 25:00).
         InvalidOperationException when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>

@@ -26,5 +26,6 @@ var root = new RootCommand("followup-admin: enrol massage courses for follow-up 
     ReplyCommands.Build(),
     PatientCommands.Build(),
     RetentionCommands.Build(),
+    SuppressionCommands.Build(),
 };
 return await CliContext.RunAsync(root, args);

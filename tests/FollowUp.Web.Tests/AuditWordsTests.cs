@@ -19,4 +19,10 @@ public class AuditWordsTests
         Assert.Equal(["page: send log", "courses: 1, 2"], AuditModel.Describe("""{"page": "send log", "courses": [1, 2]}"""));
         Assert.Equal(["name: Ada", "role: admin", "source: web"], AuditModel.Describe("""{"before": null, "after": {"name": "Ada", "role": "admin"}, "source": "web"}"""));
     }
+
+    [Fact]
+    public void A_nested_record_in_a_detail_reads_as_its_fields_and_not_as_json()
+    {
+        Assert.Equal(["consent: by –; basis verbal; on 2026-10-01"], AuditModel.Describe("""{"consent": {"by": null, "basis": "verbal", "on": "2026-10-01"}}"""));
+    }
 }

@@ -4,24 +4,35 @@ using Dapper;
 namespace FollowUp.Alerts;
 
 /// <summary>
-/// A patient whose address the mail server refused for good (a 5xx at send time, a hard bounce later): their
-/// address is suppressed and each of their active courses gets an "unreachable" alert, so the therapist knows the
+/// A patient whose address the mail server refused for good (a 5xx at send time, a hard bounce later), or who marked a
+/// check-in as spam at their mailbox provider (a complaint report): their address is suppressed and each of their active courses gets an "unreachable" alert, so the therapist knows the
 /// follow-up has stopped and why, instead of silence.
 /// </summary>
 internal static class Unreachable
 {
     public const string Kind = "unreachable";
 
-    public static async Task MarkAsync(DbConnection connection, DbTransaction? transaction, long patientId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>patients.undeliverable_because: a mail server refused the address.</summary>
+    public const string Refused = "refused";
+
+    /// <summary>patients.undeliverable_because: the patient reported a check-in as spam.</summary>
+    public const string Complaint = "complaint";
+
+    public static Task MarkAsync(DbConnection connection, DbTransaction? transaction, long patientId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MarkAsync(connection, transaction, patientId, Refused, reason, now, cancellationToken);
+
+    public static async Task MarkAsync(DbConnection connection, DbTransaction? transaction, long patientId, string because, string reason, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var at = now.UtcDateTime;
-        await connection.ExecuteAsync(new CommandDefinition(Suppress, new { patientId, reason, at }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Suppress, new { patientId, because, reason, at }, transaction, cancellationToken: cancellationToken));
         await Notices.RaiseForPatientAsync(connection, transaction, patientId, Kind, $"Patient unreachable by email: {reason}", Notices.OnRepeat.KeepFirst,
             now, cancellationToken);
     }
 
     private const string Suppress = """
-        UPDATE patients SET undeliverable_at = COALESCE(undeliverable_at, @at), undeliverable_reason = @reason
+        UPDATE patients SET undeliverable_at = COALESCE(undeliverable_at, @at), undeliverable_reason = @reason,
+            undeliverable_because = @because
         WHERE id = @patientId
         """;
 }

@@ -10,6 +10,7 @@ internal static class CoursesFeature
         services.AddSingleton<CourseEnrolment>();
         services.AddSingleton<CourseChanges>();
         services.AddSingleton<Therapists>();
+        services.AddSettings<Import.ImportOptions>(Import.ImportOptions.Section, o => o.Validate());
         services.AddSingleton<Import.CourseImport>();
         services.AddSingleton<Import.ImportUploads>();
         services.AddSingleton<CourseQuery>();

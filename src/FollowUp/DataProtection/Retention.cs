@@ -117,7 +117,7 @@ public sealed class Retention
             var ids = batch.Select(b => b.Id).ToArray();
             var done = kind == RetentionKinds.AuditDetails
                 ? await AuditRedaction.RedactAsync(connection, transaction, ids, "past the retention of audit details", unlink: false, actor, now, cancellationToken)
-                : await connection.ExecuteAsync(new CommandDefinition(kind.Remove, new { ids, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+                : await connection.ExecuteAsync(new CommandDefinition(kind.Remove, new { ids, now = now.UtcDateTime, cutoff = cutoff.UtcDateTime }, transaction, cancellationToken: cancellationToken));
             await AuditTrail.WriteAsync(connection, transaction, now, actor, "retention.removed", null, null, null,
                 new { kind = kind.Name, count = done, cutoff = cutoff.UtcDateTime, oldest = batch[0].At }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

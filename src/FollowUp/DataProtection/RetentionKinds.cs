@@ -85,7 +85,22 @@ internal static class RetentionKinds
           AND (a.course_id IS NULL OR {OpenAlertFree("a.course_id")})
         """, "");
 
-    internal static readonly Kind[] All = [RawEmails, ReplyText, SentEmails, AuditDetails, Scores];
+    // An uploaded export holds every patient's name and address in it. Once stored its courses are in their own rows and
+    // the file is only its report's source; one never stored (checked and left, failed, or its node gone) waits for an
+    // admin to store it, restart it or forget it. The row goes whole: its report says nothing the courses do not.
+    internal static readonly Kind FinishedImports = new("FinishedImports", "uploaded CSV exports whose import was stored", """
+        SELECT u.id, u.updated_at AS at FROM course_import_uploads u WHERE u.status = 'stored' AND u.updated_at < @cutoff
+        """, """
+        DELETE FROM course_import_uploads WHERE id = ANY(@ids) AND status = 'stored'
+        """);
+
+    internal static readonly Kind UnfinishedImports = new("UnfinishedImports", "uploaded CSV exports never stored (checked and left, failed, stalled)", """
+        SELECT u.id, u.updated_at AS at FROM course_import_uploads u WHERE u.status <> 'stored' AND u.updated_at < @cutoff
+        """, """
+        DELETE FROM course_import_uploads WHERE id = ANY(@ids) AND status <> 'stored' AND updated_at < @cutoff
+        """);
+
+    internal static readonly Kind[] All = [RawEmails, ReplyText, SentEmails, AuditDetails, Scores, FinishedImports, UnfinishedImports];
 
     /// <summary>The period of a kind, by its setting's name.</summary>
     internal static TimeSpan PeriodOf(this RetentionOptions options, Kind kind) => options.Periods().Single(p => p.Kind == kind.Name).Period;

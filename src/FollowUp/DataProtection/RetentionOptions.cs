@@ -41,6 +41,18 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan Scores { get; set; } = TimeSpan.FromDays(3650);
 
+    /// <summary>
+    /// An uploaded CSV export after its courses were stored: a week, to look at its row report again, then the file (every
+    /// patient's name and address in it) goes.
+    /// </summary>
+    public TimeSpan FinishedImports { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// An uploaded export never stored (checked and left, failed, or stalled when its node stopped), counted from its last
+    /// progress: thirty days to store or restart it from the stored file.
+    /// </summary>
+    public TimeSpan UnfinishedImports { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>When the daily run starts, in the clinic's time zone (<c>FollowUp:Alerts:DefaultTimeZone</c>).</summary>
     public TimeOnly RunAt { get; set; } = new(3, 30);
 
@@ -48,7 +60,8 @@ public sealed class RetentionOptions
     internal static readonly TimeSpan Longest = TimeSpan.FromDays(100 * 365);
 
     internal IEnumerable<(string Kind, TimeSpan Period)> Periods() =>
-        [("RawEmails", RawEmails), ("ReplyText", ReplyText), ("SentEmails", SentEmails), ("AuditDetails", AuditDetails), ("Scores", Scores)];
+        [("RawEmails", RawEmails), ("ReplyText", ReplyText), ("SentEmails", SentEmails), ("AuditDetails", AuditDetails), ("Scores", Scores),
+         ("FinishedImports", FinishedImports), ("UnfinishedImports", UnfinishedImports)];
 
     internal IEnumerable<string> Validate()
     {

@@ -35,6 +35,13 @@ internal sealed record Lexicon
     public Dictionary<string, string[]> Phq2Options { get; init; } = [];
     /// <summary>Words that may stand between a label and its number ("pain is about a 6").</summary>
     public string[] Fillers { get; init; } = [];
+    /// <summary>
+    /// How people hedge a number they give ("je dirais 3", "diría que un 5", "ich würde sagen 5"): the number after one
+    /// is the pain wherever it stands in a sentence, and they may also stand between a label and its number.
+    /// </summary>
+    public string[] Hedges { get; init; } = [];
+    /// <summary>Words joining the two days of a span of dates ("from 12 to 19 December", "du 12 au 19 décembre").</summary>
+    public string[] Until { get; init; } = [];
     /// <summary>Words that may stand before a mood word ("pretty good", "ziemlich gut").</summary>
     public string[] Intensifiers { get; init; } = [];
     /// <summary>Words joining two numbers into a range or a choice ("5 or 6", "3-4").</summary>

@@ -77,6 +77,9 @@ internal static class QuoteMarkers
                 if (next.Length == 0 && opened) continue;
                 // "Hi," or "Thanks Thanmai" above "On Mar 8, 2012 … wrote:" is the reply, not the attribution's start.
                 if (next.Length == 0 || !CouldOpen(lines[i]) || (next.StartsWith('>') && !(opened && IsAttribution(joined + " " + next)))) break;
+                // "El dolor está en 5" above "> El 24 nov 2026, a las 9:30, … escribió:": a later line that opens an
+                // attribution itself is where it begins; the patient's words above it are the reply.
+                if (next.TrimStart('>', ' ') is var unquoted && Starts.Any(s => unquoted.StartsWith(s + " ", StringComparison.Ordinal)) && unquoted.Any(char.IsDigit)) break;
                 joined += " " + next;
                 rest += " " + next;
             }

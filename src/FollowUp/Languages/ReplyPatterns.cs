@@ -49,7 +49,7 @@ internal static class ReplyPatterns
     private static readonly string OutOfWords = Words(Lexicon.Union(l => l.OutOf));
     // "un sur 10", "um em 10": the 10 is the scale, never the value.
     private static readonly string NotScale = $@"(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)";
-    private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers));
+    private static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers.Concat(l.Hedges)));
     private static readonly string OutOf = $@"(?:[ \t]*/[ \t]*|[ \t]+{OutOfWords}[ \t]+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
     private static readonly string Suffix = @"(?:[ \t]?-?[ \t]?ish(?!\w))?";
     private static readonly string Range = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w))?";
@@ -91,6 +91,20 @@ internal static class ReplyPatterns
     /// </summary>
     public static Regex NumberFirst { get; } = new(
         $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+
+    /// <summary>
+    /// "ça va mieux, je dirais 3", "direi un 6", "ich würde sagen 5": a hedged number anywhere in a sentence is the
+    /// pain (a label before it is read first, by <see cref="Pain"/> or <see cref="Mood"/>).
+    /// </summary>
+    public static Regex Hedged { get; } = new(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Hedges))})[ \t]*[:,]?[ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
+
+    /// <summary>
+    /// "tres", "otto", "três": a number word that is also a word elsewhere, alone on the reply's first line, is the
+    /// answer; anywhere else (a signature "Otto", French "très") it is a word.
+    /// </summary>
+    public static Regex LoneNumber { get; } = new(
+        $@"^[\s""'(*]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})[ \t]*[.!]*[ \t]*$", Options);
 
     public static Regex Between { get; } = new(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
@@ -149,10 +163,18 @@ internal static class ReplyPatterns
         @"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", @"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)", @"(?<!\d)\d{1,2}\.\d{1,2}\.(?!\d)",
         $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
-        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
+        // "from 12 to 19 December", "du 12 au 19 décembre": the first day of a span of dates, before the date itself.
+        $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|º|\.)?[ \t]*(?:{Words(Lexicon.Union(l => l.Until))})[ \t]*\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
+        // "18/12", "28-11", "14.12": a day above 10 and a month; a pain never is more than 10 ("3/12" stays doubtful).
+        @"(?<![\d/.,-])(?:1[1-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])(?![\d/-]|[.,]\d)",
+        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)",
+        // "om 10.15", "alle 9.30": a time written with a dot (two digits after it: "6.5" stays a refused decimal).
+        @"(?<![\d.,])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.,])",
+        // "4.º", "2.ª": a floor or an ordinal in an address.
+        @"(?<!\d)\d{1,2}\.[ºª°]", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
-        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?\s+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
+        @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.
@@ -175,8 +197,11 @@ internal static class ReplyPatterns
 
     private static string StreetWords => Words(Lexicon.All.SelectMany(l => l.Streets).Concat(Lexicon.Union(l => l.Streets)).Where(s => s.Length > 1).Distinct(StringComparer.Ordinal));
 
-    /// <summary>Four digits or more, once phone numbers are out: a postcode or a reference, never a 0-10 answer.</summary>
-    public static Regex LongNumber { get; } = new(@"(?<![\d.,])\d{4,}(?![\d.,])", Options);
+    /// <summary>
+    /// Three digits or more, once phone numbers are out: a dose ("Ibuprofen 400"), a postcode or a reference, never a
+    /// 0-10 answer. Not after "/" or "out of": "6/100" is a score on another scale, to be refused, not a 6.
+    /// </summary>
+    public static Regex LongNumber { get; } = new($@"(?<![\d.,])(?<!/[ \t]*)(?<!{OutOfWords}[ \t]*)\d{{3,}}(?!\d|[.,]\d)", Options);
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
     public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);

@@ -57,6 +57,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
             return new Answer(null, null, null, OptOut: true) { CrisisTerms = crisis };
 
         var reader = AnswerReader.Of(text);
+        if (SubjectAnswer(reader, subject) is { } fromSubject) reader = fromSubject;
         var pain = reader.Single("pain", 10);
         var (moodScore, moodWord) = reader.Mood();
         var (phqA, phqB) = reader.Phq2();
@@ -72,6 +73,30 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         {
             Phq2A = phqA, Phq2B = phqB, CrisisTerms = crisis, Doubts = reader.Doubts, Readings = readings,
         };
+    }
+
+    /// <summary>
+    /// "Re: Check-in — 4", "Re: …course? pain 3 mood good": when the body gives nothing, what the patient typed after
+    /// the check-in's own subject. Only the words after its last question mark, dash or colon, only when they are not
+    /// the check-in's wording, and only when they read without a doubt: the subject's own numbers ("2 weeks") never count.
+    /// </summary>
+    private static AnswerReader? SubjectAnswer(AnswerReader body, string? subject)
+    {
+        if (subject is null || body.Doubts.Count > 0 || body.FoundAnything) return null;
+        var stripped = StripSubjectPrefixes(Normalize(subject));
+        var cut = stripped.LastIndexOfAny(['?', '\u2014', '\u2013', ':']);
+        var dash = stripped.LastIndexOf(" - ", StringComparison.Ordinal);
+        cut = Math.Max(cut, dash < 0 ? -1 : dash + 2);
+        if (cut < 0) return null;
+        var typed = stripped[(cut + 1)..].Trim();
+        if (typed.Length == 0 || ReplyPatterns.CheckInLines.Contains(Lexicon.Fold(typed))) return null;
+        var reader = AnswerReader.Of(typed);
+        var read = reader.Single("pain", 10) is not null || reader.Mood() != (null, null);
+        if (!read || reader.NumbersDoubtful || reader.Doubts.Count > 0) return null;
+        // Read again by Parse: what this check added is cleared, and the therapist is told where the answer stood.
+        reader.Read.Clear();
+        reader.Read.Add($"the body gives no answer; read from the subject line (\"{typed}\")");
+        return reader;
     }
 
     internal static string Normalize(string text) =>

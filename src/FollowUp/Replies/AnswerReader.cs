@@ -21,6 +21,9 @@ internal sealed partial class AnswerReader
     /// <summary>Whether the numbers read can be trusted: nothing left over, no range, no comparison, no other scale.</summary>
     public bool NumbersDoubtful { get; private set; }
 
+    /// <summary>Whether anything at all was read (before the values are checked).</summary>
+    public bool FoundAnything => found.Count > 0;
+
     private AnswerReader(string folded)
     {
         text = folded.ToCharArray();
@@ -32,10 +35,13 @@ internal sealed partial class AnswerReader
         var lines = Lexicon.Fold(ownText).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
             .Where(l => !ReplyPatterns.CheckInLines.Any(q => l.Contains(q, StringComparison.Ordinal)));
         var kept = string.Join('\n', lines);
-        var reader = new AnswerReader(kept);
         // Street names are told by their capitals, so they are found on the text as written, where it lines up.
         var asWritten = string.Join('\n', ownText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
             .Where(l => !ReplyPatterns.CheckInLines.Any(q => Lexicon.Fold(l).Contains(q, StringComparison.Ordinal))));
+        var mended = Typos.Mend(kept, asWritten);
+        (kept, asWritten) = (mended.Folded, mended.Written);
+        var reader = new AnswerReader(kept);
+        reader.Read.AddRange(mended.Notes);
         if (asWritten.Length == kept.Length)
             foreach (Match street in ReplyPatterns.NamedStreet.Matches(asWritten)) reader.Blank(street.Index, street.Length);
         reader.Blank(ReplyPatterns.NotAnAnswer);
@@ -70,6 +76,8 @@ internal sealed partial class AnswerReader
         foreach (Match none in ReplyPatterns.NoPain.Matches(Current))
             if (Claim(none)) Found("pain", "0", false, none.Value);
         Take(ReplyPatterns.Score, "pain");
+        Take(ReplyPatterns.Hedged, "pain");
+        ReadLoneNumber();
         ReadNumberFirstLines();
         ReadNumberLastLines();
         // "(was 7 before the course)", "yesterday 6": an earlier value beside this week's, not a second answer.
@@ -114,6 +122,26 @@ internal sealed partial class AnswerReader
                 found.Add(("phq-2 pair", $"{pair.Groups["a"].Value} {pair.Groups["b"].Value}", false, line.Trim()));
             }
             offset += line.Length + 1;
+        }
+    }
+
+    /// <summary>"tres", "otto": a number word that is also a word elsewhere counts only alone on the reply's first line.</summary>
+    private void ReadLoneNumber()
+    {
+        var offset = 0;
+        foreach (var line in Current.Split('\n'))
+        {
+            if (line.Trim().Length == 0)
+            {
+                offset += line.Length + 1;
+                continue;
+            }
+            if (ReplyPatterns.LoneNumber.Match(line) is { Success: true } m)
+            {
+                Found("pain", m.Groups["v"].Value, false, line.Trim());
+                Blank(offset, line.Length);
+            }
+            return;
         }
     }
 

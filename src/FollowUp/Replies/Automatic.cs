@@ -10,6 +10,10 @@ internal static class Automatic
     public static bool IsDeliveryReport(MimeMessage message) =>
         message.Body is MultipartReport report && string.Equals(report.ReportType, "delivery-status", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A feedback-loop report (RFC 5965 ARF): a mailbox provider saying its user marked our mail as spam.</summary>
+    public static bool IsFeedbackReport(MimeMessage message) =>
+        message.Body is MultipartReport report && string.Equals(report.ReportType, "feedback-report", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Why a message is an automatic reply (RFC 3834 and the headers common auto-responders set), or null: never an answer, never answered.</summary>
     public static string? AutoReplyReason(MimeMessage message)
     {

@@ -38,6 +38,29 @@ internal enum InboundKind
     AutomaticReply,
     /// <summary>Written by a person: an answer or an opt-out once matched to its check-in, else unmatched.</summary>
     Personal,
+    /// <summary>A mailbox provider's feedback-loop report (RFC 5965 ARF): see <see cref="Classification.Complaint"/>.</summary>
+    Complaint,
+}
+
+/// <summary>
+/// What a feedback-loop report (RFC 5965) says: its Feedback-Type, and what it shows of the message it reports on (the
+/// original's Message-ID and reply tokens, the recipient addresses it names unredacted). Typed, with the text for people.
+/// </summary>
+internal sealed record FeedbackReport(string FeedbackType, string? Reporter, string? OriginalMessageId)
+{
+    /// <summary>Addresses in the original's To:/Cc: and the report's Original-Rcpt-To, when not redacted by the provider.</summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+    /// <summary>The addresses the original was from, replied to, or listed for unsubscribing: where our reply tokens are.</summary>
+    public IReadOnlyList<string> OriginalAddresses { get; init; } = [];
+
+    /// <summary>RFC 5965 §7.3: "abuse" is a recipient's spam complaint; "fraud", "virus", "other", "not-spam" are not.</summary>
+    public bool IsComplaint => FeedbackType.Equals("abuse", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"complaint report (Feedback-Type abuse) from feedback@arf.mail.yahoo.com", as stored in inbound_messages.detail.</summary>
+    public string Detail => $"complaint report (Feedback-Type {FeedbackType}){(Reporter is null ? "" : $" from {Reporter}")}";
+
+    /// <summary>Whether the report names a recipient other than <paramref name="address"/> (a redacted one names none).</summary>
+    public bool NamesOtherThan(string address) => Recipients.Any(r => !string.Equals(r, address, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>
@@ -60,6 +83,8 @@ internal sealed record Classification(InboundKind Kind, string Detail, string Bo
     public string OwnText { get; init; } = "";
     /// <summary>What the own words say (pain, mood, PHQ-2, STOP, self-harm wording); for personal mail only.</summary>
     public Answer? Answer { get; init; }
+    /// <summary>The feedback-loop report's facts; for a complaint only.</summary>
+    public FeedbackReport? Complaint { get; init; }
 }
 
 /// <summary>
@@ -78,6 +103,11 @@ internal static class InboundClassifier
             var (report, recipients) = ReadReport((MultipartReport)message.Body!);
             return new Classification(InboundKind.DeliveryReport, report.Detail, body) { Report = report, ReportedRecipients = recipients };
         }
+        if (Automatic.IsFeedbackReport(message))
+        {
+            var feedback = ReadFeedback(message, (MultipartReport)message.Body!);
+            return new Classification(InboundKind.Complaint, feedback.Detail, body) { Complaint = feedback };
+        }
         if (Automatic.LoopReason(message, clinic) is { } loop)
             return new Classification(InboundKind.Refused, loop, body);
         if (message.BodyParts.Take(inbox.MaxMimeParts + 1).Count() > inbox.MaxMimeParts)
@@ -94,6 +124,31 @@ internal static class InboundClassifier
             OwnText = ownText,
             Answer = Answer.Parse(ownText, message.Subject, crisisWords),
         };
+    }
+
+    /// <summary>
+    /// The message/feedback-report part's fields and the original it attaches (message/rfc822, or text/rfc822-headers
+    /// when the provider sends only the headers). Providers redact the complainant's address in different ways (Yahoo
+    /// and AOL replace it, Outlook.com often drops it): an address that does not parse, or reads "redacted", names nobody.
+    /// </summary>
+    private static FeedbackReport ReadFeedback(MimeMessage message, MultipartReport report)
+    {
+        var fields = report.OfType<MessageFeedbackReport>().FirstOrDefault()?.Fields ?? [];
+        var original = report.OfType<MessagePart>().Select(p => p.Message).Concat(report.OfType<TextRfc822Headers>().Select(p => p.Message))
+            .FirstOrDefault(m => m is not null);
+        var recipients = (original is null ? Enumerable.Empty<string>() : original.To.Mailboxes.Concat(original.Cc.Mailboxes).Select(m => m.Address))
+            .Concat(fields["Original-Rcpt-To"] is { } rcpt ? [rcpt.Trim().Trim('<', '>')] : [])
+            .Where(a => a.Contains('@', StringComparison.Ordinal) && !a.Contains("redacted", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        List<string> addresses = original is null ? [] : original.From.Mailboxes.Concat(original.ReplyTo.Mailboxes).Concat(original.Sender is { } sender ? [sender] : [])
+            .Select(m => m.Address)
+            .Concat(original.Headers.Where(h => h.Field.Equals("List-Unsubscribe", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(h => h.Value.Split(',')).Select(v => v.Trim().Trim('<', '>'))
+                .Where(v => v.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)).Select(v => v[7..].Split('?')[0]))
+            .ToList();
+        return new FeedbackReport(fields["Feedback-Type"]?.Trim() is { Length: > 0 } type ? type : "unknown",
+            message.From.Mailboxes.FirstOrDefault()?.Address, string.IsNullOrEmpty(original?.MessageId) ? null : original.MessageId)
+        { Recipients = recipients, OriginalAddresses = addresses };
     }
 
     /// <summary>The first per-recipient status group of the report (the second group, after the per-message one).</summary>
@@ -146,6 +201,15 @@ internal sealed record Inbound(InboundOutcome Outcome, string Detail, CheckInRef
             case InboundKind.DeliveryReport:
                 return new(InboundOutcome.Bounce, match.Refused == NotMatched.NotOurReport ? $"{classified.Detail}; {match.Detail}" : classified.Detail, match.CheckIn, message.Headers, body, message)
                     { Delivery = classified.Report!.Action, MatchedBy = match.By };
+            case InboundKind.Complaint:
+                // Only a spam complaint about mail FollowUp really sent to that patient suppresses them; any other
+                // report (forged, about someone else, not a complaint) is kept unmatched for a person to look at.
+                var feedback = classified.Complaint!;
+                if (match.CheckIn is { } reported && feedback.IsComplaint)
+                    return new(InboundOutcome.Complaint, $"{classified.Detail} about check-in {reported.Id}; {match.Detail}", reported, message.Headers, body, message)
+                        { MatchedBy = match.By };
+                return new(InboundOutcome.Unmatched, $"{classified.Detail}; {(feedback.IsComplaint ? match.Detail : "not a spam complaint")}; nothing changed",
+                    null, message.Headers, body, message);
             case InboundKind.Refused:
                 return new(InboundOutcome.Rejected, classified.Detail, null, message.Headers, body, message);
             case InboundKind.AutomaticReply:

@@ -6,8 +6,10 @@ namespace FollowUp.Replies;
 /// clinic's server did not verify: kept with its check-in for the therapist to confirm, never applied.
 /// <see cref="Held"/>: the patient's own reply, but to a withdrawn course or long after its check-in expired: kept with
 /// its check-in for the therapist, never applied on its own.
+/// <see cref="Complaint"/>: a mailbox provider's feedback-loop report that the patient marked a check-in as spam: the
+/// address is suppressed (an admin may lift it).
 /// </remarks>
-internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate, Unverified, Held }
+internal enum InboundOutcome { Answer, OptOut, Unmatched, Bounce, AutoReply, Rejected, Duplicate, Unverified, Held, Complaint }
 
 internal static class InboundOutcomes
 {
@@ -28,7 +30,7 @@ internal static class InboundFolders
     {
         InboundOutcome.Answer or InboundOutcome.OptOut or InboundOutcome.Duplicate => "Processed",
         InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held => "Unmatched",
-        InboundOutcome.Bounce => "Bounces",
+        InboundOutcome.Bounce or InboundOutcome.Complaint => "Bounces",
         InboundOutcome.AutoReply => "Auto-replies",
         _ => "Rejected",
     };

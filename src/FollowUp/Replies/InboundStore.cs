@@ -159,6 +159,11 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
                 await CheckInChanges.MarkBouncedAsync(connection, transaction, checkIn.Id, inbound.Detail, cancellationToken);
                 await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, inbound.Detail, clock.GetUtcNow(), cancellationToken);
                 break;
+            case InboundOutcome.Complaint:
+                // RFC 6449 §3.3: a complaint means "stop sending to me"; the therapist hears why the follow-up stopped.
+                await Unreachable.MarkAsync(connection, transaction, checkIn.PatientId, Unreachable.Complaint,
+                    $"marked check-in {checkIn.Id} as spam at their mailbox provider ({inbound.Detail})", clock.GetUtcNow(), cancellationToken);
+                break;
             case InboundOutcome.Bounce when inbound.Delivery == DeliveryAction.Delayed:
                 // A delay is not a refusal: counted, and the address is suppressed only when delays keep coming.
                 var count = await CheckInChanges.CountDelayAsync(connection, transaction, checkIn.PatientId, cancellationToken);

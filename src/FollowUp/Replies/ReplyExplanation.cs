@@ -67,6 +67,7 @@ public sealed record ReplyReading
         InboundKind.DeliveryReport => "delivery_report",
         InboundKind.Refused => "refused",
         InboundKind.AutomaticReply => "automatic_reply",
+        InboundKind.Complaint => "complaint_report",
         _ => "person",
     };
 
@@ -81,6 +82,7 @@ public sealed record ReplyReading
             {
                 "delivery_report" => $"delivery report ({ClassificationDetail})",
                 "refused" => $"refused, kept aside ({ClassificationDetail})",
+                "complaint_report" => $"a mailbox provider's spam-complaint report ({ClassificationDetail}); the address is suppressed only when it quotes a check-in FollowUp sent to that patient",
                 _ => $"automatic reply, never read as an answer ({ClassificationDetail})",
             });
             return lines;

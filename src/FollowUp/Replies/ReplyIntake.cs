@@ -213,6 +213,9 @@ internal sealed class ReplyIntake(
             case InboundKind.DeliveryReport:
                 match = await matcher.MatchReportAsync(connection, transaction, classified, message, known, cancellationToken);
                 break;
+            case InboundKind.Complaint:
+                match = await matcher.MatchComplaintAsync(connection, transaction, classified.Complaint!, known, cancellationToken);
+                break;
             case InboundKind.AutomaticReply when classified.OutOfOffice:
             case InboundKind.Personal:
                 // A therapist's reply to an alert (token kind 'a'), e.g. "ACK": handled in Alerts/, filed as Processed.

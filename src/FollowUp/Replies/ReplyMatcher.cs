@@ -164,6 +164,29 @@ internal sealed class ReplyMatcher(ReplyToken tokens, IOptions<ClinicOptions> cl
         return classified.ReportIsAbout(found.PatientEmail) ? new ReplyMatch(found, by, null) : new ReplyMatch(null, null, NotMatched.NotOurReport, found);
     }
 
+    /// <summary>
+    /// The check-in a complaint report is about, believed only from what FollowUp itself put in the original: its
+    /// Message-ID (which carries the check-in's HMAC token) or a valid reply token in its Reply-To or unsubscribe
+    /// address. Anyone can send a report; only one quoting mail FollowUp really sent to the check-in's patient (and
+    /// naming no other recipient, where the provider left the address unredacted) is tied to it.
+    /// </summary>
+    public async Task<ReplyMatch> MatchComplaintAsync(DbConnection connection, DbTransaction? transaction, FeedbackReport complaint, KnownCheckIns? known,
+        CancellationToken cancellationToken)
+    {
+        var originalTokens = complaint.OriginalAddresses.Select(a => ReplyToken.FromAddress(a, clinicOptions.Value.ReplyLocalPart)).OfType<string>().ToList();
+        var byToken = originalTokens.Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
+        var byId = complaint.OriginalMessageId is { } original ? await ByThreadAsync(connection, transaction, [original], cancellationToken) : null;
+        if (byId is null && originalTokens.Count > 0 && byToken is null) return new ReplyMatch(null, null, NotMatched.InvalidToken);
+        // Message-ID and token name two different check-ins: put together by someone, not a copy of what was sent.
+        if (byId is not null && byToken is { } tokenId && tokenId != byId.Id) return new ReplyMatch(null, null, NotMatched.NotOurReport, byId);
+        var (found, by) = byId is not null ? (byId, MatchedBy.Threading)
+            : byToken is { } id ? (await ByIdAsync(connection, transaction, id, known, cancellationToken), MatchedBy.ReplyToken) : (null, MatchedBy.ReplyToken);
+        if (found is null) return ReplyMatch.None;
+        if (found.Status is "planned" or "cancelled") return new ReplyMatch(null, null, NotMatched.NeverSent, found);
+        if (complaint.NamesOtherThan(found.PatientEmail)) return new ReplyMatch(null, null, NotMatched.NotOurReport, found);
+        return new ReplyMatch(found, by, null);
+    }
+
     /// <summary>The check-in the first valid check-in token among the recipient addresses names, if one does.</summary>
     public long? TokenCheckIn(MimeMessage message) => RecipientTokens(message).Select(t => tokens.Verify(t, 'c')).FirstOrDefault(id => id is not null);
 

@@ -19,6 +19,12 @@ public abstract class AdminPage(FormSubmissions forms) : ClinicPage
     /// <summary>Why the change asked for was not made, each naming what to correct.</summary>
     public IReadOnlyList<string> Problems { get; protected set; } = [];
 
+    /// <summary>
+    /// The form was sent a second time (a double click, a re-posted page): what the first sending did. Not a problem to
+    /// correct, so the page says it apart from <see cref="Problems"/>.
+    /// </summary>
+    public string? AlreadySent { get; private set; }
+
     /// <summary>Reads what a change of this user did, by the key its redirect carries (<c>?done=KEY</c>).</summary>
     protected async Task ReadDoneAsync(Guid? key, CancellationToken cancellationToken)
     {
@@ -40,7 +46,7 @@ public abstract class AdminPage(FormSubmissions forms) : ClinicPage
         }
         if (await forms.ClaimAsync(key, Me, form, cancellationToken) is { } earlier)
         {
-            Problems = [$"This form was already sent, at {When(earlier.SubmittedAt)}{(earlier.Outcome is { } o ? $": {o.TrimEnd('.')}" : "")}. Nothing was changed this time."];
+            AlreadySent = $"This form was already sent, at {When(earlier.SubmittedAt)}{(earlier.Outcome is { } o ? $": {o.TrimEnd('.')}" : "")}. Nothing was changed this time.";
             Response.StatusCode = StatusCodes.Status409Conflict;
             return null;
         }

@@ -103,6 +103,8 @@ public sealed class AuditModel(AuditQuery audit, CourseAccess access, TimeProvid
         System.Text.Json.JsonValueKind.String => value.GetString() ?? "",
         System.Text.Json.JsonValueKind.Null => "–",
         System.Text.Json.JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Value)),
+        // A nested record (a consent's by, basis and date) as its fields, never as JSON.
+        System.Text.Json.JsonValueKind.Object => string.Join("; ", value.EnumerateObject().Select(p => $"{Words(p.Name)} {Value(p.Value)}")),
         _ => value.GetRawText(),
     };
 

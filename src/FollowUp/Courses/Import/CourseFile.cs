@@ -49,7 +49,7 @@ internal sealed record CourseFile(string EncodingName, char Delimiter, IReadOnly
         var headers = csv.Headers.ToList();
         if (headers.Count == 0) return new CourseFile(encodingName, delimiter, [], new Dictionary<ImportField, int>(), ["the file is empty: it has no header row"], []);
         var (columns, problems) = ImportColumns.Map(headers, settings.ColumnMap);
-        var missing = new[] { ImportField.PatientName, ImportField.PatientEmail, ImportField.Therapist, ImportField.StartedOn, ImportField.EndedOn, ImportField.PainAtStart }
+        var missing = ImportColumns.Required
             .Where(f => !columns.ContainsKey(f)).Select(ImportColumns.Name).ToList();
         // A first line with no separator and no column FollowUp knows is not a course export (a password file, a
         // letter): say so without showing it. A real export with other column names gets its headers back, shortened,

@@ -78,6 +78,13 @@ public static class ImportColumns
         [ImportField.ImportKey] = ["importkey", "courseid", "courseref", "coursereference", "externalid", "referralid", "recordid", "episodeid"],
     };
 
+    /// <summary>The columns every export must have (named by a synonym or in a column map).</summary>
+    public static IReadOnlyList<ImportField> Required { get; } =
+        [ImportField.PatientName, ImportField.PatientEmail, ImportField.Therapist, ImportField.StartedOn, ImportField.EndedOn, ImportField.PainAtStart];
+
+    /// <summary>The header words read as <paramref name="field"/> (compared without case, spaces or punctuation), for the import page's help.</summary>
+    public static IReadOnlyList<string> WordsFor(ImportField field) => Synonyms.TryGetValue(field, out var words) ? words : [];
+
     /// <summary>"Date of last session" and "date_of_last-session" are the same header.</summary>
     public static string Normalise(string header) =>
         new([.. header.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);

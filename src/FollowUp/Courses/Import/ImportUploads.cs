@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FollowUp.Courses.Import;
@@ -37,12 +38,13 @@ public sealed record ImportUpload
 /// to the row as it goes, for a page that refreshes. The content's SHA-256 is checked before storing: what is stored
 /// is exactly what was reported on.
 /// </summary>
-public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport import, TimeProvider clock)
+public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport import, TimeProvider clock, IOptions<ImportOptions> options)
 {
     public async Task<long> AddAsync(long userId, string fileName, byte[] content, UploadSettings settings, CancellationToken cancellationToken)
     {
+        if (content.Length == 0) throw new ImportFileException("is empty (0 bytes): export the courses again and upload that file");
+        if (options.Value.TooLarge(content.Length) is { } tooLarge) throw new ImportFileException(tooLarge);
         if (ImportFileLoader.Binary(content) is { } notText) throw new ImportFileException(notText);
-        if (content.Length > ImportFileLoader.MaxBytes) throw new ImportFileException($"is more than the {ImportFileLoader.MaxBytes / (1024 * 1024)} MB a clinic's export can be; split it");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO course_import_uploads (user_id, file_name, content, sha256, settings, status, progress, created_at, updated_at)
@@ -59,6 +61,32 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport impo
             SELECT id, user_id, file_name, status, progress, report::text AS report, created_at, updated_at
             FROM course_import_uploads WHERE id = @id
             """, new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// A running import that wrote no progress for this long has lost its node (each step of even a 100 000-row import
+    /// writes progress within seconds); its transaction was rolled back with the node.
+    /// </summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether the upload is checking or storing with no progress for <see cref="StalledAfter"/>.</summary>
+    public bool Stalled(ImportUpload upload) => upload.Status is "checking" or "storing"
+        && clock.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(upload.UpdatedAt, DateTimeKind.Utc) > StalledAfter;
+
+    /// <summary>
+    /// Starts a failed or stalled upload again from the file kept in the database, without uploading it again: it is
+    /// checked again (a dry run) and then stored as the admin chooses. An import is one transaction, so a run that died
+    /// stored nothing, and a row whose course was stored meanwhile is reported as already enrolled and skipped: no course
+    /// twice. False when the upload is neither failed nor stalled (running, checked, stored; or a second click).
+    /// </summary>
+    public async Task<bool> RestartAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE course_import_uploads SET status = 'checking', progress = 'waiting to start', updated_at = @now
+            WHERE id = @id AND (status = 'failed' OR (status IN ('checking', 'storing') AND updated_at < @stalledBefore))
+            """, new { id, now, stalledBefore = now - StalledAfter }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Moves a checked upload to storing; false when it is not checked (being stored or stored already: a second click).</summary>
@@ -87,11 +115,11 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport impo
             var settings = (JsonSerializer.Deserialize<UploadSettings>(settingsJson) ?? new UploadSettings(null, null, null)).ToImportSettings();
             var report = await import.ImportAsync(content, fileName, settings, status == "checking" ? ImportMode.DryRun : mode, actor,
                 (message, token) => ProgressAsync(id, message, token), cancellationToken);
-            await FinishAsync(id, next, report.Stored ? "stored" : "done", CourseImport.ToJson(report), cancellationToken);
+            await FinishAsync(id, status, next, report.Stored ? "stored" : "done", CourseImport.ToJson(report), cancellationToken);
         }
         catch (Exception e)
         {
-            await FinishAsync(id, "failed", $"failed: {e.GetType().Name}; nothing was stored. Upload the file again.", null, CancellationToken.None);
+            await FinishAsync(id, status, "failed", $"failed: {e.GetType().Name}; nothing was stored. Start it again from the stored file.", null, CancellationToken.None);
             throw;
         }
     }
@@ -104,13 +132,14 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport impo
             new { id, message, at = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
     }
 
-    private async Task FinishAsync(long id, string status, string progress, string? report, CancellationToken cancellationToken)
+    /// <summary>Only while the upload is still in the step this run started in: a run taken for stalled and restarted meanwhile does not overwrite the new one.</summary>
+    private async Task FinishAsync(long id, string from, string status, string progress, string? report, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE course_import_uploads SET status = @status, progress = @progress, report = COALESCE(@report::jsonb, report), updated_at = @at
-            WHERE id = @id
-            """, new { id, status, progress, report, at = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            WHERE id = @id AND status = @from
+            """, new { id, from, status, progress, report, at = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
     }
 
     private async Task<(byte[] Content, byte[] Hash, string FileName, string Settings, string Status)> ContentAsync(long id, CancellationToken cancellationToken)

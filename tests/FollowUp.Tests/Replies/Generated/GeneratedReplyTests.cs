@@ -30,6 +30,13 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             var written = Patients.Write(random, language, asksPhq2: random.Next(3) == 0);
             var inline = client is "gmail-web" or "thunderbird" or "mutt" && random.Next(5) == 0;
             var raw = MailClients.Reply(client, language, written.Text, random, inline);
+            if (written.SubjectAddition is { } addition)
+            {
+                var subjectEnd = raw.IndexOf('\n', raw.IndexOf("\nSubject: ", StringComparison.Ordinal) + 1);
+                // As mail programs send it: a subject with accents or a dash as an RFC 2047 encoded word.
+                var encoded = addition.All(char.IsAscii) ? addition : " " + Encoding.ASCII.GetString(MimeKit.Utils.Rfc2047.EncodeText(Encoding.UTF8, addition.Trim()));
+                raw = raw[..subjectEnd] + encoded + raw[subjectEnd..];
+            }
             var message = Corpus.Parse(Corpus.FillText(raw, Corpus.Offline));
             var ownText = ReplyText.StripQuoted(ReplyText.BodyOf(message));
             var answer = Answer.Parse(ownText, message.Subject);

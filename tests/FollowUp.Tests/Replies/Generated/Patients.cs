@@ -4,7 +4,11 @@ namespace FollowUp.Tests.Replies.Generated;
 public sealed record Meant(int? Pain, int? MoodScore, string? MoodWord, int? Phq2A, int? Phq2B, bool Ambiguous);
 
 /// <summary>One generated reply's text as the patient typed it, and what they meant.</summary>
-public sealed record Written(string Language, string Text, Meant Meant, string Phrasing);
+public sealed record Written(string Language, string Text, Meant Meant, string Phrasing)
+{
+    /// <summary>What the patient typed after the check-in's subject ("Re: … — 4"), when the answer is there.</summary>
+    public string? SubjectAddition { get; init; }
+}
 
 /// <summary>
 /// How patients write a check-in answer, per language, from the world's side: the wording people use (greetings,
@@ -94,6 +98,38 @@ public static class Patients
             "interesse", "para baixo", ["nenhuma vez", "vários dias", "mais da metade dos dias", "quase todos os dias"]),
     };
 
+    /// <summary>
+    /// More shapes real patients write: a hedged number mid-sentence, everyday mood idioms, a label typed one letter
+    /// off on a phone, numbers that are not answers (a short date, a time with a dot, a dose, a span of dates), and
+    /// the signature with an address and phone number a clinic's older patients often have.
+    /// </summary>
+    private sealed record Shapes(string[] Hedges, (string Word, string Meaning)[] Idioms, string[] TypoLabels, string[] Noise, string[] Addresses);
+
+    private static readonly Dictionary<string, Shapes> More = new()
+    {
+        ["en"] = new(["I'd say", "I would say", "I reckon"], [("on top of the world", "good"), ("super", "good"), ("fed up", "low")], ["Pian", "Pain"],
+            ["physio on 18/12 at 10.15", "took 2x Ibuprofen 400", "away from 12 to 19 December", "next session 28/11"],
+            ["12 Church Lane, Flat 3\nLeeds LS6 2QT\nTel 0113 496 0871", "Mob. 07700 900 461"]),
+        ["de"] = new(["ich würde sagen", "ich sag mal", "würde sagen"], [("prima", "good"), ("bestens", "good"), ("im Keller", "low")], ["Schmerzn", "Schmerzen"],
+            ["Termin am 18.12. um 10.15 Uhr", "2x Ibuprofen 400 genommen", "vom 12. bis 19. Dezember verreist", "Physio am 28/11"],
+            ["Bahnhofstraße 14\n80335 München\nTel. 089 1234567", "Mobil: 0171 2345678"]),
+        ["fr"] = new(["je dirais", "disons", "je pense"], [("au top", "good"), ("au beau fixe", "good"), ("au plus bas", "low")], ["Doleur", "Douleur"],
+            ["rdv kiné le 18/12 à 14h30", "pris 2 Doliprane 1000", "absente du 12 au 19 décembre", "séance le 28/11"],
+            ["12 rue de la Paix, 3e étage\n75002 Paris\nTél. 01 42 68 53 00", "Port. 06 12 34 56 78"]),
+        ["es"] = new(["diría que un", "yo diría", "creo que un"], [("de maravilla", "good"), ("fatal", "low"), ("por los suelos", "low")], ["Dlor", "Dolro"],
+            ["tomo 1 paracetamol de 1 g cada 8 horas", "cita el 14/12 a las 10.30", "fuera del 12 al 19 de diciembre", "fisio el 28/11"],
+            ["Calle Mayor 15, 2º B\n28013 Madrid\nTel. 612 345 678", "Móvil 699 123 456"]),
+        ["it"] = new(["direi un", "direi", "secondo me"], [("alle stelle", "good"), ("alla grande", "good"), ("a terra", "low")], ["Dolre", "Dolroe"],
+            ["ho preso 2 Brufen 600 il 28/11", "visita il 14/12 alle 10.15", "via dal 12 al 19 dicembre", "seduta il 18/12"],
+            ["Via Roma 44, int. 5\n20121 Milano\nCell. 333 1234567", "Tel. 02 1234 5678"]),
+        ["nl"] = new(["ik zou zeggen een", "ik denk een", "ik schat"], [("prima", "good"), ("top", "good"), ("in de put", "low")], ["Pjin", "Pinj"],
+            ["afspraak bij de huisarts op 14-12 om 10.15", "2 paracetamol van 500 genomen", "weg van 12 tot 19 december", "fysio op 28/11"],
+            ["Kerkstraat 12\n1017 GC Amsterdam\nTel. 06 12345678", "Tel: 020 123 4567"]),
+        ["pt"] = new(["eu diria", "diria que um", "acho que um"], [("na fossa", "low"), ("às mil maravilhas", "good"), ("de rastos", "low")], ["Dôr", "Dor"],
+            ["consulta no dia 14/12 às 10h", "tomei 1 Ben-u-ron de 500", "fora de 12 a 19 de dezembro", "fisioterapia a 28/11"],
+            ["Av. da Liberdade 245, 4.º\n1250-143 Lisboa\nTlm. 912 345 678", "Telefone: 21 123 4567"]),
+    };
+
     private static readonly string[] Names = ["Dana", "Jonas", "Amélie", "Lucía", "Giulia", "Sanne", "João", "Mia K.", "Peter"];
 
     /// <summary>A reply in the language, with what it meant; about one in eight is genuinely ambiguous.</summary>
@@ -117,8 +153,32 @@ public static class Patients
         }
 
         var pain = random.Next(0, 11);
-        var (painText, phrasing) = random.Next(10) switch
+        var more = More[language];
+        if (random.Next(25) == 0)
         {
+            // The number word alone, as a phone user answers: "tres", "otto", "sechs".
+            lines.Clear();
+            lines.Add(random.Next(2) == 0 ? w.Numbers[pain] : Capital(w.Numbers[pain]));
+            lines.AddRange(SignOff(random, w));
+            return new Written(language, string.Join('\n', lines), new Meant(pain, null, null, null, null, Ambiguous: false), "number word alone");
+        }
+        if (random.Next(25) == 0)
+        {
+            // Only in the subject line: "Re: … — 4", "Re: … pain 3 mood good"; the body has no number.
+            var (word, meaning) = Pick(w.Moods);
+            var withMood = random.Next(2) == 0;
+            lines.Add(Capital(Pick(w.Comments)) + ".");
+            lines.AddRange(SignOff(random, w));
+            return new Written(language, string.Join('\n', lines), new Meant(pain, null, withMood ? meaning : null, null, null, Ambiguous: false), "subject line")
+            {
+                SubjectAddition = withMood ? $" {w.PainLabels[1]} {pain} {w.MoodLabels[0]} {word}" : $" \u2014 {pain}",
+            };
+        }
+        var (painText, phrasing) = random.Next(13) switch
+        {
+            10 => ($"{Capital(Pick(w.Comments))}, {Pick(more.Hedges)} {pain}", "hedged mid-sentence"),
+            11 => ($"{Pick(more.Hedges)} {pain}", "hedged"),
+            12 => ($"{Pick(more.TypoLabels)} {pain}", "label typo"),
             0 when pain == 0 => (Pick(w.NoPain), "no pain"),
             0 or 1 => ($"{Num(pain)} - {Pick(w.Comments)}", "number first, comment after"),
             2 => (Pick(w.Approx).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "approximately"),
@@ -138,7 +198,7 @@ public static class Patients
             }
             else
             {
-                var (word, meaning) = Pick(w.Moods);
+                var (word, meaning) = random.Next(4) == 0 ? Pick(more.Idioms) : Pick(w.Moods);
                 moodWord = meaning;
                 parts.Add($"{Pick(w.MoodLabels)} {word}");
             }
@@ -158,8 +218,9 @@ public static class Patients
         var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
         // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
         lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
-        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(2) == 0 ? Pick(w.Comments) : Pick(w.CommentsWithNumbers)) + "."]);
+        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(3) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), _ => Pick(more.Noise) }) + "."]);
         lines.AddRange(SignOff(random, w));
+        if (random.Next(4) == 0) lines.AddRange(Pick(more.Addresses).Split('\n'));
         return new Written(language, string.Join('\n', lines), new Meant(pain, moodScore, moodWord, phqA, phqB, Ambiguous: false), phrasing);
     }
 

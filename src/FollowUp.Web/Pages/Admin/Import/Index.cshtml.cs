@@ -1,6 +1,7 @@
 using FollowUp.Courses.Import;
 using FollowUp.Users;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FollowUp.Web.Pages.Admin.Import;
 
@@ -8,10 +9,23 @@ namespace FollowUp.Web.Pages.Admin.Import;
 /// Uploads a clinic's CSV export. The file is kept in PostgreSQL (<see cref="ImportUploads"/>) and checked at once by a
 /// dry run of the same <see cref="CourseImport"/> as <c>course import</c>; its row report follows on the upload's page.
 /// </summary>
-[RequestSizeLimit(ImportFileLoader.MaxBytes + 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = ImportFileLoader.MaxBytes + 1024 * 1024)]
-public sealed class IndexModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms) : AdminPage(forms)
+// The server takes a body well past the upload limit (FollowUp:Import:MaxUploadBytes, at most 32 MB) so that a file
+// over it is read and answered on this page with its size and the limit, not with a bare 400; only a signed-in admin
+// gets this far (authorization runs before the form is read), and the form reader keeps a large file on disk.
+[RequestSizeLimit(ServerLimit)]
+[RequestFormLimits(MultipartBodyLengthLimit = ServerLimit)]
+public sealed class IndexModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms, IOptions<ImportOptions> importOptions) : AdminPage(forms)
 {
+    private const long ServerLimit = 8L * ImportFileLoader.MaxBytes;
+
+    /// <summary>The upload limit, as the page states it.</summary>
+    public string Limit => importOptions.Value.MaxUploadText;
+
+    /// <summary>The columns an export needs and may have, with the header words read as each: the import's own lists.</summary>
+    public static IReadOnlyList<(string Name, bool Required, IReadOnlyList<string> Words)> Columns { get; } =
+        Enum.GetValues<ImportField>().Select(f => (ImportColumns.Name(f), ImportColumns.Required.Contains(f), ImportColumns.WordsFor(f)))
+            .OrderBy(c => !c.Item2).ToList();
+
     /// <summary>The cultures a clinic's dates are commonly written in; ISO YYYY-MM-DD is always read.</summary>
     public static IReadOnlyList<(string Name, string Example)> Cultures { get; } =
     [
@@ -33,7 +47,9 @@ public sealed class IndexModel(ImportUploads uploads, ImportRuns runs, FormSubmi
         var outcome = await OnceAsync(key, "course import upload", async () =>
         {
             var problems = new List<string>();
-            if (file is null || file.Length == 0) problems.Add("choose the CSV file to upload");
+            if (file is null) problems.Add("choose the CSV file to upload");
+            else if (file.Length == 0) problems.Add($"{Path.GetFileName(file.FileName)} is empty (0 bytes): export the courses again and upload that file");
+            else if (importOptions.Value.TooLarge(file.Length) is { } tooLarge) problems.Add($"{Path.GetFileName(file.FileName)} {tooLarge}");
             if (culture is { Length: > 0 } && !Cultures.Any(c => c.Name == culture)) problems.Add($"date culture '{culture}' is not one of the list");
             if (dateFormat is { Length: > 40 } || dateFormat?.Any(char.IsControl) == true) problems.Add("the date pattern is too long or has control characters");
             if (timeZone is { Length: > 0 } && !EnrolModel.TimeZones.Contains(timeZone)) problems.Add($"time zone '{timeZone}' is not an IANA time zone id (e.g. Europe/London)");

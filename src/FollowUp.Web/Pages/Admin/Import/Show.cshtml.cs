@@ -10,7 +10,7 @@ namespace FollowUp.Web.Pages.Admin.Import;
 /// report of its dry run, and the admin's choice: store every row (all or nothing, as <c>course import</c>) or only
 /// the valid ones (<c>--valid-rows-only</c>).
 /// </summary>
-public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms, TimeProvider clock) : AdminPage(forms)
+public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmissions forms) : AdminPage(forms)
 {
     public sealed record LineCourse(int Line, long CourseId);
     public sealed record RowProblemView(int Line, string Column, string Problem);
@@ -28,11 +28,11 @@ public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmis
     public Report? Result { get; private set; }
     public bool Running => Upload.Status is "checking" or "storing";
 
-    /// <summary>
-    /// Running, but with no progress written for ten minutes: the web node running it stopped (its transaction then
-    /// rolled back). Each step of even a 100 000-row import writes progress within seconds.
-    /// </summary>
-    public bool Stalled => Running && clock.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(Upload.UpdatedAt, DateTimeKind.Utc) > TimeSpan.FromMinutes(10);
+    /// <summary>Running, but with no progress written for a while: the web node running it stopped (its transaction then rolled back).</summary>
+    public bool Stalled => uploads.Stalled(Upload);
+
+    /// <summary>Failed or stalled: it can be started again from the stored file.</summary>
+    public bool Restartable => Stalled || Upload.Status == "failed";
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery(Name = "done")] Guid? done, CancellationToken cancellationToken)
     {
@@ -58,6 +58,25 @@ public sealed class ShowModel(ImportUploads uploads, ImportRuns runs, FormSubmis
         if (outcome is not null) return Redirected(FormattableString.Invariant($"/admin/import/{id}"), key);
         var page = await ShowAsync(id, cancellationToken);
         return page;
+    }
+
+    /// <summary>A failed or stalled import, started again from the stored file: checked again, then stored as the admin chooses.</summary>
+    public async Task<IActionResult> OnPostRestartAsync(long id, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken)
+    {
+        if (await uploads.FindAsync(id, cancellationToken) is null) return NotFound();
+        var outcome = await OnceAsync(key, "course import restart", async () =>
+        {
+            if (!await uploads.RestartAsync(id, cancellationToken))
+            {
+                Problems = ["This import is running, checked or stored: it was not started again."];
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return null;
+            }
+            runs.Start(id, ImportMode.DryRun, Me.Email);
+            return "Started again from the stored file: every row is being checked again.";
+        }, cancellationToken);
+        if (outcome is not null) return Redirected(FormattableString.Invariant($"/admin/import/{id}"), key);
+        return await ShowAsync(id, cancellationToken);
     }
 
     private async Task<IActionResult> ShowAsync(long id, CancellationToken cancellationToken)
