@@ -71,7 +71,8 @@ public static class WebFace
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/site.css", Stylesheet.Serve).AllowAnonymous();
+        app.MapGet(Assets.StylesheetPath, Assets.Stylesheet).AllowAnonymous();
+        app.MapGet(Assets.ScriptPath, Assets.ScriptFile).AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/patients"));
         app.MapRazorPages();
         return app;

@@ -114,6 +114,7 @@ public class AuthorizationTests(ITestOutputHelper output)
             // A method a route does not take: 405 when signed in; a stranger is sent to sign in first, like everywhere.
             "/" => (Redirect, signedIn ? NotAllowed : Redirect),
             "/site.css" => (Ok, signedIn ? NotAllowed : Redirect),
+            "/followup.js" => (Ok, signedIn ? NotAllowed : Redirect),
             "/signin" => (Ok, Ok),
             "/signin/link" => (NotFound, NotFound),
             "/status/{code:int}" => (NotFound, NotFound),

@@ -55,11 +55,21 @@ public static partial class Templates
         return (subject, text, html);
     }
 
-    /// <summary>A sample check-in of the schedule for a patient of <paramref name="language"/>, and the language it came out in (the clinic's on a fallback).</summary>
-    public static (string Subject, string Text, string Html, string Language) RenderSample(Schedule schedule, string language, string clinicLanguage)
+    /// <summary>
+    /// A sample check-in of the schedule for a patient of <paramref name="language"/>, and the language it came out in
+    /// (the clinic's on a fallback): signed with <paramref name="clinicName"/> when given, and without the therapist's
+    /// name under a minimal-PHI schedule, as its real emails are.
+    /// </summary>
+    public static (string Subject, string Text, string Html, string Language) RenderSample(Schedule schedule, string language, string clinicLanguage, string? clinicName = null)
     {
         var used = LanguageFor(schedule, language, clinicLanguage);
-        var (subject, text, html) = Render(schedule, TemplateModel.SampleIn(used), used, clinicLanguage);
+        var sample = TemplateModel.SampleIn(used);
+        sample = sample with
+        {
+            ClinicName = string.IsNullOrWhiteSpace(clinicName) ? sample.ClinicName : clinicName,
+            TherapistName = schedule.MinimalPhi ? "" : sample.TherapistName,
+        };
+        var (subject, text, html) = Render(schedule, sample, used, clinicLanguage);
         return (subject, text, html, used);
     }
 

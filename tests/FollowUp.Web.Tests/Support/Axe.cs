@@ -5,7 +5,7 @@ namespace FollowUp.Tests.Support;
 
 /// <summary>
 /// axe-core, the accessibility checker, injected into a page Playwright shows (the copy scripts/install-servers.sh
-/// --with-browser cached from the npm registry; never a CDN). The page's CSP allows no script of ours, so the browser
+/// --with-browser cached from the npm registry; never a CDN). The pages' CSP allows no script but the web face's own, so the browser
 /// context that runs it bypasses CSP (BrowserTypeLaunchPersistentContextOptions.BypassCSP).
 /// </summary>
 public static class Axe

@@ -8,7 +8,7 @@ namespace FollowUp.Web.Pages.SignIn;
 
 /// <summary>
 /// The emailed link. A GET only looks and shows a button (mail scanners and link previews fetch every link; that must
-/// not use it up); the POST uses the link and signs in. A used, expired or foreign link gets a page that says which.
+/// not use it up); the POST uses the link, signs in and goes where the user was going (<see cref="ReturnPath"/>). A used, expired or foreign link gets a page that says which.
 /// </summary>
 public sealed class LinkModel(SignInLinks links) : PageModel
 {
@@ -38,7 +38,8 @@ public sealed class LinkModel(SignInLinks links) : PageModel
         if (check.User is not { } user) return Refused();
         BrowserNonce.Forget(Response);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, WebFace.Principal(user));
-        return Redirect("/patients");
+        // Back to the page the user was going to when asked to sign in (a path of this web face only), else their patients.
+        return LocalRedirect(ReturnPath.Take(Request, Response) ?? "/patients");
     }
 
     // A refused link is a 410 Gone (used or expired) or 404, so that scripts see it too; the page says why.
