@@ -13,6 +13,9 @@ internal sealed class InboundRun(InboundStore store, DbConnection connection, Db
     /// <summary>Enough to make the round trips rare; few enough that the statements of one batch stay small.</summary>
     private const int MaxMessages = 100;
 
+    /// <summary>The messages a run waits for, while more are still being fetched and understood.</summary>
+    public const int Enough = 50;
+
     private readonly List<(InboundKey Key, Inbound Inbound)> pending = [];
     private readonly HashSet<long> courses = [];
 
