@@ -51,10 +51,10 @@ internal sealed class ReplyIntake(
     {
         var outcomes = new Dictionary<InboundKey, InboundOutcome>();
         var chunk = new List<Understood>();
-        // Understanding (classify, read the answer: pure CPU) runs beside the fetch and the recording (round trips to
-        // Dovecot and PostgreSQL), each message on its own thread-pool item, a few at once so that both cores take part,
-        // and is taken in mailbox order.
-        var understood = Channel.CreateBounded<Task<Understood>>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true, SingleWriter = true });
+        // Understanding (classify, read the answer: CPU) runs on the thread pool beside the fetch and the recording
+        // (round trips to Dovecot and PostgreSQL), in mailbox order, one message at a time: several at once made a
+        // worker's first read several times slower (the reader's patterns run cold on every thread at once).
+        var understood = Channel.CreateUnbounded<Understood>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var understanding = Task.Run(() => UnderstandAllAsync(source, understood.Writer, cancellationToken), CancellationToken.None);
         // Understood and taken from the channel, not recorded yet.
         var waiting = new Queue<Understood>();
@@ -73,7 +73,7 @@ internal sealed class ReplyIntake(
                     // looked up in one query, and is recorded with the others in one run; the next ones are understood
                     // (and fetched) while the run is stored.
                     while (waiting.Count < InboundRun.Enough && await understood.Reader.WaitToReadAsync(cancellationToken))
-                        while (understood.Reader.TryRead(out var next)) waiting.Enqueue(await next);
+                        while (understood.Reader.TryRead(out var next)) waiting.Enqueue(next);
                     if (waiting.Count == 0) continue;
                     await known.LoadAsync(connection, transaction, waiting.Select(u => u.TokenCheckIn), cancellationToken);
                     while (waiting.TryDequeue(out var item))
@@ -94,7 +94,7 @@ internal sealed class ReplyIntake(
             // Rolled back whole: nothing of the chunk is stored. Redone one message at a time, each in its own
             // transaction, so the message at fault is recorded as rejected and every other one is stored once.
             chunk.AddRange(waiting);
-            await foreach (var rest in understood.Reader.ReadAllAsync(cancellationToken)) chunk.Add(await rest);
+            await foreach (var rest in understood.Reader.ReadAllAsync(cancellationToken)) chunk.Add(rest);
             await understanding;
             Log.ChunkRedone(logger, chunk.Count, e);
         }
@@ -186,13 +186,13 @@ internal sealed class ReplyIntake(
         }
     }
 
-    private async Task UnderstandAllAsync(ChannelReader<Incoming> source, ChannelWriter<Task<Understood>> understood, CancellationToken cancellationToken)
+    private async Task UnderstandAllAsync(ChannelReader<Incoming> source, ChannelWriter<Understood> understood, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
             await foreach (var incoming in source.ReadAllAsync(cancellationToken))
-                await understood.WriteAsync(Task.Run(() => Understand(incoming), CancellationToken.None), cancellationToken);
+                await understood.WriteAsync(Understand(incoming), cancellationToken);
         }
         catch (Exception e)
         {
