@@ -58,7 +58,12 @@ internal static class CourseImportCommand
                 throw new UserError($"{path.FullName}: {refused.Message}");
             }
             using var progress = new Progress();
-            var report = await services.GetRequiredService<CourseImport>().ImportAsync(bytes, path.Name, settings, mode, CliContext.ActorOf(parsed), progress.Show, cancellationToken);
+            var report = await services.GetRequiredService<CourseImport>().ImportAsync(bytes, path.Name, settings, mode, CliContext.ActorOf(parsed),
+                (message, _) =>
+                {
+                    progress.Show(message);
+                    return Task.CompletedTask;
+                }, cancellationToken);
             progress.Dispose();
 
             if (parsed.GetValue(json)) Console.WriteLine(CourseImport.ToJson(report));

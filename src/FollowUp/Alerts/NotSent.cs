@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 
 namespace FollowUp.Alerts;
 
@@ -12,20 +11,10 @@ internal static class NotSent
 {
     public const string Kind = "not_sent";
 
+    // A later failure of the same course updates the reason of its open alert rather than emailing again.
     public static Task RaiseAsync(DbConnection connection, DbTransaction transaction, long courseId, long scheduleId, string failure,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(Raise, new
-        {
-            courseId,
-            kind = Kind,
-            reason = $"A check-in could not be sent: {failure}. A clinic admin must fix schedule {scheduleId} (followup-admin schedule validate {scheduleId})",
-            at = now.UtcDateTime,
-        }, transaction, cancellationToken: cancellationToken));
-
-    // One open alert per course: a later failure of the same course updates its reason rather than emailing again.
-    private const string Raise = """
-        INSERT INTO alerts (course_id, kind, severity, reason, raised_at, updated_at)
-        VALUES (@courseId, @kind, 'low', @reason, @at, @at)
-        ON CONFLICT (course_id, kind) WHERE status = 'open' DO UPDATE SET reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
-        """;
+        Notices.RaiseAsync(connection, transaction, courseId, Kind,
+            $"A check-in could not be sent: {failure}. A clinic admin must fix schedule {scheduleId} (followup-admin schedule validate {scheduleId})",
+            Notices.OnRepeat.Refresh, now, cancellationToken);
 }

@@ -16,18 +16,12 @@ internal static class Unreachable
     {
         var at = now.UtcDateTime;
         await connection.ExecuteAsync(new CommandDefinition(Suppress, new { patientId, reason, at }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(Raise, new { patientId, reason = $"Patient unreachable by email: {reason}", kind = Kind, at },
-            transaction, cancellationToken: cancellationToken));
+        await Notices.RaiseForPatientAsync(connection, transaction, patientId, Kind, $"Patient unreachable by email: {reason}", Notices.OnRepeat.KeepFirst,
+            now, cancellationToken);
     }
 
     private const string Suppress = """
         UPDATE patients SET undeliverable_at = COALESCE(undeliverable_at, @at), undeliverable_reason = @reason
         WHERE id = @patientId
-        """;
-
-    private const string Raise = """
-        INSERT INTO alerts (course_id, kind, severity, reason, raised_at)
-        SELECT c.id, @kind, 'low', @reason, @at FROM courses c WHERE c.patient_id = @patientId AND c.status = 'active'
-        ON CONFLICT (course_id, kind) WHERE status = 'open' DO NOTHING
         """;
 }

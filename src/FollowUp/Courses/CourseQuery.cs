@@ -132,31 +132,11 @@ public sealed record CourseDetail(CourseDetail.CourseFacts Course, IReadOnlyList
     }
 }
 
-/// <summary>One row of a therapist's patient list: the course, its open alerts, the last answer, whether the patient stopped.</summary>
-public sealed record PatientRow
-{
-    public long Id { get; init; }
-    public string Patient { get; init; } = "";
-    public string Therapist { get; init; } = "";
-    public DateOnly EndedOn { get; init; }
-    public string Status { get; init; } = "";
-    public int OpenAlerts { get; init; }
-    /// <summary>The most severe open alert's severity (high, normal, low), or null.</summary>
-    public string? TopSeverity { get; init; }
-    public int? LastPain { get; init; }
-    public DateTime? LastAnswerAt { get; init; }
-    /// <summary>Opted out, or the disengagement rule found no answer to the last check-ins (an open disengaged alert).</summary>
-    public bool StoppedAnswering { get; init; }
-}
-
-/// <summary>One page of <see cref="PatientRow"/>s and how many rows there are in all.</summary>
-public sealed record PatientPage(IReadOnlyList<PatientRow> Rows, long Total);
-
 /// <summary>How many check-ins a course has planned, and when the first is due.</summary>
 public sealed record PlannedCheckIns(long Count, DateTime? FirstDueAt);
 
 /// <summary>Reads courses for the admin tool (and the web face): the list, one course in full, what enrolment planned.</summary>
-public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
+public sealed partial class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Languages.ClinicLanguageOptions> clinicLanguage)
 {
     /// <summary>For a clinic whose language is English.</summary>
     public CourseQuery(NpgsqlDataSource dataSource) : this(dataSource, Microsoft.Extensions.Options.Options.Create(new Languages.ClinicLanguageOptions())) { }
@@ -167,7 +147,6 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
         return (await connection.QueryAsync<CourseSummary>(new CommandDefinition(List, new { clinicLanguage = clinicLanguage.Value.Code }, cancellationToken: cancellationToken))).ToList();
     }
 
-    /// <summary>One course with its check-ins, replies and alerts (one round trip), or null when there is no such course.</summary>
     /// <summary>
     /// Courses whose patient's name or address contains <paramref name="text"/> (any case; % and _ are themselves),
     /// newest first, at most <paramref name="limit"/>.
@@ -187,6 +166,7 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
             """, new { pattern, limit }, cancellationToken: cancellationToken))).ToList();
     }
 
+    /// <summary>One course with its check-ins, replies and alerts (one round trip), or null when there is no such course.</summary>
     public async Task<CourseDetail?> ShowAsync(long courseId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -210,18 +190,6 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
                 Decision = k.Decision, DecidedBy = k.DecidedBy, DecidedAt = k.DecidedAt,
             }).ToList();
         return course is null ? null : new CourseDetail(course, checkIns, replies, alerts) { Kept = kept };
-    }
-
-    /// <summary>
-    /// The courses of one therapist (or, with null, of the clinic), open alerts first (most severe first), then the most
-    /// recently ended; one page of <paramref name="limit"/> rows from <paramref name="offset"/>.
-    /// </summary>
-    public async Task<PatientPage> PatientsAsync(long? therapistId, int offset, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Patients, new { therapistId, offset, limit }, cancellationToken: cancellationToken));
-        var rows = (await results.ReadAsync<PatientRow>()).ToList();
-        return new PatientPage(rows, await results.ReadSingleAsync<long>());
     }
 
     public async Task<PlannedCheckIns> PlannedAsync(long courseId, CancellationToken cancellationToken)
@@ -274,28 +242,6 @@ public sealed class CourseQuery(NpgsqlDataSource dataSource, Microsoft.Extension
         public string? DecidedBy { get; init; }
         public DateTime? DecidedAt { get; init; }
     }
-
-    // alerts_open_idx and replies_check_in_idx make each row's lateral look-ups index scans; the page is sorted on
-    // the open alerts' rank, so the whole scope is ranked once (a therapist's few thousand courses).
-    internal const string Patients = """
-        SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
-               COALESCE(a.open_alerts, 0) AS open_alerts,
-               a.top_severity,
-               lr.pain AS last_pain, lr.received_at AS last_answer_at,
-               (p.opted_out_at IS NOT NULL OR COALESCE(a.disengaged, false)) AS stopped_answering
-        FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
-        LEFT JOIN LATERAL (
-            SELECT count(*)::int AS open_alerts, max(alert_severity_rank(severity)) AS top_rank,
-                   (array_agg(severity ORDER BY alert_severity_rank(severity) DESC))[1] AS top_severity, bool_or(kind = 'disengaged') AS disengaged
-            FROM alerts WHERE course_id = c.id AND status = 'open') a ON true
-        LEFT JOIN LATERAL (
-            SELECT r.pain, r.received_at FROM check_ins ci JOIN replies r ON r.check_in_id = ci.id
-            WHERE ci.course_id = c.id ORDER BY r.received_at DESC, r.id DESC LIMIT 1) lr ON true
-        WHERE @therapistId::bigint IS NULL OR c.therapist_id = @therapistId
-        ORDER BY COALESCE(a.top_rank, 0) DESC, c.ended_on DESC, c.id DESC
-        LIMIT @limit OFFSET @offset;
-        SELECT count(*) FROM courses WHERE @therapistId::bigint IS NULL OR therapist_id = @therapistId
-        """;
 
     private const string Planned = """
         SELECT count(*) AS count, min(due_at) AS first_due_at FROM check_ins WHERE course_id = @courseId

@@ -64,6 +64,32 @@ public abstract class AdminPage(FormSubmissions forms) : ClinicPage
         return outcome;
     }
 
+    /// <summary>
+    /// The shape of a change on an admin page: <paramref name="change"/> once per key (<see cref="OnceAsync"/>); a refusal
+    /// of the feature (an exception <paramref name="refusal"/> words, null for any other) shown as the problem on the page
+    /// loaded again by <paramref name="load"/>; after a change, the page at <paramref name="path"/> by GET.
+    /// </summary>
+    protected async Task<IActionResult> ChangeAsync(Guid key, string form, Func<Task<string>> change, Func<Exception, string?> refusal,
+        string path, Func<CancellationToken, Task> load, CancellationToken cancellationToken)
+    {
+        var outcome = await OnceAsync(key, form, async () =>
+        {
+            string? problem = null;
+            try
+            {
+                return await change();
+            }
+            catch (Exception e) when ((problem = refusal(e)) is not null)
+            {
+                Problems = [problem];
+                return null;
+            }
+        }, cancellationToken);
+        if (outcome is not null) return Redirected(path, key);
+        await load(cancellationToken);
+        return Page();
+    }
+
     /// <summary>After a change: the page again, by GET, showing what it did (a reload then re-posts nothing).</summary>
     protected IActionResult Redirected(string path, Guid key) =>
         LocalRedirect(path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"done={key}");

@@ -41,25 +41,13 @@ public sealed class SendsModel(SendLog sendLog, Therapists therapists, CourseAcc
     }
 
     /// <summary>Cancels one planned email (<c>send cancel</c>: the same rule, and its audit row), then the same list again.</summary>
-    public async Task<IActionResult> OnPostCancelAsync([FromForm(Name = "id")] string? id, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken)
-    {
-        var outcome = await OnceAsync(key, "send cancel", async () =>
+    public Task<IActionResult> OnPostCancelAsync([FromForm(Name = "id")] string? id, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken) =>
+        ChangeAsync(key, "send cancel", async () =>
         {
-            try
-            {
-                var entry = await sendLog.CancelAsync(id ?? "", Me.Email, cancellationToken);
-                return FormattableString.Invariant($"Cancelled {entry.Id} ({What(entry).ToLowerInvariant()} to {entry.Patient}, course {entry.CourseId}).");
-            }
-            catch (SendLogException e)
-            {
-                Problems = [e.Message];
-                return null;
-            }
-        }, cancellationToken);
-        if (outcome is not null) return Redirected("/admin/sends" + (FilterQuery.Length > 0 ? "?" + FilterQuery : ""), key);
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            var entry = await sendLog.CancelAsync(id ?? "", Me.Email, cancellationToken);
+            return FormattableString.Invariant($"Cancelled {entry.Id} ({What(entry).ToLowerInvariant()} to {entry.Patient}, course {entry.CourseId}).");
+        }, e => e is SendLogException ? e.Message : null,
+            "/admin/sends" + (FilterQuery.Length > 0 ? "?" + FilterQuery : ""), LoadAsync, cancellationToken);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

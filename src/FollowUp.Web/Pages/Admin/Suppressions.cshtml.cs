@@ -21,27 +21,14 @@ public sealed class SuppressionsModel(Suppressions suppressions, CourseAccess ac
         return Page();
     }
 
-    public async Task<IActionResult> OnPostLiftAsync([FromForm(Name = "patient")] long patient, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken)
-    {
-        var outcome = await OnceAsync(key, "suppression lift", async () =>
+    public Task<IActionResult> OnPostLiftAsync([FromForm(Name = "patient")] long patient, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken) =>
+        ChangeAsync(key, "suppression lift", async () =>
         {
-            try
-            {
-                var lifted = await suppressions.LiftAsync(patient, Me.Email, cancellationToken);
-                return lifted.NextCheckInAt is { } next
-                    ? $"Emails to {lifted.Email} ({lifted.Patient}) go out again: the next check-in is due {When(next)}."
-                    : $"Emails to {lifted.Email} ({lifted.Patient}) go out again; no check-in of theirs is planned now.";
-            }
-            catch (SuppressionException e)
-            {
-                Problems = [e.Message];
-                return null;
-            }
-        }, cancellationToken);
-        if (outcome is not null) return Redirected("/admin/suppressions", key);
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            var lifted = await suppressions.LiftAsync(patient, Me.Email, cancellationToken);
+            return lifted.NextCheckInAt is { } next
+                ? $"Emails to {lifted.Email} ({lifted.Patient}) go out again: the next check-in is due {When(next)}."
+                : $"Emails to {lifted.Email} ({lifted.Patient}) go out again; no check-in of theirs is planned now.";
+        }, e => e is SuppressionException ? e.Message : null, "/admin/suppressions", LoadAsync, cancellationToken);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

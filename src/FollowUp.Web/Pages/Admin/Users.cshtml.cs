@@ -29,7 +29,7 @@ public sealed class UsersModel(UserDirectory users, Therapists therapists, FormS
         {
             var (_, added) = await therapists.AddAsync(email ?? "", name, Me.Email, cancellationToken);
             return added ? $"Added the therapist {email!.Trim()}." : $"{email!.Trim()} was already a therapist; the name is updated.";
-        }, cancellationToken);
+        }, Refusal, "/admin/users", LoadAsync, cancellationToken);
 
     /// <summary>Adds a user, changes their role, or enables them again: <see cref="UserDirectory.AddAsync"/> does all three (<c>user add</c>).</summary>
     public Task<IActionResult> OnPostUserAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "role")] string? role, [FromForm(Name = "name")] string? name,
@@ -41,7 +41,7 @@ public sealed class UsersModel(UserDirectory users, Therapists therapists, FormS
                 throw new UserException("you cannot change your own role here; another admin can, or 'followup-admin user add'");
             var (user, added) = await users.AddAsync(email ?? "", role ?? "", name, Me.Email, cancellationToken);
             return added ? $"{user.Email} may now sign in as {user.Role}." : $"{user.Email} may sign in as {user.Role}.";
-        }, cancellationToken);
+        }, Refusal, "/admin/users", LoadAsync, cancellationToken);
 
     /// <summary>Stops someone from signing in (<c>user disable</c>).</summary>
     public Task<IActionResult> OnPostDisableAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "key")] Guid key, CancellationToken cancellationToken) =>
@@ -52,28 +52,15 @@ public sealed class UsersModel(UserDirectory users, Therapists therapists, FormS
                 throw new UserException("you cannot disable yourself here; another admin can, or 'followup-admin user disable'");
             var user = await users.DisableAsync(email ?? "", Me.Email, cancellationToken);
             return $"{user.Email} can no longer sign in; a session they have open ends at their next click.";
-        }, cancellationToken);
+        }, Refusal, "/admin/users", LoadAsync, cancellationToken);
 
-    /// <summary>The change once (its key), a refusal of the feature shown as the problem, and the page again by GET.</summary>
-    private async Task<IActionResult> ChangeAsync(Guid key, string form, Func<Task<string>> change, CancellationToken cancellationToken)
+    /// <summary>A refusal of the user and therapist rules, in words for the page (null for any other exception).</summary>
+    private static string? Refusal(Exception e)
     {
-        var outcome = await OnceAsync(key, form, async () =>
-        {
-            try
-            {
-                return await change();
-            }
-            catch (Exception e) when (e is UserException or ArgumentException)
-            {
-                // An ArgumentException's message ends in " (Parameter 'email')", which is for programmers.
-                var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-                Problems = [char.ToUpperInvariant(message[0]) + message[1..]];
-                return null;
-            }
-        }, cancellationToken);
-        if (outcome is not null) return Redirected("/admin/users", key);
-        await LoadAsync(cancellationToken);
-        return Page();
+        if (e is not (UserException or ArgumentException)) return null;
+        // An ArgumentException's message ends in " (Parameter 'email')", which is for programmers.
+        var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+        return char.ToUpperInvariant(message[0]) + message[1..];
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

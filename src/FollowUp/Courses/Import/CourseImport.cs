@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dapper;
 using FollowUp.CheckIns;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FollowUp.Courses.Import;
 
@@ -39,11 +38,12 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
     Microsoft.Extensions.Options.IOptions<DataProtection.ConsentOptions> consentOptions)
 {
     public async Task<ImportReport> ImportAsync(byte[] content, string fileName, ImportSettings settings, ImportMode mode, string actor,
-        Action<string>? progress, CancellationToken cancellationToken)
+        Func<string, CancellationToken, Task>? progress, CancellationToken cancellationToken)
     {
+        Task Say(string message) => progress?.Invoke(message, cancellationToken) ?? Task.CompletedTask;
         var now = clock.GetUtcNow();
         var file = CourseFile.Read(content, settings);
-        progress?.Invoke($"read {file.Rows.Count} rows ({file.EncodingName}, '{file.Delimiter}'-separated)");
+        await Say($"read {file.Rows.Count} rows ({file.EncodingName}, '{file.Delimiter}'-separated)");
         var report = new ImportReport
         {
             EncodingName = file.EncodingName, Delimiter = file.Delimiter, Rows = file.Rows.Count, FileProblems = file.Problems, RowProblems = [],
@@ -78,27 +78,26 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
             valid = valid.Except(conflicts.Select(c => c.Row)).ToList();
         }
         report = report with { RowProblems = problems };
-        progress?.Invoke($"validated: {valid.Count} valid, {file.Rows.Count - valid.Count} with problems");
+        await Say($"validated: {valid.Count} valid, {file.Rows.Count - valid.Count} with problems");
         if (problems.Count > 0 && mode == ImportMode.AllOrNothing) return report;
 
         // Imported courses follow the clinic's default schedule as it stands now (an admin may have edited it).
         var schedule = await Schedules.ScheduleStore.FindAsync(connection, transaction, Schedules.Schedule.DefaultName, cancellationToken)
             ?? throw new InvalidOperationException("The default schedule is missing from the database (migration V4 seeds it).");
-        await connection.ExecuteAsync(new CommandDefinition(CreateStaging, null, transaction, cancellationToken: cancellationToken));
-        await CopyAsync(connection, valid, schedule, clinicLanguage.Value.Code, cancellationToken);
-        progress?.Invoke($"copied {valid.Count} rows; looking for courses already enrolled");
+        await ImportStaging.FillAsync(connection, transaction, valid, schedule, clinicLanguage.Value.Code, cancellationToken);
+        await Say($"copied {valid.Count} rows; looking for courses already enrolled");
         var at = now.UtcDateTime;
         var already = (await connection.QueryAsync<(int, long)>(new CommandDefinition(FindExisting, null, transaction, cancellationToken: cancellationToken))).ToList();
         // A dry run goes as far as finding what is already stored; the transaction then rolls back, leaving nothing.
         if (mode == ImportMode.DryRun) return report with { AlreadyEnrolled = already };
-        progress?.Invoke($"{already.Count} already enrolled; storing patients");
+        await Say($"{already.Count} already enrolled; storing patients");
         await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
         var shared = (await connection.QueryAsync<string>(new CommandDefinition(SharedAddresses, null, transaction, cancellationToken: cancellationToken))).ToList();
-        progress?.Invoke("storing courses");
+        await Say("storing courses");
         await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at, scheduleId = schedule.Id }, transaction, cancellationToken: cancellationToken));
-        progress?.Invoke("storing check-ins");
+        await Say("storing check-ins");
         await connection.ExecuteAsync(new CommandDefinition(InsertCheckIns, null, transaction, cancellationToken: cancellationToken));
-        progress?.Invoke("recording consent and writing the audit trail");
+        await Say("recording consent and writing the audit trail");
         var basis = consentOptions.Value.LegalBasis;
         await connection.ExecuteAsync(new CommandDefinition(RecordConsents, new { at, actor, basis }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(AuditCourses, new { at, actor, file = fileName, basis }, transaction, cancellationToken: cancellationToken));
@@ -113,7 +112,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
             already_enrolled = already.Count,
             rejected_lines = problems.Select(p => p.Line).Distinct().Count(),
         }, cancellationToken);
-        progress?.Invoke("committing");
+        await Say("committing");
         await transaction.CommitAsync(cancellationToken);
         return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, Stored = true };
     }
@@ -147,62 +146,6 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         return conflicts;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, List<ImportRow> rows, Schedules.Schedule schedule, string clinicLanguage, CancellationToken cancellationToken)
-    {
-        var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
-        await using (var courses = await connection.BeginBinaryImportAsync(CopyCourses, cancellationToken))
-        {
-            foreach (var row in rows)
-            {
-                var e = row.Enrolment;
-                await courses.StartRowAsync(cancellationToken);
-                await courses.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
-                await courses.WriteAsync(row.ImportKey, NpgsqlDbType.Text, cancellationToken);
-                await courses.WriteAsync(e.PatientName, NpgsqlDbType.Text, cancellationToken);
-                await courses.WriteAsync(e.PatientEmail, NpgsqlDbType.Text, cancellationToken);
-                await courses.WriteAsync(Zone(zones, e.TimeZone).Id, NpgsqlDbType.Text, cancellationToken);
-                await courses.WriteAsync(row.TherapistId, NpgsqlDbType.Bigint, cancellationToken);
-                await courses.WriteAsync(e.StartedOn, NpgsqlDbType.Date, cancellationToken);
-                await courses.WriteAsync(e.EndedOn, NpgsqlDbType.Date, cancellationToken);
-                await courses.WriteAsync((short)e.PainAtStart, NpgsqlDbType.Smallint, cancellationToken);
-                if (e.PainAtEnd is { } end) await courses.WriteAsync((short)end, NpgsqlDbType.Smallint, cancellationToken);
-                else await courses.WriteNullAsync(cancellationToken);
-                if (e.PatientClinicId is { } clinicId) await courses.WriteAsync(clinicId.Trim(), NpgsqlDbType.Text, cancellationToken);
-                else await courses.WriteNullAsync(cancellationToken);
-                await courses.WriteAsync(Languages.PatientLanguage.Parse(e.Language) ?? clinicLanguage, NpgsqlDbType.Text, cancellationToken);
-                // Validated rows always carry consent (given, or the clinic's standing rule).
-                await courses.WriteAsync(e.Consent!.Method, NpgsqlDbType.Text, cancellationToken);
-                if (e.Consent.GivenOn is { } givenOn) await courses.WriteAsync(givenOn, NpgsqlDbType.Date, cancellationToken);
-                else await courses.WriteNullAsync(cancellationToken);
-                await courses.WriteAsync(e.Consent.FromClinicDefault, NpgsqlDbType.Boolean, cancellationToken);
-            }
-            await courses.CompleteAsync(cancellationToken);
-        }
-        await using var checkIns = await connection.BeginBinaryImportAsync(CopyCheckIns, cancellationToken);
-        foreach (var row in rows)
-        {
-            // The very planner a single enrolment uses: same offsets, same morning, same DST handling.
-            foreach (var planned in CheckInPlanner.Plan(row.Enrolment.EndedOn, Zone(zones, row.Enrolment.TimeZone), schedule))
-            {
-                await checkIns.StartRowAsync(cancellationToken);
-                await checkIns.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
-                await checkIns.WriteAsync((short)planned.Sequence, NpgsqlDbType.Smallint, cancellationToken);
-                await checkIns.WriteAsync(planned.OffsetDays, NpgsqlDbType.Integer, cancellationToken);
-                await checkIns.WriteAsync(planned.DueAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await checkIns.WriteAsync(planned.ExpiresAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await checkIns.WriteAsync(planned.AsksPhq2, NpgsqlDbType.Boolean, cancellationToken);
-                await checkIns.WriteAsync(planned.AsksMood, NpgsqlDbType.Boolean, cancellationToken);
-            }
-        }
-        await checkIns.CompleteAsync(cancellationToken);
-    }
-
-    private static TimeZoneInfo Zone(Dictionary<string, TimeZoneInfo> zones, string id)
-    {
-        if (!zones.TryGetValue(id, out var zone)) zones[id] = zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-        return zone;
-    }
-
     /// <summary>For the report as JSON: the fields in snake_case, the pairs as objects.</summary>
     public static string ToJson(ImportReport report) => JsonSerializer.Serialize(new
     {
@@ -217,25 +160,6 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
     }, JsonOptions);
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private const string CreateStaging = """
-        CREATE TEMP TABLE import_courses (
-            line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
-            time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL,
-            consent_method text NOT NULL, consent_on date, consent_default boolean NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
-        ) ON COMMIT DROP;
-        CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
-            expires_at timestamptz NOT NULL, asks_phq2 boolean NOT NULL, asks_mood boolean NOT NULL) ON COMMIT DROP;
-        """;
-
-    private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language,
-                            consent_method, consent_on, consent_default)
-        FROM STDIN (FORMAT BINARY)
-        """;
-
-    private const string CopyCheckIns = "COPY import_check_ins (line, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood) FROM STDIN (FORMAT BINARY)";
 
     // A course already stored, by this export's key or, for one enrolled by hand, by patient address and dates.
     private const string FindExisting = """

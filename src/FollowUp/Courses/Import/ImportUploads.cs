@@ -86,7 +86,7 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport impo
             if (!SHA256.HashData(content).AsSpan().SequenceEqual(hash)) throw new InvalidOperationException("the stored file does not match its hash");
             var settings = (JsonSerializer.Deserialize<UploadSettings>(settingsJson) ?? new UploadSettings(null, null, null)).ToImportSettings();
             var report = await import.ImportAsync(content, fileName, settings, status == "checking" ? ImportMode.DryRun : mode, actor,
-                message => ProgressAsync(id, message).GetAwaiter().GetResult(), cancellationToken);
+                (message, token) => ProgressAsync(id, message, token), cancellationToken);
             await FinishAsync(id, next, report.Stored ? "stored" : "done", CourseImport.ToJson(report), cancellationToken);
         }
         catch (Exception e)
@@ -96,11 +96,12 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, CourseImport impo
         }
     }
 
-    private async Task ProgressAsync(long id, string message)
+    // Its own connection: the import's transaction is not committed yet, and the page must see the progress now.
+    private async Task ProgressAsync(long id, string message, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("UPDATE course_import_uploads SET progress = @message, updated_at = @at WHERE id = @id",
-            new { id, message, at = clock.GetUtcNow().UtcDateTime });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE course_import_uploads SET progress = @message, updated_at = @at WHERE id = @id",
+            new { id, message, at = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
     }
 
     private async Task FinishAsync(long id, string status, string progress, string? report, CancellationToken cancellationToken)
