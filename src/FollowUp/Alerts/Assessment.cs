@@ -101,6 +101,18 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         return raised.Id;
     }
 
+    /// <summary>
+    /// The two result sets of <see cref="CourseAndReadings"/> at <paramref name="reader"/>'s current one (the inbox's
+    /// batch of several answers), leaving it at the result set after them.
+    /// </summary>
+    internal static async Task<(CourseScores Course, List<PainReading> Readings)> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var course = (await Replies.InboundRows.ReadAllAsync<CourseScores>(reader, cancellationToken)).Single();
+        var readings = (await Replies.InboundRows.ReadAllAsync<ReadingRow>(reader, cancellationToken))
+            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag, r.Confirming)).ToList();
+        return (course, readings);
+    }
+
     private sealed class Raised
     {
         public long Id { get; init; }

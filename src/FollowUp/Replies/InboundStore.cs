@@ -1,23 +1,16 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using FollowUp.Alerts;
 using FollowUp.Audit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Npgsql;
+using static FollowUp.Replies.InboundRows;
 
 namespace FollowUp.Replies;
 
-/// <summary>Identity of a message on the IMAP server; UIDs mean nothing without the UIDVALIDITY they belong to.</summary>
-internal sealed record InboundKey(string Mailbox, uint UidValidity, uint Uid);
-
 /// <summary>What a therapist's decision on a kept reply came to.</summary>
 internal enum KeptDecision { Applied, Dismissed, NotFound, NotKept, AlreadyDecided, CourseWithdrawn, NewerAnswer, StoredAnswer }
-
-/// <summary>What recording one message did: its outcome, and the email it queued to answer it (a clarification or a STOP confirmation, a row of reminders, to send once the transaction commits).</summary>
-internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? CheckInId, long? Clarification);
 
 /// <summary>
 /// Records a decided inbound message with its consequences (the reply, the check-in's and patient's state, the
@@ -27,11 +20,6 @@ internal sealed record Stored(InboundOutcome Outcome, long? InboundId, long? Che
 internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clock, Assessment assessment, IOptions<InboxOptions> inboxOptions,
     IOptions<DataProtection.ErasureOptions> erasureOptions, ILogger<InboundStore> logger)
 {
-    // 900 characters are at most 2,700 bytes of UTF-8; RFC 5322 lines end at 998 characters anyway.
-    private const int MaxMessageIdLength = 900;
-
-    private const int MaxStoredText = 64 * 1024;
-
     public async Task<InboundOutcome?> RecordedOutcomeAsync(DbConnection? connection, DbTransaction? transaction, InboundKey key, CancellationToken cancellationToken)
     {
         await using var own = connection is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
@@ -61,84 +49,98 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         return last is { } value ? (uint)value : null;
     }
 
-    public async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, InboundKey key, Inbound inbound, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether recording <paramref name="inbound"/> changes nothing beyond its own record and, for an answer, its
+    /// check-in's reply and state and its course's assessment: such messages (to different courses) may be recorded
+    /// together by <see cref="RecordAllAsync"/>. An opt-out, a bounce, a complaint, an absence and self-harm wording
+    /// not applied to a record change more (the patient, other check-ins, an alert), and are recorded alone.
+    /// </summary>
+    public static bool ChangesOnlyItsOwn(Inbound inbound) => inbound.Outcome switch
     {
+        InboundOutcome.OptOut => inbound.CheckIn is null && !inbound.StopsSharedAddress,
+        InboundOutcome.Complaint => false,
+        InboundOutcome.AutoReply => !inbound.OutOfOffice || inbound.CheckIn is null,
+        InboundOutcome.Bounce => inbound.CheckIn is null || inbound.Delivery is not (DeliveryAction.Failed or DeliveryAction.Delayed),
+        InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held => !inbound.Crisis,
+        _ => true,
+    };
+
+    public async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, InboundKey key, Inbound inbound, CancellationToken cancellationToken) =>
+        (await RecordAllAsync(connection, transaction, [(key, inbound)], cancellationToken))[0];
+
+    /// <summary>
+    /// Records <paramref name="messages"/> in mailbox order with their consequences, in the caller's transaction, in a
+    /// constant number of round trips: their records, audit rows and check-in locks in one, the answers' replies,
+    /// states and readings in a second, then only what an assessment or a clarification adds. More than one message
+    /// only when each <see cref="ChangesOnlyItsOwn"/> and no two are about the same course (the caller's rule), so
+    /// that storing them together changes nothing that storing them one after another would not.
+    /// </summary>
+    public async Task<List<Stored>> RecordAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(InboundKey Key, Inbound Inbound)> messages,
+        CancellationToken cancellationToken)
+    {
+        if (messages.Count > 1 && messages.Any(m => !ChangesOnlyItsOwn(m.Inbound)))
+            throw new InvalidOperationException("only messages that change nothing beyond their own record and answer are recorded together");
         var now = clock.GetUtcNow().UtcDateTime;
-        var messageId = inbound.Message?.MessageId ?? inbound.Headers[HeaderId.MessageId];
-        // Indexed, and a btree entry holds at most about 2,700 bytes: a longer (hostile) Message-ID is kept cut, the
-        // same way each time, so a copy of it is still found as a duplicate. Cleaned after the cut, which may split a pair.
-        if (messageId is { Length: > MaxMessageIdLength }) messageId = messageId[..MaxMessageIdLength];
-        messageId = StoredText.Clean(messageId);
-        inbound = inbound with { Detail = StoredText.Clean(inbound.Detail)! };
-        var checkIn = inbound.CheckIn;
-        var storesAnswer = inbound.Outcome == InboundOutcome.Answer && checkIn is not null && inbound.Answer is not null;
-        const string duplicateDetail = "same Message-ID as a message already processed";
-        var folder = InboundFolders.For(inbound.Outcome);
-        var typed = new { action = inbound.Delivery?.ToString().ToLowerInvariant(), matchedBy = inbound.MatchedBy?.ToString() };
-        // One round trip: the Message-ID check, the record and its audit row in one statement, and for an answer the
-        // lock on its check-in with the reply it may update.
-        RecordedInbound recorded;
-        StoredReply? before = null;
-        var asksPhq2 = false;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(storesAnswer ? InsertInbound + ";\n" + LockCurrentReply : InsertInbound, new
+        var records = messages.Select(m => InboundRecord.Of(m.Key, m.Inbound)).ToList();
+        var recorded = new List<(RecordedInbound Row, StoredReply? Before)>();
+        await using (var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
         {
-            key.Mailbox,
-            UidValidity = (long)key.UidValidity,
-            Uid = (long)key.Uid,
-            messageId,
-            // The same email again (copied, or the server reset UIDVALIDITY) is recorded as a duplicate, changing nothing.
-            checkSeen = inbound.Outcome is not InboundOutcome.Rejected && messageId is not null,
-            now,
-            from = StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.Headers[HeaderId.From], 500),
-            subject = StoredText.Cut(inbound.Message?.Subject ?? inbound.Headers[HeaderId.Subject], 500),
-            outcome = InboundOutcomes.Name(inbound.Outcome),
-            detail = inbound.Detail,
-            duplicateDetail,
-            checkInId = checkIn?.Id,
-            courseId = checkIn?.CourseId,
-            patientId = checkIn?.PatientId,
-            actor = inbound.Actor,
-            rawHeaders = StoredText.Cut(StoredText.RawHeaders(inbound.Headers), MaxStoredText),
-            body = inbound.Body,
-            folder,
-            duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate),
-            crisis = inbound.Crisis,
-            senderProof = inbound.Proof is { } proof ? SenderProofs.Name(proof) : null,
-            audit = JsonSerializer.Serialize(new { detail = inbound.Detail, folder, checkInId = checkIn?.Id, typed.action, typed.matchedBy }),
-            duplicateAudit = JsonSerializer.Serialize(new { detail = duplicateDetail, folder = InboundFolders.For(InboundOutcome.Duplicate), checkInId = checkIn?.Id }),
-        }, transaction, cancellationToken: cancellationToken)))
-        {
-            recorded = await results.ReadSingleAsync<RecordedInbound>();
-            if (storesAnswer)
+            foreach (var record in records)
             {
-                before = await results.ReadFirstOrDefaultAsync<StoredReply>();
-                asksPhq2 = before?.AsksPhq2 == true;
+                batch.BatchCommands.Add(record.Command(now));
+                if (record.StoresAnswer) batch.BatchCommands.Add(LockCurrentReplyCommand(record.Inbound.CheckIn!.Id));
             }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            foreach (var record in records)
+                recorded.Add(((await ReadAllAsync<RecordedInbound>(reader, cancellationToken)).Single(),
+                    record.StoresAnswer ? (await ReadAllAsync<StoredReply>(reader, cancellationToken)).FirstOrDefault() : null));
         }
-        // Another worker recorded this very message first: nothing was written here, and its outcome stands.
-        if (recorded.Id is not { } inboundId)
-            return new Stored(await RecordedOutcomeAsync(connection, transaction, key, cancellationToken) ?? inbound.Outcome, null, null, null);
-        var outcome = recorded.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
-        var clarify = outcome == InboundOutcome.Duplicate || checkIn is null ? null
-            : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, before?.Id is null ? null : before, asksPhq2, now, cancellationToken);
-        if (outcome == InboundOutcome.OptOut && inbound.StopsSharedAddress)
-            clarify = await CheckInChanges.OptOutAddressAsync(connection, transaction, inbound.Message!.From.Mailboxes.First().Address, inbound.Message.MessageId, now, logger, cancellationToken);
-        // A stranger's mail from an erased patient's address is said to be so (safety first: a crisis in it still goes to the lead).
-        var erased = outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && checkIn is null && inbound.Names is null
-            ? await DataProtection.ErasureRecords.NoteMailFromAsync(connection, transaction, inboundId, inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address,
-                erasureOptions.Value, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken)
-            : null;
-        if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && inbound.Crisis)
+        var answers = new List<(int Index, AnswerToStore Answer)>();
+        for (var i = 0; i < records.Count; i++)
+            if (recorded[i] is { Row: { Id: { } id, Duplicate: false }, Before: var before } && records[i] is { StoresAnswer: true, Inbound: { Answer: { } answer, CheckIn: { } checkIn } inbound })
+                answers.Add((i, new AnswerToStore(checkIn, id, answer, before?.Id is null ? null : before, before?.AsksPhq2 == true, inbound.OwnText, inbound.Actor)));
+        var read = await AnswerRows.StoreAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, assessment, answers.ConvertAll(a => a.Answer), now, cancellationToken);
+        var stored = new List<Stored>();
+        for (var i = 0; i < records.Count; i++)
         {
-            if ((inbound.Names ?? checkIn) is { } named)
-                await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, named, now, cancellationToken);
-            else
-                await CrisisWithoutCourse.RaiseAsync(connection, transaction, inboundId,
-                    $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}{(erased is { } e ? $"; the address of a patient erased on {e.CompletedAt:yyyy-MM-dd}" : "")}): \"{Excerpt(inbound.OwnText)}\"",
-                    new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken);
+            var inbound = records[i].Inbound;
+            // Another worker recorded this very message first: nothing was written here, and its outcome stands.
+            if (recorded[i].Row.Id is not { } inboundId)
+            {
+                stored.Add(new Stored(await RecordedOutcomeAsync(connection, transaction, messages[i].Key, cancellationToken) ?? inbound.Outcome, null, null, null));
+                continue;
+            }
+            var outcome = recorded[i].Row.Duplicate ? InboundOutcome.Duplicate : inbound.Outcome;
+            var checkIn = inbound.CheckIn;
+            var answered = answers.FindIndex(a => a.Index == i);
+            var clarify = answered >= 0 ? await AskAsync(connection, transaction, inbound, checkIn!, read[answered], now, cancellationToken)
+                : outcome == InboundOutcome.Duplicate || checkIn is null ? null
+                : await ConsequencesAsync(connection, transaction, inboundId, inbound, checkIn, null, false, now, cancellationToken);
+            if (outcome == InboundOutcome.OptOut && inbound.StopsSharedAddress)
+                clarify = await CheckInChanges.OptOutAddressAsync(connection, transaction, inbound.Message!.From.Mailboxes.First().Address, inbound.Message.MessageId, now, logger, cancellationToken);
+            // A stranger's mail from an erased patient's address is said to be so (safety first: a crisis in it still goes to the lead).
+            var erased = outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && checkIn is null && inbound.Names is null
+                ? await DataProtection.ErasureRecords.NoteMailFromAsync(connection, transaction, inboundId, inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address,
+                    erasureOptions.Value, new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken)
+                : null;
+            if (outcome is InboundOutcome.Unmatched or InboundOutcome.Unverified or InboundOutcome.Held && inbound.Crisis)
+                await RaiseUnappliedCrisisAsync(connection, transaction, inboundId, inbound, inbound.Names ?? checkIn,
+                    erased is { } e ? $"; the address of a patient erased on {e.CompletedAt:yyyy-MM-dd}" : "", now, cancellationToken);
+            stored.Add(new Stored(outcome, inboundId, checkIn?.Id, clarify));
         }
-        return new Stored(outcome, inboundId, checkIn?.Id, clarify);
+        return stored;
     }
+
+    /// <summary>
+    /// A question left unread gets one polite clarification per check-in, ever (never a loop); none after self-harm
+    /// wording in any of its replies, which a person reads instead. Returns the clarification queued, if one was.
+    /// </summary>
+    private static async Task<long?> AskAsync(DbConnection connection, DbTransaction transaction, Inbound inbound, CheckInRef checkIn, (string[] Unread, bool Crisis) read,
+        DateTime now, CancellationToken cancellationToken) =>
+        read.Unread.Length > 0 && !read.Crisis
+            ? await CheckIns.CheckInStates.QueueClarificationAsync(connection, transaction, checkIn.Id, inbound.Message?.Subject, inbound.Message?.MessageId,
+                new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)
+            : null;
 
     /// <summary>What a recorded message changes beyond its own record; returns the email it queued to answer it (a clarification, a STOP confirmation), if it did.</summary>
     private async Task<long?> ConsequencesAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef checkIn,
@@ -147,13 +149,9 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         switch (inbound.Outcome)
         {
             case InboundOutcome.Answer when inbound.Answer is { } answer:
-                var (unread, crisis) = await StoreAnswerAsync(connection, transaction, checkIn, inboundId, answer, before, asksPhq2, inbound.OwnText, inbound.Actor, now, cancellationToken);
-                // A question left unread gets one polite clarification per check-in, ever (never a loop); none after
-                // self-harm wording in any of its replies, which a person reads instead.
-                if (unread.Length > 0 && !crisis)
-                    return await CheckIns.CheckInStates.QueueClarificationAsync(connection, transaction, checkIn.Id, inbound.Message?.Subject, inbound.Message?.MessageId,
-                        new DateTimeOffset(now, TimeSpan.Zero), cancellationToken);
-                break;
+                var read = await AnswerRows.StoreAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, assessment,
+                    [new AnswerToStore(checkIn, inboundId, answer, before, asksPhq2, inbound.OwnText, inbound.Actor)], now, cancellationToken);
+                return await AskAsync(connection, transaction, inbound, checkIn, read[0], now, cancellationToken);
             case InboundOutcome.OptOut:
                 var cancelled = await CheckInChanges.OptOutAsync(connection, transaction, checkIn.PatientId, now, cancellationToken);
                 Log.OptedOut(logger, checkIn.PatientId, cancelled);
@@ -187,9 +185,16 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     /// forged) is read by a person all the same: a crisis alert to that course's therapist, escalated like any other,
     /// with the words in its reason. No crisis contacts are mailed: the sender is not shown to be the patient.
     /// </summary>
-    private async Task RaiseUnappliedCrisisAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef named,
-        DateTime now, CancellationToken cancellationToken)
+    private async Task RaiseUnappliedCrisisAsync(DbConnection connection, DbTransaction transaction, long inboundId, Inbound inbound, CheckInRef? named,
+        string erasedNote, DateTime now, CancellationToken cancellationToken)
     {
+        if (named is null)
+        {
+            await CrisisWithoutCourse.RaiseAsync(connection, transaction, inboundId,
+                $"Self-harm wording in a message tied to no course (inbound {inboundId} from {StoredText.Cut(inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address, 200)}, sender {(inbound.Proof is { } p ? SenderProofs.Name(p) : "not proved")}: {inbound.Detail}{erasedNote}): \"{Excerpt(inbound.OwnText)}\"",
+                new DateTimeOffset(now, TimeSpan.Zero), logger, cancellationToken);
+            return;
+        }
         var finding = new Finding(AlertKinds.Crisis, AlertKinds.High,
             $"Self-harm wording in a message not applied to the record (inbound {inboundId}: {inbound.Detail}): \"{Excerpt(inbound.OwnText)}\"",
             new PainReading(named.OffsetDays, null));
@@ -201,69 +206,6 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
     {
         var words = string.Join(' ', ownText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return StoredText.Clean(words.Length > 300 ? words[..300] + "…" : words)!;
-    }
-
-    /// <summary>
-    /// One reply row per check-in. A second reply updates it: what it gives replaces, what it leaves out stays, a
-    /// self-harm flag is never cleared; the change is audited with before and after. The check-in is answered once
-    /// every question it asked was read; until then it stays open and names what it waits for. Returns what is still
-    /// unread, and whether any reply to it mentions self-harm.
-    /// </summary>
-    private async Task<(string[] Unread, bool Crisis)> StoreAnswerAsync(DbConnection connection, DbTransaction transaction, CheckInRef checkIn,
-        long inboundId, Answer answer, StoredReply? before, bool asksPhq2, string ownText, string actor, DateTime now, CancellationToken cancellationToken)
-    {
-        var merged = before is null ? answer : answer with
-        {
-            Pain = answer.Pain ?? before.Pain,
-            MoodScore = answer.MoodScore ?? (answer.MoodWord is null ? before.MoodScore : null),
-            MoodWord = answer.MoodWord ?? (answer.MoodScore is null ? before.MoodWord : null),
-            Phq2A = answer.Phq2A ?? before.Phq2A,
-            Phq2B = answer.Phq2B ?? before.Phq2B,
-        };
-        var crisis = answer.Crisis || before?.CrisisFlag == true;
-        var crisisTerms = string.Join(", ", (before?.CrisisTerms?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? []).Concat(answer.CrisisTerms).Distinct(StringComparer.Ordinal));
-        var status = AnswerNames.Of(merged.Status);
-        var text = StoredText.Cut(ownText, 8000);
-        // The reply, its audit row, the check-in's and patient's state and the course's readings for the assessment in
-        // one round trip.
-        var unread = merged.Unread(asksPhq2);
-        var answered = ";\n" + (unread.Length == 0 ? CheckInChanges.MarkAnswered : CheckInChanges.AwaitMissing);
-        var audit = before is null
-            ? JsonSerializer.Serialize(new { checkInId = checkIn.Id, inboundId, merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, unread })
-            : JsonSerializer.Serialize(new
-            {
-                checkInId = checkIn.Id,
-                inboundId,
-                before = new { before.Pain, before.MoodScore, before.MoodWord, before.Phq2A, before.Phq2B, status = before.AnswerStatus, crisis = before.CrisisFlag, text = before.AnswerText },
-                after = new { merged.Pain, merged.MoodScore, merged.MoodWord, merged.Phq2A, merged.Phq2B, status, crisis, text },
-                unread,
-            });
-        (Assessment.CourseScores, List<PainReading>) loaded;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition((before is null ? InsertReply : UpdateReply) + answered + ";\n" + Assessment.CourseAndReadings, new
-        {
-            id = before?.Id,
-            checkInId = checkIn.Id,
-            inboundId,
-            now,
-            pain = (short?)merged.Pain,
-            mood = (short?)merged.MoodScore,
-            moodWord = merged.MoodWord,
-            phqA = (short?)merged.Phq2A,
-            phqB = (short?)merged.Phq2B,
-            status,
-            crisis,
-            crisisTerms = crisisTerms.Length == 0 ? null : crisisTerms,
-            text,
-            courseId = checkIn.CourseId,
-            patientId = checkIn.PatientId,
-            actor,
-            audit,
-            awaiting = unread,
-        }, transaction, cancellationToken: cancellationToken)))
-            loaded = await Assessment.ReadAsync(results);
-        // On what was read, complete or not: a PHQ-2 or a mood alone can raise an alert.
-        await assessment.AssessAsync(connection, transaction, checkIn.CourseId, loaded, cancellationToken);
-        return (unread, crisis);
     }
 
     /// <summary>
@@ -334,81 +276,5 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         FROM inbound_messages m LEFT JOIN check_ins ci ON ci.id = m.check_in_id LEFT JOIN courses c ON c.id = ci.course_id
         WHERE m.id = @inboundId
         FOR UPDATE OF m
-        """;
-
-    private sealed class RecordedInbound
-    {
-        public long? Id { get; init; }
-        public bool Duplicate { get; init; }
-    }
-
-    private sealed class StoredReply
-    {
-        public long? Id { get; init; }
-        public DateTime? ReceivedAt { get; init; }
-        public int? Pain { get; init; }
-        public int? MoodScore { get; init; }
-        public string? MoodWord { get; init; }
-        public int? Phq2A { get; init; }
-        public int? Phq2B { get; init; }
-        public string AnswerStatus { get; init; } = "";
-        public bool CrisisFlag { get; init; }
-        public string? CrisisTerms { get; init; }
-        public string AnswerText { get; init; } = "";
-        /// <summary>Of the check-in itself: whether it asked the PHQ-2 (then a reply must answer both items).</summary>
-        public bool AsksPhq2 { get; init; }
-    }
-
-    // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
-    // a duplicate (the same email again: copied, or the server reset UIDVALIDITY); a message another worker recorded
-    // first (same mailbox, UIDVALIDITY and UID) is not recorded again: id is then NULL.
-    private const string InsertInbound = $"""
-        WITH seen AS (
-            SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
-        inserted AS (
-            INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
-                                          outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag, sender_proof)
-            SELECT @Mailbox, @UidValidity, @Uid, @messageId, @now, @from, @subject,
-                   CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
-                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis, @senderProof
-            FROM seen
-            ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
-            RETURNING id, outcome),
-        audited AS (
-            {AuditTrail.InsertInto}
-            SELECT @now, @actor, 'inbound.' || inserted.outcome, @courseId, @patientId, inserted.id,
-                   (CASE WHEN seen.duplicate THEN @duplicateAudit ELSE @audit END)::jsonb
-            FROM inserted, seen)
-        SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
-        """;
-
-    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any, and
-    // whether it asked the PHQ-2.
-    private const string LockCurrentReply = """
-        SELECT r.id, r.received_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text, ci.asks_phq2
-        FROM check_ins ci
-        LEFT JOIN LATERAL (
-            SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
-        WHERE ci.id = @checkInId
-        FOR UPDATE OF ci
-        """;
-
-    private const string InsertReply = $"""
-        WITH reply AS (
-            INSERT INTO replies (check_in_id, inbound_message_id, received_at, pain, mood_score, mood_word, answer_text,
-                                 phq2_a, phq2_b, answer_status, crisis_flag, crisis_terms)
-            VALUES (@checkInId, @inboundId, @now, @pain, @mood, @moodWord, @text, @phqA, @phqB, @status, @crisis, @crisisTerms)
-            RETURNING id)
-        {AuditTrail.InsertInto}
-        SELECT @now, @actor, 'reply.stored', @courseId, @patientId, reply.id, @audit::jsonb FROM reply
-        """;
-
-    private const string UpdateReply = $"""
-        UPDATE replies SET inbound_message_id = @inboundId, updated_at = @now, pain = @pain, mood_score = @mood, mood_word = @moodWord,
-                           phq2_a = @phqA, phq2_b = @phqB, answer_status = @status, crisis_flag = @crisis, crisis_terms = @crisisTerms,
-                           answer_text = @text
-        WHERE id = @id;
-        {AuditTrail.InsertInto}
-        VALUES (@now, @actor, 'reply.updated', @courseId, @patientId, @id, @audit::jsonb)
         """;
 }

@@ -51,35 +51,42 @@ internal sealed class ReplyIntake(
     {
         var outcomes = new Dictionary<InboundKey, InboundOutcome>();
         var chunk = new List<Understood>();
-        // Understanding (classify, read the answer: CPU) runs beside the recording (database round trips), in mailbox
-        // order, so one message is read while the one before it is stored.
+        // Understanding (classify, read the answer: CPU) runs on the thread pool beside the fetch and the recording
+        // (round trips to Dovecot and PostgreSQL), in mailbox order, one message at a time: several at once made a
+        // worker's first read several times slower (the reader's patterns run cold on every thread at once).
         var understood = Channel.CreateUnbounded<Understood>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var understanding = Task.Run(() => UnderstandAllAsync(source, understood.Writer, cancellationToken), CancellationToken.None);
         // Understood and taken from the channel, not recorded yet.
         var waiting = new Queue<Understood>();
         try
         {
-            var stored = new List<Stored>();
+            var stored = new List<(InboundKey Key, Stored Stored)>();
             var known = new KnownCheckIns();
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
+                var run = new InboundRun(store, connection, transaction, known, stored);
                 while (waiting.Count > 0 || await understood.Reader.WaitToReadAsync(cancellationToken))
                 {
-                    // Every message understood meanwhile has its check-in looked up in one query with this one's.
-                    while (understood.Reader.TryRead(out var next)) waiting.Enqueue(next);
+                    // A run costs the same few round trips for one message as for a hundred: it waits until enough are
+                    // understood, or every message of the part is. Every message understood meanwhile has its check-in
+                    // looked up in one query, and is recorded with the others in one run; the next ones are understood
+                    // (and fetched) while the run is stored.
+                    while (waiting.Count < InboundRun.Enough && await understood.Reader.WaitToReadAsync(cancellationToken))
+                        while (understood.Reader.TryRead(out var next)) waiting.Enqueue(next);
                     if (waiting.Count == 0) continue;
                     await known.LoadAsync(connection, transaction, waiting.Select(u => u.TokenCheckIn), cancellationToken);
-                    var item = waiting.Dequeue();
-                    chunk.Add(item);
-                    var record = await RecordAsync(connection, transaction, item, known, cancellationToken);
-                    stored.Add(record);
-                    known.Recorded(record);
+                    while (waiting.TryDequeue(out var item))
+                    {
+                        chunk.Add(item);
+                        await run.AddAsync(item.Incoming.Key, await DecideAsync(connection, transaction, item, known, cancellationToken), cancellationToken);
+                    }
+                    await run.StoreAsync(cancellationToken);
                 }
                 await understanding;
                 if (chunk.Count > 0) await transaction.CommitAsync(cancellationToken);
             }
-            for (var i = 0; i < chunk.Count; i++) outcomes[chunk[i].Incoming.Key] = await CommittedAsync(stored[i], cancellationToken);
+            foreach (var (key, record) in stored) outcomes[key] = await CommittedAsync(record, cancellationToken);
             return (outcomes, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -152,7 +159,7 @@ internal sealed class ReplyIntake(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            stored = await RecordAsync(connection, transaction, understood, known: null, cancellationToken);
+            stored = await RecordAsync(connection, transaction, understood, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         return stored with { Outcome = await CommittedAsync(stored, cancellationToken) };
@@ -198,14 +205,13 @@ internal sealed class ReplyIntake(
         }
     }
 
-    /// <summary>Match, decide, store: everything but the commit.</summary>
-    private async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, Understood understood, KnownCheckIns? known, CancellationToken cancellationToken)
+    /// <summary>Match and decide: what the message is, before anything of it is stored.</summary>
+    private async Task<Inbound> DecideAsync(DbConnection connection, DbTransaction transaction, Understood understood, KnownCheckIns? known, CancellationToken cancellationToken)
     {
         var incoming = understood.Incoming;
         if (understood.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         if (incoming.Message is not { } message || understood.Classified is not { } classified)
-            return await store.RecordAsync(connection, transaction, incoming.Key,
-                new Inbound(InboundOutcome.Rejected, incoming.RefusedBecause ?? "", null, incoming.Headers, "", null), cancellationToken);
+            return new Inbound(InboundOutcome.Rejected, incoming.RefusedBecause ?? "", null, incoming.Headers, "", null);
         var proof = understood.Proof;
         ReplyMatch match;
         switch (classified.Kind)
@@ -220,16 +226,19 @@ internal sealed class ReplyIntake(
             case InboundKind.Personal:
                 // A therapist's reply to an alert (token kind 'a'), e.g. "ACK": handled in Alerts/, filed as Processed.
                 if (classified.Kind == InboundKind.Personal && await acknowledgement.TryAcceptAsync(message, classified.OwnText, proof == SenderProof.Verified, cancellationToken) is { } ack)
-                    return await store.RecordAsync(connection, transaction, incoming.Key,
-                        new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message) { Proof = proof }, cancellationToken);
+                    return new Inbound(ack.Accepted ? InboundOutcome.Answer : InboundOutcome.Unmatched, ack.Detail, null, message.Headers, classified.Body, message) { Proof = proof };
                 match = await matcher.MatchReplyAsync(connection, transaction, message, proof, known, cancellationToken);
                 break;
             default:
                 match = ReplyMatch.None;
                 break;
         }
-        return await store.RecordAsync(connection, transaction, incoming.Key, Inbound.Decide(classified, match, message) with { Proof = proof }, cancellationToken);
+        return Inbound.Decide(classified, match, message) with { Proof = proof };
     }
+
+    /// <summary>Match, decide, store: everything but the commit.</summary>
+    private async Task<Stored> RecordAsync(DbConnection connection, DbTransaction transaction, Understood understood, CancellationToken cancellationToken) =>
+        await store.RecordAsync(connection, transaction, understood.Incoming.Key, await DecideAsync(connection, transaction, understood, null, cancellationToken), cancellationToken);
 
     /// <summary>After the commit: said once, counted, and the clarification or STOP confirmation it queued sent at once.</summary>
     internal async Task<InboundOutcome> CommittedAsync(Stored stored, CancellationToken cancellationToken)

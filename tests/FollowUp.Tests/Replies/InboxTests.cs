@@ -268,6 +268,52 @@ public class InboxTests
     }
 
     [Fact]
+    public async Task A_chunk_read_at_once_ends_as_its_messages_read_one_after_another_would()
+    {
+        await using var clinic = await Clinic.OpenAsync(Monday);
+        var checkIns = await SendCheckInsAsync(clinic, 4);
+        var replies = new Mailbox(clinic.RepliesAddress);
+        var delivered = 0;
+        async Task<MimeMessage> ReplyAsync(int patient, string text)
+        {
+            await new SimulatedPatient(checkIns[patient].Patient, clinic.Imap, Clinic.Smtp).ReplyAsync(checkIns[patient].CheckIn, text, clinic.Clock.GetUtcNow(), default);
+            // One at a time, so the mailbox holds them in the order they were written.
+            return (await replies.WaitForAsync(++delivered))[^1];
+        }
+        await ReplyAsync(0, "Pain 4, mood good");
+        var copied = await ReplyAsync(1, "Pain 2, mood good");
+        await ReplyAsync(0, "Sorry, pain 6 actually");
+        using (var bytes = new MemoryStream())
+        {
+            // The same email again (a client that sent it twice): same Message-ID, another UID.
+            foreach (var trace in new[] { "Delivered-To", "Return-Path", "Received", "X-Original-To" }) copied.Headers.RemoveAll(trace);
+            await copied.WriteToAsync(bytes);
+            await RawSmtp.SendAsync("127.0.0.1", TestServers.SmtpPort, checkIns[1].Patient, clinic.RepliesAddress, bytes.ToArray());
+            await replies.WaitForAsync(++delivered);
+        }
+        await ReplyAsync(2, "STOP");
+        await ReplyAsync(3, "Pain 3, mood okay");
+
+        var result = await clinic.Inbox.ReadAsync(default);
+
+        Assert.Equal((6, 4), (result.Read, result.Answers));
+        await using var db = await clinic.Data.OpenConnectionAsync();
+        Assert.Equal(["answer", "answer", "answer", "duplicate", "opt_out", "answer"],
+            (await db.QueryAsync<string>("SELECT outcome FROM inbound_messages ORDER BY uid")).ToList());
+        var stored = (await db.QueryAsync<(string Patient, int? Pain)>("""
+            SELECT p.email, r.pain FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id JOIN courses c ON c.id = ci.course_id
+            JOIN patients p ON p.id = c.patient_id ORDER BY p.email
+            """)).ToList();
+        Assert.Equal([(checkIns[0].Patient, 6), (checkIns[1].Patient, 2), (checkIns[3].Patient, 3)], stored);
+        // Every audit row once (messages recorded together write theirs in one round trip, the records before the replies).
+        Assert.Equal(["inbound.answer", "inbound.answer", "inbound.answer", "inbound.answer", "inbound.duplicate", "inbound.opt_out", "reply.stored", "reply.stored", "reply.stored", "reply.updated"],
+            (await db.QueryAsync<string>("SELECT kind FROM audit_log WHERE kind LIKE 'inbound.%' OR kind LIKE 'reply.%' ORDER BY kind")).ToList());
+        Assert.Equal(3, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM check_ins WHERE status = 'answered'"));
+        Assert.Equal(6, (await replies.MessagesAsync("Processed")).Count);
+        Assert.Empty(await replies.MessagesAsync());
+    }
+
+    [Fact]
     public async Task A_clinic_phrase_and_a_built_in_phrase_in_each_language_flag_the_reply_and_raise_the_crisis_alert()
     {
         await using var clinic = await Clinic.OpenAsync(Monday, new Dictionary<string, string?> { ["FollowUp:Alerts:SelfHarmPhrases:0"] = "rather not be around" });
