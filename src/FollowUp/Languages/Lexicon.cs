@@ -77,6 +77,14 @@ internal sealed record Lexicon
     public string[] Signatures { get; init; } = [];
     public string[] AutoReplySubjects { get; init; } = [];
     public string[] Stop { get; init; } = [];
+    /// <summary>A request to stop anywhere in the reply, in the first person ("please unsubscribe me", "me désinscrire");
+    /// in "melden sie mich … ab" up to four words may stand at the "…".
+    /// First person on purpose: the check-in's own footer ("Reply STOP to stop these emails") must never read as one.</summary>
+    public string[] OptOut { get; init; } = [];
+    /// <summary>"I no longer wish to receive", "je ne souhaite plus recevoir": a request to stop only when a word of
+    /// <see cref="MailWords"/> follows within two words ("... these emails"), not "... any more treatment".</summary>
+    public string[] OptOutReceive { get; init; } = [];
+    public string[] MailWords { get; init; } = [];
     /// <summary>What a therapist writes back to acknowledge an alert ("ACK", "erledigt", "vu"), alone on a line or before a dash, comma or colon.</summary>
     public string[] Ack { get; init; } = [];
     /// <summary>Words that turn an acknowledgement round ("not", "nicht", "pas"): a line holding one never acknowledges.</summary>

@@ -103,11 +103,26 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         text.Replace('\u2019', '\'').Replace('\u2018', '\'').Replace('\u00a0', ' ').Replace("\r\n", "\n", StringComparison.Ordinal)
             .Trim().ToLowerInvariant();
 
-    /// <summary>The whole reply is a request to stop, in any language ("STOP", "abmelden", "désabonner").</summary>
-    private static bool IsStop(string text) =>
-        Stop.IsMatch(Lexicon.Fold(text).Trim());
+    /// <summary>A request to stop, in any language: the whole reply a stop word ("STOP", "abmelden", "désabonner"), or a
+    /// sentence that asks for it in the first person ("je ne souhaite plus recevoir ces e-mails").</summary>
+    private static bool IsStop(string text)
+    {
+        var folded = Lexicon.Fold(text).Trim();
+        return Stop.IsMatch(folded) || OptOutSentence.IsMatch(folded);
+    }
 
     private static readonly Regex Stop = new($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    // Up to two plain words between the verb and the mail word ("these", "your follow-up"); a comma or a full stop ends
+    // the request, so "I don't want any more pain, your emails help" is no opt-out.
+    // A verb split around its object ("melden Sie mich von diesen Nachfragen ab") is written "melden sie mich … ab": up
+    // to four plain words may stand at the "…".
+    private static readonly Regex OptOutSentence = new(string.Join('|', Lexicon.Union(l => l.OptOut)
+            .Select(e => e.Split(" … ") is [var head, var tail]
+                ? $@"{ReplyPatterns.Words([head])}(?:[ \t]+[\w'-]+){{0,4}}[ \t]+{ReplyPatterns.Words([tail])}"
+                : ReplyPatterns.Words([e]))
+            .Append($@"{ReplyPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{ReplyPatterns.Words(Lexicon.Union(l => l.MailWords))}")),
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     private static string StripSubjectPrefixes(string subject) => SubjectPrefix().Replace(subject, "");
 

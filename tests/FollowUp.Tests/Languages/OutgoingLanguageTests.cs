@@ -55,6 +55,9 @@ public class OutgoingLanguageTests
         var crisis = CrisisEmail.Build(3, "Dana Example", "dana@example.org", language, Clinic, new AlertOptions { CrisisContacts = ["Samaritans: 116 123"] }, Now);
 
         foreach (var message in new[] { checkIn, reminder, clarification, untitled, stopped, crisis }) AssertWhole(message, language);
+        // Were the quoted email left in a reply by a mail program FollowUp cannot strip, none of its words asks to stop.
+        foreach (var message in new[] { checkIn, reminder, clarification, untitled, stopped, crisis })
+            Assert.False(Answer.Parse(message.TextBody ?? "").OptOut, $"{language} {message.Subject}");
         Assert.Contains("Dana Example", checkIn.TextBody, StringComparison.Ordinal);
         Assert.Contains("Sam Taylor", checkIn.HtmlBody, StringComparison.Ordinal);
         Assert.Contains(wording.CheckIn.Emergency, checkIn.TextBody, StringComparison.Ordinal);

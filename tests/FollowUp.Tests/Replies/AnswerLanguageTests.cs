@@ -156,6 +156,37 @@ public class AnswerLanguageTests
         Assert.True(Answer.Parse(text).OptOut);
     }
 
+    [Theory]
+    [InlineData("Bonjour, merci pour le suivi mais je ne souhaite plus recevoir ces e-mails.\n\nClaire")]
+    [InlineData("Merci de me désinscrire, la douleur est partie.")]
+    [InlineData("Thanks for checking in. I no longer wish to receive these emails.")]
+    [InlineData("Please take me off your list, I've moved away.")]
+    [InlineData("Hallo, bitte melden Sie mich ab. Danke!")]
+    [InlineData("Ich möchte keine E-Mails mehr bekommen.")]
+    [InlineData("Bitte melden Sie mich von diesen Nachfragen ab.")]
+    [InlineData("Meld mij alstublieft af, ik ben verhuisd.")]
+    [InlineData("Hola, ya no quiero recibir estos correos, gracias.")]
+    [InlineData("Non voglio più ricevere queste email, grazie.")]
+    [InlineData("Ik wil me afmelden voor deze berichten.")]
+    [InlineData("Olá, não quero receber mais estes e-mails. Obrigada")]
+    public void A_request_to_stop_written_as_a_sentence_is_an_opt_out_in_every_language(string text)
+    {
+        Assert.True(Answer.Parse(text).OptOut);
+    }
+
+    [Theory]
+    [InlineData("Pain 3. I don't want any more pain, your emails help.")]
+    [InlineData("Douleur 2, je ne souhaite plus recevoir de soins pour l'instant.")]
+    [InlineData("Please don't stop these emails, they keep me going. Pain 4")]
+    [InlineData("Reply STOP to stop these emails.")]
+    [InlineData("Répondez STOP pour ne plus recevoir ces e-mails.")]
+    [InlineData("Antworten Sie mit STOPP, wenn Sie keine E-Mails mehr von uns möchten.")]
+    [InlineData("Antwoord STOP als u deze e-mails niet meer wilt ontvangen.")]
+    public void Wording_near_a_request_to_stop_that_is_not_one_is_no_opt_out(string text)
+    {
+        Assert.False(Answer.Parse(text).OptOut);
+    }
+
     [Fact]
     public void The_check_in_s_own_example_line_left_in_the_text_is_not_read()
     {
