@@ -90,7 +90,7 @@ internal static class CourseImportCommand
         if (!report.Stored) return;
         var rejected = report.RowProblems.Select(p => p.Line).Distinct().Count();
         Console.WriteLine($"Enrolled {Count(report.Enrolled.Count, "course")}; {report.AlreadyEnrolled.Count} already enrolled (skipped); {Count(rejected, "row")} rejected.");
-        foreach (var shared in report.SharedAddresses) Console.WriteLine($"Note: {shared}.");
+        foreach (var note in report.SharedAddresses.Concat(report.LanguageChanges)) Console.WriteLine($"Note: {note}.");
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

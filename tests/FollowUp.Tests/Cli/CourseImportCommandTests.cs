@@ -95,6 +95,39 @@ public class CourseImportCommandTests
     }
 
     [Fact]
+    public async Task A_later_export_that_names_a_known_patients_language_changes_it_says_so_and_audits_it_and_an_empty_cell_changes_nothing()
+    {
+        var connectionString = await ClinicDatabaseAsync();
+        Assert.Equal(0, (await ImportAsync(connectionString, "clean-iso.csv")).ExitCode);
+        var later = Path.Combine(Path.GetTempPath(), $"followup-later-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(later, """
+            import_key,patient_name,patient_email,time_zone,therapist,started_on,ended_on,pain_at_start,pain_at_end,language
+            R-1001,Dana Example,dana@example.org,Europe/London,sam@clinic.test,2026-10-01,2026-11-05,8,3,Deutsch
+            R-1002,Eli Sample,eli@example.org,America/New_York,kim@clinic.test,2026-09-15,2026-10-20,6,,
+            R-1003,Fay Test,fay@example.org,Australia/Sydney,Kim Lee,2026-10-10,2026-11-14,7,2,en
+
+            """);
+        try
+        {
+            var run = await Tool.RunAsync("followup-admin.dll", ["course", "import", later, "--connection", connectionString, "--now", Now]);
+
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains("Note: line 2: Dana Example's language changed from en to de.", run.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("Eli Sample's language", run.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("Fay Test's language", run.Stdout, StringComparison.Ordinal);
+            await using var connection = new NpgsqlConnection(connectionString);
+            Assert.Equal(["de", "en", "en"], (await connection.QueryAsync<string>("SELECT language FROM patients ORDER BY name")).ToArray());
+            var audit = await connection.QuerySingleAsync<string>("SELECT detail::text FROM audit_log WHERE kind = 'patient.language_changed'");
+            Assert.Contains("\"before\": {\"language\": \"en\"}", audit, StringComparison.Ordinal);
+            Assert.Contains("\"after\": {\"language\": \"de\"}", audit, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(later);
+        }
+    }
+
+    [Fact]
     public async Task A_course_enrolled_by_hand_is_recognised_by_patient_address_and_dates()
     {
         var connectionString = await ClinicDatabaseAsync();

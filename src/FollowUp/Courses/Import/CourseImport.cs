@@ -26,6 +26,8 @@ public sealed record ImportReport
     public IReadOnlyList<(int Line, long CourseId)> AlreadyEnrolled { get; init; } = [];
     /// <summary>Addresses that two or more differently named patients share (a family address): each name is its own patient, said here.</summary>
     public IReadOnlyList<string> SharedAddresses { get; init; } = [];
+    /// <summary>Known patients whose language the file gives anew: changed to it, said here and audited.</summary>
+    public IReadOnlyList<string> LanguageChanges { get; init; } = [];
     public bool Stored { get; init; }
 }
 
@@ -93,6 +95,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         await Say($"{already.Count} already enrolled; storing patients");
         await connection.ExecuteAsync(new CommandDefinition(InsertPatients, new { at }, transaction, cancellationToken: cancellationToken));
         var shared = (await connection.QueryAsync<string>(new CommandDefinition(SharedAddresses, null, transaction, cancellationToken: cancellationToken))).ToList();
+        var languages = await ChangeLanguagesAsync(connection, transaction, now, actor, fileName, cancellationToken);
         await Say("storing courses");
         await connection.ExecuteAsync(new CommandDefinition(InsertCourses, new { at, scheduleId = schedule.Id }, transaction, cancellationToken: cancellationToken));
         await Say("storing check-ins");
@@ -114,7 +117,7 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         }, cancellationToken);
         await Say("committing");
         await transaction.CommitAsync(cancellationToken);
-        return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, Stored = true };
+        return report with { Enrolled = enrolled, AlreadyEnrolled = already, SharedAddresses = shared, LanguageChanges = languages, Stored = true };
     }
 
     private static async Task<List<(ImportRow Row, RowProblem Problem)>> ClinicIdConflictsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
@@ -198,6 +201,28 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
         WHERE s.existing_course_id IS NULL AND s.patient_id IS NULL AND lower(s.patient_email) = i.email AND lower(s.patient_name) = i.name
           AND s.patient_clinic_id IS NOT DISTINCT FROM i.clinic_id;
         """;
+
+    // The clinic's export is the current record: a known patient whose row names a language (not left empty for the
+    // clinic's default) takes it, the last such row of the file winning. Said per patient and audited as an admin change.
+    private static async Task<List<string>> ChangeLanguagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string actor,
+        string fileName, CancellationToken cancellationToken)
+    {
+        var changes = (await connection.QueryAsync<(int Line, long PatientId, string Name, string Was, string Language)>(new CommandDefinition("""
+            SELECT DISTINCT ON (p.id) g.line, p.id, p.name, p.language, g.language
+            FROM (SELECT s.line, s.language, coalesce(s.patient_id, c.patient_id) AS patient_id
+                  FROM import_courses s LEFT JOIN courses c ON c.id = s.existing_course_id WHERE s.language_given) g
+            JOIN patients p ON p.id = g.patient_id
+            ORDER BY p.id, g.line DESC
+            """, null, transaction, cancellationToken: cancellationToken))).Where(c => c.Was != c.Language).OrderBy(c => c.Line).ToList();
+        foreach (var c in changes)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE patients SET language = @Language WHERE id = @PatientId",
+                new { c.Language, c.PatientId }, transaction, cancellationToken: cancellationToken));
+            await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "patient.language_changed", null, c.PatientId, c.PatientId,
+                new { source = "import", file = fileName, line = c.Line, before = new { language = c.Was }, after = new { language = c.Language } }, cancellationToken);
+        }
+        return changes.ConvertAll(c => FormattableString.Invariant($"line {c.Line}: {c.Name}'s language changed from {c.Was} to {c.Language}"));
+    }
 
     // Each address of this import that more than one name uses, in the file or in the patients already stored.
     private const string SharedAddresses = """

@@ -37,6 +37,7 @@ internal static class ImportStaging
                 if (e.PatientClinicId is { } clinicId) await courses.WriteAsync(clinicId.Trim(), NpgsqlDbType.Text, cancellationToken);
                 else await courses.WriteNullAsync(cancellationToken);
                 await courses.WriteAsync(Languages.PatientLanguage.Parse(e.Language) ?? clinicLanguage, NpgsqlDbType.Text, cancellationToken);
+                await courses.WriteAsync(e.Language is not null, NpgsqlDbType.Boolean, cancellationToken);
                 // Validated rows always carry consent (given, or the clinic's standing rule).
                 await courses.WriteAsync(e.Consent!.Method, NpgsqlDbType.Text, cancellationToken);
                 if (e.Consent.GivenOn is { } givenOn) await courses.WriteAsync(givenOn, NpgsqlDbType.Date, cancellationToken);
@@ -74,7 +75,7 @@ internal static class ImportStaging
         CREATE TEMP TABLE import_courses (
             line int NOT NULL, import_key text NOT NULL, patient_name text NOT NULL, patient_email text NOT NULL,
             time_zone text NOT NULL, therapist_id bigint NOT NULL, started_on date NOT NULL, ended_on date NOT NULL,
-            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL,
+            pain_at_start smallint NOT NULL, pain_at_end smallint, patient_clinic_id text, language text NOT NULL, language_given boolean NOT NULL,
             consent_method text NOT NULL, consent_on date, consent_default boolean NOT NULL, existing_course_id bigint, patient_id bigint, course_id bigint
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_check_ins (line int NOT NULL, sequence smallint NOT NULL, offset_days int NOT NULL, due_at timestamptz NOT NULL,
@@ -82,7 +83,7 @@ internal static class ImportStaging
         """;
 
     private const string CopyCourses = """
-        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language,
+        COPY import_courses (line, import_key, patient_name, patient_email, time_zone, therapist_id, started_on, ended_on, pain_at_start, pain_at_end, patient_clinic_id, language, language_given,
                             consent_method, consent_on, consent_default)
         FROM STDIN (FORMAT BINARY)
         """;
