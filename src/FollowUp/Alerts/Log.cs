@@ -7,7 +7,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Alert {AlertId} for course {CourseId}: {Kind} ({Severity})")]
     public static partial void AlertRaised(ILogger logger, long alertId, long courseId, string kind, string severity);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Alert {AlertId} emailed to the therapist")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Alert {AlertId} emailed")]
     public static partial void AlertSent(ILogger logger, long alertId);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "Alert {AlertId} could not be delivered to the therapist ({StatusCode}); an admin must act")]

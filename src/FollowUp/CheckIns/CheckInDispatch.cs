@@ -268,7 +268,11 @@ internal sealed partial class CheckInDispatch(
 
     private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, CancellationToken cancellationToken)
     {
-        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, cancellationToken)) Log.CheckInSent(logger, item.Id, item.Sequence);
+        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, cancellationToken))
+        {
+            if (item.Kind == OutgoingKind.CheckIn) Log.CheckInSent(logger, item.Id, item.Sequence);
+            else Log.OtherEmailSent(logger, item.Kind switch { OutgoingKind.Reminder => "Reminder", OutgoingKind.Clarification => "Clarification", _ => "STOP confirmation" }, item.Id, item.CheckInId);
+        }
         else Log.ClaimLost(logger, item.Id);
     }
 

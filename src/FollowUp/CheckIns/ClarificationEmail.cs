@@ -12,7 +12,7 @@ namespace FollowUp.CheckIns;
 /// check-in. It answers the reply (its subject, In-Reply-To), is marked as an automatic reply (RFC 3834 §5) and carries
 /// X-Loop, so responders stay quiet and an echo of it is recognised as our own mail.
 /// </summary>
-internal static class ClarificationEmail
+internal static partial class ClarificationEmail
 {
     public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now)
     {
@@ -21,8 +21,10 @@ internal static class ClarificationEmail
         var language = request.LanguageOr(clinicLanguage);
         var wording = Wording.For(language);
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name };
-        // The patient's own subject, as a reply keeps it; ours in their language when they left it empty.
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? wording.Fill(wording.Clarification.Subject, names) : request.Subject.Trim();
+        // The reply's subject, as a reply keeps it, only while it is still ours ("AW: Clinic: how is your back…"): a subject
+        // the patient wrote ("my depression is back") is theirs, and would be shown on a lock screen, read by whoever
+        // shares the address and kept with the sent email longer than their raw message. Ours in their language then.
+        var subject = OursStill(request.Subject, clinic.Name) is { } kept ? kept : wording.Fill(wording.Clarification.Subject, names);
         var message = new MimeMessage
         {
             Date = now,
@@ -36,6 +38,19 @@ internal static class ClarificationEmail
         Answering(message, request.InReplyTo, clinic, wording.Fill(wording.Clarification.Text, names), language);
         return message;
     }
+
+    private static string? OursStill(string? subject, string clinicName)
+    {
+        if (string.IsNullOrWhiteSpace(subject)) return null;
+        var trimmed = subject.Trim();
+        var bare = ReplyPrefix().Replace(trimmed, "");
+        // Every subject FollowUp writes starts "Clinic:" or "Clinic :", after at most a reminder's word ("Erinnerung: ").
+        var at = bare.IndexOf(clinicName, StringComparison.OrdinalIgnoreCase);
+        return at is >= 0 and <= 16 && bare[(at + clinicName.Length)..].TrimStart().StartsWith(':') ? trimmed : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?:re|aw|sv|vs|antw|rif|r|res|fw|fwd|wg|tr|rv)\s*(?:\[\d+\])?\s*:\s*)+", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ReplyPrefix();
 
     /// <summary>
     /// What makes an email the answer to a patient's own message (a clarification, a STOP confirmation): in its thread,

@@ -7,6 +7,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Check-in {CheckInId} (#{Sequence}) sent")]
     public static partial void CheckInSent(ILogger logger, long checkInId, int sequence);
 
+    // A reminder, clarification or STOP confirmation is named as such: "Check-in 6 sent" after a STOP read as if an
+    // opted-out patient had been sent a check-in.
+    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "{Kind} {EmailId} for check-in {CheckInId} sent")]
+    public static partial void OtherEmailSent(ILogger logger, string kind, long emailId, long checkInId);
+
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Check-in {CheckInId} permanently refused by the SMTP server ({StatusCode})")]
     public static partial void CheckInRefused(ILogger logger, long checkInId, int statusCode);
 

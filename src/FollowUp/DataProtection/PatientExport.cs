@@ -155,7 +155,9 @@ internal sealed class PatientExport(NpgsqlDataSource dataSource, PatientMailbox 
         var replies = data["replies"]!.AsArray();
         foreach (var course in data["courses"]!.AsArray())
         {
-            Line($"Course from {Day(S(course, "started_on"))} to {Day(S(course, "ended_on"))}: pain {S(course, "pain_at_start")} at the start, {S(course, "pain_at_end") ?? "not recorded"} at the end ({S(course, "status")})");
+            Line(S(course, "scores_purged_at") is { } purged
+                ? $"Course from {Day(S(course, "started_on"))} to {Day(S(course, "ended_on"))}: its pain scores were removed on {Day(purged)}, when their keeping period ended ({S(course, "status")})"
+                : $"Course from {Day(S(course, "started_on"))} to {Day(S(course, "ended_on"))}: pain {S(course, "pain_at_start")} at the start, {S(course, "pain_at_end") ?? "not recorded"} at the end ({S(course, "status")})");
             foreach (var ci in checkIns.Where(ci => S(ci, "course_id") == S(course, "id")))
             {
                 Line($"  check-in due {Day(S(ci, "due_at"))}: {S(ci, "status")}{(S(ci, "sent_at") is { } sent ? ", sent " + Day(sent) : "")}");

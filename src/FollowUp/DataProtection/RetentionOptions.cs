@@ -73,5 +73,6 @@ public sealed class RetentionOptions
         // whole would keep what the shorter period promised to remove.
         if (RawEmails > ReplyText) yield return $"{s}:RawEmails ({RawEmails.TotalDays:0} days) must not be longer than {s}:ReplyText ({ReplyText.TotalDays:0} days): a raw message holds the reply's words.";
         if (ReplyText > Scores) yield return $"{s}:ReplyText ({ReplyText.TotalDays:0} days) must not be longer than {s}:Scores ({Scores.TotalDays:0} days): the scores' removal deletes the replies.";
+        if (AuditDetails > Scores) yield return $"{s}:AuditDetails ({AuditDetails.TotalDays:0} days) must not be longer than {s}:Scores ({Scores.TotalDays:0} days): an enrolment's audit row holds its pain scores.";
     }
 }

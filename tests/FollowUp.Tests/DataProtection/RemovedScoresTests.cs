@@ -15,7 +15,7 @@ public class RemovedScoresTests
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task A_course_whose_scores_retention_removed_reads_as_removed_in_course_show_its_json_the_csv_export_and_the_trajectory_never_as_pain_0()
+    public async Task A_course_whose_scores_retention_removed_reads_as_removed_in_course_show_its_json_the_csv_export_the_patients_own_export_and_the_trajectory_never_as_pain_0()
     {
         await using var clinic = await Clinic.OpenAsync(Start, RetentionTests.Periods);
         await clinic.Schedules.SaveAsync(ScheduleFile.Parse(RetentionTests.OneCheckIn), "test", default);
@@ -29,6 +29,7 @@ public class RemovedScoresTests
         var show = await Tool.RunAsync("followup-admin.dll", ["course", "show", $"{ann}", "--now", now], env);
         var json = await Tool.RunAsync("followup-admin.dll", ["course", "show", $"{ann}", "--json", "--now", now], env);
         var export = await Tool.RunAsync("followup-admin.dll", ["export", "--format", "csv", "--out", Path.Combine(csv.FullName, "out"), "--now", now], env);
+        var own = await Tool.RunAsync("followup-admin.dll", ["patient", "export", clinic.Address("ann"), "--output", Path.Combine(csv.FullName, "ann.zip"), "--now", now], env);
         var trajectory = await CourseTrajectory.ReadAsync(clinic.Data, ann, clinic.Services.GetRequiredService<IOptions<AlertOptions>>().Value, default);
 
         Assert.True(show.ExitCode == 0, show.Stderr);
@@ -45,6 +46,14 @@ public class RemovedScoresTests
         var row = courses.Single(l => l.StartsWith($"{ann},", StringComparison.Ordinal)).Split(',');
         Assert.Equal("", row[Array.IndexOf(header, "pain_at_start")]);
         Assert.Equal("", row[Array.IndexOf(header, "pain_at_end")]);
+        Assert.True(own.ExitCode == 0, own.Stderr);
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(csv.FullName, "ann.zip")))
+        {
+            using var readme = new StreamReader(archive.GetEntry("README.txt")!.Open());
+            var words = await readme.ReadToEndAsync();
+            Assert.Contains("its pain scores were removed on 2026-10-09", words, StringComparison.Ordinal);
+            Assert.DoesNotContain("not recorded at the end", words, StringComparison.Ordinal);
+        }
         Assert.True(trajectory.ScoresRemoved);
         Assert.All(trajectory.Points, p => Assert.Null(p.Pain));
         var text = TrajectoryText.Render(trajectory);

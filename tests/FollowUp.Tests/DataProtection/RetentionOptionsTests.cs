@@ -43,6 +43,15 @@ public class RetentionOptionsTests
     }
 
     [Fact]
+    public void Audit_details_kept_longer_than_the_scores_they_hold_are_refused()
+    {
+        var problems = Problems(new() { ["FollowUp:Retention:Scores"] = "1000.00:00:00" });
+
+        Assert.Equal(["FollowUp:Retention:AuditDetails (2190 days) must not be longer than FollowUp:Retention:Scores (1000 days): an enrolment's audit row holds its pain scores."],
+            problems);
+    }
+
+    [Fact]
     public void A_period_that_is_not_a_duration_is_a_problem_not_a_crash()
     {
         var problems = Problems(new() { ["FollowUp:Retention:SentEmails"] = "two years" });

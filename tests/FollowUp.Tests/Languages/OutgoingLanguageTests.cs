@@ -21,11 +21,11 @@ public class OutgoingLanguageTests
     private static readonly ReplyToken Tokens = new(new byte[32]);
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
 
-    private static CheckInToSend Item(string language, OutgoingKind kind = OutgoingKind.CheckIn, bool phq2 = true, string[]? awaiting = null) => new()
+    private static CheckInToSend Item(string language, OutgoingKind kind = OutgoingKind.CheckIn, bool phq2 = true, string[]? awaiting = null, string? subject = null) => new()
     {
         Kind = kind, Id = 7, CheckInId = 7, Sequence = 2, OffsetDays = 14, AsksPhq2 = phq2, AsksMood = true, ReminderNumber = kind == OutgoingKind.Reminder ? 1 : 0,
         PatientName = "Dana Example", PatientEmail = "dana@example.org", TimeZone = "Europe/Berlin", TherapistName = "Sam Taylor",
-        Language = language, EndedOn = new DateOnly(2026, 11, 17), Awaiting = awaiting,
+        Language = language, EndedOn = new DateOnly(2026, 11, 17), Awaiting = awaiting, Subject = subject,
     };
 
     private static void AssertWhole(MimeMessage message, string language)
@@ -39,6 +39,18 @@ public class OutgoingLanguageTests
             Assert.DoesNotContain("{%", part, StringComparison.Ordinal);
             Assert.DoesNotMatch(@"\{[a-z_]+\}", part);
         }
+    }
+
+    [Theory]
+    [InlineData("Re: My depression is back, fibromyalgia flare", "Re: Example Clinic: your reply")]
+    [InlineData("ugh", "Re: Example Clinic: your reply")]
+    [InlineData("AW: Erinnerung: Example Clinic: Wie geht es Ihrem Rücken, 2 Wochen nach Ihrer Massagebehandlung?", "Re: AW: Erinnerung: Example Clinic: Wie geht es Ihrem Rücken, 2 Wochen nach Ihrer Massagebehandlung?")]
+    [InlineData("RE: Example Clinic : comment va votre dos ?", "RE: Example Clinic : comment va votre dos ?")]
+    public void A_clarification_keeps_the_reply_s_subject_only_while_it_is_still_the_clinic_s_own(string replySubject, string expected)
+    {
+        var item = Item("en", OutgoingKind.Clarification, awaiting: ["pain"], subject: replySubject);
+
+        Assert.Equal(expected, ClarificationEmail.Build(item, Clinic, "en", Tokens, Now).Subject);
     }
 
     [Theory]
