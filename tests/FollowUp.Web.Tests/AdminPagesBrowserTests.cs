@@ -137,7 +137,7 @@ public class AdminPagesBrowserTests(ITestOutputHelper output)
         await clinic.Clinic.Changes.PauseAsync(clinic.AmyCourse, clinic.Admin, default);
         var routes = new[]
         {
-            "/admin/enrol", "/admin/import", "/admin/courses", "/admin/courses?q=dana", "/admin/schedules", "/admin/sends", "/admin/suppressions", "/admin/users",
+            "/admin/enrol", "/admin/import", "/admin/courses", "/admin/courses?q=dana", "/admin/schedules", "/admin/schedules/edit?name=default", "/admin/sends", "/admin/suppressions", "/admin/users",
             "/reports/status", "/reports/audit", "/reports/outcomes", $"/courses/{WebClinic.Id(clinic.AmyCourse)}",
         };
         var wide = new List<string>();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
-using Fluid;
 using Fluid.Ast;
 using FollowUp.Languages;
 
@@ -40,7 +39,7 @@ public static partial class Templates
             problems.Add($"{what}, {control}");
             return;
         }
-        if (!Parser.TryParse(source, out var template, out var error))
+        if (!TryParse(source, out var template, out var error))
         {
             // Fluid reports "… at (line:column)"; say it in words.
             var at = Regex.Match(error ?? "", @"\((\d+):(\d+)\)");
@@ -78,7 +77,7 @@ public static partial class Templates
 
     private static bool Mentions(string source, string name)
     {
-        if (!Parser.TryParse(source, out var template, out _)) return true; // already reported as a parse error
+        if (!TryParse(source, out var template, out _)) return true; // already reported as a parse error
         var names = new NameCollector();
         names.VisitTemplate(template);
         return names.Used.Contains(name);

@@ -11,6 +11,17 @@ namespace FollowUp.Schedules;
 public static partial class Templates
 {
     private static readonly FluidParser Parser = new();
+
+    /// <summary>Fluid's parse, after the nesting check that keeps a hostile template from overflowing the parser's stack.</summary>
+    internal static bool TryParse(string source, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IFluidTemplate? template, out string? error)
+    {
+        if (TemplateSafety.TooDeep(source) is { } deep)
+        {
+            (template, error) = (null, deep);
+            return false;
+        }
+        return Parser.TryParse(source, out template, out error);
+    }
     // No file is ever read (include and render are refused when a schedule is saved; no file provider if one slips
     // through), and every render is bounded: a template is admin input, and one email's template must not stall
     // the sender or its memory (TemplateSafety).
@@ -77,7 +88,7 @@ public static partial class Templates
     {
         if (!Parsed.TryGetValue(source, out var template))
         {
-            if (!Parser.TryParse(source, out template, out var error))
+            if (!TryParse(source, out template, out var error))
                 throw new TemplateFailureException($"the template does not parse: {(error ?? "").Split('\n')[0]}");
             // A schedule stored before these checks (or edited in the database) is checked here as at saving.
             if (TemplateSafety.Problems(template) is [var unsafeConstruct, ..])

@@ -50,6 +50,42 @@ internal static class TemplateSafety
         return string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column}: a control character (U+{(int)source[at]:X4}) is not allowed");
     }
 
+    private static readonly System.Text.RegularExpressions.Regex Tag = new(@"\{\{.*?\}\}|\{%-?\s*(?<name>\w*).*?%\}",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly HashSet<string> Blocks = new(StringComparer.Ordinal)
+        { "if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "block", "macro" };
+
+    /// <summary>
+    /// Where blocks, or brackets inside a tag, first nest deeper than <see cref="MaxNesting"/>, in Fluid's error shape
+    /// ("… at (line:column)"), or null. Read on the text before the parser sees it: Fluid's parser recurses once per
+    /// level, and a few thousand nested tags end the whole process with a stack overflow, which no catch can stop.
+    /// </summary>
+    public static string? TooDeep(string source)
+    {
+        var depth = 0;
+        foreach (System.Text.RegularExpressions.Match tag in Tag.Matches(source))
+        {
+            var name = tag.Groups["name"].Value;
+            if (tag.Groups["name"].Success && Blocks.Contains(name)) depth++;
+            else if (name.StartsWith("end", StringComparison.Ordinal)) depth = Math.Max(0, depth - 1);
+            var brackets = 0;
+            var at = -1;
+            for (var i = 0; i < tag.Length && at < 0; i++)
+            {
+                var c = source[tag.Index + i];
+                if (c is '(' or '[') brackets++;
+                else if (c is ')' or ']') brackets = Math.Max(0, brackets - 1);
+                if (brackets > MaxNesting) at = tag.Index + i;
+            }
+            if (depth > MaxNesting) at = tag.Index;
+            if (at < 0) continue;
+            var line = source.AsSpan(0, at).Count('\n') + 1;
+            var column = at - source.LastIndexOf('\n', Math.Max(at - 1, 0));
+            return string.Create(CultureInfo.InvariantCulture, $"blocks or brackets nest more than {MaxNesting} deep at ({line}:{column})");
+        }
+        return null;
+    }
+
     /// <summary>Each construct the template may not use, in words; empty when it is safe.</summary>
     public static IReadOnlyList<string> Problems(Fluid.IFluidTemplate template)
     {

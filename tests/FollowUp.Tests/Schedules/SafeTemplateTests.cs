@@ -46,6 +46,21 @@ public class SafeTemplateTests
     }
 
     [Fact]
+    public void Thousands_of_nested_blocks_or_brackets_are_refused_naming_where_without_overflowing_the_parser()
+    {
+        // Fluid's parser recurses once per level: 5 000 levels ended the process with a stack overflow.
+        var blocks = ProblemsOf("{{ questions }}\n" + string.Concat(Enumerable.Repeat("{% if true %}", 5000)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 5000)));
+        var forty = ProblemsOf("{{ questions }}\n" + string.Concat(Enumerable.Repeat("{% if true %}", 40)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 40)));
+        var brackets = ProblemsOf("{{ questions }}{{ " + new string('(', 5000) + "1" + new string(')', 5000) + " }}");
+        var deepEnough = ProblemsOf("{{ questions }}" + string.Concat(Enumerable.Repeat("{% if true %}", 32)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 32)));
+
+        Assert.Contains("text template, line 2, column 417: blocks or brackets nest more than 32 deep", blocks);
+        Assert.Contains("text template, line 2, column 417: blocks or brackets nest more than 32 deep", forty);
+        Assert.Contains(brackets, p => p.StartsWith("text template, line 1, column ", StringComparison.Ordinal) && p.EndsWith("blocks or brackets nest more than 32 deep", StringComparison.Ordinal));
+        Assert.DoesNotContain(deepEnough, p => p.Contains("nest", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_control_character_in_a_template_is_refused_naming_where_it_is()
     {
         var problems = ProblemsOf("Hello\n\u001b[31mRED\u001b]0;pwned\u0007 {{ questions }}");
