@@ -14,7 +14,9 @@ namespace FollowUp.CheckIns;
 /// </summary>
 internal static class ClarificationEmail
 {
-    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now)
+    // minimalPhi: the schedule's minimal-PHI mode. The patient's own subject may hold a score or their words, which a
+    // lock screen would show, so ours is used instead.
+    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, bool minimalPhi)
     {
         var token = tokens.Create('c', request.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
@@ -22,7 +24,7 @@ internal static class ClarificationEmail
         var wording = Wording.For(language);
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name };
         // The patient's own subject, as a reply keeps it; ours in their language when they left it empty.
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? wording.Fill(wording.Clarification.Subject, names) : request.Subject.Trim();
+        var subject = minimalPhi || string.IsNullOrWhiteSpace(request.Subject) ? wording.Fill(wording.Clarification.Subject, names) : request.Subject.Trim();
         var message = new MimeMessage
         {
             Date = now,
