@@ -33,11 +33,11 @@ public class RemovedScoresBrowserTests
     {
         await using var clinic = await Clinic.OpenAsync(Start, Periods);
         await clinic.Schedules.SaveAsync(ScheduleFile.Parse("""{ "name": "once", "checkIns": [ { "days": 7 } ] }"""), "test", default);
-        await clinic.Services.GetRequiredService<UserDirectory>().AddAsync(clinic.Address("therapist"), Roles.Therapist, "Sam", "test", default);
         // Ann answered 7 days after Start, Bea 57 days after: at Start + 130 only Ann's scores are past 120 days.
         var ann = await FollowedUpAsync(clinic, "Ann", "Pain 3, mood good.");
         clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(50));
         await FollowedUpAsync(clinic, "Bea", "Pain 2, mood fine.");
+        await clinic.Services.GetRequiredService<UserDirectory>().AddAsync(clinic.Address("therapist"), Roles.Therapist, "Sam", "test", default);
         clinic.Clock.SetUtcNow(Start + TimeSpan.FromDays(130));
         await clinic.Services.GetRequiredService<FollowUp.DataProtection.Retention>().RunAsync("test", default);
         await using var web = await WebFaceHost.StartAsync(clinic, Periods);
