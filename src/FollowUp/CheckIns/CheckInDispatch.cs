@@ -221,7 +221,7 @@ internal sealed partial class CheckInDispatch(
     internal static MimeKit.MimeMessage Build(CheckInToSend item, Schedule schedule, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens,
         DateTimeOffset now, string? publicUrl) => item.Kind switch
     {
-        OutgoingKind.Clarification => ClarificationEmail.Build(item, clinic, clinicLanguage, tokens, now),
+        OutgoingKind.Clarification => ClarificationEmail.Build(item, clinic, clinicLanguage, tokens, now, schedule.MinimalPhi),
         OutgoingKind.StopConfirmation => StopConfirmationEmail.Build(item, clinic, clinicLanguage, tokens, now),
         _ => CheckInEmail.Build(item, schedule, clinic, clinicLanguage, tokens, now, publicUrl),
     };

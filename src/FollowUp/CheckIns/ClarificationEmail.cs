@@ -14,7 +14,8 @@ namespace FollowUp.CheckIns;
 /// </summary>
 internal static partial class ClarificationEmail
 {
-    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now)
+    // minimalPhi: the schedule's minimal-PHI mode.
+    public static MimeMessage Build(CheckInToSend request, ClinicOptions clinic, string clinicLanguage, ReplyToken tokens, DateTimeOffset now, bool minimalPhi)
     {
         var token = tokens.Create('c', request.CheckInId);
         var replyTo = $"{clinic.ReplyLocalPart}+{token}@{clinic.ReplyDomain}";
@@ -23,8 +24,9 @@ internal static partial class ClarificationEmail
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["clinic_name"] = clinic.Name };
         // The reply's subject, as a reply keeps it, only while it is still ours ("AW: Clinic: how is your back…"): a subject
         // the patient wrote ("my depression is back") is theirs, and would be shown on a lock screen, read by whoever
-        // shares the address and kept with the sent email longer than their raw message. Ours in their language then.
-        var subject = OursStill(request.Subject, clinic.Name) is { } kept ? kept : wording.Fill(wording.Clarification.Subject, names);
+        // shares the address and kept with the sent email longer than their raw message. Ours in their language then,
+        // and always under minimal PHI.
+        var subject = !minimalPhi && OursStill(request.Subject, clinic.Name) is { } kept ? kept : wording.Fill(wording.Clarification.Subject, names);
         var message = new MimeMessage
         {
             Date = now,

@@ -15,6 +15,8 @@ public sealed record PatientRow
     public string? TopSeverity { get; init; }
     public int? LastPain { get; init; }
     public DateTime? LastAnswerAt { get; init; }
+    /// <summary>Retention removed the course's scores and replies: its last answer is gone, not never given.</summary>
+    public bool ScoresRemoved { get; init; }
     /// <summary>Opted out, or the disengagement rule found no answer to the last check-ins (an open disengaged alert).</summary>
     public bool StoppedAnswering { get; init; }
 }
@@ -43,7 +45,7 @@ public sealed partial class CourseQuery
         SELECT c.id, p.name AS patient, t.email AS therapist, c.ended_on, c.status,
                COALESCE(a.open_alerts, 0) AS open_alerts,
                a.top_severity,
-               lr.pain AS last_pain, lr.received_at AS last_answer_at,
+               lr.pain AS last_pain, lr.received_at AS last_answer_at, c.scores_purged_at IS NOT NULL AS scores_removed,
                (p.opted_out_at IS NOT NULL OR COALESCE(a.disengaged, false)) AS stopped_answering
         FROM courses c JOIN patients p ON p.id = c.patient_id JOIN therapists t ON t.id = c.therapist_id
         LEFT JOIN LATERAL (

@@ -50,7 +50,7 @@ public class OutgoingLanguageTests
     {
         var item = Item("en", OutgoingKind.Clarification, awaiting: ["pain"], subject: replySubject);
 
-        Assert.Equal(expected, ClarificationEmail.Build(item, Clinic, "en", Tokens, Now).Subject);
+        Assert.Equal(expected, ClarificationEmail.Build(item, Clinic, "en", Tokens, Now, minimalPhi: false).Subject);
     }
 
     [Theory]
@@ -61,8 +61,8 @@ public class OutgoingLanguageTests
         var english = Wording.For("en");
         var checkIn = CheckInEmail.Build(Item(language), Schedule.Default, Clinic, "en", Tokens, Now, null);
         var reminder = CheckInEmail.Build(Item(language, OutgoingKind.Reminder, phq2: false), Schedule.Default, Clinic, "en", Tokens, Now, null);
-        var clarification = ClarificationEmail.Build(Item(language, OutgoingKind.Clarification, awaiting: ["pain", "phq2_b"]) , Clinic, "en", Tokens, Now);
-        var untitled = ClarificationEmail.Build(Item(language, OutgoingKind.Clarification), Clinic, "en", Tokens, Now);
+        var clarification = ClarificationEmail.Build(Item(language, OutgoingKind.Clarification, awaiting: ["pain", "phq2_b"]) , Clinic, "en", Tokens, Now, minimalPhi: false);
+        var untitled = ClarificationEmail.Build(Item(language, OutgoingKind.Clarification), Clinic, "en", Tokens, Now, minimalPhi: false);
         var stopped = StopConfirmationEmail.Build(Item(language, OutgoingKind.StopConfirmation), Clinic, "en", Tokens, Now);
         var crisis = CrisisEmail.Build(3, "Dana Example", "dana@example.org", language, Clinic, new AlertOptions { CrisisContacts = ["Samaritans: 116 123"] }, Now);
 
