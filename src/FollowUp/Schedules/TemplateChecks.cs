@@ -29,7 +29,19 @@ public static partial class Templates
         Check(prefix + "HTML template", set.Html, null, problems);
         if (set.Html is { } html && !Mentions(html, "questions") && !Mentions(html, "question_lines"))
             problems.Add(prefix + "HTML template: must show the questions ({{ questions }} or a loop over question_lines)");
+        if (set.Html is { } markup && ActiveContent().Match(markup) is { Success: true } active)
+        {
+            var line = markup.AsSpan(0, active.Index).Count('\n') + 1;
+            var column = active.Index - markup.LastIndexOf('\n', Math.Max(active.Index - 1, 0));
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{prefix}HTML template, line {line}, column {column}: \"{active.Value.Trim()}\" is not allowed (an email to a patient carries no script, form, frame or embedded object, no event handler and no javascript: link)"));
+        }
     }
+
+    // What a mail client might run or submit, or a phishing page could hide behind: a patient's email needs none of it.
+    [GeneratedRegex(@"<\s*/?\s*(?:script|iframe|frame|frameset|form|object|embed|applet|base)\b|<\s*meta\b[^>]*http-equiv|<[^>]*\son[a-z]+\s*=|(?:javascript|vbscript)\s*:|data\s*:\s*text/html",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ActiveContent();
 
     private static void Check(string what, string? source, string? required, List<string> problems)
     {

@@ -60,6 +60,27 @@ public class SafeTemplateTests
         Assert.DoesNotContain(deepEnough, p => p.Contains("nest", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("<p>{{ questions }}</p>\n<script>alert(1)</script>", "line 2, column 1: \"<script\"")]
+    [InlineData("<p>{{ questions }}</p><form action=\"https://evil.example/\">", "line 1, column 23: \"<form\"")]
+    [InlineData("<p>{{ questions }}</p><img src=x onerror=\"alert(1)\">", "line 1, column 23: \"<img src=x onerror=\"")]
+    [InlineData("<p>{{ questions }}</p><a href=\"javascript:alert(1)\">here</a>", "line 1, column 32: \"javascript:\"")]
+    [InlineData("<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\"><p>{{ questions }}</p>", "line 1, column 1: \"<meta http-equiv\"")]
+    public void Script_forms_frames_handlers_and_javascript_links_in_an_html_template_are_refused_naming_where(string html, string where)
+    {
+        var problems = Templates.Problems(Schedule.Default with { HtmlTemplate = html });
+
+        Assert.Contains(problems, p => p.StartsWith($"HTML template, {where} is not allowed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_ordinary_html_template_with_styles_links_and_images_is_accepted()
+    {
+        var problems = Templates.Problems(Schedule.Default with { HtmlTemplate = "<style>p { color: #333 }</style><p style=\"margin:0\">Hello {{ patient_name }},</p>{{ questions }}<p><a href=\"https://clinic.example/help\"><img src=\"https://clinic.example/logo.png\" alt=\"Clinic\"></a> Online sessions</p>" });
+
+        Assert.DoesNotContain(problems, p => p.Contains("is not allowed", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_control_character_in_a_template_is_refused_naming_where_it_is()
     {
