@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FollowUp.Web.Pages.Admin;
 
 /// <summary>
-/// The addresses no email goes to (refused by the mail server, or STOP), why and since when; an admin lifts a refused
+/// The addresses no email goes to (refused by the mail server, a spam complaint, or STOP), why and since when; an admin lifts a refused
 /// one (audited), and the patient's next planned check-in goes out when it is due.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]

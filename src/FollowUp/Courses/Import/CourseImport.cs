@@ -207,22 +207,30 @@ public sealed class CourseImport(NpgsqlDataSource dataSource, TimeProvider clock
     private static async Task<List<string>> ChangeLanguagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string actor,
         string fileName, CancellationToken cancellationToken)
     {
-        var changes = (await connection.QueryAsync<(int Line, long PatientId, string Name, string Was, string Language)>(new CommandDefinition("""
-            SELECT DISTINCT ON (p.id) g.line, p.id, p.name, p.language, g.language
+        // Set-based like the rest of the import: a re-export of 100 000 patients in another language is three statements.
+        await connection.ExecuteAsync(new CommandDefinition(ChangeLanguages, new { at = now.UtcDateTime, actor, file = fileName }, transaction, cancellationToken: cancellationToken));
+        var changes = await connection.QueryAsync<(int Line, string Name, string Was, string Language)>(new CommandDefinition(
+            "SELECT line, name, coalesce(was, 'none set') AS was, language FROM import_languages ORDER BY line", null, transaction, cancellationToken: cancellationToken));
+        return changes.Select(c => FormattableString.Invariant($"line {c.Line}: {c.Name}'s language changed from {c.Was} to {c.Language}")).ToList();
+    }
+
+    private static readonly string ChangeLanguages = $"""
+        CREATE TEMP TABLE import_languages ON COMMIT DROP AS
+        SELECT * FROM (
+            SELECT DISTINCT ON (p.id) g.line, p.id AS patient_id, p.name, p.language AS was, g.language
             FROM (SELECT s.line, s.language, coalesce(s.patient_id, c.patient_id) AS patient_id
                   FROM import_courses s LEFT JOIN courses c ON c.id = s.existing_course_id WHERE s.language_given) g
             JOIN patients p ON p.id = g.patient_id
-            ORDER BY p.id, g.line DESC
-            """, null, transaction, cancellationToken: cancellationToken))).Where(c => c.Was != c.Language).OrderBy(c => c.Line).ToList();
-        foreach (var c in changes)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE patients SET language = @Language WHERE id = @PatientId",
-                new { c.Language, c.PatientId }, transaction, cancellationToken: cancellationToken));
-            await Audit.AuditTrail.WriteAsync(connection, transaction, now, actor, "patient.language_changed", null, c.PatientId, c.PatientId,
-                new { source = "import", file = fileName, line = c.Line, before = new { language = c.Was }, after = new { language = c.Language } }, cancellationToken);
-        }
-        return changes.ConvertAll(c => FormattableString.Invariant($"line {c.Line}: {c.Name}'s language changed from {c.Was} to {c.Language}"));
-    }
+            ORDER BY p.id, g.line DESC) last_row
+        WHERE was IS DISTINCT FROM language;
+        {Audit.AuditTrail.InsertEach("""
+            SELECT @at, @actor, 'patient.language_changed', NULL, patient_id, patient_id,
+                   jsonb_build_object('source', 'import', 'file', @file::text, 'line', line,
+                                      'before', jsonb_build_object('language', was), 'after', jsonb_build_object('language', language))
+            FROM import_languages ORDER BY line
+            """)};
+        UPDATE patients p SET language = l.language FROM import_languages l WHERE p.id = l.patient_id;
+        """;
 
     // Each address of this import that more than one name uses, in the file or in the patients already stored.
     private const string SharedAddresses = """
