@@ -7,7 +7,8 @@ namespace FollowUp.Replies;
 /// The lines of a signature below the answer, whose numbers (a phone, a street, a postcode, a company's registration)
 /// answer nothing and must not make the answer doubtful: everything after a closing ("Kind regards,", "Bien à vous,",
 /// "Cordiali saluti"), and a trailing block that opens with a name line and carries contact details (a phone number,
-/// an address, a mail address). A line naming an item ("P.S. pain 4") or a bare number stays to be read.
+/// an address, a mail address). A line naming an item ("P.S. pain 4"), a bare number, or a small number opening a
+/// sentence ("6 in the evening") stays to be read.
 /// </summary>
 internal static partial class Signature
 {
@@ -35,7 +36,12 @@ internal static partial class Signature
         return signature;
     }
 
-    private static bool StaysToBeRead(string line) => QuoteMarkers.NamesAnItem(line) || BareNumber().IsMatch(line);
+    private static bool StaysToBeRead(string line) => QuoteMarkers.NamesAnItem(line) || BareNumber().IsMatch(line) || NumberOpensASentence.IsMatch(line);
+
+    // "6 in the evening though": a small number then lower-case words is the patient writing, not an address ("27 cours
+    // Lafayette", "12 rue de la Paix" have a street word there).
+    private static readonly Regex NumberOpensASentence = new(
+        $@"^\W*\d{{1,2}}(?!\d)[ \t]+(?!(?i:{ReplyPatterns.Words(Lexicon.Union(l => l.Streets))}))\p{{Ll}}", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     /// <summary>A name's title, company, address and phone: a few short lines to the end, one with contact details, none an answer.</summary>
     private static bool IsContactBlock(string[] lines, int from)
