@@ -48,7 +48,10 @@ internal sealed record Lexicon
     public string[] Alternatives { get; init; } = [];
     public string[] Between { get; init; } = [];
     public string[] OutOf { get; init; } = [];
+    /// <summary>Words after a number that say it is about that ("un 6 más o menos", "4 ungefähr", "5 or so").</summary>
     public string[] ApproximateSuffixes { get; init; } = [];
+    /// <summary>Words for this week or today ("today", "heute", "oggi"): a number word right after one is this week's answer.</summary>
+    public string[] Now { get; init; } = [];
     public string[] Comparatives { get; init; } = [];
     public string[] SameAsBefore { get; init; } = [];
     /// <summary>Words that mark a number as an earlier value, not this week's ("was 7", "(gestern 6)", "8 before the course").</summary>
@@ -67,6 +70,8 @@ internal sealed record Lexicon
     /// <summary>How auto-responders say the writer is away ("fuori ufficio", "de retour le"), in the first lines of the text.</summary>
     public string[] AwayText { get; init; } = [];
     public string[] Months { get; init; } = [];
+    /// <summary>Names of the days of the week: "Friday 20", "el viernes 20", "am Freitag, den 20." are dates.</summary>
+    public string[] Weekdays { get; init; } = [];
     public string[] Units { get; init; } = [];
     public string[] Streets { get; init; } = [];
     public string[] TimeWords { get; init; } = [];

@@ -78,6 +78,9 @@ internal static class ReplyPatterns
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
     public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");
 
+    /// <summary>A pain label opening the text, with its colon: "Pain: …".</summary>
+    public static Regex PainLabelFirst { get; } = Pattern($@"^[ \t]*(?:{Words(Lexicon.Union(l => l.PainLabels))})[ \t]*:");
+
     public static Regex PainLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)");
 
     // PHQ-2 by the check-in's own labels ("interest 0, down 1") in any language, or by letters ("a: 1", "Q1 2").
@@ -117,6 +120,22 @@ internal static class ReplyPatterns
     public static Regex LoneNumber { get; } = Pattern(
         $@"^[\s""'(*]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})[ \t]*[.!]*[ \t]*$");
 
+    private static readonly string Approximate = Words(Lexicon.Union(l => l.ApproximateSuffixes));
+
+    /// <summary>
+    /// "Pues un 6 más o menos, …", "so 4 or so", "ik zou zeggen 3 ongeveer": an unlabelled number with "about" after it,
+    /// opening a sentence (after nothing but filler words), is the pain wherever the sentence stands.
+    /// </summary>
+    public static Regex Approximately { get; } = Pattern(
+        $@"(?:^|(?<=[.!?;,][ \t]*))[ \t""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{Digits}|{Words(StrongNumberWords)})(?!\w)[ \t]+(?:{Approximate})(?!\w)", Options | RegexOptions.Multiline);
+
+    /// <summary>
+    /// "Oggi sei.", "Heute acht.", "Hoy tres.": a number word that is also a word elsewhere, right after "today" at the
+    /// head of a sentence and before its end, is this week's answer.
+    /// </summary>
+    public static Regex NowNumber { get; } = Pattern(
+        $@"(?:^|(?<=[.!?;][ \t]*))[ \t""'(*]*(?:{Words(Lexicon.Union(l => l.Now))})[ \t]*[:,\-]?[ \t]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})(?=[ \t]*(?:[.!;,]|$))", Options | RegexOptions.Multiline);
+
     public static Regex Between { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)");
 
@@ -153,10 +172,11 @@ internal static class ReplyPatterns
 
     /// <summary>
     /// A line that ends with the number after a comment and a comma or dash: "better than last time, 4", "mejor que la
-    /// última vez, un 3". The comment is checked by the reader: no digits, no label.
+    /// última vez, un 3", or a sentence that does ("Mejor que la última vez, un 3. Ánimo bien."; <c>end</c> is where
+    /// it ends). The comment is checked by the reader: no digits, no label.
     /// </summary>
     public static Regex NumberLast { get; } = Pattern(
-        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?[ \t]*[.!]*[ \t]*$");
+        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
 
     /// <summary>A comment ending in a thing counted ("I took ibuprofen"), unless it compares with an earlier time.</summary>
     public static Regex EndsInAUnit { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$");
@@ -174,6 +194,8 @@ internal static class ReplyPatterns
         @"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", @"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)", @"(?<!\d)\d{1,2}\.\d{1,2}\.(?!\d)",
         $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
+        // "Friday 20th", "el viernes 20", "am Freitag, den 20.", "sexta-feira dia 20": a weekday then a day is a date.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Weekdays))})\.?,?[ \t]+(?:(?:the|den|der|dia|de|le|el|il|o)[ \t]+)?\d{{1,2}}(?:st|nd|rd|th|er|e|º|ª|°|\.)?(?!\d)",
         // "from 12 to 19 December", "du 12 au 19 décembre": the first day of a span of dates, before the date itself.
         $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|º|\.)?[ \t]*(?:{Words(Lexicon.Union(l => l.Until))})[ \t]*\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
         // "18/12", "28-11", "14.12": a day above 10 and a month; a pain never is more than 10 ("3/12" stays doubtful).
@@ -186,7 +208,7 @@ internal static class ReplyPatterns
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
-        @"(?:#|n°|no\.|nr\.?|nº)\s?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
+        @"(?:#|(?<!\w)(?:n°|no\.|nr\.?|nº))[ \t]?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.
         $@"(?<!\w)\w{{2,}}(?:{string.Join('|', Lexicon.Union(l => l.StreetSuffixes).Select(Regex.Escape))})[ \t]*\d{{1,4}}\w?(?!\w)",
@@ -210,9 +232,10 @@ internal static class ReplyPatterns
 
     /// <summary>
     /// Three digits or more, once phone numbers are out: a dose ("Ibuprofen 400"), a postcode or a reference, never a
-    /// 0-10 answer. Not after "/" or "out of": "6/100" is a score on another scale, to be refused, not a 6.
+    /// 0-10 answer. Not after a number and "/" or "out of": "6/100" is a score on another scale, to be refused, not a
+    /// 6 ("Ben-u-ron de 500" is a dose).
     /// </summary>
-    public static Regex LongNumber { get; } = Pattern($@"(?<![\d.,])(?<!/[ \t]*)(?<!{OutOfWords}[ \t]*)\d{{3,}}(?!\d|[.,]\d)");
+    public static Regex LongNumber { get; } = Pattern($@"(?<![\d.,])(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)\d{{3,}}(?!\d|[.,]\d)");
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
     public static Regex Phone { get; } = Pattern(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)");

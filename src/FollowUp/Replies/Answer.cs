@@ -76,9 +76,10 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
     }
 
     /// <summary>
-    /// "Re: Check-in — 4", "Re: …course? pain 3 mood good": when the body gives nothing, what the patient typed after
-    /// the check-in's own subject. Only the words after its last question mark, dash or colon, only when they are not
-    /// the check-in's wording, and only when they read without a doubt: the subject's own numbers ("2 weeks") never count.
+    /// "Re: Check-in — 4", "Re: …course? pain 3 mood good", "Pain 4 mood ok": when the body gives nothing, what the
+    /// patient typed after the check-in's own subject, or as the whole subject. Only the words after its last question
+    /// mark, dash or colon (all of it when it has none), only when they are not the check-in's wording, and only when
+    /// they read without a doubt: the subject's own numbers ("2 weeks", "your 6-week check-in") never count.
     /// </summary>
     private static AnswerReader? SubjectAnswer(AnswerReader body, string? subject)
     {
@@ -87,7 +88,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         var cut = stripped.LastIndexOfAny(['?', '\u2014', '\u2013', ':']);
         var dash = stripped.LastIndexOf(" - ", StringComparison.Ordinal);
         cut = Math.Max(cut, dash < 0 ? -1 : dash + 2);
-        if (cut < 0) return null;
+        // No question mark, dash or colon: the patient wrote the whole subject ("Pain 4 mood ok", "pijn 2 stemming goed").
         var typed = stripped[(cut + 1)..].Trim();
         if (typed.Length == 0 || ReplyPatterns.CheckInLines.Contains(Lexicon.Fold(typed))) return null;
         var reader = AnswerReader.Of(typed);

@@ -41,6 +41,14 @@ internal sealed partial class AnswerReader
         (kept, asWritten) = (mended.Folded, mended.Written);
         var reader = new AnswerReader(kept);
         reader.Read.AddRange(mended.Notes);
+        // A signature's title, address and phone below the answer: their numbers answer nothing.
+        var signature = Signature.Lines(asWritten.Split('\n'));
+        var at = 0;
+        foreach (var (line, i) in kept.Split('\n').Select((l, i) => (l, i)))
+        {
+            if (i < signature.Length && signature[i]) reader.Blank(at, line.Length);
+            at += line.Length + 1;
+        }
         if (asWritten.Length == kept.Length)
             foreach (Match street in ReplyPatterns.NamedStreet.Matches(asWritten)) reader.Blank(street.Index, street.Length);
         reader.Blank(ReplyPatterns.NotAnAnswer);
@@ -76,6 +84,8 @@ internal sealed partial class AnswerReader
             if (Claim(none)) Found("pain", "0", false, none.Value);
         Take(ReplyPatterns.Score, "pain");
         Take(ReplyPatterns.Hedged, "pain");
+        Take(ReplyPatterns.Approximately, "pain");
+        Take(ReplyPatterns.NowNumber, "pain");
         ReadLoneNumber();
         ReadNumberFirstLines();
         ReadNumberLastLines();
@@ -167,17 +177,22 @@ internal sealed partial class AnswerReader
         }
     }
 
-    /// <summary>"better than last time, 4": a comment with no number and no label, then the number, is the pain.</summary>
+    /// <summary>
+    /// "better than last time, 4": a comment with no number and no label, then the number, is the pain; so is it after a
+    /// pain label ("Pain: better than last time, 4", as an answer typed under the quoted pain question reads).
+    /// </summary>
     private void ReadNumberLastLines()
     {
         var offset = 0;
         foreach (var line in Current.Split('\n'))
         {
             if (ReplyPatterns.NumberLast.Match(line) is { Success: true } m && !used.AsSpan(offset + m.Groups["v"].Index, m.Groups["v"].Length).Contains(true)
-                && Plain(m.Groups["comment"].Value))
+                && Plain(ReplyPatterns.PainLabelFirst.Replace(m.Groups["comment"].Value, "", 1)))
             {
-                Found("pain", m.Groups["v"].Value, m.Groups["range"].Success, line.Trim());
-                Blank(offset, line.Length);
+                // The line's end, or the end of the sentence the number closes ("…, un 3. Ánimo bien."): the rest is read on its own.
+                var end = m.Groups["end"].Index + m.Groups["end"].Length == line.Length ? line.Length : m.Groups["end"].Index;
+                Found("pain", m.Groups["v"].Value, m.Groups["range"].Success, line[..end].Trim());
+                Blank(offset, end);
             }
             offset += line.Length + 1;
         }

@@ -30,10 +30,36 @@ internal static partial class ReplyText
         if (!string.IsNullOrWhiteSpace(plain)) return plain;
         var html = message.HtmlBody;
         if (string.IsNullOrWhiteSpace(html)) return "";
-        // Some clients put the whole reply in a blockquote (an indent, not a quote): then its text is all there is.
+        // Answers typed between the quoted questions (Gmail, Apple Mail, Thunderbird split the blockquote there): the
+        // quote marked as "> " lines, so that each answer is read under its question as in a plain-text reply.
+        if (InlineAnswers(html) is { } inline) return inline;
         var text = HtmlToText(html);
-        return text.Length > 0 ? text : HtmlToText(html, keepQuotes: true);
+        if (text.Length > 0) return text;
+        // Some clients put the whole reply in a blockquote (an indent, not a quote): then its text is all there is,
+        // unless it holds the check-in's own questions: then it is the quoted check-in (answers typed inside it, maybe
+        // coloured, cannot be told from its example line) and nothing in it is the reply.
+        var indented = HtmlToText(html, keepQuotes: true);
+        return indented.Split('\n').Any(AsksAQuestion) ? "" : indented;
     }
+
+    /// <summary>The HTML as text with its quotes marked, when a line of the patient's stands right under a quoted question.</summary>
+    private static string? InlineAnswers(string html)
+    {
+        if (html.IndexOf("blockquote", StringComparison.OrdinalIgnoreCase) < 0) return null;
+        var lines = HtmlToText(html, markQuotes: true).Split('\n');
+        string? previous = null;
+        foreach (var line in lines.Where(l => l.Trim().Length > 0))
+        {
+            if (!line.StartsWith('>') && previous is not null && previous.StartsWith('>') && QuoteMarkers.AskedItem(previous.TrimStart('>', ' ')) is not null)
+                return string.Join('\n', lines);
+            previous = line;
+        }
+        return null;
+    }
+
+    /// <summary>A question of a check-in: it names an item and asks ("…?") or gives the scale ("from 0 to 10").</summary>
+    private static bool AsksAQuestion(string line) =>
+        QuoteMarkers.AskedItem(line) is not null && (line.TrimEnd().EndsWith('?') || ScaleOfTen().IsMatch(line));
 
     /// <summary>RFC 3676 format=flowed: a line ending in a space continues on the next; "-- " and quoted lines stay as they are.</summary>
     internal static string Unflow(string text)
@@ -150,11 +176,15 @@ internal static partial class ReplyText
     }
 
     /// <summary>Visible text of an HTML body, skipping head, style, script and quoted history.</summary>
-    internal static string HtmlToText(string html, bool keepQuotes = false)
+    /// <param name="html">The HTML part.</param>
+    /// <param name="keepQuotes">Blockquotes read as text (an indent, not a quote).</param>
+    /// <param name="markQuotes">Blockquotes' lines written "> …", as a plain-text reply quotes, and Gmail's and
+    /// Thunderbird's attribution lines kept, so that the quote stripping can tell the answers typed between them.</param>
+    internal static string HtmlToText(string html, bool keepQuotes = false, bool markQuotes = false)
     {
         var text = new StringBuilder();
         var tokenizer = new HtmlTokenizer(new StringReader(html));
-        int skipDepth = 0;
+        int skipDepth = 0, quoteDepth = 0, preDepth = 0;
         var skipStack = new Stack<HtmlTagId>();
         while (tokenizer.ReadNextToken(out var token))
         {
@@ -162,7 +192,16 @@ internal static partial class ReplyText
             if (token is HtmlTagToken { IsEndTag: false } divider && IsOutlookDivider(divider)) break;
             switch (token)
             {
-                case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag, keepQuotes):
+                case HtmlTagToken { Id: HtmlTagId.BlockQuote } quote when markQuotes && skipDepth == 0 && !quote.IsEmptyElement:
+                    quoteDepth = Math.Max(0, quoteDepth + (quote.IsEndTag ? -1 : 1));
+                    if (text.Length > 0 && text[^1] != '\n') text.Append('\n');
+                    break;
+                // Thunderbird quotes a plain-text check-in as <pre>: its line breaks are the lines to mark.
+                case HtmlTagToken { Id: HtmlTagId.Pre } pre when markQuotes && skipDepth == 0 && !pre.IsEmptyElement:
+                    preDepth = Math.Max(0, preDepth + (pre.IsEndTag ? -1 : 1));
+                    if (text.Length > 0 && text[^1] != '\n') text.Append('\n');
+                    break;
+                case HtmlTagToken tag when !tag.IsEndTag && !tag.IsEmptyElement && IsSkipped(tag, keepQuotes, markQuotes):
                     skipStack.Push(tag.Id);
                     skipDepth++;
                     break;
@@ -174,18 +213,25 @@ internal static partial class ReplyText
                     text.Append('\n');
                     break;
                 case HtmlDataToken data when skipDepth == 0:
-                    text.Append(Whitespace().Replace(data.Data, " "));
+                    var pieces = preDepth > 0 ? data.Data.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n') : [data.Data];
+                    for (var p = 0; p < pieces.Length; p++)
+                    {
+                        if (p > 0) text.Append('\n');
+                        var words = Whitespace().Replace(pieces[p], " ");
+                        if (quoteDepth > 0 && words.Trim().Length > 0 && (text.Length == 0 || text[^1] == '\n')) text.Append('>', quoteDepth).Append(' ');
+                        text.Append(words);
+                    }
                     break;
             }
         }
         return string.Join('\n', text.ToString().Split('\n').Select(l => l.Trim())).Trim();
     }
 
-    private static bool IsSkipped(HtmlTagToken tag, bool keepQuotes) =>
+    private static bool IsSkipped(HtmlTagToken tag, bool keepQuotes, bool markQuotes) =>
         tag.Id is HtmlTagId.Head or HtmlTagId.Style or HtmlTagId.Script or HtmlTagId.Title
         || (tag.Id == HtmlTagId.BlockQuote && !keepQuotes)
-        || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Class && a.Value is { } v
-            && (v.Contains("gmail_quote", StringComparison.OrdinalIgnoreCase) || v.Contains("moz-cite-prefix", StringComparison.OrdinalIgnoreCase)))
+        || (!markQuotes && tag.Attributes.Any(a => a.Id == HtmlAttributeId.Class && a.Value is { } v
+            && (v.Contains("gmail_quote", StringComparison.OrdinalIgnoreCase) || v.Contains("moz-cite-prefix", StringComparison.OrdinalIgnoreCase))))
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
             && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)));
 
@@ -202,6 +248,9 @@ internal static partial class ReplyText
 
     [GeneratedRegex(@"^\W*\d{1,2}\W*$")]
     private static partial Regex BareNumber();
+
+    [GeneratedRegex(@"(?<!\d)0(?!\d).{1,40}(?<!\d)10(?!\d)")]
+    private static partial Regex ScaleOfTen();
 
     [GeneratedRegex(@"^\s*\(?(?:https?://\S+|\S*=\S*\))\)?\s*>?\s*$")]
     private static partial Regex LinkFragment();

@@ -6,8 +6,8 @@ namespace FollowUp.Replies;
 /// <summary>
 /// A label or mood word typed one letter off ("dlor 5", "pian 4", "animo bein"), mended before the reply is read.
 /// Narrowly: only a word of four letters or more that no language file knows, one edit (a letter missing, added,
-/// changed, or two swapped) from exactly one meaning; a label only right before its number, a mood word only right
-/// after a mood label. Never a number word: "sieben" typed wrong is no number, and a clarification asks.
+/// changed, or two swapped) from exactly one meaning; a label only right before its number (a mood label also right
+/// before a mood word: "Stimung gut"), a mood word only right after a mood label. Never a number word: "sieben" typed wrong is no number, and a clarification asks.
 /// </summary>
 internal static class Typos
 {
@@ -28,27 +28,41 @@ internal static class Typos
 
     public sealed record Mended(string Folded, string Written, IReadOnlyList<string> Notes);
 
-    /// <summary>The folded text and the text as written with the same words mended (the written one only where they line up).</summary>
+    /// <summary>
+    /// The folded text and the text as written with the same words mended (the written one only where they line up):
+    /// the labels first, then the mood words after the mood labels as mended ("moood ok", "umore bunoo").
+    /// </summary>
     public static Mended Mend(string folded, string written)
     {
-        var fixes = new List<(int Index, int Length, string Word)>();
+        var notes = new List<string>();
+        var labels = new List<(int Index, int Length, string Word)>();
         foreach (Match m in BeforeANumber.Matches(folded))
             if (Correction(m.Groups["w"].Value, [.. PainLabels, .. MoodLabels], w => PainLabels.Contains(w) ? "pain" : "mood") is { } label)
-                fixes.Add((m.Groups["w"].Index, m.Groups["w"].Length, label));
+                labels.Add((m.Groups["w"].Index, m.Groups["w"].Length, label));
+        // "Stimung gut", "umeur bonne": a mood label typed wrong right before a mood word.
+        foreach (Match m in BeforeAMoodWord.Matches(folded))
+            if (Correction(m.Groups["w"].Value, MoodLabels, _ => "mood") is { } label)
+                labels.Add((m.Groups["w"].Index, m.Groups["w"].Length, label));
+        (folded, written) = Apply(folded, written, labels, notes);
+        var words = new List<(int Index, int Length, string Word)>();
         foreach (Match m in MoodLabel.Matches(folded))
             if (Correction(m.Groups["w"].Value, MoodWords.Keys, w => MoodWords[w]) is { } word)
-                fixes.Add((m.Groups["w"].Index, m.Groups["w"].Length, word));
-        if (fixes.Count == 0) return new Mended(folded, written, []);
+                words.Add((m.Groups["w"].Index, m.Groups["w"].Length, word));
+        (folded, written) = Apply(folded, written, words, notes);
+        return new Mended(folded, written, notes);
+    }
 
+    private static (string Folded, string Written) Apply(string folded, string written, List<(int Index, int Length, string Word)> fixes, List<string> notes)
+    {
         var lineUp = folded.Length == written.Length;
-        var notes = new List<string>();
+        var at = notes.Count;
         foreach (var (index, length, word) in fixes.DistinctBy(f => f.Index).OrderByDescending(f => f.Index))
         {
-            notes.Insert(0, $"\"{folded.Substring(index, length)}\" read as \"{word}\" (one letter off)");
+            notes.Insert(at, $"\"{folded.Substring(index, length)}\" read as \"{word}\" (one letter off)");
             folded = folded[..index] + word + folded[(index + length)..];
             if (lineUp) written = written[..index] + word + written[(index + length)..];
         }
-        return new Mended(folded, written, notes);
+        return (folded, written);
     }
 
     /// <summary>The one known word one edit from <paramref name="typed"/>, or null when none, or several that mean different things.</summary>
@@ -77,6 +91,9 @@ internal static class Typos
 
     private static string[] SingleWords(IEnumerable<string> entries) =>
         entries.Select(Lexicon.Fold).Where(e => e.Length >= Shortest && !e.Contains(' ', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+
+    private static readonly Regex BeforeAMoodWord = new(
+        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=,\-]?[ \t]*(?={ReplyPatterns.Words(ReplyPatterns.MoodWordMeaning.Keys)})", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     // "I paid 5 euros": a word before a count of things is no label, however close.
     private static readonly Regex BeforeANumber = ReplyPatterns.Pattern(

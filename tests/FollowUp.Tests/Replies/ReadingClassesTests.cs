@@ -193,4 +193,98 @@ public class ReadingClassesTests
     [InlineData("Dor 4, quero acabar o tratamento em janeiro")]
     public void Everyday_idioms_of_pain_and_tiredness_in_those_languages_raise_no_crisis(string reply) =>
         Assert.Null(CrisisWords.Default.FindFirst(reply));
+
+    [Theory]
+    [InlineData("Hi,\n\nPain is about a 5 today. Mood: good.\n\nKind regards,\nMark Doyle\nSenior Analyst | Ardmore Insurance DAC\nT: +353 1 661 2040 | M: +353 87 412 3398\n5 Harcourt Road, Dublin 2, D02 H294\n\nThis e-mail is confidential. Registered in Ireland No. 481236.", 5)]
+    [InlineData("Douleur : 5/10\nHumeur : bonne\n\nBien à vous,\nSophie Lambert\nResponsable RH – Groupe Vitalis\n04 72 33 18 90 | 06 12 34 56 78\n27 cours Lafayette, 69003 Lyon", 5)]
+    [InlineData("il dolore oggi è a 5, umore così così.\n\nCordiali saluti\nMarco Bianchi\nVia Emilia 233, 40068 San Lazzaro di Savena (BO)\n\nAi sensi del D.Lgs. 196/2003 e del Regolamento UE 2016/679 le informazioni sono riservate.", 5)]
+    [InlineData("Schmerzen 3\n\nViele Grüße\nJonas Weber\nHalle 3, Gewerbepark Süd 2\nTel. 0711 780 3341", 3)]
+    [InlineData("Dolor 2\n\nUn saludo\nLucía Pérez\nPol. Ind. Las Naves, nave 7\n28823 Coslada", 2)]
+    [InlineData("Pijn 4\n\nMet vriendelijke groet,\nSanne Visser\nUnit 4, Bedrijvenpark De Hoek 12\nMob. 06 41 22 98 70", 4)]
+    [InlineData("Dor 6\n\nCumprimentos,\nJoão Sousa\nZona Industrial, Lote 12\nTlm. 936 123 456", 6)]
+    [InlineData("4\n\nPeter Walsh\nWalsh Joinery Ltd\nUnit 3, Ballymount Industrial Estate, Dublin 12\n01 456 7890", 4)]
+    [InlineData("Pain 5, mood good\nDana\nFlat 3, Block 2\nTel 0113 496 0871", 5)]
+    public void Numbers_in_a_signature_after_a_closing_or_in_a_name_block_with_contact_details_never_make_the_answer_doubtful(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Mood good\n\nKind regards,\nDana\nP.S. pain 4", 4)]
+    [InlineData("Stimmung gut\n\nViele Grüße\nJonas\n3", 3)]
+    public void A_label_or_a_bare_number_after_the_closing_is_still_read(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Pain 3\n\nThanks,\nDana\nP.S. pain 6 in the evenings")]
+    [InlineData("Pain 4\n\nDana\n6 in the evening though, call me on 0171 2345678")]
+    public void A_second_pain_below_the_signature_still_leaves_the_pain_unread(string text) =>
+        Assert.Null(Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Hola! Pues un 6 más o menos, el viernes 20 tengo revisión a las 17:30. Ánimo bien.", 6)]
+    [InlineData("Pain 3, physio on Friday 20th at 10.15", 3)]
+    [InlineData("Schmerzen 4, am Freitag, den 20. habe ich Physio", 4)]
+    [InlineData("Douleur 2, kiné vendredi 20 à 10h15", 2)]
+    [InlineData("Dolore 5, venerdì 20 ho la visita", 5)]
+    [InlineData("Pijn 3, vrijdag 20 heb ik fysio", 3)]
+    [InlineData("Dor 4, sexta-feira 20 tenho consulta", 4)]
+    public void A_weekday_and_a_day_is_a_date_not_a_number_beside_the_answer(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("So, 4 or so", 4)]
+    [InlineData("Naja, so 4 rum", 4)]
+    [InlineData("Bonjour, 3 à peu près. Moral bon.", 3)]
+    [InlineData("Allora, 5 più o meno", 5)]
+    [InlineData("Nou, 6 ongeveer", 6)]
+    [InlineData("Oi! Minha dor tá uns 4, humor tranquilo", 4)]
+    [InlineData("Então, 2 mais ou menos", 2)]
+    public void A_number_with_about_after_it_opening_a_sentence_is_the_pain(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Oggi sei. Ieri peggio. Umore medio", 6)]
+    [InlineData("Hoy tres. Ayer peor.", 3)]
+    [InlineData("Heute acht. Gestern schlimmer.", 8)]
+    [InlineData("Vandaag een. Gisteren erger.", 1)]
+    [InlineData("Aujourd'hui sept. Hier pire.", 7)]
+    public void A_number_word_right_after_today_is_this_weeks_pain(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Oggi sei stanco?")]
+    [InlineData("Ich habe acht gegeben, das Knie tut weh.")]
+    public void A_number_word_that_is_also_a_word_stays_a_word_elsewhere(string text) =>
+        Assert.Null(Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Mejor que la última vez, un 3. Ánimo bien.", 3, "good")]
+    [InlineData("Better than last time, 4. Mood okay", 4, "okay")]
+    [InlineData("Besser als letztes Mal, 2, Stimmung gut", 2, "good")]
+    public void A_comment_then_the_number_closing_a_sentence_leaves_the_rest_of_the_line_to_be_read(string text, int pain, string mood) =>
+        Assert.Equal((pain, mood), (Answer.Parse(text).Pain!.Value, Answer.Parse(text).MoodWord));
+
+    [Theory]
+    [InlineData("Pian 5 moood ok", 5, "okay")]
+    [InlineData("Schmerzn 4 Stimung gut", 4, "good")]
+    [InlineData("douleure 2, umeur bonne", 2, "good")]
+    [InlineData("dolre 3, umore bunoo", 3, "good")]
+    [InlineData("Dolor 3, aniomo bien", 3, "good")]
+    [InlineData("Pijn 2, stemmnig goed", 2, "good")]
+    [InlineData("Dor 1, humro bom", 1, "good")]
+    public void A_label_and_a_mood_word_typed_one_letter_off_together_are_mended(string text, int pain, string mood) =>
+        Assert.Equal((pain, mood), (Answer.Parse(text).Pain!.Value, Answer.Parse(text).MoodWord));
+
+    [Theory]
+    [InlineData("Pain 4 mood ok", 4, "okay")]
+    [InlineData("pijn 2 stemming goed", 2, "good")]
+    [InlineData("Re: Schmerzen 3, Stimmung gut", 3, "good")]
+    public void An_answer_typed_over_the_whole_subject_is_read_when_the_body_has_none(string subject, int pain, string mood) =>
+        Assert.Equal((pain, mood), (Answer.Parse("", subject).Pain!.Value, Answer.Parse("", subject).MoodWord));
+
+    [Theory]
+    [InlineData("Your 6-week check-in from Harbour Physio")]
+    [InlineData("Week 4 check-in")]
+    [InlineData("Pain check 2 weeks after your course")]
+    public void A_subject_of_the_clinics_own_with_a_number_is_never_read_as_the_answer(string subject) =>
+        Assert.Null(Answer.Parse("", subject).Pain);
 }

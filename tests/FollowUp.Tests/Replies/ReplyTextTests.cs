@@ -118,4 +118,35 @@ public class ReplyTextTests
 
         Assert.Equal("Pain 3, mood good", ReplyText.BodyOf(message));
     }
+
+    [Fact]
+    public void Answers_typed_between_the_quoted_questions_of_an_html_reply_are_read_under_their_questions_and_the_example_line_never()
+    {
+        const string html = """
+            <html><body><div>See below</div><div class="gmail_quote"><div class="gmail_attr">On Mon, 30 Nov 2026 at 10:00, Test Clinic &lt;checkins@clinic.test&gt; wrote:<br></div>
+            <blockquote class="gmail_quote"><div>Pain: how is your pain this week, from 0 (no pain) to 10 (worst pain imaginable)?</div></blockquote>
+            <div>6</div>
+            <blockquote class="gmail_quote"><div>Mood: how is your mood (good / okay / low)?</div></blockquote>
+            <div><span style="color:#1f497d">a bit low</span></div>
+            <blockquote class="gmail_quote"><div>For example: "Pain: 3, mood: okay"</div></blockquote></div></body></html>
+            """;
+        var message = new MimeKit.MimeMessage { Body = new MimeKit.TextPart("html") { Text = html } };
+
+        var answer = Answer.Parse(ReplyText.StripQuoted(ReplyText.BodyOf(message)));
+
+        Assert.Equal((6, "low"), (answer.Pain!.Value, answer.MoodWord));
+    }
+
+    [Fact]
+    public void An_html_body_that_is_all_the_quoted_check_in_with_answers_typed_inside_it_reads_nothing_rather_than_its_example_line()
+    {
+        const string html = """
+            <html><body><blockquote><div>Pain: how is your pain this week, from 0 (no pain) to 10 (worst pain imaginable)?</div>
+            <div><span style="color:red">5</span></div><div>Mood: how is your mood (good / okay / low)?</div>
+            <div>For example: "Pain: 3, mood: okay"</div></blockquote></body></html>
+            """;
+        var message = new MimeKit.MimeMessage { Body = new MimeKit.TextPart("html") { Text = html } };
+
+        Assert.Equal("", ReplyText.BodyOf(message));
+    }
 }

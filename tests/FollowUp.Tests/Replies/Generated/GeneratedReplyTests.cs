@@ -28,8 +28,16 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             var language = Patients.Languages[random.Next(Patients.Languages.Length)];
             var client = MailClients.All[random.Next(MailClients.All.Length)];
             var written = Patients.Write(random, language, asksPhq2: random.Next(3) == 0);
-            var inline = client is "gmail-web" or "thunderbird" or "mutt" && random.Next(5) == 0;
+            // Answers typed under the questions are answers: a patient who answers in the subject does not also type there.
+            var inline = client is "gmail-web" or "thunderbird" or "mutt" or "apple-mail" && random.Next(5) == 0 && written.SubjectAddition is null && written.Subject is null;
             var raw = MailClients.Reply(client, language, written.Text, random, inline);
+            if (written.Subject is { } subject)
+            {
+                // The patient typed the answer over the whole subject.
+                var start = raw.IndexOf("\nSubject: ", StringComparison.Ordinal) + "\nSubject: ".Length;
+                var encoded = subject.All(char.IsAscii) ? subject : Encoding.ASCII.GetString(MimeKit.Utils.Rfc2047.EncodeText(Encoding.UTF8, subject));
+                raw = raw[..start] + encoded + raw[raw.IndexOf('\n', start)..];
+            }
             if (written.SubjectAddition is { } addition)
             {
                 var subjectEnd = raw.IndexOf('\n', raw.IndexOf("\nSubject: ", StringComparison.Ordinal) + 1);

@@ -121,6 +121,9 @@ public static class MailClients
                 Html("iso-8859-1", "quoted-printable", $"<html><body><div>{Br(own)}</div><hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\" dir=\"ltr\"><b>{o[0]}</b> {Clinic}<br><b>{o[1]}</b> {o[4]}</div><div>{Br(string.Join('\n', quoted))}</div></body></html>")),
             "outlook-mobile" => headers + Alternative("_000_" + Hex(random, 20) + "_", Plain("utf-8", "base64", own + "\n\n" + sig[2] + "\n________________________________\n" + outlookBlock),
                 Html("utf-8", "base64", $"<html><body><div dir=\"auto\">{Br(own)}</div><div dir=\"auto\">{Esc(sig[2])}</div><div id=\"mail-editor-reference-message-container\"><b>{o[0]}</b> {Clinic}<br>{Br(string.Join('\n', quoted))}</div></body></html>")),
+            // Rich text only, answers typed between the quoted questions: Apple Mail splits its blockquote there.
+            "apple-mail" when inline => headers + Html("utf-8", "quoted-printable",
+                $"<html><body style=\"overflow-wrap: break-word;\">{Esc(InlineGreeting[language])}<br><div><br><blockquote type=\"cite\"><div>{Esc(Apple[language])}</div><br>{Divs(quoted[..7])}</blockquote>{Br(string.Join('\n', InlineLines(own)))}<br><blockquote type=\"cite\">{Divs(quoted[7..])}</blockquote></div></body></html>"),
             "apple-mail" => headers + Alternative("Apple-Mail=_" + Guid(random), Plain("utf-8", "quoted-printable", own + "\n\n" + string.Join('\n', Quote(Apple[language]).Split('\n').Select((l, i) => i == 0 ? "> " + l : l))),
                 Html("utf-8", "quoted-printable", $"<html><body style=\"word-wrap: break-word;\">{Br(own)}<br><div><blockquote type=\"cite\"><div>{Esc(Apple[language])}</div><br>{Br(string.Join('\n', quoted))}</blockquote></div></body></html>")),
             "iphone" or "ipad" => headers + Plain("utf-8", "quoted-printable", own + "\n\n" + sig[client == "iphone" ? 0 : 5] + "\n\n" + Quote(Apple[language])),
@@ -134,6 +137,10 @@ public static class MailClients
                     + $"{o[1]} {o[4]}\n{o[0]} \"{Clinic}\" <{{{{CLINIC_FROM}}}}>\n{o[2]} {{{{PATIENT}}}}\n{o[3]} {Subject}\n\n" + string.Join('\n', quoted)),
                 Html("UTF-8", "quoted-printable", $"<html><body><div>{Br(own)}</div><div name=\"quote\" style=\"margin:10px 5px 5px 10px; padding: 10px 0 10px 10px; border-left:2px solid #C3D9E5;\"><div style=\"margin:0 0 10px 0;\"><b>{o[1]}</b>&nbsp;{o[4]}<br><b>{o[0]}</b>&nbsp;&quot;{Clinic}&quot;<br></div>{Br(string.Join('\n', quoted))}</div></body></html>")),
             "orange" => headers + Html("UTF-8", "8bit", $"<html><body><p>{Br(own)}</p><br><blockquote style=\"border-left: 2px solid #ccc;\"><div>&gt; Message du 24/11/26 09:30<br>&gt; De : &quot;{Clinic}&quot;<br>&gt; A : {{{{PATIENT}}}}<br>&gt; Objet : {Subject}</div>{Br(string.Join('\n', quoted))}</blockquote></body></html>"),
+            "thunderbird" when inline && random.Next(2) == 0 => headers + Html("UTF-8", "8bit",
+                $"<!DOCTYPE html>\n<html>\n  <head>\n    <meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">\n  </head>\n  <body>\n    <p>{Esc(InlineGreeting[language])}</p>\n    <div class=\"moz-cite-prefix\">{Esc(Thunderbird[language])}<br>\n    </div>\n"
+                + $"    <blockquote type=\"cite\">\n      <pre class=\"moz-quote-pre\" wrap=\"\">{Esc(string.Join('\n', quoted[..7]))}</pre>\n    </blockquote>\n    <p>{Br(string.Join('\n', InlineLines(own)))}</p>\n"
+                + $"    <blockquote type=\"cite\">\n      <pre class=\"moz-quote-pre\" wrap=\"\">{Esc(string.Join('\n', quoted[7..]))}</pre>\n    </blockquote>\n  </body>\n</html>"),
             "thunderbird" when inline => headers + Plain("UTF-8", "8bit", Thunderbird[language] + "\n" + InlineAnswer(own), flowed: true),
             "thunderbird" => headers + (random.Next(2) == 0
                 ? Plain("UTF-8", "8bit", own + "\n\n" + Quote(Thunderbird[language]), flowed: true)
@@ -146,10 +153,20 @@ public static class MailClients
         };
     }
 
+    private static readonly Dictionary<string, string> InlineGreeting = new()
+    {
+        ["en"] = "My answers are below.", ["de"] = "Meine Antworten stehen unten.", ["fr"] = "Mes réponses sont ci-dessous.", ["es"] = "Mis respuestas van abajo.",
+        ["it"] = "Le mie risposte sono qui sotto.", ["nl"] = "Mijn antwoorden staan hieronder.", ["pt"] = "As minhas respostas estão abaixo.",
+    };
+
+    private static List<string> InlineLines(string own) => own.Split('\n').Where(l => l.Trim().Length > 0).ToList();
+
+    private static string Divs(string[] lines) => string.Concat(lines.Select(l => l.Length == 0 ? "<div><br></div>" : $"<div>{Esc(l)}</div>"));
+
     /// <summary>The patient's answer typed line by line under the quoted questions (pain under Pain:, mood under Mood:).</summary>
     private static string InlineAnswer(string own)
     {
-        var answer = own.Split('\n').Where(l => l.Trim().Length > 0).ToList();
+        var answer = InlineLines(own);
         var result = new StringBuilder();
         foreach (var line in CheckIn)
         {

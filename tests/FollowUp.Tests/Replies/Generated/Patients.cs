@@ -8,6 +8,9 @@ public sealed record Written(string Language, string Text, Meant Meant, string P
 {
     /// <summary>What the patient typed after the check-in's subject ("Re: … — 4"), when the answer is there.</summary>
     public string? SubjectAddition { get; init; }
+
+    /// <summary>What the patient typed over the whole subject ("pain 3, mood good"), when the answer is there.</summary>
+    public string? Subject { get; init; }
 }
 
 /// <summary>
@@ -105,6 +108,46 @@ public static class Patients
     /// </summary>
     private sealed record Shapes(string[] Hedges, (string Word, string Meaning)[] Idioms, string[] TypoLabels, string[] Noise, string[] Addresses);
 
+    /// <summary>
+    /// Still more: "about" after the number ("un 6 más o menos"), a number word right after "today" and a comment on
+    /// yesterday, a comment compared with last time before the number, the mood label and mood word typed one letter
+    /// off, a weekday and a day ("el viernes 20") with a time, and the corporate signature of a patient writing from
+    /// work (a title and company, phones, an address, a legal footer with a registration number).
+    /// </summary>
+    private sealed record Everyday(string[] AboutAfter, string Well, string Today, string Yesterday, string[] Compared, (string Typed, string Meaning)[] MoodTypos, string[] Dates, string[] Corporate);
+
+    private static readonly Dictionary<string, Everyday> Daily = new()
+    {
+        ["en"] = new(["{n} or so", "{n} more or less", "{n}, give or take"], "So,", "Today", "Yesterday was worse.", ["Better than last time", "Not as good as last week"],
+            [("moood ok", "okay"), ("Mood goood", "good"), ("Mood: graet", "good")], ["I see the physio on Friday 20th at 10.15", "back at work Monday 7"],
+            ["Senior Analyst | Ardmore Insurance DAC\nT: +353 1 661 2040 | M: +353 87 412 3398\n5 Harcourt Road, Dublin 2, D02 H294\n\nThis e-mail is confidential. Registered in Ireland No. 481236.",
+             "Walsh Joinery Ltd\nUnit 3, Ballymount Industrial Estate, Dublin 12\n01 456 7890"]),
+        ["de"] = new(["{n} ungefähr", "so {n} rum", "{n} oder so"], "Naja,", "Heute", "Gestern war es schlimmer.", ["Besser als letztes Mal", "Etwas schlechter als letzte Woche"],
+            [("Stimung gut", "good"), ("Stimmnug gut", "good"), ("Stimmung schlecth", "low")], ["am Freitag, den 20. habe ich um 10:15 Physio", "Termin Montag 7 um 9 Uhr"],
+            ["Becker Haustechnik GmbH\nHalle 3, Gewerbepark Süd 2, 70565 Stuttgart\nTel. 0711 780 3341 | Mobil 0171 2345678",
+             "Sachbearbeiterin Einkauf | Müller & Söhne KG\nTel. +49 89 1234 5678\nAmtsgericht München HRA 98765, USt-IdNr. DE123456789"]),
+        ["fr"] = new(["{n} à peu près", "{n} environ", "{n} plus ou moins"], "Alors,", "Aujourd'hui", "Hier c'était pire.", ["Mieux que la dernière fois", "Un peu moins bien que la semaine dernière"],
+            [("umeur bonne", "good"), ("humeru bonne", "good"), ("humeur moyenen", "okay")], ["kiné vendredi 20 à 10h15", "reprise du travail lundi 7"],
+            ["Responsable RH – Groupe Vitalis\n04 72 33 18 90 | 06 12 34 56 78\n27 cours Lafayette, 69003 Lyon\n\nCe message est confidentiel. SAS au capital de 50 000 €, RCS Lyon 512 345 678.",
+             "Assistante de direction\nTél. 01 45 67 89 10\n8 avenue Jean Jaurès, 75019 Paris"]),
+        ["es"] = new(["un {n} más o menos", "{n} aproximadamente", "{n} o así"], "Pues", "Hoy", "Ayer peor.", ["Mejor que la última vez", "Un poco peor que la semana pasada"],
+            [("ánimo bein", "good"), ("aniomo bien", "good"), ("ánimo regualr", "okay")], ["el viernes 20 tengo revisión a las 17:30", "vuelvo al trabajo el lunes 7"],
+            ["Departamento de Compras – Distribuciones Levante S.L.\nTel. 963 12 34 56 | Móvil 612 345 678\nAvda. del Puerto 118, 46023 Valencia\n\nEste mensaje es confidencial. CIF B12345678.",
+             "Gerente | Talleres Ruiz\nPol. Ind. Las Naves, nave 7\n28823 Coslada\nTel. 91 673 22 10"]),
+        ["it"] = new(["{n} più o meno", "un {n} circa", "{n} o giù di lì"], "Allora,", "Oggi", "Ieri peggio.", ["Meglio dell'ultima volta", "Un po' peggio della settimana scorsa"],
+            [("umore bunoo", "good"), ("umroe buono", "good"), ("umore discerto", "okay")], ["venerdì 20 ho la visita alle 17:30", "rientro al lavoro lunedì 7"],
+            ["Ufficio Acquisti – Ferri Meccanica S.p.A.\nVia Emilia 233, 40068 San Lazzaro di Savena (BO)\nTel. 051 625 1100\n\nAi sensi del D.Lgs. 196/2003 e del Regolamento UE 2016/679 questa e-mail è riservata.",
+             "Studio Tecnico Rossi\nCorso Francia 118, 10143 Torino\nCell. 347 218 5566"]),
+        ["nl"] = new(["{n} ongeveer", "{n} of zo", "zo'n {n} ongeveer"], "Nou,", "Vandaag", "Gisteren was het erger.", ["Beter dan vorige keer", "Iets minder dan vorige week"],
+            [("stemmnig goed", "good"), ("stmming goed", "good"), ("stemming slceht", "low")], ["vrijdag 20 heb ik fysio om 10:15", "maandag 7 weer aan het werk"],
+            ["Visser Schilderwerken\nUnit 4, Bedrijvenpark De Hoek 12\nMob. 06 41 22 98 70",
+             "Projectleider | Bouwbedrijf Jansen B.V.\nT 030 231 4477 | M 06 12345678\nKvK 30123456"]),
+        ["pt"] = new(["uns {n}", "{n} mais ou menos", "{n} ou assim"], "Então,", "Hoje", "Ontem pior.", ["Melhor que da última vez", "Um pouco pior que na semana passada"],
+            [("humro bom", "good"), ("humor ótmio", "good"), ("hmuor bom", "good")], ["sexta-feira 20 tenho consulta às 17:30", "volto ao trabalho na segunda-feira 7"],
+            ["Departamento Financeiro – Sousa & Filhos, Lda.\nTel. 21 123 4567 | Tlm. 912 345 678\nAv. da República 50, 1050-196 Lisboa\n\nEsta mensagem é confidencial. NIPC 501 234 567.",
+             "Oficina Mecânica Pereira\nZona Industrial, Lote 12\nTlm. 936 123 456"]),
+    };
+
     private static readonly Dictionary<string, Shapes> More = new()
     {
         ["en"] = new(["I'd say", "I would say", "I reckon"], [("on top of the world", "good"), ("super", "good"), ("fed up", "low")], ["Pian", "Pain"],
@@ -174,8 +217,25 @@ public static class Patients
                 SubjectAddition = withMood ? $" {w.PainLabels[1]} {pain} {w.MoodLabels[0]} {word}" : $" \u2014 {pain}",
             };
         }
-        var (painText, phrasing) = random.Next(13) switch
+        var daily = Daily[language];
+        if (random.Next(40) == 0)
         {
+            // The whole subject typed over: "pain 3, mood good"; the body only greets.
+            var (word, meaning) = Pick(w.Moods);
+            lines.Add(Capital(Pick(w.Comments)) + ".");
+            lines.AddRange(SignOff(random, w));
+            return new Written(language, string.Join('\n', lines), new Meant(pain, null, meaning, null, null, Ambiguous: false), "whole subject")
+            {
+                Subject = $"{w.PainLabels[1]} {pain}, {w.MoodLabels[0]} {word}",
+            };
+        }
+        var (painText, phrasing) = random.Next(18) switch
+        {
+            13 => ((random.Next(2) == 0 ? daily.Well + " " : "") + Pick(daily.AboutAfter).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "about after the number"),
+            14 => ($"{daily.Today} {w.Numbers[pain]}. {daily.Yesterday}", "number word after today"),
+            15 => ($"{Pick(daily.Compared)}, {Num(pain)}", "comment compared, then the number"),
+            16 => ($"{Pick(more.TypoLabels)} {pain}", "label typo"),
+            17 => ($"{Pick(w.PainLabels)} {Num(pain)}", "labelled"),
             10 => ($"{Capital(Pick(w.Comments))}, {Pick(more.Hedges)} {pain}", "hedged mid-sentence"),
             11 => ($"{Pick(more.Hedges)} {pain}", "hedged"),
             12 => ($"{Pick(more.TypoLabels)} {pain}", "label typo"),
@@ -195,6 +255,13 @@ public static class Patients
             {
                 moodScore = random.Next(0, 11);
                 parts.Add($"{Pick(w.MoodLabels)} {moodScore}");
+            }
+            else if (random.Next(8) == 0)
+            {
+                // Typed one letter off on a phone: the mood label, or the mood word after it.
+                var (typed, meaning) = Pick(daily.MoodTypos);
+                moodWord = meaning;
+                parts.Add(typed);
             }
             else
             {
@@ -218,9 +285,13 @@ public static class Patients
         var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
         // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
         lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
-        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(3) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), _ => Pick(more.Noise) }) + "."]);
+        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(4) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), 2 => Pick(daily.Dates), _ => Pick(more.Noise) }) + "."]);
         lines.AddRange(SignOff(random, w));
-        if (random.Next(4) == 0) lines.AddRange(Pick(more.Addresses).Split('\n'));
+        switch (random.Next(8))
+        {
+            case 0 or 1: lines.AddRange(Pick(more.Addresses).Split('\n')); break;
+            case 2: lines.AddRange(Pick(daily.Corporate).Split('\n')); break;
+        }
         return new Written(language, string.Join('\n', lines), new Meant(pain, moodScore, moodWord, phqA, phqB, Ambiguous: false), phrasing);
     }
 
