@@ -31,6 +31,11 @@ internal sealed record Lexicon
     public string[] NoPain { get; init; } = [];
     /// <summary>good / okay / low to the words and phrases for it.</summary>
     public Dictionary<string, string[]> MoodWords { get; init; } = [];
+    /// <summary>
+    /// good / okay / low to phrases that name a mood with no label before them ("fed up", "giù di morale", "bien de
+    /// ánimo", "de mauvaise humeur"): nothing else is meant by them. Also mood words after a label.
+    /// </summary>
+    public Dictionary<string, string[]> MoodAlone { get; init; } = [];
     /// <summary>"0".."3" to the PHQ-2 answer options in that language's validated wording and everyday variants.</summary>
     public Dictionary<string, string[]> Phq2Options { get; init; } = [];
     /// <summary>Words that may stand between a label and its number ("pain is about a 6").</summary>
@@ -53,6 +58,15 @@ internal sealed record Lexicon
     /// <summary>Words for this week or today ("today", "heute", "oggi"): a number word right after one is this week's answer.</summary>
     public string[] Now { get; init; } = [];
     public string[] Comparatives { get; init; } = [];
+    /// <summary>
+    /// How people take back a number they typed ("5, no sorry 6", "4 - äh nein, 5", "3 enfin 4", "6, digo 5"): between
+    /// two numbers, the one after counts.
+    /// </summary>
+    public string[] Corrections { get; init; } = [];
+    /// <summary>Words before an hour ("in meetings since 8", "seit 8", "depuis 9"): the number after one is a time.</summary>
+    public string[] Since { get; init; } = [];
+    /// <summary>The check-in's other questions by their count ("the other two", "les deux autres"): no answer in them.</summary>
+    public string[] OtherQuestions { get; init; } = [];
     public string[] SameAsBefore { get; init; } = [];
     /// <summary>Words that mark a number as an earlier value, not this week's ("was 7", "(gestern 6)", "8 before the course").</summary>
     public string[] Past { get; init; } = [];

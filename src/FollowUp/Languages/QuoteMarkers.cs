@@ -159,8 +159,14 @@ internal static class QuoteMarkers
         foreach (var (text, item) in Phq2Items)
             if (folded.Contains(text, StringComparison.Ordinal)) return item;
         if (Lettered.Match(folded) is { Success: true } letter) return letter.Groups["n"].Value is "a" or "1" ? "interest" : "down";
-        var items = AnyLabel.Matches(folded).Select(l => ItemOfLabel.GetValueOrDefault(Regex.Replace(l.Value, @"\s+", " "))).Distinct().ToList();
-        return items is [{ } only] ? only : null;
+        var labels = AnyLabel.Matches(folded);
+        var items = labels.Select(l => ItemOfLabel.GetValueOrDefault(Regex.Replace(l.Value, @"\s+", " "))).Distinct().ToList();
+        if (items is [{ } only]) return only;
+        // "E il suo umore: buono, così così o giù?": the one label before a colon is what is asked; the words after it
+        // are its choices, however many other labels they happen to be ("giù", "em baixo" also name PHQ-2's item).
+        var beforeColon = labels.Where(l => folded.AsSpan(l.Index + l.Length).TrimStart().StartsWith(":"))
+            .Select(l => ItemOfLabel.GetValueOrDefault(Regex.Replace(l.Value, @"\s+", " "))).Distinct().ToList();
+        return beforeColon is [{ } asked] && labels.All(l => l.Index >= labels.First(b => folded.AsSpan(b.Index + b.Length).TrimStart().StartsWith(":")).Index) ? asked : null;
     }
 
     private static readonly string[] Closings = Lexicon.Union(l => l.Closings);

@@ -40,7 +40,7 @@ internal static class ReplyPatterns
             , StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
 
     public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
-        .SelectMany(l => l.MoodWords.SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
+        .SelectMany(l => l.MoodWords.Concat(l.MoodAlone).SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Meaning, StringComparer.Ordinal);
 
     public static IReadOnlyDictionary<string, int> Phq2OptionValue { get; } = Lexicon.Answering
@@ -75,6 +75,33 @@ internal static class ReplyPatterns
     public static Regex Mood { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}");
 
+    /// <summary>"Bit fed up", "sono giù di morale", "re bien de ánimo": a phrase that names a mood without a label.</summary>
+    public static Regex MoodAlone { get; } = Pattern($@"(?<!\w)(?<v>{Words(Lexicon.Union(l => l.MoodAlone.Values.SelectMany(w => w)))})(?!\w)");
+
+    /// <summary>
+    /// "Mood" / "okay-ish", "Ánimo:" / "bueno": a label alone on its line (as a phone's narrow screen or a form-like reply
+    /// puts it) and the value alone on the next.
+    /// </summary>
+    public static Regex MoodBelow { get; } = Pattern(
+        $@"^[ \t*]*(?:{Words(Lexicon.Union(l => l.MoodLabels))})[ \t]*[:=\-]?[ \t]*\n(?:[ \t]*\n)?[ \t*]*(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+)?(?<v>{MoodValue})(?!\w)[ \t.!]*$",
+        Options | RegexOptions.Multiline);
+
+    /// <summary>
+    /// "5, no sorry 6", "4 - äh nein, 5", "3 enfin 4", "6, digo 5": a number taken back, the correction and the number
+    /// meant (<c>v</c>). Only a correction word between the two: "5 or 6" is a choice, refused elsewhere.
+    /// </summary>
+    public static Regex Correction { get; } = Pattern(
+        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:(?:{Fillers}){Lead}){{0,2}}(?=(?:{LabelledNumber})(?!\w))");
+
+    /// <summary>
+    /// "douleur faible, à peu près 2", "A dor melhorou bastante, tá uns 2", "Schmerzen a bisserl, sag ma 2": a pain
+    /// label, a few words about it (no number, no other label, no earlier time), a comma, then the number.
+    /// </summary>
+    public static Regex PainRemark { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?:[ \t]+(?!{NotRemark})[\p{{L}}'\-]+){{1,3}}[ \t]*,[ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber})(?!\w){Suffix}(?:{OutOf})?{Range}");
+
+    private static string NotRemark => $@"(?:{Words(Lexicon.Union(l => l.MoodLabels.Concat(l.PainLabels).Concat(l.InterestLabels).Concat(l.DownLabels).Concat(l.Past).Concat(l.SameAsBefore).Concat(l.Now)))}|{Words(NumberWords.Keys)})(?!\w)";
+
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
     public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");
 
@@ -104,7 +131,7 @@ internal static class ReplyPatterns
     /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
     /// </summary>
     public static Regex NumberFirst { get; } = Pattern(
-        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))");
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|(?:[\-\u2013\u2014:,.;!)(]|/(?![ \t]*\d)|[\p{{So}}\p{{Cs}}\uFE0F\u200D]+)\s*(?<comment>.*)))");
 
     /// <summary>
     /// "ça va mieux, je dirais 3", "direi un 6", "ich würde sagen 5": a hedged number anywhere in a sentence is the
@@ -208,7 +235,10 @@ internal static class ReplyPatterns
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
-        @"(?:#|(?<!\w)(?:n°|no\.|nr\.?|nº))[ \t]?\d+", @"(?<!\d)(?:19|20)\d{2}(?!\d)",
+        @"(?:#|(?<!\w)(?:n°|no\.|nr\.?|nº))[ \t]?\d+(?:[\-/.]\d+)*",
+        // "in meetings since 8", "seit 9", "depuis 8": an hour; "the other two", "les deux autres": the check-in's questions.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Since))})[ \t]+\d{{1,2}}(?![\d\w]|[.,:]\d)", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.OtherQuestions))})(?!\w)",
+        @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.
         $@"(?<!\w)\w{{2,}}(?:{string.Join('|', Lexicon.Union(l => l.StreetSuffixes).Select(Regex.Escape))})[ \t]*\d{{1,4}}\w?(?!\w)",
@@ -235,7 +265,7 @@ internal static class ReplyPatterns
     /// 0-10 answer. Not after a number and "/" or "out of": "6/100" is a score on another scale, to be refused, not a
     /// 6 ("Ben-u-ron de 500" is a dose).
     /// </summary>
-    public static Regex LongNumber { get; } = Pattern($@"(?<![\d.,])(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)\d{{3,}}(?!\d|[.,]\d)");
+    public static Regex LongNumber { get; } = Pattern($@"(?<![\d.,])(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)\d{{3,}}(?:[\-/]\d+)*(?!\d|[.,]\d)");
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
     public static Regex Phone { get; } = Pattern(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)");

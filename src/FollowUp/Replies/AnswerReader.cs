@@ -64,6 +64,7 @@ internal sealed partial class AnswerReader
 
     private void ReadAll()
     {
+        TakeBackCorrections();
         ReadPhq2Pairs();
         // Two numbers joined ("5 or 6", "3-4") are read as neither, before anything can take one of them.
         foreach (Match m in ReplyPatterns.Alternative.Matches(Current))
@@ -79,7 +80,10 @@ internal sealed partial class AnswerReader
         Take(ReplyPatterns.Phq2First, "phq-2 a");
         Take(ReplyPatterns.Phq2Second, "phq-2 b");
         Take(ReplyPatterns.Pain, "pain");
+        Take(ReplyPatterns.PainRemark, "pain");
+        Take(ReplyPatterns.MoodBelow, "mood");
         Take(ReplyPatterns.Mood, "mood");
+        Take(ReplyPatterns.MoodAlone, "mood");
         foreach (Match none in ReplyPatterns.NoPain.Matches(Current))
             if (Claim(none)) Found("pain", "0", false, none.Value);
         Take(ReplyPatterns.Score, "pain");
@@ -106,6 +110,21 @@ internal sealed partial class AnswerReader
             Doubts.Add($"\"{same.Value}\" without a number");
         if (!found.Any(f => f.Item == "mood") && ReplyPatterns.MoodLabel.Match(Current) is { Success: true } mood)
             Doubts.Add($"\"{mood.Value}\" is mentioned but no mood we know follows it");
+    }
+
+    /// <summary>
+    /// "Pain 5 - no wait, 6": the number taken back and the words taking it back are erased, as if never typed, so that
+    /// the number meant stands where the label expects it. Anything less clear ("5 or 6") stays for the doubts.
+    /// </summary>
+    private void TakeBackCorrections()
+    {
+        foreach (Match m in ReplyPatterns.Correction.Matches(Current))
+        {
+            if (used.AsSpan(m.Index, m.Length).Contains(true)) continue;
+            Read.Add($"\"{Spaces().Replace(m.Value, " ").Trim()}\" taken back: the number after it counts");
+            for (var i = m.Index; i < m.Index + m.Length; i++)
+                if (text[i] != '\n') text[i] = ' ';
+        }
     }
 
     /// <summary>Every match of an item's pattern that does not overlap what was already read.</summary>

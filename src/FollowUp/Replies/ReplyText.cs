@@ -116,7 +116,9 @@ internal static partial class ReplyText
             }
             if (askedJustAbove is not null && line.Trim().Length > 0)
             {
-                kept.Add(QuoteMarkers.NamesAnItem(line) ? line : $"{askedJustAbove}: {line.Trim()}");
+                // "em baixo", "giù" under the mood question: a mood word that is also a PHQ-2 label is still the answer to it.
+                kept.Add(QuoteMarkers.NamesAnItem(line) && !ReplyPatterns.MoodWordMeaning.ContainsKey(Lexicon.Fold(line).Trim().TrimEnd('.', '!', ' '))
+                    ? line : $"{askedJustAbove}: {line.Trim()}");
                 askedJustAbove = null;
                 continue;
             }
