@@ -79,19 +79,19 @@ internal static class ReplyPatterns
     public static Regex MoodAlone { get; } = Pattern($@"(?<!\w)(?<v>{Words(Lexicon.Union(l => l.MoodAlone.Values.SelectMany(w => w)))})(?!\w)");
 
     /// <summary>
-    /// "Mood" / "okay-ish", "Ánimo:" / "bueno": a label alone on its line (as a phone's narrow screen or a form-like reply
-    /// puts it) and the value alone on the next.
+    /// "Mood" / "okay-ish", "Ánimo:" / "bueno", "L'umore è" / "giù, …": a label alone on its line (as a phone's narrow
+    /// screen or a form-like reply puts it) and the value opening the next.
     /// </summary>
     public static Regex MoodBelow { get; } = Pattern(
-        $@"^[ \t*]*(?:{Words(Lexicon.Union(l => l.MoodLabels))})[ \t]*[:=\-]?[ \t]*\n(?:[ \t]*\n)?[ \t*]*(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+)?(?<v>{MoodValue})(?!\w)[ \t.!]*$",
+        $@"^[ \t*]*(?:(?:{Fillers})[ \t]+|l')*(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?:[ \t]+(?:{Fillers}))*[ \t]*[:=\-]?[ \t]*\n(?:[ \t]*\n)?[ \t*]*(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+)?(?<v>{MoodValue})(?!\w)(?=[ \t]*(?:[.,;!]|$))",
         Options | RegexOptions.Multiline);
 
     /// <summary>
     /// "5, no sorry 6", "4 - äh nein, 5", "3 enfin 4", "6, digo 5": a number taken back, the correction and the number
-    /// meant (<c>v</c>). Only a correction word between the two: "5 or 6" is a choice, refused elsewhere.
+    /// meant. Only a correction between the two, the number meant right after it: "5 or 6" and "5, sorry, maybe 6" are refused.
     /// </summary>
     public static Regex Correction { get; } = Pattern(
-        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:(?:{Fillers}){Lead}){{0,2}}(?=(?:{LabelledNumber})(?!\w))");
+        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
 
     /// <summary>
     /// "douleur faible, à peu près 2", "A dor melhorou bastante, tá uns 2", "Schmerzen a bisserl, sag ma 2": a pain
@@ -203,7 +203,7 @@ internal static class ReplyPatterns
     /// it ends). The comment is checked by the reader: no digits, no label.
     /// </summary>
     public static Regex NumberLast { get; } = Pattern(
-        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
+        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!,;]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
 
     /// <summary>A comment ending in a thing counted ("I took ibuprofen"), unless it compares with an earlier time.</summary>
     public static Regex EndsInAUnit { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$");

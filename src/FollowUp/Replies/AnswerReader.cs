@@ -183,12 +183,13 @@ internal sealed partial class AnswerReader
             {
                 var end = m.Groups["rest"].Index;
                 Found("pain", m.Groups["v"].Value, m.Groups["range"].Success, line[..end]);
-                // "6, good": a comment that is nothing but a mood word is the mood.
-                var comment = Spaces().Replace(m.Groups["comment"].Value, " ").Trim().TrimEnd('.', '!', ' ');
+                // "6, good", "4 / ok. interest 1 …": a comment whose first clause is nothing but a mood word is the mood.
+                var clause = ClauseEnd().Match(m.Groups["comment"].Value);
+                var comment = Spaces().Replace(clause.Groups["clause"].Value, " ").Trim();
                 if (comment.Length > 0 && ReplyPatterns.MoodWordMeaning.ContainsKey(comment))
                 {
                     Found("mood", comment, false, comment);
-                    end = line.Length;
+                    end = m.Groups["comment"].Index + clause.Length;
                 }
                 Blank(offset, end);
             }
@@ -328,4 +329,7 @@ internal sealed partial class AnswerReader
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(?<clause>[^.,;!]*)(?:[.,;!]+|$)")]
+    private static partial Regex ClauseEnd();
 }

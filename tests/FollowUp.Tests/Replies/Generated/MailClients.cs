@@ -215,8 +215,11 @@ public static class MailClients
 
     private static string Part(string contentType, string charset, string encoding, string text)
     {
-        var bytes = Encoding.GetEncoding(charset == "windows-1252" ? 1252 : charset.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) ? 28591 : 65001)
-            .GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal));
+        var codePage = Encoding.GetEncoding(charset == "windows-1252" ? 1252 : charset.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) ? 28591 : 65001);
+        // Outlook and webmails fall back to UTF-8 for a message their code page cannot hold (an emoji in Windows-1252).
+        if (codePage.CodePage != 65001 && codePage.GetString(codePage.GetBytes(text)) != text)
+            (codePage, contentType) = (Encoding.UTF8, contentType.Replace($"charset=\"{charset}\"", "charset=\"utf-8\"", StringComparison.Ordinal));
+        var bytes = codePage.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal));
         var body = encoding switch
         {
             "base64" => string.Join('\n', Convert.ToBase64String(bytes).Chunk(76).Select(c => new string(c))),

@@ -173,6 +173,46 @@ public static class Patients
             ["Av. da Liberdade 245, 4.º\n1250-143 Lisboa\nTlm. 912 345 678", "Telefone: 21 123 4567"]),
     };
 
+    /// <summary>
+    /// Still more, as people talk: the number after a verb or "now" ("my pain is now on {n}", "ando como en {n}", "Dor
+    /// nota {n}"), after an emoji or before a slash; a number typed and taken back ("{a}, no sorry {n}": {n} is meant);
+    /// a mood said without a label ("bit fed up", "giù di morale") or on the line under its label; and numbers in a
+    /// sentence that answer nothing: an hour after "since", an order reference, "the other two" questions.
+    /// </summary>
+    private sealed record Spoken(string[] Leads, string[] Corrections, (string Said, string Meaning)[] MoodsAlone, string[] Strays);
+
+    private static readonly Dictionary<string, Spoken> Talk = new()
+    {
+        ["en"] = new(["my pain is now on {n}", "pain went down to {n}", "I'm at {n} today", "{n} today \U0001F615", "pain's dropped to {n}"],
+            ["{a}, no sorry {n}", "{a} - no wait, {n}", "{a}, I mean {n}", "{a}... make that {n}"],
+            [("bit fed up", "low"), ("in great form", "good"), ("down in the dumps", "low"), ("over the moon", "good")],
+            ["sorry, been in meetings since 8", "the roller came (order #40418-7)", "I'd rather skip the other two"]),
+        ["de"] = new(["heute {n}", "Schmerzen sind runter auf {n}", "bin bei {n}", "{n} heute \U0001F610", "Schmerz isch {n}"],
+            ["{a} - äh nein, {n}", "{a}, Korrektur: {n}", "{a}, ich meine {n}", "{a}... nein, {n}"],
+            [("gut drauf", "good"), ("etwas niedergeschlagen", "low"), ("schlecht gelaunt", "low"), ("guter Dinge", "good")],
+            ["bin seit 7 auf den Beinen", "Bestellnummer #30112-4 kam heute", "die anderen zwei lasse ich aus"]),
+        ["fr"] = new(["j'ai mal à {n}", "douleur descendue à {n}", "je suis à {n} aujourd'hui", "{n} aujourd'hui \U0001F614", "la douleur est passée à {n}"],
+            ["{a} enfin {n}", "{a}, non pardon, {n}", "{a}... enfin plutôt {n}", "{a}, je veux dire {n}"],
+            [("un peu découragée", "low"), ("de bonne humeur", "good"), ("j'ai le cafard", "low"), ("j'ai la pêche", "good")],
+            ["au travail depuis 8", "commande n° 55120-3 reçue", "je passe les deux autres"]),
+        ["es"] = new(["ando como en {n}", "el dolor bajó a {n}", "estoy en {n} hoy", "{n} hoy \U0001F615", "nota {n}"],
+            ["{a}, digo {n}", "{a}, perdón, {n}", "{a}, mejor dicho {n}", "{a}... no, perdón, {n}"],
+            [("re bien de ánimo", "good"), ("con el ánimo por el piso", "low"), ("de buen humor", "good"), ("bajoneada", "low")],
+            ["trabajando desde 8", "pedido #77031-2 recibido", "las otras dos prefiero no contestarlas"]),
+        ["it"] = new(["sui {n}", "il dolore è sceso a {n}", "sto a {n} oggi", "{n} oggi \U0001F615", "voto {n}"],
+            ["{a}, anzi no, {n}", "{a}, cioè {n}", "{a}... scusa, {n}", "{a}, volevo dire {n}"],
+            [("sono giù di morale", "low"), ("di buon umore", "good"), ("un po' giù di corda", "low"), ("su di morale", "good")],
+            ["in ufficio dalle 8", "ordine n. 66201-5 arrivato", "le altre due preferisco saltarle"]),
+        ["nl"] = new(["ik zit op {n}", "de pijn is gezakt naar {n}", "vandaag {n}", "{n} vandaag \U0001F615", "pijn nog maar {n}"],
+            ["{a}, nee sorry, {n}", "{a}, ik bedoel {n}", "{a}... nee wacht, {n}", "{a}, correctie: {n}"],
+            [("in een goede bui", "good"), ("wat neerslachtig", "low"), ("goedgehumeurd", "good"), ("in een slechte bui", "low")],
+            ["sinds 8 aan het werk", "bestelling #81234-9 is binnen", "de andere twee sla ik over"]),
+        ["pt"] = new(["a dor tá em {n}", "Dor nota {n}", "ando nos {n}", "{n} hoje \U0001F615", "a dor desceu para {n}"],
+            ["{a}, quer dizer, {n}", "{a}, digo, {n}", "{a}... aliás, {n}", "{a}, ou melhor, {n}"],
+            [("de bom humor", "good"), ("meio desanimada", "low"), ("de mau humor", "low"), ("bem-disposto", "good")],
+            ["trabalhando desde as 8", "encomenda nº 44120-6 chegou", "as outras duas prefiro não responder"]),
+    };
+
     private static readonly string[] Names = ["Dana", "Jonas", "Amélie", "Lucía", "Giulia", "Sanne", "João", "Mia K.", "Peter"];
 
     /// <summary>A reply in the language, with what it meant; about one in eight is genuinely ambiguous.</summary>
@@ -229,8 +269,13 @@ public static class Patients
                 Subject = $"{w.PainLabels[1]} {pain}, {w.MoodLabels[0]} {word}",
             };
         }
-        var (painText, phrasing) = random.Next(18) switch
+        var talk = Talk[language];
+        var (painText, phrasing) = random.Next(22) switch
         {
+            18 => (Pick(talk.Leads).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "verb, 'now' or emoji by the number"),
+            21 => ($"{pain} /", "number / mood"),
+            19 => (Pick(talk.Corrections).Replace("{a}", Num((pain + 1 + random.Next(9)) % 11), StringComparison.Ordinal).Replace("{n}", Num(pain), StringComparison.Ordinal), "a number taken back"),
+            20 => ($"{Pick(w.PainLabels)} {Pick(talk.Corrections).Replace("{a}", Num((pain + 1 + random.Next(9)) % 11), StringComparison.Ordinal).Replace("{n}", Num(pain), StringComparison.Ordinal)}", "a labelled number taken back"),
             13 => ((random.Next(2) == 0 ? daily.Well + " " : "") + Pick(daily.AboutAfter).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "about after the number"),
             14 => ($"{daily.Today} {w.Numbers[pain]}. {daily.Yesterday}", "number word after today"),
             15 => ($"{Pick(daily.Compared)}, {Num(pain)}", "comment compared, then the number"),
@@ -249,12 +294,26 @@ public static class Patients
         string? moodWord = null;
         int? moodScore = null;
         var parts = new List<string> { painText };
-        if (random.Next(5) != 0)
+        if (phrasing == "number / mood")
+        {
+            // "4 / ok": the mood word after a slash, no label.
+            var (word, meaning) = Pick(w.Moods);
+            moodWord = meaning;
+            parts[0] += " " + word;
+        }
+        else if (random.Next(5) != 0)
         {
             if (random.Next(4) == 0)
             {
                 moodScore = random.Next(0, 11);
                 parts.Add($"{Pick(w.MoodLabels)} {moodScore}");
+            }
+            else if (random.Next(6) == 0)
+            {
+                // Said without a label ("bit fed up"), or the label on one line and the mood on the next.
+                var (said, meaning) = random.Next(2) == 0 ? Pick(talk.MoodsAlone) : Pick(w.Moods);
+                moodWord = meaning;
+                parts.Add(random.Next(2) == 0 && talk.MoodsAlone.Any(m => m.Said == said) ? said : $"\n{Capital(Pick(w.MoodLabels).TrimEnd(':'))}\n{said}");
             }
             else if (random.Next(8) == 0)
             {
@@ -285,7 +344,7 @@ public static class Patients
         var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
         // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
         lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
-        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(4) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), 2 => Pick(daily.Dates), _ => Pick(more.Noise) }) + "."]);
+        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(5) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), 2 => Pick(daily.Dates), 3 => Pick(talk.Strays), _ => Pick(more.Noise) }) + "."]);
         lines.AddRange(SignOff(random, w));
         switch (random.Next(8))
         {
