@@ -128,10 +128,11 @@ internal static class ReplyPatterns
 
     /// <summary>
     /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
-    /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may.
+    /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may, or an item
+    /// already read ("4ish mood ok": the mood's label is the separator).
     /// </summary>
     public static Regex NumberFirst { get; } = Pattern(
-        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>\s*(?:$|(?:[\-\u2013\u2014:,.;!)(]|/(?![ \t]*\d)|[\p{{So}}\p{{Cs}}\uFE0F\u200D]+)\s*(?<comment>.*)))");
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>[ \t]+(?=\u0002)|\s*(?:$|(?:[\-\u2013\u2014:,.;!)(]|/(?![ \t]*\d)|[\p{{So}}\p{{Cs}}\uFE0F\u200D]+)\s*(?<comment>.*)))");
 
     /// <summary>
     /// "ça va mieux, je dirais 3", "direi un 6", "ich würde sagen 5": a hedged number anywhere in a sentence is the
@@ -157,11 +158,11 @@ internal static class ReplyPatterns
         $@"(?:^|(?<=[.!?;,][ \t]*))[ \t""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{Digits}|{Words(StrongNumberWords)})(?!\w)[ \t]+(?:{Approximate})(?!\w)", Options | RegexOptions.Multiline);
 
     /// <summary>
-    /// "Oggi sei.", "Heute acht.", "Hoy tres.": a number word that is also a word elsewhere, right after "today" at the
-    /// head of a sentence and before its end, is this week's answer.
+    /// "Oggi sei.", "Heute acht.", "Ieri 6, oggi 4.": a number (also a word that is a word elsewhere) right after
+    /// "today" at the head of a sentence and before its end is this week's answer.
     /// </summary>
     public static Regex NowNumber { get; } = Pattern(
-        $@"(?:^|(?<=[.!?;][ \t]*))[ \t""'(*]*(?:{Words(Lexicon.Union(l => l.Now))})[ \t]*[:,\-]?[ \t]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})(?=[ \t]*(?:[.!;,]|$))", Options | RegexOptions.Multiline);
+        $@"(?:^|(?<=[.!?;,][ \t]*))[ \t""'(*]*(?:{Words(Lexicon.Union(l => l.Now))})[ \t]*[:,\-]?[ \t]*(?<v>{LabelledNumber})(?!\w)(?=[ \t]*(?:[.!;,]|$))", Options | RegexOptions.Multiline);
 
     public static Regex Between { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)");
@@ -203,7 +204,7 @@ internal static class ReplyPatterns
     /// it ends). The comment is checked by the reader: no digits, no label.
     /// </summary>
     public static Regex NumberLast { get; } = Pattern(
-        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!,;]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
+        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!;,]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
 
     /// <summary>A comment ending in a thing counted ("I took ibuprofen"), unless it compares with an earlier time.</summary>
     public static Regex EndsInAUnit { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$");

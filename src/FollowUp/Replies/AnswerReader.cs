@@ -235,22 +235,25 @@ internal sealed partial class AnswerReader
     private bool Claim(Match m)
     {
         if (m.Length == 0 || used.AsSpan(m.Index, m.Length).Contains(true)) return false;
-        Blank(m.Index, m.Length);
+        Blank(m.Index, m.Length, ReadMark);
         return true;
     }
+
+    // What was read is blanked with its own mark: a number right before it ("4ish mood ok") may then open the line.
+    private const char ReadMark = '\u0002';
 
     private void Blank(PatternList patterns)
     {
         foreach (var (index, length) in patterns.Matches(Current)) Blank(index, length);
     }
 
-    private void Blank(int index, int length)
+    private void Blank(int index, int length, char mark = '\u0001')
     {
         for (var i = index; i < index + length && i < text.Length; i++)
         {
             used[i] = true;
             // Not a space: a phrase ("my mood", "between 4 and 5") must not reach across what was taken out.
-            if (text[i] != '\n') text[i] = '\u0001';
+            if (text[i] != '\n') text[i] = mark;
         }
     }
 

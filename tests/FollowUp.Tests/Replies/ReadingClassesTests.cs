@@ -238,6 +238,9 @@ public class ReadingClassesTests
     [InlineData("Nou, 6 ongeveer", 6)]
     [InlineData("Oi! Minha dor tá uns 4, humor tranquilo", 4)]
     [InlineData("Então, 2 mais ou menos", 2)]
+    [InlineData("Hi! So about 5 I guess, mood okay", 5)]
+    [InlineData("Schmerzen 3 würde ich sagen", 3)]
+    [InlineData("4ish mood ok", 4)]
     public void A_number_with_about_after_it_opening_a_sentence_is_the_pain(string text, int pain) =>
         Assert.Equal(pain, Answer.Parse(text).Pain);
 
@@ -247,6 +250,7 @@ public class ReadingClassesTests
     [InlineData("Heute acht. Gestern schlimmer.", 8)]
     [InlineData("Vandaag een. Gisteren erger.", 1)]
     [InlineData("Aujourd'hui sept. Hier pire.", 7)]
+    [InlineData("Ieri 6, oggi 4. Umore buono", 4)]
     public void A_number_word_right_after_today_is_this_weeks_pain(string text, int pain) =>
         Assert.Equal(pain, Answer.Parse(text).Pain);
 
