@@ -67,6 +67,8 @@ internal sealed record Lexicon
     public string[] Since { get; init; } = [];
     /// <summary>The check-in's other questions by their count ("the other two", "les deux autres"): no answer in them.</summary>
     public string[] OtherQuestions { get; init; } = [];
+    /// <summary>"and" ("plusieurs jours et jamais"): two answers given in the order of the questions.</summary>
+    public string[] And { get; init; } = [];
     public string[] SameAsBefore { get; init; } = [];
     /// <summary>Words that mark a number as an earlier value, not this week's ("was 7", "(gestern 6)", "8 before the course").</summary>
     public string[] Past { get; init; } = [];

@@ -102,6 +102,16 @@ internal static class ReplyPatterns
 
     private static string NotRemark => $@"(?:{Words(Lexicon.Union(l => l.MoodLabels.Concat(l.PainLabels).Concat(l.InterestLabels).Concat(l.DownLabels).Concat(l.Past).Concat(l.SameAsBefore).Concat(l.Now)))}|{Words(NumberWords.Keys)})(?!\w)";
 
+    /// <summary>"the other two", "les deux autres": the check-in's other questions by their count, no answer in the count.</summary>
+    public static Regex OtherQuestions { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.OtherQuestions))})(?!\w)");
+
+    /// <summary>
+    /// "Pour les deux autres questions : plusieurs jours et jamais", "the other two: not at all and several days": the two
+    /// PHQ-2 answers in the order the check-in asks them, after the words for those questions.
+    /// </summary>
+    public static Regex Phq2Others { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.OtherQuestions))})(?:[ \t]+\p{{L}}+)?[ \t]*[:,\-\u2013]?[ \t]*(?<a>{Words(Phq2OptionValue.Keys)})[ \t]*(?:[,;/]|[ \t](?:{Words(Lexicon.Union(l => l.And))}))[ \t]*(?<b>{Words(Phq2OptionValue.Keys)})(?!\w)");
+
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
     public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");
 
@@ -237,8 +247,8 @@ internal static class ReplyPatterns
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|(?<!\w)(?:n°|no\.|nr\.?|nº))[ \t]?\d+(?:[\-/.]\d+)*",
-        // "in meetings since 8", "seit 9", "depuis 8": an hour; "the other two", "les deux autres": the check-in's questions.
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Since))})[ \t]+\d{{1,2}}(?![\d\w]|[.,:]\d)", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.OtherQuestions))})(?!\w)",
+        // "in meetings since 8", "seit 9", "depuis 8": an hour.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Since))})[ \t]+\d{{1,2}}(?![\d\w]|[.,:]\d)",
         @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.

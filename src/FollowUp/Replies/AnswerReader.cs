@@ -51,6 +51,7 @@ internal sealed partial class AnswerReader
         }
         if (asWritten.Length == kept.Length)
             foreach (Match street in ReplyPatterns.NamedStreet.Matches(asWritten)) reader.Blank(street.Index, street.Length);
+        reader.ReadOtherQuestions();
         reader.Blank(ReplyPatterns.NotAnAnswer);
         foreach (Match phone in ReplyPatterns.Phone.Matches(reader.Current))
             if (phone.Value.Count(char.IsDigit) >= 7) reader.Blank(phone.Index, phone.Length);
@@ -125,6 +126,21 @@ internal sealed partial class AnswerReader
             for (var i = m.Index; i < m.Index + m.Length; i++)
                 if (text[i] != '\n') text[i] = ' ';
         }
+    }
+
+    /// <summary>
+    /// "les deux autres : plusieurs jours et jamais": the PHQ-2 answers given for "the other two" in the check-in's order;
+    /// the count itself ("two", "deux") answers nothing, answered or not ("I'd rather skip the other two").
+    /// </summary>
+    private void ReadOtherQuestions()
+    {
+        foreach (Match m in ReplyPatterns.Phq2Others.Matches(Current))
+            if (Claim(m))
+            {
+                Found("phq-2 a", m.Groups["a"].Value, false, m.Value);
+                Found("phq-2 b", m.Groups["b"].Value, false, m.Value);
+            }
+        foreach (Match m in ReplyPatterns.OtherQuestions.Matches(Current)) Claim(m);
     }
 
     /// <summary>Every match of an item's pattern that does not overlap what was already read.</summary>

@@ -27,7 +27,8 @@ internal static partial class Signature
                 for (var j = i + 1; j < lines.Length; j++) signature[j] = !StaysToBeRead(lines[j]);
                 return signature;
             }
-            if (NameLine().IsMatch(lines[i]) && IsContactBlock(lines, i + 1))
+            // "Mood" / "low" on their own lines: a label is capitalised like a name, but is the answer's, not a signature's.
+            if (NameLine().IsMatch(lines[i]) && !QuoteMarkers.NamesAnItem(lines[i]) && IsContactBlock(lines, i + 1))
             {
                 for (var j = i + 1; j < lines.Length; j++) signature[j] = true;
                 return signature;

@@ -71,6 +71,8 @@ public class EverydayWordsTests
     [InlineData("Dolor:\n3\nÁnimo:\nbueno", 3, "good")]
     [InlineData("Schmerz 2\nStimmung:\n\nsehr gut", 2, "good")]
     [InlineData("Dor 5\nO meu humor está\nem baixo", 5, "low")]
+    [InlineData("Douleur 8\n\nHumeur\nbof\n\nCommande n° 55120-3 reçue.\n\nLucía", 8, "okay")]
+    [InlineData("Pijn 3\nStemming\nprima\nDana\nKerkstraat 12\n1017 GC Amsterdam\nTel. 06 12345678", 3, "good")]
     public void A_mood_on_the_line_below_its_label_is_the_mood(string text, int pain, string mood)
     {
         var answer = Answer.Parse(text);
@@ -123,6 +125,21 @@ public class EverydayWordsTests
 
         Assert.Equal(pain, answer.Pain);
         Assert.DoesNotContain(answer.Doubts, d => d.StartsWith("numbers not stored", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Douleur 3, moral moyen. Pour les deux autres questions : plusieurs jours et jamais.", 1, 0)]
+    [InlineData("Pain 2, mood good. As for the other two: not at all and nearly every day", 0, 3)]
+    [InlineData("Schmerz 4, Stimmung gut. Bei den anderen zwei: an einzelnen Tagen und überhaupt nicht", 1, 0)]
+    [InlineData("Dolor 3, ánimo bien. Las otras dos: varios días y ningún día", 1, 0)]
+    [InlineData("Dolore 2, umore buono. Per le altre due: mai e alcuni giorni", 0, 1)]
+    [InlineData("Pijn 3, stemming goed. De andere twee: meerdere dagen en helemaal niet", 1, 0)]
+    [InlineData("Dor 2, humor bom. As outras duas: vários dias e quase todos os dias", 1, 3)]
+    public void PHQ_2_answers_given_for_the_other_two_questions_are_read_in_the_check_ins_order(string text, int a, int b)
+    {
+        var answer = Answer.Parse(text);
+
+        Assert.Equal(((int?)a, (int?)b), (answer.Phq2A, answer.Phq2B));
     }
 
     [Theory]

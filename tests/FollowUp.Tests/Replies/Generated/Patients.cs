@@ -179,38 +179,38 @@ public static class Patients
     /// a mood said without a label ("bit fed up", "giù di morale") or on the line under its label; and numbers in a
     /// sentence that answer nothing: an hour after "since", an order reference, "the other two" questions.
     /// </summary>
-    private sealed record Spoken(string[] Leads, string[] Corrections, (string Said, string Meaning)[] MoodsAlone, string[] Strays);
+    private sealed record Spoken(string[] Leads, string[] Corrections, (string Said, string Meaning)[] MoodsAlone, string[] Strays, string OtherTwo, string And);
 
     private static readonly Dictionary<string, Spoken> Talk = new()
     {
         ["en"] = new(["my pain is now on {n}", "pain went down to {n}", "I'm at {n} today", "{n} today \U0001F615", "pain's dropped to {n}"],
             ["{a}, no sorry {n}", "{a} - no wait, {n}", "{a}, I mean {n}", "{a}... make that {n}"],
             [("bit fed up", "low"), ("in great form", "good"), ("down in the dumps", "low"), ("over the moon", "good")],
-            ["sorry, been in meetings since 8", "the roller came (order #40418-7)", "I'd rather skip the other two"]),
+            ["sorry, been in meetings since 8", "the roller came (order #40418-7)", "I'd rather skip the other two"], "As for the other two:", "and"),
         ["de"] = new(["heute {n}", "Schmerzen sind runter auf {n}", "bin bei {n}", "{n} heute \U0001F610", "Schmerz isch {n}"],
             ["{a} - äh nein, {n}", "{a}, Korrektur: {n}", "{a}, ich meine {n}", "{a}... nein, {n}"],
             [("gut drauf", "good"), ("etwas niedergeschlagen", "low"), ("schlecht gelaunt", "low"), ("guter Dinge", "good")],
-            ["bin seit 7 auf den Beinen", "Bestellnummer #30112-4 kam heute", "die anderen zwei lasse ich aus"]),
+            ["bin seit 7 auf den Beinen", "Bestellnummer #30112-4 kam heute", "die anderen zwei lasse ich aus"], "Bei den anderen zwei:", "und"),
         ["fr"] = new(["j'ai mal à {n}", "douleur descendue à {n}", "je suis à {n} aujourd'hui", "{n} aujourd'hui \U0001F614", "la douleur est passée à {n}"],
             ["{a} enfin {n}", "{a}, non pardon, {n}", "{a}... enfin plutôt {n}", "{a}, je veux dire {n}"],
             [("un peu découragée", "low"), ("de bonne humeur", "good"), ("j'ai le cafard", "low"), ("j'ai la pêche", "good")],
-            ["au travail depuis 8", "commande n° 55120-3 reçue", "je passe les deux autres"]),
+            ["au travail depuis 8", "commande n° 55120-3 reçue", "je passe les deux autres"], "Pour les deux autres questions :", "et"),
         ["es"] = new(["ando como en {n}", "el dolor bajó a {n}", "estoy en {n} hoy", "{n} hoy \U0001F615", "nota {n}"],
             ["{a}, digo {n}", "{a}, perdón, {n}", "{a}, mejor dicho {n}", "{a}... no, perdón, {n}"],
             [("re bien de ánimo", "good"), ("con el ánimo por el piso", "low"), ("de buen humor", "good"), ("bajoneada", "low")],
-            ["trabajando desde 8", "pedido #77031-2 recibido", "las otras dos prefiero no contestarlas"]),
+            ["trabajando desde 8", "pedido #77031-2 recibido", "las otras dos prefiero no contestarlas"], "Las otras dos:", "y"),
         ["it"] = new(["sui {n}", "il dolore è sceso a {n}", "sto a {n} oggi", "{n} oggi \U0001F615", "voto {n}"],
             ["{a}, anzi no, {n}", "{a}, cioè {n}", "{a}... scusa, {n}", "{a}, volevo dire {n}"],
             [("sono giù di morale", "low"), ("di buon umore", "good"), ("un po' giù di corda", "low"), ("su di morale", "good")],
-            ["in ufficio dalle 8", "ordine n. 66201-5 arrivato", "le altre due preferisco saltarle"]),
+            ["in ufficio dalle 8", "ordine n. 66201-5 arrivato", "le altre due preferisco saltarle"], "Per le altre due:", "e"),
         ["nl"] = new(["ik zit op {n}", "de pijn is gezakt naar {n}", "vandaag {n}", "{n} vandaag \U0001F615", "pijn nog maar {n}"],
             ["{a}, nee sorry, {n}", "{a}, ik bedoel {n}", "{a}... nee wacht, {n}", "{a}, correctie: {n}"],
             [("in een goede bui", "good"), ("wat neerslachtig", "low"), ("goedgehumeurd", "good"), ("in een slechte bui", "low")],
-            ["sinds 8 aan het werk", "bestelling #81234-9 is binnen", "de andere twee sla ik over"]),
+            ["sinds 8 aan het werk", "bestelling #81234-9 is binnen", "de andere twee sla ik over"], "De andere twee:", "en"),
         ["pt"] = new(["a dor tá em {n}", "Dor nota {n}", "ando nos {n}", "{n} hoje \U0001F615", "a dor desceu para {n}"],
             ["{a}, quer dizer, {n}", "{a}, digo, {n}", "{a}... aliás, {n}", "{a}, ou melhor, {n}"],
             [("de bom humor", "good"), ("meio desanimada", "low"), ("de mau humor", "low"), ("bem-disposto", "good")],
-            ["trabalhando desde as 8", "encomenda nº 44120-6 chegou", "as outras duas prefiro não responder"]),
+            ["trabalhando desde as 8", "encomenda nº 44120-6 chegou", "as outras duas prefiro não responder"], "As outras duas:", "e"),
     };
 
     private static readonly string[] Names = ["Dana", "Jonas", "Amélie", "Lucía", "Giulia", "Sanne", "João", "Mia K.", "Peter"];
@@ -337,6 +337,7 @@ public static class Patients
             {
                 0 => $"{w.Interest} {phqA}, {w.Down} {phqB}",
                 1 => $"{w.Interest}: {w.PhqOptions[phqA.Value]}, {w.Down}: {w.PhqOptions[phqB.Value]}",
+                2 when random.Next(3) == 0 => $"{talk.OtherTwo} {w.PhqOptions[phqA.Value]} {talk.And} {w.PhqOptions[phqB.Value]}",
                 _ => $"\n{phqA} {phqB}",
             });
         }
