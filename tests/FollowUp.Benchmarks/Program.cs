@@ -22,7 +22,7 @@ if (unknown.Length > 0 || (onlyAt >= 0 && only is not ("dispatch" or "ingestion"
 }
 var n = nGiven ?? (full ? 5000 : 200);
 var ingest = only != "dispatch";
-const int Runs = 3;
+const int Runs = 5;
 
 Console.WriteLine($"FollowUp benchmarks ({(full ? "full" : "CI-sized")}: N={n}, median of {Runs} runs)");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +

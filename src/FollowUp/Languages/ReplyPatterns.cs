@@ -9,7 +9,18 @@ namespace FollowUp.Languages;
 /// </summary>
 internal static class ReplyPatterns
 {
-    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
+    private const RegexOptions Options = RegexOptions.CultureInvariant;
+
+    /// <summary>
+    /// Compiled to IL only under this length. A longer pattern (the number words of seven languages inside a label's
+    /// pattern run to 10 000-20 000 characters) compiles to a method so large that the JIT gives up optimising it, and
+    /// then runs 3-15 times slower than the interpreter (measured over the corpus: Pain 80 us compiled, 6 us interpreted).
+    /// </summary>
+    private const int CompiledBelow = 3000;
+
+    /// <summary>A reply pattern, compiled when that makes it faster (<see cref="CompiledBelow"/>).</summary>
+    internal static Regex Pattern(string pattern, RegexOptions options = Options, bool compiled = false) =>
+        new(pattern, compiled || pattern.Length < CompiledBelow ? options | RegexOptions.Compiled : options);
 
     /// <summary>Folded number word to its value, every answering language.</summary>
     public static IReadOnlyDictionary<string, int> NumberWords { get; } = Lexicon.Answering
@@ -58,57 +69,57 @@ internal static class ReplyPatterns
     private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(StrongNumberWords)}|{WeakNumber}";
 
     /// <summary>"pain is about a 6/10", "Schmerzen: fünf", "dolor en 3 o 4": label, a few filler words, the number.</summary>
-    public static Regex Pain { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?{Range}", Options);
+    public static Regex Pain { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,4}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?{Range}");
 
-    public static Regex Mood { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
+    public static Regex Mood { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}");
 
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
-    public static Regex MoodLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)", Options);
+    public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");
 
     /// <summary>A pain label opening the text, with its colon: "Pain: …".</summary>
-    public static Regex PainLabelFirst { get; } = new($@"^[ \t]*(?:{Words(Lexicon.Union(l => l.PainLabels))})[ \t]*:", Options);
+    public static Regex PainLabelFirst { get; } = Pattern($@"^[ \t]*(?:{Words(Lexicon.Union(l => l.PainLabels))})[ \t]*:");
 
-    public static Regex PainLabel { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)", Options);
+    public static Regex PainLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)");
 
     // PHQ-2 by the check-in's own labels ("interest 0, down 1") in any language, or by letters ("a: 1", "Q1 2").
-    public static Regex Interest { get; } = new(
-        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?[ \t]*a|item[ \t]*1)[ \t]*[:=)][ \t]*|(?<!\w)q1[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+    public static Regex Interest { get; } = Pattern(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.InterestLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:a|q1|phq-?2?[ \t]*a|item[ \t]*1)[ \t]*[:=)][ \t]*|(?<!\w)q1[ \t]+)(?<v>{Phq2Value})(?!\w){Range}");
 
-    public static Regex Down { get; } = new(
-        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){Range}", Options);
+    public static Regex Down { get; } = Pattern(
+        $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){Range}");
 
     /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
-    public static Regex Phq2Pair { get; } = new(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$", Options);
+    public static Regex Phq2Pair { get; } = Pattern(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$");
 
-    public static Regex NoPain { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))", Options);
+    public static Regex NoPain { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))");
 
     /// <summary>A score without a label: "2/10", "five out of ten", "7 sur 10".</summary>
-    public static Regex Score { get; } = new($@"(?<!\w){NotScale}(?<v>{AnyNumber}){Suffix}{OutOf}{Range}", Options);
+    public static Regex Score { get; } = Pattern($@"(?<!\w){NotScale}(?<v>{AnyNumber}){Suffix}{OutOf}{Range}");
 
     /// <summary>
     /// A line that opens with the number: "7 - stiff after the weekend", "about 6 today", "6ish", "a 4 today",
     /// "Sechs, etwas besser". A comment may follow a separator; without one only a word like "today" may, or an item
     /// already read ("4ish mood ok": the mood's label is the separator).
     /// </summary>
-    public static Regex NumberFirst { get; } = new(
-        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>[ \t]+(?=\u0002)|\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))", Options);
+    public static Regex NumberFirst { get; } = Pattern(
+        $@"^[\s""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{HeadNumber}){Suffix}(?:{OutOf})?{Range}(?:[ \t]+(?:{Fillers}))*(?<rest>[ \t]+(?=\u0002)|\s*(?:$|[\-\u2013\u2014:,.;!)(]\s*(?<comment>.*)))");
 
     /// <summary>
     /// "ça va mieux, je dirais 3", "direi un 6", "ich würde sagen 5": a hedged number anywhere in a sentence is the
     /// pain (a label before it is read first, by <see cref="Pain"/> or <see cref="Mood"/>).
     /// </summary>
-    public static Regex Hedged { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Hedges))})[ \t]*[:,]?[ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber})(?!\w){Suffix}(?:{OutOf})?{Range}", Options);
+    public static Regex Hedged { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Hedges))})[ \t]*[:,]?[ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber})(?!\w){Suffix}(?:{OutOf})?{Range}");
 
     /// <summary>
     /// "tres", "otto", "três": a number word that is also a word elsewhere, alone on the reply's first line, is the
     /// answer; anywhere else (a signature "Otto", French "très") it is a word.
     /// </summary>
-    public static Regex LoneNumber { get; } = new(
-        $@"^[\s""'(*]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})[ \t]*[.!]*[ \t]*$", Options);
+    public static Regex LoneNumber { get; } = Pattern(
+        $@"^[\s""'(*]*(?<v>{Words(NumberWords.Keys.Except(StrongNumberWords))})[ \t]*[.!]*[ \t]*$");
 
     private static readonly string Approximate = Words(Lexicon.Union(l => l.ApproximateSuffixes));
 
@@ -116,27 +127,27 @@ internal static class ReplyPatterns
     /// "Pues un 6 más o menos, …", "so 4 or so", "ik zou zeggen 3 ongeveer": an unlabelled number with "about" after it,
     /// opening a sentence (after nothing but filler words), is the pain wherever the sentence stands.
     /// </summary>
-    public static Regex Approximately { get; } = new(
+    public static Regex Approximately { get; } = Pattern(
         $@"(?:^|(?<=[.!?;,][ \t]*))[ \t""'(*]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{Digits}|{Words(StrongNumberWords)})(?!\w)[ \t]+(?:{Approximate})(?!\w)", Options | RegexOptions.Multiline);
 
     /// <summary>
     /// "Oggi sei.", "Heute acht.", "Ieri 6, oggi 4.": a number (also a word that is a word elsewhere) right after
     /// "today" at the head of a sentence and before its end is this week's answer.
     /// </summary>
-    public static Regex NowNumber { get; } = new(
+    public static Regex NowNumber { get; } = Pattern(
         $@"(?:^|(?<=[.!?;,][ \t]*))[ \t""'(*]*(?:{Words(Lexicon.Union(l => l.Now))})[ \t]*[:,\-]?[ \t]*(?<v>{LabelledNumber})(?!\w)(?=[ \t]*(?:[.!;,]|$))", Options | RegexOptions.Multiline);
 
-    public static Regex Between { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)", Options);
+    public static Regex Between { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)");
 
     /// <summary>"5 or 6", "3-4", "één-twee": two numbers joined, whatever words they are ("2/10" is a score, not this).</summary>
-    public static Regex Alternative { get; } = new(
-        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w)", Options);
+    public static Regex Alternative { get; } = Pattern(
+        $@"(?<!\w)(?:{AnyNumber})(?!\w)[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w)");
 
-    public static Regex Comparative { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)", Options);
+    public static Regex Comparative { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives))})\s+(?:(?:{Fillers})\s+)?(?:{AnyNumber})(?!\w)");
 
-    public static Regex SameAsBefore { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.SameAsBefore))})(?!\w)", Options);
+    public static Regex SameAsBefore { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.SameAsBefore))})(?!\w)");
 
     private static readonly string Phq2Options = Words(Phq2OptionValue.Keys);
 
@@ -149,7 +160,7 @@ internal static class ReplyPatterns
     public static Regex Phq2Second { get; } = Phq2Frame(l => l.Phq2Second);
 
     private static Regex Phq2Frame(Func<Lexicon, IEnumerable<string>> frame) => new(
-        $@"(?<v>{Phq2Options})[ \t]*[,:]?[ \t]*{Words(Lexicon.Union(frame))}|{Words(Lexicon.Union(frame))}[ \t]*[,:=\-]?[ \t]*(?<v>{Phq2Options})", Options);
+        $@"(?<v>{Phq2Options})[ \t]*[,:]?[ \t]*{Words(Lexicon.Union(frame))}|{Words(Lexicon.Union(frame))}[ \t]*[,:=\-]?[ \t]*(?<v>{Phq2Options})");
 
     private static readonly string PastWords = Words(Lexicon.Union(l => l.Past));
 
@@ -157,25 +168,25 @@ internal static class ReplyPatterns
     /// An earlier value beside this week's: "(was 7 before the course)", "(gestern 6)", "yesterday 6", "8 before the course".
     /// Only numbers nothing else has read: "pain was 3" is the pain.
     /// </summary>
-    public static Regex PastValue { get; } = new(
-        $@"\((?=[^()\n]*{PastWords})[^()\n\d]*?(?<!\w)(?:{AnyNumber})(?!\w)[^()\n\d]*\)|{PastWords}[ \t:]*(?:(?:{Fillers})[ \t]+){{0,2}}(?:{StrongNumber})(?!\w)|(?<!\w)(?:{StrongNumber})(?!\w)[ \t]+{PastWords}", Options);
+    public static Regex PastValue { get; } = Pattern(
+        $@"\((?=[^()\n]*{PastWords})[^()\n\d]*?(?<!\w)(?:{AnyNumber})(?!\w)[^()\n\d]*\)|{PastWords}[ \t:]*(?:(?:{Fillers})[ \t]+){{0,2}}(?:{StrongNumber})(?!\w)|(?<!\w)(?:{StrongNumber})(?!\w)[ \t]+{PastWords}");
 
     /// <summary>
     /// A line that ends with the number after a comment and a comma or dash: "better than last time, 4", "mejor que la
     /// última vez, un 3", or a sentence that does ("Mejor que la última vez, un 3. Ánimo bien."; <c>end</c> is where
     /// it ends). The comment is checked by the reader: no digits, no label.
     /// </summary>
-    public static Regex NumberLast { get; } = new(
-        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!;,]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))", Options);
+    public static Regex NumberLast { get; } = Pattern(
+        $@"^(?<comment>[^\d\n]*\p{{L}}[^\d\n]*?)[ \t]*[,\-\u2013\u2014][ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber}){Suffix}(?:{OutOf})?(?<end>[ \t]*[.!;,]*[ \t]*$|[ \t]*[.!;,]+[ \t]+(?=\S))");
 
     /// <summary>A comment ending in a thing counted ("I took ibuprofen"), unless it compares with an earlier time.</summary>
-    public static Regex EndsInAUnit { get; } = new($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$", Options);
+    public static Regex EndsInAUnit { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Units))})[ \t.!]*$");
 
-    public static Regex ComparesWithBefore { get; } = new(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives.Concat(l.Past).Concat(l.SameAsBefore)))})(?!\w)", Options);
+    public static Regex ComparesWithBefore { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives.Concat(l.Past).Concat(l.SameAsBefore)))})(?!\w)");
 
     /// <summary>A number anywhere, for what is left once everything read is taken out.</summary>
-    public static Regex LooseNumber { get; } = new($@"(?<!\w)(?:{StrongNumber})(?!\w)", Options);
+    public static Regex LooseNumber { get; } = Pattern($@"(?<!\w)(?:{StrongNumber})(?!\w)");
 
     /// <summary>Numbers that are not answers: dates, times, phone numbers, addresses, amounts, counts of things.</summary>
     public static PatternList NotAnAnswer { get; } = new((string[])
@@ -214,7 +225,7 @@ internal static class ReplyPatterns
     /// "Via Roma 44", "Rua Augusta 100", "Avenida da Liberdade 25". Lower-case words after "way" or "close" are a
     /// sentence ("close to 4"), not an address.
     /// </summary>
-    public static Regex NamedStreet { get; } = new(
+    public static Regex NamedStreet { get; } = Pattern(
         $@"(?<!\w)(?i:{StreetWords})\.?(?:[ \t]+(?:d[aeiou]s?|de[l]?|della|del|di|van|von|der|den|la|le|du|des|do)?[ \t]*\p{{Lu}}[\p{{L}}'\-]*){{1,3}},?[ \t]+\d{{1,4}}\w?(?!\w)"
         + $@"|(?<!\w)\d{{1,4}}\w?,?(?:[ \t]+\p{{Lu}}[\p{{L}}'\-]*){{1,3}}[ \t]+(?i:{StreetWords})(?!\w)", RegexOptions.CultureInvariant);
 
@@ -225,10 +236,10 @@ internal static class ReplyPatterns
     /// 0-10 answer. Not after a number and "/" or "out of": "6/100" is a score on another scale, to be refused, not a
     /// 6 ("Ben-u-ron de 500" is a dose).
     /// </summary>
-    public static Regex LongNumber { get; } = new($@"(?<![\d.,])(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)\d{{3,}}(?!\d|[.,]\d)", Options);
+    public static Regex LongNumber { get; } = Pattern($@"(?<![\d.,])(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)\d{{3,}}(?!\d|[.,]\d)");
 
     /// <summary>A phone number: seven digits or more, with the spaces, dots and brackets people put in.</summary>
-    public static Regex Phone { get; } = new(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)", Options);
+    public static Regex Phone { get; } = Pattern(@"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)");
 
     /// <summary>Lines of the check-in itself (English and every language file's wording), which only quoted history contains.</summary>
     public static IReadOnlyList<string> CheckInLines { get; } =
@@ -236,23 +247,64 @@ internal static class ReplyPatterns
             .Concat(Lexicon.Answering.SelectMany(l => l.Nrs.Values.Concat(l.Phq2.Values)).Select(Lexicon.Fold))
             .Distinct(StringComparer.Ordinal).ToList();
 
+    private static readonly System.Buffers.SearchValues<string> CheckInLineValues = System.Buffers.SearchValues.Create([.. CheckInLines], StringComparison.Ordinal);
+
+    /// <summary>Whether a folded line holds a line of the check-in (all of them searched at once).</summary>
+    public static bool IsCheckInLine(string foldedLine) => foldedLine.AsSpan().IndexOfAny(CheckInLineValues) >= 0;
+
     /// <summary>
-    /// Entries as alternatives, longest first, whole words only where they begin or end with a letter; a space matches
-    /// spaces and tabs. Consecutive entries with the same word boundaries share one look-behind and one look-ahead
-    /// around a group of plain literals: the same matches in the same order (backtracking still tries the next entry
-    /// when the look-ahead fails), but the engine can then search the literals together instead of trying every entry's
-    /// look-behind at every position (the dates-and-units pattern took 0.4 ms for a two-line reply before).
+    /// Entries as one alternative, whole words only where they begin or end with a letter; a space matches spaces and
+    /// tabs. Written as a trie ("pain", "painful", "pijn" as <c>p(?:ain(?:ful(?!\w)|(?!\w))|ijn(?!\w))</c>): at each
+    /// position the engine follows one branch per letter instead of trying every entry, which is what makes reading a
+    /// reply cheap (hundreds of entries per pattern, seven languages). The longest entry is still tried first, and a
+    /// shorter one when the rest of the pattern fails after the longer, as with the entries listed longest first.
     /// </summary>
     internal static string Words(IEnumerable<string> entries)
     {
-        var runs = new List<(bool Lead, bool Trail, List<string> Literals)>();
-        foreach (var e in entries.OrderByDescending(e => e.Length))
+        var root = new TrieNode();
+        foreach (var e in entries.Where(e => e.Length > 0))
         {
-            var (lead, trail) = (char.IsLetterOrDigit(e[0]), char.IsLetterOrDigit(e[^1]));
-            if (runs.Count == 0 || runs[^1].Lead != lead || runs[^1].Trail != trail) runs.Add((lead, trail, []));
-            runs[^1].Literals.Add(Regex.Escape(e).Replace(@"\ ", @"[ \t]+", StringComparison.Ordinal));
+            var node = root;
+            foreach (var c in e) node = node.Child(c == '\t' ? ' ' : c);
+            node.Ends = true;
+            node.Trail |= char.IsLetterOrDigit(e[^1]);
+            node.Loose |= !char.IsLetterOrDigit(e[^1]);
         }
-        return "(?:" + string.Join('|', runs.Select(r =>
-            (r.Lead ? @"(?<!\w)" : "") + "(?:" + string.Join('|', r.Literals) + ")" + (r.Trail ? @"(?!\w)" : ""))) + ")";
+        var words = root.Children.Where(c => char.IsLetterOrDigit(c.Key)).Select(c => Branch(c.Key, c.Value)).ToList();
+        var others = root.Children.Where(c => !char.IsLetterOrDigit(c.Key)).Select(c => Branch(c.Key, c.Value)).ToList();
+        var parts = new List<string>(2);
+        if (words.Count > 0) parts.Add(@"(?<!\w)(?:" + string.Join('|', words) + ")");
+        if (others.Count > 0) parts.Add(string.Join('|', others));
+        return "(?:" + string.Join('|', parts) + ")";
+    }
+
+    private static string Branch(char c, TrieNode node) => (c == ' ' ? @"[ \t]+" : Regex.Escape(c.ToString())) + Rest(node);
+
+    private static string Rest(TrieNode node)
+    {
+        var alternatives = node.Children.Select(c => Branch(c.Key, c.Value)).ToList();
+        // An entry ending here is the last choice: every longer entry through this node is tried before it. One ending
+        // in a letter must end a word; one ending otherwise ("n.", "-") may be followed by anything.
+        if (node.Ends) alternatives.Add(node.Loose ? "" : @"(?!\w)");
+        return alternatives.Count switch
+        {
+            0 => "",
+            1 when node.Children.Count == 1 => alternatives[0],
+            _ => "(?:" + string.Join('|', alternatives) + ")",
+        };
+    }
+
+    private sealed class TrieNode
+    {
+        public SortedDictionary<char, TrieNode> Children { get; } = [];
+        public bool Ends { get; set; }
+        public bool Trail { get; set; }
+        public bool Loose { get; set; }
+
+        public TrieNode Child(char c)
+        {
+            if (!Children.TryGetValue(c, out var child)) Children[c] = child = new TrieNode();
+            return child;
+        }
     }
 }

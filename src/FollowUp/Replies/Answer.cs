@@ -112,18 +112,22 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         return Stop.IsMatch(folded) || OptOutSentence.IsMatch(folded);
     }
 
-    private static readonly Regex Stop = new($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly Regex Stop = ReplyPatterns.Pattern($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$", RegexOptions.CultureInvariant);
 
     // Up to two plain words between the verb and the mail word ("these", "your follow-up"); a comma or a full stop ends
     // the request, so "I don't want any more pain, your emails help" is no opt-out.
     // A verb split around its object ("melden Sie mich von diesen Nachfragen ab") is written "melden sie mich … ab": up
     // to four plain words may stand at the "…".
-    private static readonly Regex OptOutSentence = new(string.Join('|', Lexicon.Union(l => l.OptOut)
+    // Only ever asked whether it matches, so the whole requests go into one trie of words and only the split ones
+    // ("melden sie mich … ab") and the receive-then-mail-word frame stand beside it.
+    private static readonly Regex OptOutSentence = ReplyPatterns.Pattern(string.Join('|', Lexicon.Union(l => l.OptOut)
+            .Where(e => e.Contains(" … ", StringComparison.Ordinal))
             .Select(e => e.Split(" … ") is [var head, var tail]
                 ? $@"{ReplyPatterns.Words([head])}(?:[ \t]+[\w'-]+){{0,4}}[ \t]+{ReplyPatterns.Words([tail])}"
                 : ReplyPatterns.Words([e]))
+            .Prepend(ReplyPatterns.Words(Lexicon.Union(l => l.OptOut).Where(e => !e.Contains(" … ", StringComparison.Ordinal))))
             .Append($@"{ReplyPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{ReplyPatterns.Words(Lexicon.Union(l => l.MailWords))}")),
-        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        RegexOptions.CultureInvariant);
 
     private static string StripSubjectPrefixes(string subject) => SubjectPrefix().Replace(subject, "");
 

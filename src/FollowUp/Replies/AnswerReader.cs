@@ -32,12 +32,11 @@ internal sealed partial class AnswerReader
 
     public static AnswerReader Of(string ownText)
     {
-        var lines = Lexicon.Fold(ownText).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
-            .Where(l => !ReplyPatterns.CheckInLines.Any(q => l.Contains(q, StringComparison.Ordinal)));
-        var kept = string.Join('\n', lines);
+        var written = ownText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var folded = Array.ConvertAll(written, Lexicon.Fold);
+        var kept = string.Join('\n', folded.Where(l => !ReplyPatterns.IsCheckInLine(l)));
         // Street names are told by their capitals, so they are found on the text as written, where it lines up.
-        var asWritten = string.Join('\n', ownText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
-            .Where(l => !ReplyPatterns.CheckInLines.Any(q => Lexicon.Fold(l).Contains(q, StringComparison.Ordinal))));
+        var asWritten = string.Join('\n', written.Where((_, i) => !ReplyPatterns.IsCheckInLine(folded[i])));
         var mended = Typos.Mend(kept, asWritten);
         (kept, asWritten) = (mended.Folded, mended.Written);
         var reader = new AnswerReader(kept);

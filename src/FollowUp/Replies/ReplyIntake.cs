@@ -52,8 +52,7 @@ internal sealed class ReplyIntake(
         var outcomes = new Dictionary<InboundKey, InboundOutcome>();
         var chunk = new List<Understood>();
         // Understanding (classify, read the answer: CPU) runs on the thread pool beside the fetch and the recording
-        // (round trips to Dovecot and PostgreSQL), in mailbox order, one message at a time: several at once made a
-        // worker's first read several times slower (the reader's patterns run cold on every thread at once).
+        // (round trips to Dovecot and PostgreSQL), on every core, handed on in mailbox order.
         var understood = Channel.CreateUnbounded<Understood>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var understanding = Task.Run(() => UnderstandAllAsync(source, understood.Writer, cancellationToken), CancellationToken.None);
         // Understood and taken from the channel, not recorded yet.
@@ -191,8 +190,15 @@ internal sealed class ReplyIntake(
         Exception? failure = null;
         try
         {
+            // One message per core at a time, handed on in mailbox order. Understanding is pure (no connection, no
+            // shared state), so a message understood beside another reads exactly as it would alone.
+            var inFlight = new Queue<Task<Understood>>();
             await foreach (var incoming in source.ReadAllAsync(cancellationToken))
-                await understood.WriteAsync(Understand(incoming), cancellationToken);
+            {
+                inFlight.Enqueue(Task.Run(() => Understand(incoming), CancellationToken.None));
+                if (inFlight.Count >= Environment.ProcessorCount) await understood.WriteAsync(await inFlight.Dequeue(), cancellationToken);
+            }
+            while (inFlight.TryDequeue(out var next)) await understood.WriteAsync(await next, cancellationToken);
         }
         catch (Exception e)
         {
