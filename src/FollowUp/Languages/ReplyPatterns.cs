@@ -75,8 +75,12 @@ internal static class ReplyPatterns
     public static Regex Mood { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))}){Lead}(?:(?:{Fillers}|{Words(Lexicon.Union(l => l.Intensifiers))}){Lead}){{0,4}}(?<v>{MoodValue})(?!\w){Suffix}(?:{OutOf})?{Range}");
 
-    /// <summary>"Bit fed up", "sono giù di morale", "re bien de ánimo": a phrase that names a mood without a label.</summary>
-    public static Regex MoodAlone { get; } = Pattern($@"(?<!\w)(?<v>{Words(Lexicon.Union(l => l.MoodAlone.Values.SelectMany(w => w)))})(?!\w)");
+    /// <summary>
+    /// "Bit fed up", "sono giù di morale", "re bien de ánimo": a phrase that names a mood without a label. Not before an
+    /// answer: "giù di morale: 2", "Niedergeschlagen 0" answer the PHQ-2 item those words also name, and say no mood.
+    /// </summary>
+    public static Regex MoodAlone { get; } = Pattern(
+        $@"(?<!\w)(?<v>{Words(Lexicon.Union(l => l.MoodAlone.Values.SelectMany(w => w)))})(?!\w)(?![ \t]*[:=\-]?[ \t]*(?:\d|{Words(Phq2OptionValue.Keys)}))");
 
     /// <summary>
     /// "Mood" / "okay-ish", "Ánimo:" / "bueno", "L'umore è" / "giù, …": a label alone on its line (as a phone's narrow
@@ -242,7 +246,7 @@ internal static class ReplyPatterns
         // "om 10.15", "alle 9.30": a time written with a dot (two digits after it: "6.5" stays a refused decimal).
         @"(?<![\d.,])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.,])",
         // "4.º", "2.ª": a floor or an ordinal in an address.
-        @"(?<!\d)\d{1,2}\.[ºª°]", $@"(?<!\d)\d{{1,2}}\s?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
+        @"(?<!\d)\d{1,2}\.[ºª°]", $@"(?<!\d)\d{{1,2}}[ \t]?(?:{Words(Lexicon.Union(l => l.TimeWords))})(?!\w)",
         @"(?<!\d)\d{1,2}(?:st|nd|rd|th|er|eme|º|ª)(?!\w)",
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",

@@ -67,6 +67,14 @@ public class EverydayWordsTests
     }
 
     [Theory]
+    [InlineData("Rückenschmerzen 5, Interesse 0, Niedergeschlagen 0")]
+    [InlineData("Rückenschmerzen 5, Interesse 0, Niedergeschlagen 0\nAm Freitag habe ich Physio.")]
+    [InlineData("Pain 5, feeling down: several days")]
+    [InlineData("Dolor 5, desanimado 1")]
+    public void A_phq_2_items_label_is_never_read_as_a_mood(string text) =>
+        Assert.Null(Answer.Parse(text).MoodWord);
+
+    [Theory]
     [InlineData("Pain\n4\nMood\nokay-ish", 4, "okay")]
     [InlineData("Dolor:\n3\nÁnimo:\nbueno", 3, "good")]
     [InlineData("Schmerz 2\nStimmung:\n\nsehr gut", 2, "good")]

@@ -189,7 +189,7 @@ public static class Patients
             ["sorry, been in meetings since 8", "the roller came (order #40418-7)", "I'd rather skip the other two"], "As for the other two:", "and"),
         ["de"] = new(["heute {n}", "Schmerzen sind runter auf {n}", "bin bei {n}", "{n} heute \U0001F610", "Schmerz isch {n}"],
             ["{a} - äh nein, {n}", "{a}, Korrektur: {n}", "{a}, ich meine {n}", "{a}... nein, {n}"],
-            [("gut drauf", "good"), ("etwas niedergeschlagen", "low"), ("schlecht gelaunt", "low"), ("guter Dinge", "good")],
+            [("gut drauf", "good"), ("ziemlich schlecht drauf", "low"), ("schlecht gelaunt", "low"), ("guter Dinge", "good")],
             ["bin seit 7 auf den Beinen", "Bestellnummer #30112-4 kam heute", "die anderen zwei lasse ich aus"], "Bei den anderen zwei:", "und"),
         ["fr"] = new(["j'ai mal à {n}", "douleur descendue à {n}", "je suis à {n} aujourd'hui", "{n} aujourd'hui \U0001F614", "la douleur est passée à {n}"],
             ["{a} enfin {n}", "{a}, non pardon, {n}", "{a}... enfin plutôt {n}", "{a}, je veux dire {n}"],
@@ -205,11 +205,11 @@ public static class Patients
             ["in ufficio dalle 8", "ordine n. 66201-5 arrivato", "le altre due preferisco saltarle"], "Per le altre due:", "e"),
         ["nl"] = new(["ik zit op {n}", "de pijn is gezakt naar {n}", "vandaag {n}", "{n} vandaag \U0001F615", "pijn nog maar {n}"],
             ["{a}, nee sorry, {n}", "{a}, ik bedoel {n}", "{a}... nee wacht, {n}", "{a}, correctie: {n}"],
-            [("in een goede bui", "good"), ("wat neerslachtig", "low"), ("goedgehumeurd", "good"), ("in een slechte bui", "low")],
+            [("in een goede bui", "good"), ("slecht gehumeurd", "low"), ("goedgehumeurd", "good"), ("in een slechte bui", "low")],
             ["sinds 8 aan het werk", "bestelling #81234-9 is binnen", "de andere twee sla ik over"], "De andere twee:", "en"),
         ["pt"] = new(["a dor tá em {n}", "Dor nota {n}", "ando nos {n}", "{n} hoje \U0001F615", "a dor desceu para {n}"],
             ["{a}, quer dizer, {n}", "{a}, digo, {n}", "{a}... aliás, {n}", "{a}, ou melhor, {n}"],
-            [("de bom humor", "good"), ("meio desanimada", "low"), ("de mau humor", "low"), ("bem-disposto", "good")],
+            [("de bom humor", "good"), ("mal-humorada", "low"), ("de mau humor", "low"), ("bem-disposto", "good")],
             ["trabalhando desde as 8", "encomenda nº 44120-6 chegou", "as outras duas prefiro não responder"], "As outras duas:", "e"),
     };
 
