@@ -19,8 +19,8 @@ internal static class ReplyPatterns
     private const int CompiledBelow = 3000;
 
     /// <summary>A reply pattern, compiled when that makes it faster (<see cref="CompiledBelow"/>).</summary>
-    internal static Regex Pattern(string pattern, RegexOptions options = Options, bool compiled = false) =>
-        new(pattern, compiled || pattern.Length < CompiledBelow ? options | RegexOptions.Compiled : options);
+    internal static Regex Pattern(string pattern, RegexOptions options = Options) =>
+        new(pattern, pattern.Length < CompiledBelow ? options | RegexOptions.Compiled : options);
 
     /// <summary>Folded number word to its value, every answering language.</summary>
     public static IReadOnlyDictionary<string, int> NumberWords { get; } = Lexicon.Answering

@@ -92,8 +92,8 @@ internal static class Typos
     private static string[] SingleWords(IEnumerable<string> entries) =>
         entries.Select(Lexicon.Fold).Where(e => e.Length >= Shortest && !e.Contains(' ', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
 
-    private static readonly Regex BeforeAMoodWord = new(
-        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=,\-]?[ \t]*(?={ReplyPatterns.Words(ReplyPatterns.MoodWordMeaning.Keys)})", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly Regex BeforeAMoodWord = ReplyPatterns.Pattern(
+        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=,\-]?[ \t]*(?={ReplyPatterns.Words(ReplyPatterns.MoodWordMeaning.Keys)})");
 
     // "I paid 5 euros": a word before a count of things is no label, however close.
     private static readonly Regex BeforeANumber = ReplyPatterns.Pattern(
