@@ -57,6 +57,9 @@ internal sealed record Lexicon
     public string[] ApproximateSuffixes { get; init; } = [];
     /// <summary>Words for this week or today ("today", "heute", "oggi"): a number word right after one is this week's answer.</summary>
     public string[] Now { get; init; } = [];
+    /// <summary>Times of day ("in the evening", "abends", "le soir"): a number word beside one, left over once the answer
+    /// is read, is a second pain of another time of the day ("0 in the morning, one in the evening"), so the pain asks.</summary>
+    public string[] TimesOfDay { get; init; } = [];
     public string[] Comparatives { get; init; } = [];
     /// <summary>
     /// How people take back a number they typed ("5, no sorry 6", "4 - äh nein, 5", "3 enfin 4", "6, digo 5"): between

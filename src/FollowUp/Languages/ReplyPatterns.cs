@@ -226,6 +226,14 @@ internal static class ReplyPatterns
     public static Regex ComparesWithBefore { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Comparatives.Concat(l.Past).Concat(l.SameAsBefore)))})(?!\w)");
 
+    /// <summary>
+    /// "one in the evening", "eins am Abend": a number word (one that counts only after a label among them) right before a
+    /// time of day, once everything read is taken out: a second pain of the same day, never read, always doubted. Not a
+    /// time of day then the word: "abends ein bisschen steif", "ce soir un peu mieux" are articles.
+    /// </summary>
+    public static Regex NumberAtATimeOfDay { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(NumberWords.Keys)})(?!\w)[ \t]+(?:{Words(Lexicon.Union(l => l.TimesOfDay))})(?!\w)");
+
     /// <summary>A number anywhere, for what is left once everything read is taken out.</summary>
     public static Regex LooseNumber { get; } = Pattern($@"(?<!\w)(?:{StrongNumber})(?!\w)");
 

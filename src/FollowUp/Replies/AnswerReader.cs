@@ -100,7 +100,8 @@ internal sealed partial class AnswerReader
         // What is left can only make the numbers doubtful.
         foreach (var (pattern, why) in (ReadOnlySpan<(Regex, string)>)[
                      (ReplyPatterns.Between, "a range"),
-                     (ReplyPatterns.Comparative, "a comparison, not one number")])
+                     (ReplyPatterns.Comparative, "a comparison, not one number"),
+                     (ReplyPatterns.NumberAtATimeOfDay, "a second number at another time of day")])
             foreach (Match m in pattern.Matches(Current))
                 if (Claim(m)) NumberDoubt($"{why} (\"{m.Value.Trim()}\")");
         foreach (Match m in ReplyPatterns.LooseNumber.Matches(Current))

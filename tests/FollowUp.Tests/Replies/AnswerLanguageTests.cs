@@ -74,6 +74,9 @@ public class AnswerLanguageTests
     [InlineData("dor entre 4 e 5")]
     [InlineData("pain 3 in the morning, 7 in the evening")]
     [InlineData("Morning pain 3, evening pain 6")]
+    [InlineData("Pain 0 this morning but one tonight")]
+    [InlineData("pain 0 in the morning, one in the evening")]
+    [InlineData("Schmerzen 2 morgens, eins am Abend")]
     [InlineData("pain less than 5")]
     [InlineData("Pain 4/5")]
     [InlineData("pain 3 out of 5")]
@@ -89,6 +92,12 @@ public class AnswerLanguageTests
         Assert.Null(answer.Pain);
         Assert.NotEmpty(answer.Doubts);
     }
+
+    [Theory]
+    [InlineData("Pain 3, abends ein bisschen steifer", 3)]
+    [InlineData("douleur 2, ce soir un peu mieux", 2)]
+    [InlineData("Pain 4, one in a while it twinges", 4)]
+    public void A_time_of_day_followed_by_an_article_keeps_the_pain(string text, int pain) => Assert.Equal(pain, Answer.Parse(text).Pain);
 
     [Theory]
     [InlineData("See you on 12/3 at 10:30")]
