@@ -101,7 +101,7 @@ public sealed class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider cl
         $@"^[ \t>*_]*{Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Ack))}[ \t.!*_]*(?:$|[-–—:,;](?:[ \t](?<rest>.*))?$)",
         RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
-    private static readonly Regex Negation = Languages.ReplyPatterns.Pattern(Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Negations)), RegexOptions.CultureInvariant);
+    private static readonly Regex Negation = Languages.ReplyPatterns.Pattern(Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Negations)));
 
     private const string Owner = """
         SELECT a.course_id, c.patient_id, a.kind, t.email AS therapist_email

@@ -164,15 +164,16 @@ internal static class QuoteMarkers
         if (items is [{ } only]) return only;
         // "E il suo umore: buono, così così o giù?": the one label before a colon is what is asked; the words after it
         // are its choices, however many other labels they happen to be ("giù", "em baixo" also name PHQ-2's item).
-        var beforeColon = labels.Where(l => folded.AsSpan(l.Index + l.Length).TrimStart().StartsWith(":"))
-            .Select(l => ItemOfLabel.GetValueOrDefault(Regex.Replace(l.Value, @"\s+", " "))).Distinct().ToList();
-        return beforeColon is [{ } asked] && labels.All(l => l.Index >= labels.First(b => folded.AsSpan(b.Index + b.Length).TrimStart().StartsWith(":")).Index) ? asked : null;
+        var beforeColon = labels.Where(l => folded.AsSpan(l.Index + l.Length).TrimStart().StartsWith(":")).ToList();
+        var asked = beforeColon.Select(l => ItemOfLabel.GetValueOrDefault(Regex.Replace(l.Value, @"\s+", " "))).Distinct().ToList();
+        // Only when that label comes first: the choices follow it.
+        return asked is [{ } question] && labels[0].Index == beforeColon[0].Index ? question : null;
     }
 
     private static readonly string[] Closings = Lexicon.Union(l => l.Closings);
 
     // After the closing, at most a name: "Thanks, Anna", "Mit freundlichen Grüßen Hans Müller".
-    private static readonly Regex AfterClosing = ReplyPatterns.Pattern(@"^[\s,.!]*(?:\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,2}[\s,.!]*)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex AfterClosing = ReplyPatterns.Pattern(@"^[\s,.!]*(?:\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,2}[\s,.!]*)?$");
 
     /// <summary>Whether a line is a letter's closing ("Kind regards", "Thanks, Anna"), as written: a name after it is capitalised.</summary>
     public static bool IsClosing(string line)

@@ -112,7 +112,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         return Stop.IsMatch(folded) || OptOutSentence.IsMatch(folded);
     }
 
-    private static readonly Regex Stop = ReplyPatterns.Pattern($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$", RegexOptions.CultureInvariant);
+    private static readonly Regex Stop = ReplyPatterns.Pattern($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$");
 
     // Up to two plain words between the verb and the mail word ("these", "your follow-up"); a comma or a full stop ends
     // the request, so "I don't want any more pain, your emails help" is no opt-out.
@@ -126,8 +126,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
                 ? $@"{ReplyPatterns.Words([head])}(?:[ \t]+[\w'-]+){{0,4}}[ \t]+{ReplyPatterns.Words([tail])}"
                 : ReplyPatterns.Words([e]))
             .Prepend(ReplyPatterns.Words(Lexicon.Union(l => l.OptOut).Where(e => !e.Contains(" … ", StringComparison.Ordinal))))
-            .Append($@"{ReplyPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{ReplyPatterns.Words(Lexicon.Union(l => l.MailWords))}")),
-        RegexOptions.CultureInvariant);
+            .Append($@"{ReplyPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{ReplyPatterns.Words(Lexicon.Union(l => l.MailWords))}")));
 
     private static string StripSubjectPrefixes(string subject) => SubjectPrefix().Replace(subject, "");
 

@@ -24,7 +24,7 @@ internal static class Typos
             .Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.Numbers.Values.SelectMany(w => w)).Concat(l.Phq2Options.Values.SelectMany(w => w)))
         .SelectMany(e => Lexicon.Fold(e).Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
 
-    private static readonly Regex MoodLabel = ReplyPatterns.Pattern($@"{ReplyPatterns.Words(Lexicon.Union(l => l.MoodLabels))}[ \t]*[:=,\-]?[ \t]*(?<w>\p{{L}}{{{Shortest},}})(?!\w)", RegexOptions.CultureInvariant);
+    private static readonly Regex MoodLabel = ReplyPatterns.Pattern($@"{ReplyPatterns.Words(Lexicon.Union(l => l.MoodLabels))}[ \t]*[:=,\-]?[ \t]*(?<w>\p{{L}}{{{Shortest},}})(?!\w)");
 
     public sealed record Mended(string Folded, string Written, IReadOnlyList<string> Notes);
 
@@ -97,5 +97,5 @@ internal static class Typos
 
     // "I paid 5 euros": a word before a count of things is no label, however close.
     private static readonly Regex BeforeANumber = ReplyPatterns.Pattern(
-        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=]?[ \t]*(?=\d{{1,2}}(?!\d)(?![ \t]?{ReplyPatterns.Words(Lexicon.Union(l => l.Units))}))", RegexOptions.CultureInvariant);
+        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=]?[ \t]*(?=\d{{1,2}}(?!\d)(?![ \t]?{ReplyPatterns.Words(Lexicon.Union(l => l.Units))}))");
 }
