@@ -117,7 +117,7 @@ internal static partial class ReplyText
             if (askedJustAbove is not null && line.Trim().Length > 0)
             {
                 // "em baixo", "giù" under the mood question: a mood word that is also a PHQ-2 label is still the answer to it.
-                kept.Add(QuoteMarkers.NamesAnItem(line) && !ReplyPatterns.MoodWordMeaning.ContainsKey(Lexicon.Fold(line).Trim().TrimEnd('.', '!', ' '))
+                kept.Add(QuoteMarkers.NamesAnItem(line) && !MoodPatterns.MoodWordMeaning.ContainsKey(Lexicon.Fold(line).Trim().TrimEnd('.', '!', ' '))
                     ? line : $"{askedJustAbove}: {line.Trim()}");
                 askedJustAbove = null;
                 continue;
