@@ -11,8 +11,8 @@ internal static class AnswerParts
 {
     /// <summary>Folded number word to its value, every answering language.</summary>
     public static IReadOnlyDictionary<string, int> NumberWords { get; } = Lexicon.Answering
-        .SelectMany(l => l.Numbers.SelectMany(n => n.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(n.Key, System.Globalization.CultureInfo.InvariantCulture)))))
-        .Concat(Lexicon.Answering.SelectMany(l => l.LabelOnlyZero.Select(w => (Word: Lexicon.Fold(w), Value: 0))))
+        .SelectMany(l => l.Numbers.SelectMany(n => n.Value.SelectMany(l.Spellings).Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(n.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .Concat(Lexicon.Answering.SelectMany(l => l.LabelOnlyZero.SelectMany(l.Spellings).Select(w => (Word: Lexicon.Fold(w), Value: 0))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
 
     /// <summary>
@@ -29,7 +29,8 @@ internal static class AnswerParts
     // A number as written: digits (a decimal is caught to be refused, not read) or a word for 0-10. Words that are
     // also articles or other words ("un", "een", "keine", "tres") count only where nothing follows them but punctuation.
     internal static readonly string Digits = @"(?<!\d)\d+(?:[.,]\d+)?(?!\d)";
-    internal static readonly string WeakNumber = $@"{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=[ \t]*(?:[.,;:!?)\n]|$))";
+    // "Pain: none today.", "Schmerz: eins heute": a word for today between the weak word and the pause.
+    internal static readonly string WeakNumber = $@"{Words(NumberWords.Keys.Except(StrongNumberWords))}(?=(?:[ \t]+{Words(Lexicon.Union(l => l.Now))})?[ \t]*(?:[.,;:!?)\n]|$))";
     internal static readonly string AnyNumber = $@"{Digits}|{Words(NumberWords.Keys)}";
     internal static readonly string StrongNumber = $@"{Digits}|{Words(StrongNumberWords)}";
     // At the head of a line a weak word is a number only before a separator ("uno - better", "sei su 10"), never
@@ -39,7 +40,7 @@ internal static class AnswerParts
     internal static readonly string OutOfWords = Words(Lexicon.Union(l => l.OutOf));
     // "un sur 10", "um em 10": the 10 is the scale, never the value.
     internal static readonly string NotScale = $@"(?<!(?:\d|{Words(NumberWords.Keys)})[ \t]*(?:/|[ \t]{OutOfWords})[ \t]*)";
-    internal static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers.Concat(l.Hedges)));
+    internal static readonly string Fillers = Words(Lexicon.Union(l => l.Fillers.Concat(l.Hedges).Concat(l.AtLevel)));
     internal static readonly string OutOf = $@"(?:[ \t]*/[ \t]*|[ \t]+{OutOfWords}[ \t]+)(?<den>\d+|{Words(NumberWords.Keys)})(?!\w)";
     internal static readonly string Suffix = @"(?:[ \t]?-?[ \t]?ish(?!\w))?";
     internal static readonly string RangeTail = $@"(?<range>[ \t]*(?:{Words(Lexicon.Union(l => l.Alternatives))})[ \t]*(?:{LabelledNumber})(?!\w))?";

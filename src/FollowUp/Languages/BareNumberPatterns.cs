@@ -39,6 +39,15 @@ internal static class BareNumberPatterns
     private static readonly string Approximate = Words(Lexicon.Union(l => l.ApproximateSuffixes));
 
     /// <summary>
+    /// "I'm at 4.", "hoy tengo un 7, re contracturada", "'k zit aan 7", "dói a 6", "it's a 5 today but manageable": a
+    /// number after words that state the level is the pain, when a pause, a filler, a time of day or "but" follows it
+    /// ("it's a 5 star clinic" is no answer).
+    /// </summary>
+    public static Regex AtLevel { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.AtLevel))})[ \t]*(?:(?:{Fillers}){Lead}){{0,3}}{NotScale}(?<v>{LabelledNumber})(?!\w){Suffix}(?:{OutOf})?{RangeTail}"
+        + $@"(?=[ \t]*(?:$|[.,;:!?)(\n\-\u2013\u2014]|[\p{{So}}\p{{Cs}}\uFE0F]|(?:{Fillers}|{Words(Lexicon.Union(l => l.Now.Concat(l.TimesOfDay).Concat(l.But).Concat(l.And).Concat(l.ApproximateSuffixes)))})))");
+
+    /// <summary>
     /// "Pues un 6 más o menos, …", "so 4 or so", "ik zou zeggen 3 ongeveer": an unlabelled number with "about" after it,
     /// opening a sentence (after nothing but filler words), is the pain wherever the sentence stands.
     /// </summary>

@@ -16,7 +16,7 @@ internal static class DoubtPatterns
     /// meant. Only a correction between the two, the number meant right after it: "5 or 6" and "5, sorry, maybe 6" are refused.
     /// </summary>
     public static Regex Correction { get; } = Pattern(
-        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
+        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})(?:[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))}))*[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
 
     public static Regex Between { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)");

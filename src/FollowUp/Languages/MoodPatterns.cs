@@ -12,7 +12,7 @@ namespace FollowUp.Languages;
 internal static class MoodPatterns
 {
     public static IReadOnlyDictionary<string, string> MoodWordMeaning { get; } = Lexicon.Answering
-        .SelectMany(l => l.MoodWords.Concat(l.MoodAlone).SelectMany(m => m.Value.Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
+        .SelectMany(l => l.MoodWords.Concat(l.MoodAlone).SelectMany(m => m.Value.SelectMany(l.Spellings).Select(w => (Word: Lexicon.Fold(w), Meaning: m.Key))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Meaning, StringComparer.Ordinal);
 
     private static readonly string MoodValue = $@"{Words(MoodWordMeaning.Keys)}|{NotScale}(?:{LabelledNumber})";
@@ -34,6 +34,14 @@ internal static class MoodPatterns
     public static Regex MoodBelow { get; } = Pattern(
         $@"^[ \t*]*(?:(?:{Fillers})[ \t]+|l')*(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?:[ \t]+(?:{Fillers}))*[ \t]*[:=\-]?[ \t]*\n(?:[ \t]*\n)?[ \t*]*(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+)?(?<v>{MoodValue})(?!\w)(?=[ \t]*(?:[.,;!]|$))",
         Options | RegexOptions.Multiline);
+
+    /// <summary>
+    /// "I'm a bit low.", "estoy bien", "ando em baixo", "ik ben wat somber": a mood word after "I am" closing its clause
+    /// ("I'm down to 2", "estoy mal de la espalda" say no mood).
+    /// </summary>
+    public static Regex MoodSaid { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodVerbs))})[ \t]+(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+){{0,2}}(?<v>{Words(MoodWordMeaning.Keys)})(?!\w)"
+        + $@"(?=[ \t]*(?:$|[.,;!)\n]|[\p{{So}}\p{{Cs}}]|{Words(Lexicon.Union(l => l.But.Concat(l.And)))}))");
 
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
     public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");

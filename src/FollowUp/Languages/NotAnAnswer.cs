@@ -18,12 +18,14 @@ internal static class NotAnAnswer
         $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Months))})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)",
         // "Friday 20th", "el viernes 20", "am Freitag, den 20.", "sexta-feira dia 20": a weekday then a day is a date.
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Weekdays))})\.?,?[ \t]+(?:(?:the|den|der|dia|de|le|el|il|o)[ \t]+)?\d{{1,2}}(?:st|nd|rd|th|er|e|º|ª|°|\.)?(?!\d)",
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Weekdays))})\.?,?[ \t]+(?:(?:the|den|der|dia|de|le|el|il|o)[ \t]+)?\d{{1,2}}(?:st|nd|rd|th|er|e|º|ª|°|\.)?(?!\d|\s?[:h]\s?\d)",
         // "from 12 to 19 December", "du 12 au 19 décembre": the first day of a span of dates, before the date itself.
         $@"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e|º|\.)?[ \t]*(?:{Words(Lexicon.Union(l => l.Until))})[ \t]*\d{{1,2}}(?:st|nd|rd|th|er|e|eme|º|ª|°|\.)?\s*(?:de\s+)?(?:{Words(Lexicon.Union(l => l.Months))})\.?(?!\w)",
         // "18/12", "28-11", "14.12": a day above 10 and a month; a pain never is more than 10 ("3/12" stays doubtful).
         @"(?<![\d/.,-])(?:1[1-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])(?![\d/-]|[.,]\d)",
-        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)",
+        @"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?::\d{2})?(?!\d)",
+        // "a las 9", "alle 9", "om 9": an hour of the clock.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.AtHour))})[ \t]+\d{{1,2}}(?!\w|[.,:]\d)",
         // "om 10.15", "alle 9.30": a time written with a dot (two digits after it: "6.5" stays a refused decimal).
         @"(?<![\d.,])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.,])",
         // "4.º", "2.ª": a floor or an ordinal in an address.

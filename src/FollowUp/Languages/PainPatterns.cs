@@ -28,6 +28,10 @@ internal static class PainPatterns
 
     public static Regex PainLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)");
 
+    /// <summary>"Null Schmerzen heute", "zero pain", "0 dolor": a zero right before a pain label.</summary>
+    public static Regex ZeroBeforeLabel { get; } = Pattern(
+        $@"(?<!\w)(?<v>0|{Words(NumberWords.Where(n => n.Value == 0).Select(n => n.Key))})(?!\w)[ \t]+(?:{Words(Lexicon.Union(l => l.PainLabels))})(?!\w)");
+
     public static Regex NoPain { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.NoPain))})(?!\w)(?!\s+(?:{Words(Lexicon.Union(l => l.Units))}))");
 }

@@ -11,7 +11,7 @@ namespace FollowUp.Languages;
 internal static class Phq2Patterns
 {
     public static IReadOnlyDictionary<string, int> Phq2OptionValue { get; } = Lexicon.Answering
-        .SelectMany(l => l.Phq2Options.SelectMany(o => o.Value.Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)))))
+        .SelectMany(l => l.Phq2Options.SelectMany(o => o.Value.SelectMany(l.Spellings).Select(w => (Word: Lexicon.Fold(w), Value: int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)))))
         .DistinctBy(p => p.Word).ToDictionary(p => p.Word, p => p.Value, StringComparer.Ordinal);
 
     private static readonly string Phq2Value = $@"{Words(Phq2OptionValue.Keys)}|(?<!\d)\d+(?!\d)|{Words(StrongNumberWords)}|{WeakNumber}";

@@ -84,15 +84,19 @@ internal sealed partial class AnswerReader
         Take(MoodPatterns.MoodBelow, "mood");
         Take(MoodPatterns.Mood, "mood");
         Take(MoodPatterns.MoodAlone, "mood");
+        Take(MoodPatterns.MoodSaid, "mood");
         foreach (Match none in PainPatterns.NoPain.Matches(Current))
             if (Claim(none)) Found("pain", "0", false, none.Value);
+        Take(PainPatterns.ZeroBeforeLabel, "pain");
         Take(BareNumberPatterns.Score, "pain");
         Take(BareNumberPatterns.Hedged, "pain");
+        Take(BareNumberPatterns.AtLevel, "pain");
         Take(BareNumberPatterns.Approximately, "pain");
         Take(BareNumberPatterns.NowNumber, "pain");
         ReadLoneNumber();
         ReadNumberFirstLines();
         ReadNumberLastLines();
+        ReadMoodSentences();
         // "(was 7 before the course)", "yesterday 6": an earlier value beside this week's, not a second answer.
         foreach (Match past in DoubtPatterns.PastValue.Matches(Current)) Claim(past);
 
