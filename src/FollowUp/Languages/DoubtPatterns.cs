@@ -18,6 +18,13 @@ internal static class DoubtPatterns
     public static Regex Correction { get; } = Pattern(
         $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})(?:[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))}))*[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
 
+    /// <summary>
+    /// A correction word right before a number nothing read ("drei, sorry, ich meine acht" when the correction was not
+    /// taken back as a whole): the number meant may be that one, whatever word it is.
+    /// </summary>
+    public static Regex CorrectedNumber { get; } = Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Corrections))})[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:{AnyNumber})(?!\w)");
+
     public static Regex Between { get; } = Pattern(
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Between))})\s+(?:{AnyNumber})(?!\w)\s*(?:{Words(Lexicon.Union(l => l.Alternatives))})\s*(?:{AnyNumber})(?!\w)");
 

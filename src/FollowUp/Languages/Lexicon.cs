@@ -55,6 +55,8 @@ internal sealed record Lexicon
     public string[] MoodVerbs { get; init; } = [];
     /// <summary>"but" ("it's a 5 today but manageable"): a comment may follow a number after it.</summary>
     public string[] But { get; init; } = [];
+    /// <summary>"Frage 1: 2, Frage 2: 3": the word for a numbered question.</summary>
+    public string[] QuestionWords { get; init; } = [];
     /// <summary>Words before an hour of the clock ("a las 9", "alle 9", "om 9"): the number after one is a time.</summary>
     public string[] AtHour { get; init; } = [];
     /// <summary>Words joining the two days of a span of dates ("from 12 to 19 December", "du 12 au 19 décembre").</summary>

@@ -33,6 +33,17 @@ internal static class Phq2Patterns
     public static Regex Down { get; } = Pattern(
         $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){RangeTail}");
 
+    /// <summary>
+    /// "Frage 1: 2, Frage 2: 3", "question 2 - 0": the PHQ-2 items by their number, read only once pain and mood are read by
+    /// their labels (otherwise "question 1" may be the pain).
+    /// </summary>
+    public static Regex NumberedFirst { get; } = Numbered(1);
+
+    public static Regex NumberedSecond { get; } = Numbered(2);
+
+    private static Regex Numbered(int item) => Pattern(
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.QuestionWords))})[ \t]*(?:n[°º.]?|nr\.?|#)?[ \t]*{item}[ \t]*[:=)\-\u2013][ \t]*(?<v>{Phq2Value})(?!\w){RangeTail}");
+
     /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
     public static Regex Phq2Pair { get; } = Pattern(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$");
 

@@ -84,7 +84,13 @@ internal sealed partial class AnswerReader
         Take(MoodPatterns.MoodBelow, "mood");
         Take(MoodPatterns.Mood, "mood");
         Take(MoodPatterns.MoodAlone, "mood");
-        Take(MoodPatterns.MoodSaid, "mood");
+        // "tô de boa, …, humor bom": what the label says is the mood; "I am …" only when no label gives it.
+        if (!found.Any(f => f.Item == "mood")) Take(MoodPatterns.MoodSaid, "mood");
+        if (found.Any(f => f.Item == "pain") && found.Any(f => f.Item == "mood"))
+        {
+            Take(Phq2Patterns.NumberedFirst, "phq-2 a");
+            Take(Phq2Patterns.NumberedSecond, "phq-2 b");
+        }
         foreach (Match none in PainPatterns.NoPain.Matches(Current))
             if (Claim(none)) Found("pain", "0", false, none.Value);
         Take(PainPatterns.ZeroBeforeLabel, "pain");
@@ -104,6 +110,7 @@ internal sealed partial class AnswerReader
         foreach (var (pattern, why) in (ReadOnlySpan<(Regex, string)>)[
                      (DoubtPatterns.Between, "a range"),
                      (DoubtPatterns.Comparative, "a comparison, not one number"),
+                     (DoubtPatterns.CorrectedNumber, "a number after a correction"),
                      (DoubtPatterns.NumberAtATimeOfDay, "a second number at another time of day")])
             foreach (Match m in pattern.Matches(Current))
                 if (Claim(m)) NumberDoubt($"{why} (\"{m.Value.Trim()}\")");

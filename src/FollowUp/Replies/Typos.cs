@@ -21,7 +21,8 @@ internal static class Typos
     /// <summary>Every single word of every language file: a word some language knows is never someone's typo.</summary>
     private static readonly HashSet<string> Known = Lexicon.All
         .SelectMany(l => typeof(Lexicon).GetProperties().Where(p => p.PropertyType == typeof(string[])).SelectMany(p => (string[])p.GetValue(l)!)
-            .Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.Numbers.Values.SelectMany(w => w)).Concat(l.Phq2Options.Values.SelectMany(w => w)))
+            .Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.Numbers.Values.SelectMany(w => w)).Concat(l.Phq2Options.Values.SelectMany(w => w))
+            .SelectMany(l.Spellings))
         .SelectMany(e => Lexicon.Fold(e).Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
 
     private static readonly Regex MoodLabel = LexiconPatterns.Pattern($@"{LexiconPatterns.Words(Lexicon.Union(l => l.MoodLabels))}[ \t]*[:=,\-]?[ \t]*(?<w>\p{{L}}{{{Shortest},}})(?!\w)");
