@@ -18,7 +18,7 @@ public sealed record Written(string Language, string Text, Meant Meant, string P
 /// the way they give a number, moods as they say them, everyday comments that carry numbers of their own, sign-offs),
 /// written from native usage, not from FollowUp's language files.
 /// </summary>
-public static class Patients
+public static partial class Patients
 {
     public static readonly string[] Languages = ["en", "de", "fr", "es", "it", "nl", "pt"];
 
@@ -314,6 +314,11 @@ public static class Patients
                 var (said, meaning) = random.Next(2) == 0 ? Pick(talk.MoodsAlone) : Pick(w.Moods);
                 moodWord = meaning;
                 parts.Add(random.Next(2) == 0 && talk.MoodsAlone.Any(m => m.Said == said) ? said : $"\n{Capital(Pick(w.MoodLabels).TrimEnd(':'))}\n{said}");
+            }
+            else if (random.Next(10) == 0)
+            {
+                // "Mood up and down", "Ánimo: bien y mal": no one mood; nothing may be stored for it.
+                parts.Add($"{Pick(w.MoodLabels)} {Pick(MixedMoods[language])}");
             }
             else if (random.Next(8) == 0)
             {
