@@ -43,6 +43,17 @@ internal static class MoodPatterns
         $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodVerbs))})[ \t]+(?:(?:{Words(Lexicon.Union(l => l.Intensifiers))})[ \t]+){{0,2}}(?<v>{Words(MoodWordMeaning.Keys)})(?!\w)"
         + $@"(?=[ \t]*(?:$|[.,;!)\n]|[\p{{So}}\p{{Cs}}]|{Words(Lexicon.Union(l => l.But.Concat(l.And)))}))");
 
+    /// <summary>The meaning of "mixed", "up and down", "wisselend": a mood that is none of good, okay and low.</summary>
+    public const string Varies = "varies";
+
+    /// <summary>
+    /// The next mood word in the sentence a mood opened ("Ánimo: bien y mal", "Umore: la mattina buono, la sera giù"),
+    /// up to its end, a number, a pain label or a negation ("low - not sleeping great", "bajo, no duermo bien" speak of
+    /// sleep): a second word of another meaning makes the mood doubtful.
+    /// </summary>
+    public static Regex InSameClause { get; } = Pattern(
+        $@"\G(?:(?!(?<!\w)(?:{Words(Lexicon.Union(l => l.PainLabels.Concat(l.Negations)))})(?!\w))[^.;:!?()\n\d])*?(?<!\w)(?<v>{Words(MoodWordMeaning.Keys)})(?!\w)");
+
     /// <summary>A mood label with nothing read after it: said, but not in words we know.</summary>
     public static Regex MoodLabel { get; } = Pattern($@"(?<!\w)(?:{Words(Lexicon.Union(l => l.MoodLabels))})(?!\w)");
 }

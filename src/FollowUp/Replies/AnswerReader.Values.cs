@@ -46,6 +46,12 @@ internal sealed partial class AnswerReader
             return (null, null);
         }
         if (numbers.Count > 0) return (Single("mood", 10), null);
+        if (words.Contains(MoodPatterns.Varies))
+        {
+            // "Mixed", "up and down", "wisselend": no one of good, okay or low; storing "okay" would hide the low days.
+            Doubts.Add($"the mood is said to vary (\"{moods.First(f => MoodPatterns.MoodWordMeaning.GetValueOrDefault(f.Value) == MoodPatterns.Varies).Words}\"), not which it is");
+            return (null, null);
+        }
         if (words.Count > 1)
         {
             Doubts.Add($"mood given as different words ({string.Join(", ", words)})");

@@ -14,6 +14,7 @@ internal sealed partial class AnswerReader
     private readonly char[] text;
     private readonly bool[] used;
     private readonly List<(string Item, string Value, bool Range, string Words)> found = [];
+    private readonly List<int> moodEnds = [];
     public List<string> Doubts { get; } = [];
     public List<string> Read { get; } = [];
 
@@ -86,6 +87,7 @@ internal sealed partial class AnswerReader
         Take(MoodPatterns.MoodAlone, "mood");
         // "tô de boa, …, humor bom": what the label says is the mood; "I am …" only when no label gives it.
         if (!found.Any(f => f.Item == "mood")) Take(MoodPatterns.MoodSaid, "mood");
+        ReadRestOfMoodClauses();
         if (found.Any(f => f.Item == "pain") && found.Any(f => f.Item == "mood"))
         {
             Take(Phq2Patterns.NumberedFirst, "phq-2 a");
@@ -139,6 +141,21 @@ internal sealed partial class AnswerReader
         }
     }
 
+    /// <summary>
+    /// "Ánimo: bien y mal", "Humor: bom, à noite em baixo": every further mood word in the clause a mood opened is read as
+    /// a mood too, so that two meanings make the mood doubtful rather than the first one stored.
+    /// </summary>
+    private void ReadRestOfMoodClauses()
+    {
+        foreach (var end in moodEnds.ToList())
+            for (var m = MoodPatterns.InSameClause.Match(Current, end); m.Success; m = m.NextMatch())
+                if (!used.AsSpan(m.Groups["v"].Index, m.Groups["v"].Length).Contains(true))
+                {
+                    Found("mood", m.Groups["v"].Value, false, m.Groups["v"].Value);
+                    Blank(m.Groups["v"].Index, m.Groups["v"].Length, ReadMark);
+                }
+    }
+
     /// <summary>Every match of an item's pattern that does not overlap what was already read.</summary>
     private void Take(Regex pattern, string item)
     {
@@ -146,6 +163,8 @@ internal sealed partial class AnswerReader
         {
             if (!Claim(m)) continue;
             Found(item, m.Groups["v"].Value, m.Groups["range"].Success, m.Value);
+            // A mood as a number ("mood 3 - not great") keeps its comment; only a mood word opens a phrase to look along.
+            if (item == "mood" && MoodPatterns.MoodWordMeaning.ContainsKey(found[^1].Value)) moodEnds.Add(m.Index + m.Length);
             if (m.Groups["den"].Success && Number(m.Groups["den"].Value) != 10)
                 NumberDoubt($"{item} given on another scale than 0-10 (\"{m.Value.Trim()}\")");
         }

@@ -156,6 +156,32 @@ public class AnswerLanguageTests
     }
 
     [Theory]
+    [InlineData("Pain 3. Mood up and down, good days and low days")]
+    [InlineData("Schmerz 2. Stimmung: gemischt, vormittags gut, abends eher gedrückt")]
+    [InlineData("Douleur 4, moral bien le matin mais bas le soir")]
+    [InlineData("Dolor 4. Ánimo: bien y mal, depende del día")]
+    [InlineData("Dolore 2. Umore altalenante: la mattina buono, la sera giù")]
+    [InlineData("Pijn 3. Stemming: wisselend")]
+    [InlineData("Dor 3. Humor: bom e mau, varia muito")]
+    public void A_mood_that_varies_or_is_good_and_low_at_once_is_asked_about_and_the_pain_kept(string text)
+    {
+        var answer = Answer.Parse(text);
+
+        Assert.Null(answer.MoodWord);
+        Assert.NotNull(answer.Pain);
+        Assert.Contains(answer.Doubts, d => d.Contains("mood", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("pain: 6\nmood: low - not sleeping great", "low")]
+    [InlineData("Dolor 7\nÁnimo: bajo, no duermo bien", "low")]
+    [InlineData("Pain 2, mood good, really good", "good")]
+    public void A_second_mood_word_about_something_else_or_meaning_the_same_keeps_the_mood(string text, string mood)
+    {
+        Assert.Equal(mood, Answer.Parse(text).MoodWord);
+    }
+
+    [Theory]
     [InlineData("abmelden")]
     [InlineData("Désabonner")]
     [InlineData("darme de baja")]

@@ -328,6 +328,11 @@ public static partial class Patients
                 if (sentence) parts[0] += $". {said}.";
                 else parts.Add(said);
             }
+            else if (random.Next(10) == 0)
+            {
+                // "Mood up and down", "Ánimo: bien y mal": no one mood; nothing may be stored for it.
+                parts.Add($"{Pick(w.MoodLabels)} {Pick(MixedMoods[language])}");
+            }
             else if (random.Next(8) == 0)
             {
                 // Typed one letter off on a phone: the mood label, or the mood word after it.
