@@ -16,13 +16,25 @@ internal sealed partial class CheckInDispatch
 {
     private enum Outcome { Sent, Failed, Retrying, Cancelled, Deferred, Lost }
 
-    /// <summary>A lane's run: its SMTP connection, the schedules it read (afresh each run, so an admin's edit reaches queued rows), its tally.</summary>
-    private sealed class Lane(string name)
+    /// <summary>
+    /// A lane's run: its SMTP connection, its two database connections (one for the check before each send, one for the
+    /// record after it: they run at the same time), the schedules it read (afresh each run, so an admin's edit reaches
+    /// queued rows), its tally.
+    /// </summary>
+    private sealed class Lane(string name, NpgsqlDataSource dataSource)
     {
         private readonly Dictionary<long, Schedule> _schedules = [];
         private readonly Dictionary<Outcome, int> _counts = [];
+        private NpgsqlConnection? _checks;
+        private NpgsqlConnection? _records;
         public string Name => name;
         public SmtpClient? Smtp { get; set; }
+
+        // Held for the run rather than taken from the pool per message: a pooled connection is reset each time it is
+        // taken again (Npgsql prepends its reset statements to the next command), a cost in line before every send.
+        public async Task<NpgsqlConnection> ChecksAsync(CancellationToken cancellationToken) => _checks ??= await dataSource.OpenConnectionAsync(cancellationToken);
+
+        public async Task<NpgsqlConnection> RecordsAsync(CancellationToken cancellationToken) => _records ??= await dataSource.OpenConnectionAsync(cancellationToken);
 
         public async Task<Schedule> ScheduleAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
         {
@@ -37,6 +49,15 @@ internal sealed partial class CheckInDispatch
         {
             if (Smtp is not null) await MailConnections.CloseAsync(Smtp);
             Smtp = null;
+        }
+
+        /// <summary>At the end of the run: the SMTP connection closed, the database connections back to the pool.</summary>
+        public async Task EndAsync()
+        {
+            await DropConnectionAsync();
+            if (_checks is not null) await _checks.DisposeAsync();
+            if (_records is not null) await _records.DisposeAsync();
+            (_checks, _records) = (null, null);
         }
 
         public DispatchResult Result() => new(_counts.GetValueOrDefault(Outcome.Sent), _counts.GetValueOrDefault(Outcome.Failed),

@@ -35,7 +35,7 @@ internal sealed partial class CheckInDispatch(
         var options = dispatchOptions.Value;
         var lanes = Enumerable.Range(1, options.Lanes).Select(lane => $"{_worker}/{lane}").ToArray();
         await SettleAsync(lanes, cancellationToken);
-        var results = await Task.WhenAll(lanes.Select(lane => RunLaneAsync(new Lane(lane), options, null, cancellationToken)));
+        var results = await Task.WhenAll(lanes.Select(lane => RunLaneAsync(new Lane(lane, dataSource), options, null, cancellationToken)));
         var result = results.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
         if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
         Operations.FollowUpMetrics.Dispatched(result.Sent, result.Failed, result.Retrying);
@@ -52,7 +52,7 @@ internal sealed partial class CheckInDispatch(
         var lane = $"{_worker}/{kind}{id}/{Interlocked.Increment(ref _oneOffs)}";
         try
         {
-            return await RunLaneAsync(new Lane(lane), dispatchOptions.Value, (kind, id), cancellationToken);
+            return await RunLaneAsync(new Lane(lane, dataSource), dispatchOptions.Value, (kind, id), cancellationToken);
         }
         catch
         {
@@ -71,7 +71,7 @@ internal sealed partial class CheckInDispatch(
     /// </summary>
     internal async Task<IReadOnlyList<(CheckInToSend Item, MimeMessage Message)>> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        var lane = new Lane($"{_worker}/simulation");
+        var lane = new Lane($"{_worker}/simulation", dataSource);
         var delivered = new List<(CheckInToSend, MimeMessage)>();
         while (true)
         {
@@ -81,7 +81,7 @@ internal sealed partial class CheckInDispatch(
             {
                 var prepared = await PrepareAsync(lane, item, cancellationToken);
                 if (prepared.Message is null) continue;
-                await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), cancellationToken);
+                await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), await lane.RecordsAsync(cancellationToken), cancellationToken);
                 delivered.Add((item, prepared.Message));
             }
         }
@@ -99,7 +99,7 @@ internal sealed partial class CheckInDispatch(
         }
         finally
         {
-            await lane.DropConnectionAsync();
+            await lane.EndAsync();
         }
         return lane.Result();
     }
@@ -175,30 +175,27 @@ internal sealed partial class CheckInDispatch(
     private async Task<Prepared> PrepareAsync(Lane lane, CheckInToSend item, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        Schedule schedule;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        var connection = await lane.ChecksAsync(cancellationToken);
+        var state = await OutgoingQueue.StateAsync(connection, lane.Name, item, cancellationToken);
+        switch (Eligibility.Decide(item.Kind, state, item.ExpiresAt, now.UtcDateTime))
         {
-            var state = await OutgoingQueue.StateAsync(connection, lane.Name, item, cancellationToken);
-            switch (Eligibility.Decide(item.Kind, state, item.ExpiresAt, now.UtcDateTime))
-            {
-                case (Eligibility.Action.Lost, _):
-                    Log.ClaimLost(logger, item.Id);
-                    return new Prepared(Outcome.Lost, null, null);
-                case (Eligibility.Action.Release, _):
-                    await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, now, cancellationToken);
-                    return new Prepared(Outcome.Deferred, null, null);
-                case (Eligibility.Action.Cancel, var reason):
-                    await _queue.CancelAsync(connection, lane.Name, item, reason!, cancellationToken);
-                    return new Prepared(Outcome.Cancelled, null, null);
-            }
-            schedule = await lane.ScheduleAsync(connection, item.ScheduleId, cancellationToken);
-            var opening = SendWindow.NextOpening(now, schedule, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone));
-            if (Eligibility.WaitsForWindow(item.Kind) && opening > now)
-            {
-                // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
-                await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, opening, cancellationToken);
+            case (Eligibility.Action.Lost, _):
+                Log.ClaimLost(logger, item.Id);
+                return new Prepared(Outcome.Lost, null, null);
+            case (Eligibility.Action.Release, _):
+                await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, now, cancellationToken);
                 return new Prepared(Outcome.Deferred, null, null);
-            }
+            case (Eligibility.Action.Cancel, var reason):
+                await _queue.CancelAsync(connection, lane.Name, item, reason!, cancellationToken);
+                return new Prepared(Outcome.Cancelled, null, null);
+        }
+        var schedule = await lane.ScheduleAsync(connection, item.ScheduleId, cancellationToken);
+        var opening = SendWindow.NextOpening(now, schedule, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone));
+        if (Eligibility.WaitsForWindow(item.Kind) && opening > now)
+        {
+            // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
+            await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, opening, cancellationToken);
+            return new Prepared(Outcome.Deferred, null, null);
         }
         MimeKit.MimeMessage message;
         try
@@ -250,7 +247,7 @@ internal sealed partial class CheckInDispatch(
             Log.CheckInRefused(logger, item.Id, refused.StatusCode ?? 0);
             return Outcome.Failed;
         }
-        await RecordSentAsync(lane.Name, item, message.MessageId!, Reminders(item, prepared.Schedule!));
+        await RecordSentAsync(lane, item, message.MessageId!, Reminders(item, prepared.Schedule!));
         return Outcome.Sent;
     }
 
@@ -266,9 +263,9 @@ internal sealed partial class CheckInDispatch(
         return [.. CheckInPlanner.Reminders(now, expires, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone), schedule, item.RemindAfterDays)];
     }
 
-    private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, CancellationToken cancellationToken)
+    private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
-        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, cancellationToken))
+        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, connection, cancellationToken))
         {
             if (item.Kind == OutgoingKind.CheckIn) Log.CheckInSent(logger, item.Id, item.Sequence);
             else Log.OtherEmailSent(logger, item.Kind switch { OutgoingKind.Reminder => "Reminder", OutgoingKind.Clarification => "Clarification", _ => "STOP confirmation" }, item.Id, item.CheckInId);
