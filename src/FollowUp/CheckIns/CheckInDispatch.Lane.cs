@@ -30,6 +30,12 @@ internal sealed partial class CheckInDispatch
         public string Name => name;
         public SmtpClient? Smtp { get; set; }
 
+        /// <summary>The record of the message the lane sent last, committing while the next is transmitted; at most one.</summary>
+        public Task Recording { get; set; } = Task.CompletedTask;
+
+        /// <summary>Waits for the record under way, if any: before the lane hands claims back, fails one, or ends.</summary>
+        public Task RecordedAsync() => Recording;
+
         // Held for the run rather than taken from the pool per message: a pooled connection is reset each time it is
         // taken again (Npgsql prepends its reset statements to the next command), a cost in line before every send.
         public async Task<NpgsqlConnection> ChecksAsync(CancellationToken cancellationToken) => _checks ??= await dataSource.OpenConnectionAsync(cancellationToken);
@@ -51,9 +57,21 @@ internal sealed partial class CheckInDispatch
             Smtp = null;
         }
 
-        /// <summary>At the end of the run: the SMTP connection closed, the database connections back to the pool.</summary>
+        /// <summary>Closes the SMTP connection at once, without QUIT: a message part-way through its DATA is never completed.</summary>
+        public void AbandonSmtp()
+        {
+            Smtp?.Dispose();
+            Smtp = null;
+        }
+
+        /// <summary>
+        /// At the end of the run: the record under way finished (on a fault the run is ending with, its own failure is
+        /// already kept: <see cref="RecordSentAsync"/>), the SMTP connection closed, the database connections back to the pool.
+        /// </summary>
         public async Task EndAsync()
         {
+            await Task.WhenAny(Recording);
+            _ = Recording.Exception;
             await DropConnectionAsync();
             if (_checks is not null) await _checks.DisposeAsync();
             if (_records is not null) await _records.DisposeAsync();

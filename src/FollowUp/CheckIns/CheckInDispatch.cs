@@ -105,9 +105,10 @@ internal sealed partial class CheckInDispatch(
     }
 
     /// <summary>
-    /// Sends a claimed batch in order. While a message is sent and recorded, the next one is checked and rendered; each
-    /// is recorded before the next is sent, so at most one sent message of the lane is unrecorded at any moment: the one
-    /// duplicate a crash can cause per lane (docs/reliability.md). False when the SMTP server is gone for this run.
+    /// Sends a claimed batch in order. While a message is sent, the next one is checked and rendered, and the record of
+    /// the one before it commits; a message's last byte waits for that record (<see cref="HeldBackMessage"/>), so at
+    /// most one sent message of the lane is unrecorded at any moment: the one duplicate a crash can cause per lane
+    /// (docs/reliability.md). False when the SMTP server is gone for this run.
     /// </summary>
     private async Task<bool> SendBatchAsync(Lane lane, IReadOnlyList<CheckInToSend> batch, DispatchOptions options, CancellationToken cancellationToken)
     {
@@ -122,10 +123,12 @@ internal sealed partial class CheckInDispatch(
                 lane.Count(prepared.Message is null ? prepared.Outcome : await SendAsync(lane, item, prepared, options, cancellationToken));
                 pending.Dequeue();
             }
+            await lane.RecordedAsync();
             return true;
         }
         catch (Exception e) when (MailFailure.IsServerUnavailable(e) || e is OperationCanceledException)
         {
+            await lane.RecordedAsync();
             await HandBackAsync(lane, pending, e, options);
             if (e is OperationCanceledException) throw;
             return false;
@@ -226,15 +229,20 @@ internal sealed partial class CheckInDispatch(
     private async Task<Outcome> SendAsync(Lane lane, CheckInToSend item, Prepared prepared, DispatchOptions options, CancellationToken cancellationToken)
     {
         var message = prepared.Message!;
+        var previous = lane.Recording;
+        // A record that already failed stops the lane before another message can be accepted unrecorded beside it.
+        if (previous.IsCompleted) await previous;
         try
         {
             lane.Smtp ??= await ConnectAsync(cancellationToken);
             // Envelope sender = the check-in's own reply address (VERP): delivery reports come back to the replies
             // mailbox, where the inbox reads them, already carrying the token of the check-in they are about.
-            await lane.Smtp.SendAsync(message, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes, cancellationToken);
+            var smtp = lane.Smtp;
+            await HeldBackMessage.SendAsync(message, previous, held => smtp.SendAsync(held, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes, cancellationToken));
         }
         catch (Exception e) when (MailFailure.Of(e) is { ServerUnavailable: false } refused)
         {
+            await lane.RecordedAsync();
             if (!refused.Permanent)
             {
                 // 4yz: the server asks us to try again later.
@@ -247,7 +255,17 @@ internal sealed partial class CheckInDispatch(
             Log.CheckInRefused(logger, item.Id, refused.StatusCode ?? 0);
             return Outcome.Failed;
         }
-        await RecordSentAsync(lane, item, message.MessageId!, Reminders(item, prepared.Schedule!));
+        catch when (previous.IsFaulted)
+        {
+            // The record before this message failed (the database went away) with this one part-way through its DATA:
+            // the session is closed without another command, so the server never has all of it and never accepts it.
+            lane.AbandonSmtp();
+            throw;
+        }
+        // Accepted, so the record before it has committed (its last byte waited for it); this one's commits while the
+        // next message is checked and transmitted.
+        await previous;
+        lane.Recording = RecordSentAsync(lane, item, message.MessageId!, Reminders(item, prepared.Schedule!));
         return Outcome.Sent;
     }
 
