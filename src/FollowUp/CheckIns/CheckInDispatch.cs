@@ -73,17 +73,24 @@ internal sealed partial class CheckInDispatch(
     {
         var lane = new Lane($"{_worker}/simulation", dataSource);
         var delivered = new List<(CheckInToSend, MimeMessage)>();
-        while (true)
+        try
         {
-            var batch = await _queue.ClaimAsync(lane.Name, dispatchOptions.Value, null, cancellationToken);
-            if (batch.Count == 0) return delivered;
-            foreach (var item in batch)
+            while (true)
             {
-                var prepared = await PrepareAsync(lane, item, cancellationToken);
-                if (prepared.Message is null) continue;
-                await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), await lane.RecordsAsync(cancellationToken), cancellationToken);
-                delivered.Add((item, prepared.Message));
+                var batch = await _queue.ClaimAsync(lane.Name, dispatchOptions.Value, null, cancellationToken);
+                if (batch.Count == 0) return delivered;
+                foreach (var item in batch)
+                {
+                    var prepared = await PrepareAsync(lane, item, cancellationToken);
+                    if (prepared.Message is null) continue;
+                    await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), await lane.RecordsAsync(cancellationToken), cancellationToken);
+                    delivered.Add((item, prepared.Message));
+                }
             }
+        }
+        finally
+        {
+            await lane.EndAsync();
         }
     }
 
