@@ -97,11 +97,11 @@ public sealed class Acknowledgement(NpgsqlDataSource dataSource, TimeProvider cl
     internal static bool SaysAck(string ownText) =>
         AckLine.Matches(Languages.Lexicon.Fold(ownText.ReplaceLineEndings("\n"))).Any(m => !Negation.IsMatch(m.Groups["rest"].Value));
 
-    private static readonly Regex AckLine = Languages.ReplyPatterns.Pattern(
-        $@"^[ \t>*_]*{Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Ack))}[ \t.!*_]*(?:$|[-–—:,;](?:[ \t](?<rest>.*))?$)",
+    private static readonly Regex AckLine = Languages.LexiconPatterns.Pattern(
+        $@"^[ \t>*_]*{Languages.LexiconPatterns.Words(Languages.Lexicon.Union(l => l.Ack))}[ \t.!*_]*(?:$|[-–—:,;](?:[ \t](?<rest>.*))?$)",
         RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
-    private static readonly Regex Negation = Languages.ReplyPatterns.Pattern(Languages.ReplyPatterns.Words(Languages.Lexicon.Union(l => l.Negations)));
+    private static readonly Regex Negation = Languages.LexiconPatterns.Pattern(Languages.LexiconPatterns.Words(Languages.Lexicon.Union(l => l.Negations)));
 
     private const string Owner = """
         SELECT a.course_id, c.patient_id, a.kind, t.email AS therapist_email

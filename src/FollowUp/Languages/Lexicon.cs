@@ -45,6 +45,20 @@ internal sealed record Lexicon
     /// is the pain wherever it stands in a sentence, and they may also stand between a label and its number.
     /// </summary>
     public string[] Hedges { get; init; } = [];
+    /// <summary>
+    /// Words that put a number without a label at the pain's level ("I'm at 4", "tengo un 7", "'k zit aan 7", "dói a 6"):
+    /// the number after one is the pain when a pause, a filler or "but" follows it. They may also stand between a label and
+    /// its number.
+    /// </summary>
+    public string[] AtLevel { get; init; } = [];
+    /// <summary>"I'm", "estoy", "ik ben": a mood word right after one, closing its clause, is the mood ("I'm a bit low.").</summary>
+    public string[] MoodVerbs { get; init; } = [];
+    /// <summary>"but" ("it's a 5 today but manageable"): a comment may follow a number after it.</summary>
+    public string[] But { get; init; } = [];
+    /// <summary>"Frage 1: 2, Frage 2: 3": the word for a numbered question.</summary>
+    public string[] QuestionWords { get; init; } = [];
+    /// <summary>Words before an hour of the clock ("a las 9", "alle 9", "om 9"): the number after one is a time.</summary>
+    public string[] AtHour { get; init; } = [];
     /// <summary>Words joining the two days of a span of dates ("from 12 to 19 December", "du 12 au 19 décembre").</summary>
     public string[] Until { get; init; } = [];
     /// <summary>Words that may stand before a mood word ("pretty good", "ziemlich gut").</summary>
@@ -127,8 +141,22 @@ internal sealed record Lexicon
 
     /// <summary>All languages' entries of one field, folded, longest first (so "no pain at all" wins over "no pain").</summary>
     public static string[] Union(Func<Lexicon, IEnumerable<string>> field) =>
-        All.SelectMany(field).Select(Fold).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)
+        All.SelectMany(l => field(l).SelectMany(l.Spellings)).Select(Fold).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// An entry as written, and in German also as typed without umlauts ("mittelmäßig" as "mittelmaessig", "fünf" as
+    /// "fuenf"): the standard transcription (DIN 5007-2) on keyboards and phones without them.
+    /// </summary>
+    public IEnumerable<string> Spellings(string entry)
+    {
+        yield return entry;
+        if (Code != "de" || entry.AsSpan().IndexOfAny(Umlauts) < 0) yield break;
+        yield return entry.Replace("ä", "ae", StringComparison.Ordinal).Replace("ö", "oe", StringComparison.Ordinal).Replace("ü", "ue", StringComparison.Ordinal)
+            .Replace("Ä", "Ae", StringComparison.Ordinal).Replace("Ö", "Oe", StringComparison.Ordinal).Replace("Ü", "Ue", StringComparison.Ordinal).Replace("ß", "ss", StringComparison.Ordinal);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Umlauts = System.Buffers.SearchValues.Create("äöüßÄÖÜ");
 
     /// <summary>Lower case, without accents, with plain quotes and spaces: "Fünf" and "funf", "très" and "tres" meet.</summary>
     public static string Fold(string text)

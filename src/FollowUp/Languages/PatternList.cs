@@ -10,7 +10,7 @@ namespace FollowUp.Languages;
 /// </summary>
 internal sealed class PatternList(IEnumerable<string> patterns, RegexOptions options)
 {
-    private readonly Regex[] patterns = patterns.Select(p => ReplyPatterns.Pattern(p, options)).ToArray();
+    private readonly Regex[] patterns = patterns.Select(p => LexiconPatterns.Pattern(p, options)).ToArray();
 
     /// <summary>The matches in <paramref name="text"/>, in order, none overlapping.</summary>
     public IEnumerable<(int Index, int Length)> Matches(string text)

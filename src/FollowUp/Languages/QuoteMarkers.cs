@@ -11,11 +11,11 @@ internal static class QuoteMarkers
 {
     private const RegexOptions Options = RegexOptions.CultureInvariant;
 
-    private static readonly string Verbs = ReplyPatterns.Words(Lexicon.Union(l => l.Attribution.Ends.Select(e => e.TrimEnd(':', ' '))));
+    private static readonly string Verbs = LexiconPatterns.Words(Lexicon.Union(l => l.Attribution.Ends.Select(e => e.TrimEnd(':', ' '))));
 
     /// <summary>"-----Original Message-----", "-------- Messaggio originale --------", "---- Dana wrote ----".</summary>
-    public static Regex Divider { get; } = ReplyPatterns.Pattern(
-        $@"^[\s*]*[-_=*]*\s*{ReplyPatterns.Words(Lexicon.Union(l => l.Dividers))}\s*[-_=*]*\s*:?\s*$|^\s*-{{2,}}.*{Verbs}.*-{{2,}}\s*$");
+    public static Regex Divider { get; } = LexiconPatterns.Pattern(
+        $@"^[\s*]*[-_=*]*\s*{LexiconPatterns.Words(Lexicon.Union(l => l.Dividers))}\s*[-_=*]*\s*:?\s*$|^\s*-{{2,}}.*{Verbs}.*-{{2,}}\s*$");
 
     private static readonly string[] Signatures = Lexicon.Union(l => l.Signatures);
 
@@ -29,10 +29,10 @@ internal static class QuoteMarkers
         .DistinctBy(h => h.Label).ToDictionary(h => h.Label, h => h.Kind, StringComparer.Ordinal);
 
     // "From: x", "*From:* x", "<b>From:</b> x" after an HTML conversion, indented or not.
-    private static readonly Regex HeaderLine = ReplyPatterns.Pattern(
-        $@"^\s*\*?\s*(?<label>{ReplyPatterns.Words(HeaderKind.Keys)})\s*\*?\s*:\s*\*?(?:\s|$)");
+    private static readonly Regex HeaderLine = LexiconPatterns.Pattern(
+        $@"^\s*\*?\s*(?<label>{LexiconPatterns.Words(HeaderKind.Keys)})\s*\*?\s*:\s*\*?(?:\s|$)");
 
-    private static readonly Regex InlineHeader = ReplyPatterns.Pattern($@"(?<!\w)(?<label>{ReplyPatterns.Words(HeaderKind.Keys)})\s*\*?\s*:");
+    private static readonly Regex InlineHeader = LexiconPatterns.Pattern($@"(?<!\w)(?<label>{LexiconPatterns.Words(HeaderKind.Keys)})\s*\*?\s*:");
 
     private static string? KindOf(string line) =>
         HeaderLine.Match(Lexicon.Fold(line)) is { Success: true } m ? HeaderKind[Regex.Replace(m.Groups["label"].Value, @"\s+", " ")] : null;
@@ -53,10 +53,10 @@ internal static class QuoteMarkers
 
     private static readonly string[] Starts = Lexicon.All.SelectMany(l => l.Attribution.Starts).Distinct(StringComparer.Ordinal).ToArray();
 
-    private static readonly Regex VerbThenColon = ReplyPatterns.Pattern($@"{Verbs}.*:\s*$|:\s*$");
-    private static readonly Regex HasVerb = ReplyPatterns.Pattern(Verbs);
+    private static readonly Regex VerbThenColon = LexiconPatterns.Pattern($@"{Verbs}.*:\s*$|:\s*$");
+    private static readonly Regex HasVerb = LexiconPatterns.Pattern(Verbs);
     // "<\npostmaster@example.org>:" wrapped by the client becomes "< postmaster@example.org>:" once joined.
-    private static readonly Regex AddressInBrackets = ReplyPatterns.Pattern(@"<\s?[^<>\s]+@[^<>\s]+>|\[mailto:[^\]]+\]");
+    private static readonly Regex AddressInBrackets = LexiconPatterns.Pattern(@"<\s?[^<>\s]+@[^<>\s]+>|\[mailto:[^\]]+\]");
 
     /// <summary>
     /// An attribution starting at line i, wrapped over up to three lines, possibly after the patient's own words on
@@ -124,11 +124,11 @@ internal static class QuoteMarkers
         return "";
     }
 
-    private static readonly Regex Question = ReplyPatterns.Pattern(
-        $@"^\s*(?<label>{ReplyPatterns.Words(Lexicon.Union(l => l.PainLabels.Concat(l.MoodLabels).Concat(l.InterestLabels).Concat(l.DownLabels)))})\s*:");
+    private static readonly Regex Question = LexiconPatterns.Pattern(
+        $@"^\s*(?<label>{LexiconPatterns.Words(Lexicon.Union(l => l.PainLabels.Concat(l.MoodLabels).Concat(l.InterestLabels).Concat(l.DownLabels)))})\s*:");
 
-    private static readonly Regex AnyLabel = ReplyPatterns.Pattern(
-        $@"(?<!\w){ReplyPatterns.Words(Lexicon.Union(l => l.PainLabels.Concat(l.MoodLabels).Concat(l.InterestLabels).Concat(l.DownLabels)))}(?!\w)");
+    private static readonly Regex AnyLabel = LexiconPatterns.Pattern(
+        $@"(?<!\w){LexiconPatterns.Words(Lexicon.Union(l => l.PainLabels.Concat(l.MoodLabels).Concat(l.InterestLabels).Concat(l.DownLabels)))}(?!\w)");
 
     /// <summary>Whether a line names what it answers ("Pain 5", "mood good"), so needs no label from the question above.</summary>
     public static bool NamesAnItem(string line) => AnyLabel.IsMatch(Lexicon.Fold(line));
@@ -143,7 +143,7 @@ internal static class QuoteMarkers
         .SelectMany(l => new[] { (l.Phq2.GetValueOrDefault("interest"), "interest"), (l.Phq2.GetValueOrDefault("down"), "down") })
         .Where(p => p.Item1 is { Length: > 10 }).Select(p => (Lexicon.Fold(p.Item1!).TrimEnd('?', '.', ' '), p.Item2)).ToArray();
 
-    private static readonly Regex Lettered = ReplyPatterns.Pattern(@"^\s*(?<n>[ab12])\s*[).:]\s+\p{L}");
+    private static readonly Regex Lettered = LexiconPatterns.Pattern(@"^\s*(?<n>[ab12])\s*[).:]\s+\p{L}");
 
     /// <summary>
     /// What a quoted question line asks, as a label the reader knows, in any language: its own label before a colon
@@ -173,7 +173,7 @@ internal static class QuoteMarkers
     private static readonly string[] Closings = Lexicon.Union(l => l.Closings);
 
     // After the closing, at most a name: "Thanks, Anna", "Mit freundlichen Grüßen Hans Müller".
-    private static readonly Regex AfterClosing = ReplyPatterns.Pattern(@"^[\s,.!]*(?:\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,2}[\s,.!]*)?$");
+    private static readonly Regex AfterClosing = LexiconPatterns.Pattern(@"^[\s,.!]*(?:\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,2}[\s,.!]*)?$");
 
     /// <summary>Whether a line is a letter's closing ("Kind regards", "Thanks, Anna"), as written: a name after it is capitalised.</summary>
     public static bool IsClosing(string line)

@@ -90,7 +90,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         cut = Math.Max(cut, dash < 0 ? -1 : dash + 2);
         // No question mark, dash or colon: the patient wrote the whole subject ("Pain 4 mood ok", "pijn 2 stemming goed").
         var typed = stripped[(cut + 1)..].Trim();
-        if (typed.Length == 0 || ReplyPatterns.CheckInLines.Contains(Lexicon.Fold(typed))) return null;
+        if (typed.Length == 0 || NotAnAnswer.CheckInLines.Contains(Lexicon.Fold(typed))) return null;
         var reader = AnswerReader.Of(typed);
         var read = reader.Single("pain", 10) is not null || reader.Mood() != (null, null);
         if (!read || reader.NumbersDoubtful || reader.Doubts.Count > 0) return null;
@@ -112,7 +112,7 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
         return Stop.IsMatch(folded) || OptOutSentence.IsMatch(folded);
     }
 
-    private static readonly Regex Stop = ReplyPatterns.Pattern($@"^\W*{ReplyPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$");
+    private static readonly Regex Stop = LexiconPatterns.Pattern($@"^\W*{LexiconPatterns.Words(Lexicon.Union(l => l.Stop))}\W*$");
 
     // Up to two plain words between the verb and the mail word ("these", "your follow-up"); a comma or a full stop ends
     // the request, so "I don't want any more pain, your emails help" is no opt-out.
@@ -120,13 +120,13 @@ internal sealed partial record Answer(int? Pain, int? MoodScore, string? MoodWor
     // to four plain words may stand at the "…".
     // Only ever asked whether it matches, so the whole requests go into one trie of words and only the split ones
     // ("melden sie mich … ab") and the receive-then-mail-word frame stand beside it.
-    private static readonly Regex OptOutSentence = ReplyPatterns.Pattern(string.Join('|', Lexicon.Union(l => l.OptOut)
+    private static readonly Regex OptOutSentence = LexiconPatterns.Pattern(string.Join('|', Lexicon.Union(l => l.OptOut)
             .Where(e => e.Contains(" … ", StringComparison.Ordinal))
             .Select(e => e.Split(" … ") is [var head, var tail]
-                ? $@"{ReplyPatterns.Words([head])}(?:[ \t]+[\w'-]+){{0,4}}[ \t]+{ReplyPatterns.Words([tail])}"
-                : ReplyPatterns.Words([e]))
-            .Prepend(ReplyPatterns.Words(Lexicon.Union(l => l.OptOut).Where(e => !e.Contains(" … ", StringComparison.Ordinal))))
-            .Append($@"{ReplyPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{ReplyPatterns.Words(Lexicon.Union(l => l.MailWords))}")));
+                ? $@"{LexiconPatterns.Words([head])}(?:[ \t]+[\w'-]+){{0,4}}[ \t]+{LexiconPatterns.Words([tail])}"
+                : LexiconPatterns.Words([e]))
+            .Prepend(LexiconPatterns.Words(Lexicon.Union(l => l.OptOut).Where(e => !e.Contains(" … ", StringComparison.Ordinal))))
+            .Append($@"{LexiconPatterns.Words(Lexicon.Union(l => l.OptOutReceive))}(?:[ \t]+[\w'-]+){{0,2}}[ \t]+{LexiconPatterns.Words(Lexicon.Union(l => l.MailWords))}")));
 
     private static string StripSubjectPrefixes(string subject) => SubjectPrefix().Replace(subject, "");
 

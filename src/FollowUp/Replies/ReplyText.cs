@@ -24,6 +24,8 @@ internal static partial class ReplyText
     {
         // The first inline text/plain part, read as it is: MimeKit's own format=flowed conversion also joins the
         // "-- " signature separator to the next line (RFC 3676 §4.3 says it must not), so we unflow it ourselves.
+        // Answers typed in colour inside Outlook's quoted check-in: only the HTML tells them from the quote.
+        if (message.HtmlBody is { } coloured && ColouredAnswers.Of(coloured) is { } answers) return answers;
         var part = message.BodyParts.OfType<TextPart>().FirstOrDefault(p => p.IsPlain && !p.IsAttachment);
         var plain = part is null ? null
             : string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase) ? Unflow(part.Text) : part.Text;
@@ -117,7 +119,7 @@ internal static partial class ReplyText
             if (askedJustAbove is not null && line.Trim().Length > 0)
             {
                 // "em baixo", "giù" under the mood question: a mood word that is also a PHQ-2 label is still the answer to it.
-                kept.Add(QuoteMarkers.NamesAnItem(line) && !ReplyPatterns.MoodWordMeaning.ContainsKey(Lexicon.Fold(line).Trim().TrimEnd('.', '!', ' '))
+                kept.Add(QuoteMarkers.NamesAnItem(line) && !MoodPatterns.MoodWordMeaning.ContainsKey(Lexicon.Fold(line).Trim().TrimEnd('.', '!', ' '))
                     ? line : $"{askedJustAbove}: {line.Trim()}");
                 askedJustAbove = null;
                 continue;
@@ -237,7 +239,7 @@ internal static partial class ReplyText
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
             && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)));
 
-    private static bool IsOutlookDivider(HtmlTagToken tag) =>
+    internal static bool IsOutlookDivider(HtmlTagToken tag) =>
         tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
             && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)
                 || v.Equals("stopSpelling", StringComparison.OrdinalIgnoreCase) || v.Equals("mail-editor-reference-message-container", StringComparison.OrdinalIgnoreCase)))

@@ -41,8 +41,8 @@ internal static partial class Signature
 
     // "6 in the evening though": a small number then lower-case words is the patient writing, not an address ("27 cours
     // Lafayette", "12 rue de la Paix" have a street word there).
-    private static readonly Regex NumberOpensASentence = ReplyPatterns.Pattern(
-        $@"^\W*\d{{1,2}}(?!\d)[ \t]+(?!(?i:{ReplyPatterns.Words(Lexicon.Union(l => l.Streets))}))\p{{Ll}}");
+    private static readonly Regex NumberOpensASentence = LexiconPatterns.Pattern(
+        $@"^\W*\d{{1,2}}(?!\d)[ \t]+(?!(?i:{LexiconPatterns.Words(Lexicon.Union(l => l.Streets))}))\p{{Ll}}");
 
     /// <summary>A name's title, company, address and phone: a few short lines to the end, one with contact details, none an answer.</summary>
     private static bool IsContactBlock(string[] lines, int from)

@@ -15,16 +15,17 @@ internal static class Typos
 
     private static readonly string[] PainLabels = SingleWords(Lexicon.Answering.SelectMany(l => l.PainLabels));
     private static readonly string[] MoodLabels = SingleWords(Lexicon.Answering.SelectMany(l => l.MoodLabels));
-    private static readonly Dictionary<string, string> MoodWords = ReplyPatterns.MoodWordMeaning
+    private static readonly Dictionary<string, string> MoodWords = MoodPatterns.MoodWordMeaning
         .Where(p => p.Key.Length >= Shortest && !p.Key.Contains(' ', StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     /// <summary>Every single word of every language file: a word some language knows is never someone's typo.</summary>
     private static readonly HashSet<string> Known = Lexicon.All
         .SelectMany(l => typeof(Lexicon).GetProperties().Where(p => p.PropertyType == typeof(string[])).SelectMany(p => (string[])p.GetValue(l)!)
-            .Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.Numbers.Values.SelectMany(w => w)).Concat(l.Phq2Options.Values.SelectMany(w => w)))
+            .Concat(l.MoodWords.Values.SelectMany(w => w)).Concat(l.Numbers.Values.SelectMany(w => w)).Concat(l.Phq2Options.Values.SelectMany(w => w))
+            .SelectMany(l.Spellings))
         .SelectMany(e => Lexicon.Fold(e).Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
 
-    private static readonly Regex MoodLabel = ReplyPatterns.Pattern($@"{ReplyPatterns.Words(Lexicon.Union(l => l.MoodLabels))}[ \t]*[:=,\-]?[ \t]*(?<w>\p{{L}}{{{Shortest},}})(?!\w)");
+    private static readonly Regex MoodLabel = LexiconPatterns.Pattern($@"{LexiconPatterns.Words(Lexicon.Union(l => l.MoodLabels))}[ \t]*[:=,\-]?[ \t]*(?<w>\p{{L}}{{{Shortest},}})(?!\w)");
 
     public sealed record Mended(string Folded, string Written, IReadOnlyList<string> Notes);
 
@@ -92,10 +93,10 @@ internal static class Typos
     private static string[] SingleWords(IEnumerable<string> entries) =>
         entries.Select(Lexicon.Fold).Where(e => e.Length >= Shortest && !e.Contains(' ', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
 
-    private static readonly Regex BeforeAMoodWord = ReplyPatterns.Pattern(
-        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=,\-]?[ \t]*(?={ReplyPatterns.Words(ReplyPatterns.MoodWordMeaning.Keys)})");
+    private static readonly Regex BeforeAMoodWord = LexiconPatterns.Pattern(
+        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=,\-]?[ \t]*(?={LexiconPatterns.Words(MoodPatterns.MoodWordMeaning.Keys)})");
 
     // "I paid 5 euros": a word before a count of things is no label, however close.
-    private static readonly Regex BeforeANumber = ReplyPatterns.Pattern(
-        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=]?[ \t]*(?=\d{{1,2}}(?!\d)(?![ \t]?{ReplyPatterns.Words(Lexicon.Union(l => l.Units))}))");
+    private static readonly Regex BeforeANumber = LexiconPatterns.Pattern(
+        $@"(?<!\w)(?<w>\p{{L}}{{{Shortest},}})[ \t]*[:=]?[ \t]*(?=\d{{1,2}}(?!\d)(?![ \t]?{LexiconPatterns.Words(Lexicon.Union(l => l.Units))}))");
 }

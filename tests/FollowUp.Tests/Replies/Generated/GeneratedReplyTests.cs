@@ -23,6 +23,8 @@ public class GeneratedReplyTests(ITestOutputHelper output)
         var byClient = new Dictionary<string, Score>();
         var wrong = new List<string>();
         var clarified = new List<string>();
+        // FU_GENERATED_DUMP=FILE writes every reading, one line each, to compare the reader before and after a change.
+        using var dump = Environment.GetEnvironmentVariable("FU_GENERATED_DUMP") is { Length: > 0 } dumpPath ? new StreamWriter(dumpPath) : null;
         for (var i = 0; i < count; i++)
         {
             var language = Patients.Languages[random.Next(Patients.Languages.Length)];
@@ -50,6 +52,7 @@ public class GeneratedReplyTests(ITestOutputHelper output)
             var answer = Answer.Parse(ownText, message.Subject);
 
             var verdict = Judge(written.Meant, answer);
+            dump?.WriteLine($"{i}\t{language}/{client}\t{answer.Pain}\t{answer.MoodScore}\t{answer.MoodWord}\t{answer.Phq2A}\t{answer.Phq2B}\t{string.Join("; ", answer.Readings)}\t{string.Join("; ", answer.Doubts)}");
             Tally(byLanguage, language, written.Meant, verdict);
             Tally(byClient, client, written.Meant, verdict);
             if (verdict == Verdict.Clarified && !written.Meant.Ambiguous && clarified.Count < 40)

@@ -18,7 +18,7 @@ public sealed record Written(string Language, string Text, Meant Meant, string P
 /// the way they give a number, moods as they say them, everyday comments that carry numbers of their own, sign-offs),
 /// written from native usage, not from FollowUp's language files.
 /// </summary>
-public static class Patients
+public static partial class Patients
 {
     public static readonly string[] Languages = ["en", "de", "fr", "es", "it", "nl", "pt"];
 
@@ -270,8 +270,12 @@ public static class Patients
             };
         }
         var talk = Talk[language];
-        var (painText, phrasing) = random.Next(22) switch
+        var later = Later[language];
+        var (painText, phrasing) = random.Next(24) switch
         {
+            22 => (Pick(later.Levels).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "level without a label"),
+            23 when pain == 0 => (Pick(later.Zeros), "zero word by the label"),
+            23 => (Pick(later.Corrections).Replace("{a}", Num((pain + 1 + random.Next(9)) % 11), StringComparison.Ordinal).Replace("{n}", Num(pain), StringComparison.Ordinal), "taken back in two words"),
             18 => (Pick(talk.Leads).Replace("{n}", pain.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "verb, 'now' or emoji by the number"),
             21 => ($"{pain} /", "number / mood"),
             19 => (Pick(talk.Corrections).Replace("{a}", Num((pain + 1 + random.Next(9)) % 11), StringComparison.Ordinal).Replace("{n}", Num(pain), StringComparison.Ordinal), "a number taken back"),
@@ -315,6 +319,15 @@ public static class Patients
                 moodWord = meaning;
                 parts.Add(random.Next(2) == 0 && talk.MoodsAlone.Any(m => m.Said == said) ? said : $"\n{Capital(Pick(w.MoodLabels).TrimEnd(':'))}\n{said}");
             }
+            else if (random.Next(7) == 0)
+            {
+                // "I'm a bit low", "ik ben wat somber", "Mood 👍"; or the mood word a sentence of its own after the pain.
+                var sentence = random.Next(2) == 0;
+                var (said, meaning) = sentence ? Pick(later.MoodSentences) : Pick(later.MoodsSaid);
+                moodWord = meaning;
+                if (sentence) parts[0] += $". {said}.";
+                else parts.Add(said);
+            }
             else if (random.Next(8) == 0)
             {
                 // Typed one letter off on a phone: the mood label, or the mood word after it.
@@ -338,6 +351,8 @@ public static class Patients
                 0 => $"{w.Interest} {phqA}, {w.Down} {phqB}",
                 1 => $"{w.Interest}: {w.PhqOptions[phqA.Value]}, {w.Down}: {w.PhqOptions[phqB.Value]}",
                 2 when random.Next(3) == 0 => $"{talk.OtherTwo} {w.PhqOptions[phqA.Value]} {talk.And} {w.PhqOptions[phqB.Value]}",
+                // "Frage 1: 2, Frage 2: 3" after a labelled pain and mood.
+                2 when phrasing == "labelled" && (moodWord is not null || moodScore is not null) && random.Next(2) == 0 => $"{later.Question} 1: {phqA}, {later.Question} 2: {phqB}",
                 _ => $"\n{phqA} {phqB}",
             });
         }
@@ -345,7 +360,7 @@ public static class Patients
         var body = parts[0].Contains(" - ", StringComparison.Ordinal) ? parts[0] + "\n" + string.Join(separator, parts.Skip(1)) : string.Join(separator, parts);
         // Mail clients drop the blank at the end of a line (format=flowed would join it to the next).
         lines.Add(string.Join('\n', body.Split('\n').Select(l => l.TrimEnd())));
-        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(5) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), 2 => Pick(daily.Dates), 3 => Pick(talk.Strays), _ => Pick(more.Noise) }) + "."]);
+        if (random.Next(3) == 0) lines.AddRange(["", Capital(random.Next(6) switch { 0 => Pick(w.Comments), 1 => Pick(w.CommentsWithNumbers), 2 => Pick(daily.Dates), 3 => Pick(talk.Strays), 4 => Pick(later.Hours), _ => Pick(more.Noise) }) + "."]);
         lines.AddRange(SignOff(random, w));
         switch (random.Next(8))
         {
