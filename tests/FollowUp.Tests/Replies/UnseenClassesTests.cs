@@ -4,9 +4,9 @@ namespace FollowUp.Tests.Replies;
 
 /// <summary>
 /// Classes of phrasing found in replies the corpus had never seen, each in every answering language: the level stated
-/// without a label, a zero word by the label, a correction in two words, the mood after "I am" or as a sentence of its
-/// own, the PHQ-2 items by their number, an hour or a weekday with a time beside the answer, German typed without
-/// umlauts. Each is read, and the doubtful shapes beside them are still left for a clarification.
+/// without a label, a zero word by the label, a correction in two words, a typo owned up to, the mood after "I am" or
+/// as a sentence of its own, the PHQ-2 items by their number, an hour or a weekday with a time beside the answer,
+/// German typed without umlauts. Each is read, and the doubtful shapes beside them are still left for a clarification.
 /// </summary>
 public class UnseenClassesTests
 {
@@ -55,6 +55,25 @@ public class UnseenClassesTests
     [Fact]
     public void A_weak_number_word_after_a_correction_not_taken_back_stores_no_pain() =>
         Assert.Null(Answer.Parse("drei, so ein Mist, ich meine acht").Pain);
+
+    [Theory]
+    [InlineData("Pain 8\nsorry, meant to type 3. Mood good", 3)]
+    [InlineData("Schmerz 6, sorry, Tippfehler, gemeint war 4", 4)]
+    [InlineData("Douleur 7, désolé, je voulais écrire 3. Moral ok", 3)]
+    [InlineData("Dolor 8, perdón, quería poner 5.", 5)]
+    [InlineData("Dolore 6, scusa, volevo scrivere 2", 2)]
+    [InlineData("Pijn 9 — sorry, tikfout, moet 4 zijn. Stemming goed", 4)]
+    [InlineData("Dor 7 — desculpe, queria escrever 3. Humor bom", 3)]
+    public void A_typo_owned_up_to_with_the_number_meant_counts_the_number_meant(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Fact]
+    public void An_apology_and_a_maybe_before_another_number_stores_no_pain() =>
+        Assert.Null(Answer.Parse("Pain 6, sorry, maybe 5").Pain);
+
+    [Fact]
+    public void An_apology_before_a_count_of_things_keeps_the_pain_given() =>
+        Assert.Equal(6, Answer.Parse("Pijn 6, sorry, moet 3 keer per dag oefenen").Pain);
 
     [Theory]
     [InlineData("Pain 3, I'm a bit low.", "low")]
