@@ -5,8 +5,9 @@ namespace FollowUp.Tests.Replies;
 /// <summary>
 /// Classes of phrasing found in replies the corpus had never seen, each in every answering language: the level stated
 /// without a label, a zero word by the label, a correction in two words, a typo owned up to, the mood after "I am" or
-/// as a sentence of its own, the PHQ-2 items by their number, an hour or a weekday with a time beside the answer,
-/// German typed without umlauts. Each is read, and the doubtful shapes beside them are still left for a clarification.
+/// as a sentence of its own, the PHQ-2 items by their number, an hour, a weekday with a time, a day of the month or a
+/// span of hours or tablets beside the answer, German typed without umlauts. Each is read, and the doubtful shapes
+/// beside them are still left for a clarification.
 /// </summary>
 public class UnseenClassesTests
 {
@@ -74,6 +75,32 @@ public class UnseenClassesTests
     [Fact]
     public void An_apology_before_a_count_of_things_keeps_the_pain_given() =>
         Assert.Equal(6, Answer.Parse("Pijn 6, sorry, moet 3 keer per dag oefenen").Pain);
+
+    [Theory]
+    [InlineData("Pain 3, sore since the 12 when I lifted a box", 3)]
+    [InlineData("Schmerz 4, seit dem 12 schlechter", 4)]
+    [InlineData("Douleur 5, je boite depuis le 12", 5)]
+    [InlineData("Dolor 6. Ánimo bajo, mi padre está ingresado desde el día 14.", 6)]
+    [InlineData("Dolore 4, il giorno 20 ho la visita", 4)]
+    [InlineData("Pijn 3, sinds de 15 wat stijver", 3)]
+    [InlineData("Dor 5, o dia 18 tenho consulta", 5)]
+    public void A_day_of_the_month_beside_the_pain_leaves_the_pain_read(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Pain 4, sleeping 5 or 6 hours", 4)]
+    [InlineData("Schmerz 3, schlafe nur 5 bis 6 Stunden", 3)]
+    [InlineData("Douleur 4, je marche 2 à 3 heures", 4)]
+    [InlineData("Dolor 5, ibuprofeno de 8 en 8 horas", 5)]
+    [InlineData("Dolore 6, tachipirina di 8 in 8 ore", 6)]
+    [InlineData("Pijn 2, slaap 6-7 uur per nacht", 2)]
+    [InlineData("Dor 7, Brufen de 8 em 8 horas", 7)]
+    public void A_span_or_a_rate_of_things_counted_beside_the_pain_leaves_the_pain_read(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Fact]
+    public void Two_numbers_joined_before_no_thing_counted_stay_a_choice() =>
+        Assert.Null(Answer.Parse("Pijn 5 of 6 vandaag").Pain);
 
     [Theory]
     [InlineData("Pain 3, I'm a bit low.", "low")]
