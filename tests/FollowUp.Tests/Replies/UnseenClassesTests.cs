@@ -5,9 +5,9 @@ namespace FollowUp.Tests.Replies;
 /// <summary>
 /// Classes of phrasing found in replies the corpus had never seen, each in every answering language: the level stated
 /// without a label, a zero word by the label, a correction in two words, a typo owned up to, the mood after "I am" or
-/// as a sentence of its own, the PHQ-2 items by their number, an hour, a weekday with a time, a day of the month or a
-/// span of hours or tablets beside the answer, German typed without umlauts. Each is read, and the doubtful shapes
-/// beside them are still left for a clarification.
+/// as a sentence of its own, the PHQ-2 items by their number or as a numbered list, an hour, a weekday with a time, a
+/// day of the month or a span of hours or tablets beside the answer, German typed without umlauts. Each is read, and
+/// the doubtful shapes beside them are still left for a clarification.
 /// </summary>
 public class UnseenClassesTests
 {
@@ -101,6 +101,28 @@ public class UnseenClassesTests
     [Fact]
     public void Two_numbers_joined_before_no_thing_counted_stay_a_choice() =>
         Assert.Null(Answer.Parse("Pijn 5 of 6 vandaag").Pain);
+
+    [Theory]
+    [InlineData("Pain 3\nMood okay\n1) 1\n2) 0", 1, 0)]
+    [InlineData("Schmerz: 4\nStimmung: gedrückt\n1. 2\n2. 2", 2, 2)]
+    [InlineData("Douleur 2\nMoral bon\n1) 0\n2) 0", 0, 0)]
+    [InlineData("Dolor: 5\nÁnimo: bajo\n1) 2\n2) 1", 2, 1)]
+    [InlineData("Dolore 6\nUmore giù\n1) 3\n2) 2", 3, 2)]
+    [InlineData("Pijn 3\nStemming goed\n1: 1\n2: 1", 1, 1)]
+    [InlineData("Dor 4\nHumor em baixo\n1) 2\n2) 3", 2, 3)]
+    public void A_numbered_list_under_the_pain_and_the_mood_is_the_phq2(string text, int interest, int down)
+    {
+        var answer = Answer.Parse(text);
+
+        Assert.Equal(interest, answer.Phq2A);
+        Assert.Equal(down, answer.Phq2B);
+    }
+
+    [Theory]
+    [InlineData("1) 5\n2) good")]
+    [InlineData("Pain 3, mood good\n1) 2 or 3")]
+    public void A_numbered_line_without_pain_and_mood_read_first_or_with_more_on_it_is_no_phq2(string text) =>
+        Assert.Null(Answer.Parse(text).Phq2A);
 
     [Theory]
     [InlineData("Pain 3, I'm a bit low.", "low")]
