@@ -3,6 +3,7 @@ using Dapper;
 using FollowUp.Audit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FollowUp.Alerts;
 
@@ -31,7 +32,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
 
     /// <summary>
     /// As <see cref="AssessAsync(DbConnection, DbTransaction, long, CancellationToken)"/> on what a caller read with
-    /// <see cref="CourseAndReadings"/> in its own round trip (the inbox, in the batch that stores the reply).
+    /// <see cref="CoursesAndReadings"/> in its own round trip (the inbox, in the batch that stores a run's replies).
     /// </summary>
     internal async Task<IReadOnlyList<Finding>> AssessAsync(DbConnection connection, DbTransaction transaction, long courseId,
         (CourseScores Course, List<PainReading> Readings) loaded, CancellationToken cancellationToken)
@@ -61,17 +62,10 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
     {
         // The course's scores and its readings in one round trip: this runs for every stored answer, inside the
         // reply's transaction, so each round trip here is one more per reply read from the mailbox.
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CourseAndReadings, new { courseId }, transaction, cancellationToken: cancellationToken));
-        return await ReadAsync(results);
-    }
-
-    /// <summary>The two result sets of <see cref="CourseAndReadings"/>, next in <paramref name="results"/>.</summary>
-    internal static async Task<(CourseScores Course, List<PainReading> Readings)> ReadAsync(SqlMapper.GridReader results)
-    {
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(CoursesAndReadings, new { courseIds = new[] { courseId } }, transaction,
+            cancellationToken: cancellationToken));
         var course = await results.ReadSingleAsync<CourseScores>();
-        var readings = (await results.ReadAsync<ReadingRow>())
-            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag, r.Confirming)).ToList();
-        return (course, readings);
+        return (course, (await results.ReadAsync<ReadingRow>()).Select(r => r.Reading()).ToList());
     }
 
     /// <summary>
@@ -102,15 +96,21 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
     }
 
     /// <summary>
-    /// The two result sets of <see cref="CourseAndReadings"/> at <paramref name="reader"/>'s current one (the inbox's
-    /// batch of several answers), leaving it at the result set after them.
+    /// <see cref="CoursesAndReadings"/> for <paramref name="courseIds"/>, as batch commands for a caller that reads them in
+    /// its own round trip (the inbox, in the batch that stores a run's replies) with <see cref="ReadManyAsync"/>.
     /// </summary>
-    internal static async Task<(CourseScores Course, List<PainReading> Readings)> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    internal static IEnumerable<NpgsqlBatchCommand> CoursesAndReadingsCommands(long[] courseIds) =>
+        Replies.InboundRows.Commands(CoursesAndReadings, ("courseIds", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, courseIds));
+
+    /// <summary>
+    /// The two result sets of <see cref="CoursesAndReadings"/> at <paramref name="reader"/>'s current one: each course's
+    /// scores and readings, by course.
+    /// </summary>
+    internal static async Task<Dictionary<long, (CourseScores Course, List<PainReading> Readings)>> ReadManyAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var course = (await Replies.InboundRows.ReadAllAsync<CourseScores>(reader, cancellationToken)).Single();
-        var readings = (await Replies.InboundRows.ReadAllAsync<ReadingRow>(reader, cancellationToken))
-            .Select(r => new PainReading(r.OffsetDays, r.Pain, r.MoodScore, r.MoodWord, r.Phq2A, r.Phq2B, r.AnswerText, r.CrisisFlag, r.Confirming)).ToList();
-        return (course, readings);
+        var courses = await Replies.InboundRows.ReadAllAsync<CourseScores>(reader, cancellationToken);
+        var readings = (await Replies.InboundRows.ReadAllAsync<ReadingRow>(reader, cancellationToken)).ToLookup(r => r.CourseId, r => r.Reading());
+        return courses.ToDictionary(c => c.CourseId, c => (c, readings[c.CourseId].ToList()));
     }
 
     private sealed class Raised
@@ -121,6 +121,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
 
     internal sealed class CourseScores
     {
+        public long CourseId { get; init; }
         public long PatientId { get; init; }
         public int PainAtStart { get; init; }
         public int? PainAtEnd { get; init; }
@@ -128,6 +129,7 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
 
     private sealed class ReadingRow
     {
+        public long CourseId { get; init; }
         public int OffsetDays { get; init; }
         public int? Pain { get; init; }
         public int? MoodScore { get; init; }
@@ -137,15 +139,18 @@ internal sealed class Assessment(TimeProvider clock, IOptions<AlertOptions> opti
         public string? AnswerText { get; init; }
         public bool CrisisFlag { get; init; }
         public bool Confirming { get; init; }
+
+        public PainReading Reading() => new(OffsetDays, Pain, MoodScore, MoodWord, Phq2A, Phq2B, AnswerText, CrisisFlag, Confirming);
     }
 
-    // The latest reply per check-in counts (a second reply corrects the first). Parameter @courseId.
-    internal const string CourseAndReadings = """
-        SELECT patient_id, pain_at_start, pain_at_end FROM courses WHERE id = @courseId;
-        SELECT DISTINCT ON (ci.id) ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag,
+    // The latest reply per check-in counts (a second reply corrects the first); each course's readings in check-in
+    // order. Parameter @courseIds: one course or a run's.
+    internal const string CoursesAndReadings = """
+        SELECT id AS course_id, patient_id, pain_at_start, pain_at_end FROM courses WHERE id = ANY(@courseIds);
+        SELECT DISTINCT ON (ci.id) ci.course_id, ci.offset_days, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_text, r.crisis_flag,
                ci.confirms_check_in_id IS NOT NULL AS confirming
         FROM replies r JOIN check_ins ci ON ci.id = r.check_in_id
-        WHERE ci.course_id = @courseId
+        WHERE ci.course_id = ANY(@courseIds)
         ORDER BY ci.id, r.received_at DESC, r.id DESC
         """;
 

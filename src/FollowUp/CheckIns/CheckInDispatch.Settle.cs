@@ -14,15 +14,15 @@ internal sealed partial class CheckInDispatch
     private long _oneOffs;
 
     /// <summary>Records a message the SMTP server accepted; with the database gone meanwhile, keeps it to record on its return.</summary>
-    private async Task RecordSentAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders)
+    private async Task RecordSentAsync(Lane lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders)
     {
         try
         {
-            await RecordAsync(lane, item, messageId, reminders, CancellationToken.None);
+            await RecordAsync(lane.Name, item, messageId, reminders, await lane.RecordsAsync(CancellationToken.None), CancellationToken.None);
         }
         catch (Exception e) when (Operations.Outages.IsDatabaseOutage(e))
         {
-            _unrecorded.Enqueue((lane, item, messageId, reminders));
+            _unrecorded.Enqueue((lane.Name, item, messageId, reminders));
             throw;
         }
     }
@@ -32,7 +32,7 @@ internal sealed partial class CheckInDispatch
     {
         while (_unrecorded.TryPeek(out var u))
         {
-            await RecordAsync(u.Lane, u.Item, u.MessageId, u.Reminders, cancellationToken);
+            await RecordAsync(u.Lane, u.Item, u.MessageId, u.Reminders, null, cancellationToken);
             _unrecorded.TryDequeue(out _);
         }
         // A claim recorded as sent just above is no longer 'sending', so this leaves it alone.

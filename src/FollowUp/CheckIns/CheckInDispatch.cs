@@ -35,7 +35,7 @@ internal sealed partial class CheckInDispatch(
         var options = dispatchOptions.Value;
         var lanes = Enumerable.Range(1, options.Lanes).Select(lane => $"{_worker}/{lane}").ToArray();
         await SettleAsync(lanes, cancellationToken);
-        var results = await Task.WhenAll(lanes.Select(lane => RunLaneAsync(new Lane(lane), options, null, cancellationToken)));
+        var results = await Task.WhenAll(lanes.Select(lane => RunLaneAsync(new Lane(lane, dataSource), options, null, cancellationToken)));
         var result = results.Aggregate(new DispatchResult(0, 0, 0), (a, b) => a.Add(b));
         if (result.Sent + result.Failed + result.Retrying > 0) Log.Dispatched(logger, result.Sent, result.Failed, result.Retrying);
         Operations.FollowUpMetrics.Dispatched(result.Sent, result.Failed, result.Retrying);
@@ -52,7 +52,7 @@ internal sealed partial class CheckInDispatch(
         var lane = $"{_worker}/{kind}{id}/{Interlocked.Increment(ref _oneOffs)}";
         try
         {
-            return await RunLaneAsync(new Lane(lane), dispatchOptions.Value, (kind, id), cancellationToken);
+            return await RunLaneAsync(new Lane(lane, dataSource), dispatchOptions.Value, (kind, id), cancellationToken);
         }
         catch
         {
@@ -71,19 +71,26 @@ internal sealed partial class CheckInDispatch(
     /// </summary>
     internal async Task<IReadOnlyList<(CheckInToSend Item, MimeMessage Message)>> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        var lane = new Lane($"{_worker}/simulation");
+        var lane = new Lane($"{_worker}/simulation", dataSource);
         var delivered = new List<(CheckInToSend, MimeMessage)>();
-        while (true)
+        try
         {
-            var batch = await _queue.ClaimAsync(lane.Name, dispatchOptions.Value, null, cancellationToken);
-            if (batch.Count == 0) return delivered;
-            foreach (var item in batch)
+            while (true)
             {
-                var prepared = await PrepareAsync(lane, item, cancellationToken);
-                if (prepared.Message is null) continue;
-                await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), cancellationToken);
-                delivered.Add((item, prepared.Message));
+                var batch = await _queue.ClaimAsync(lane.Name, dispatchOptions.Value, null, cancellationToken);
+                if (batch.Count == 0) return delivered;
+                foreach (var item in batch)
+                {
+                    var prepared = await PrepareAsync(lane, item, cancellationToken);
+                    if (prepared.Message is null) continue;
+                    await RecordAsync(lane.Name, item, prepared.Message.MessageId!, Reminders(item, prepared.Schedule!), await lane.RecordsAsync(cancellationToken), cancellationToken);
+                    delivered.Add((item, prepared.Message));
+                }
             }
+        }
+        finally
+        {
+            await lane.EndAsync();
         }
     }
 
@@ -99,15 +106,16 @@ internal sealed partial class CheckInDispatch(
         }
         finally
         {
-            await lane.DropConnectionAsync();
+            await lane.EndAsync();
         }
         return lane.Result();
     }
 
     /// <summary>
-    /// Sends a claimed batch in order. While a message is sent and recorded, the next one is checked and rendered; each
-    /// is recorded before the next is sent, so at most one sent message of the lane is unrecorded at any moment: the one
-    /// duplicate a crash can cause per lane (docs/reliability.md). False when the SMTP server is gone for this run.
+    /// Sends a claimed batch in order. While a message is sent, the next one is checked and rendered, and the record of
+    /// the one before it commits; a message's last byte waits for that record (<see cref="HeldBackMessage"/>), so at
+    /// most one sent message of the lane is unrecorded at any moment: the one duplicate a crash can cause per lane
+    /// (docs/reliability.md). False when the SMTP server is gone for this run.
     /// </summary>
     private async Task<bool> SendBatchAsync(Lane lane, IReadOnlyList<CheckInToSend> batch, DispatchOptions options, CancellationToken cancellationToken)
     {
@@ -122,10 +130,12 @@ internal sealed partial class CheckInDispatch(
                 lane.Count(prepared.Message is null ? prepared.Outcome : await SendAsync(lane, item, prepared, options, cancellationToken));
                 pending.Dequeue();
             }
+            await lane.RecordedAsync();
             return true;
         }
         catch (Exception e) when (MailFailure.IsServerUnavailable(e) || e is OperationCanceledException)
         {
+            await lane.RecordedAsync();
             await HandBackAsync(lane, pending, e, options);
             if (e is OperationCanceledException) throw;
             return false;
@@ -175,30 +185,27 @@ internal sealed partial class CheckInDispatch(
     private async Task<Prepared> PrepareAsync(Lane lane, CheckInToSend item, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        Schedule schedule;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        var connection = await lane.ChecksAsync(cancellationToken);
+        var state = await OutgoingQueue.StateAsync(connection, lane.Name, item, cancellationToken);
+        switch (Eligibility.Decide(item.Kind, state, item.ExpiresAt, now.UtcDateTime))
         {
-            var state = await OutgoingQueue.StateAsync(connection, lane.Name, item, cancellationToken);
-            switch (Eligibility.Decide(item.Kind, state, item.ExpiresAt, now.UtcDateTime))
-            {
-                case (Eligibility.Action.Lost, _):
-                    Log.ClaimLost(logger, item.Id);
-                    return new Prepared(Outcome.Lost, null, null);
-                case (Eligibility.Action.Release, _):
-                    await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, now, cancellationToken);
-                    return new Prepared(Outcome.Deferred, null, null);
-                case (Eligibility.Action.Cancel, var reason):
-                    await _queue.CancelAsync(connection, lane.Name, item, reason!, cancellationToken);
-                    return new Prepared(Outcome.Cancelled, null, null);
-            }
-            schedule = await lane.ScheduleAsync(connection, item.ScheduleId, cancellationToken);
-            var opening = SendWindow.NextOpening(now, schedule, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone));
-            if (Eligibility.WaitsForWindow(item.Kind) && opening > now)
-            {
-                // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
-                await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, opening, cancellationToken);
+            case (Eligibility.Action.Lost, _):
+                Log.ClaimLost(logger, item.Id);
+                return new Prepared(Outcome.Lost, null, null);
+            case (Eligibility.Action.Release, _):
+                await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, now, cancellationToken);
                 return new Prepared(Outcome.Deferred, null, null);
-            }
+            case (Eligibility.Action.Cancel, var reason):
+                await _queue.CancelAsync(connection, lane.Name, item, reason!, cancellationToken);
+                return new Prepared(Outcome.Cancelled, null, null);
+        }
+        var schedule = await lane.ScheduleAsync(connection, item.ScheduleId, cancellationToken);
+        var opening = SendWindow.NextOpening(now, schedule, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone));
+        if (Eligibility.WaitsForWindow(item.Kind) && opening > now)
+        {
+            // Late (a retry, a backlog, a worker that was down): wait for the patient's next window, never a night send.
+            await OutgoingQueue.RescheduleAsync(connection, lane.Name, item, opening, cancellationToken);
+            return new Prepared(Outcome.Deferred, null, null);
         }
         MimeKit.MimeMessage message;
         try
@@ -229,15 +236,20 @@ internal sealed partial class CheckInDispatch(
     private async Task<Outcome> SendAsync(Lane lane, CheckInToSend item, Prepared prepared, DispatchOptions options, CancellationToken cancellationToken)
     {
         var message = prepared.Message!;
+        var previous = lane.Recording;
+        // A record that already failed stops the lane before another message can be accepted unrecorded beside it.
+        if (previous.IsCompleted) await previous;
         try
         {
             lane.Smtp ??= await ConnectAsync(cancellationToken);
             // Envelope sender = the check-in's own reply address (VERP): delivery reports come back to the replies
             // mailbox, where the inbox reads them, already carrying the token of the check-in they are about.
-            await lane.Smtp.SendAsync(message, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes, cancellationToken);
+            var smtp = lane.Smtp;
+            await HeldBackMessage.SendAsync(message, previous, held => smtp.SendAsync(held, message.ReplyTo.Mailboxes.First(), message.To.Mailboxes, cancellationToken));
         }
         catch (Exception e) when (MailFailure.Of(e) is { ServerUnavailable: false } refused)
         {
+            await lane.RecordedAsync();
             if (!refused.Permanent)
             {
                 // 4yz: the server asks us to try again later.
@@ -250,7 +262,17 @@ internal sealed partial class CheckInDispatch(
             Log.CheckInRefused(logger, item.Id, refused.StatusCode ?? 0);
             return Outcome.Failed;
         }
-        await RecordSentAsync(lane.Name, item, message.MessageId!, Reminders(item, prepared.Schedule!));
+        catch when (previous.IsFaulted)
+        {
+            // The record before this message failed (the database went away) with this one part-way through its DATA:
+            // the session is closed without another command, so the server never has all of it and never accepts it.
+            lane.AbandonSmtp();
+            throw;
+        }
+        // Accepted, so the record before it has committed (its last byte waited for it); this one's commits while the
+        // next message is checked and transmitted.
+        await previous;
+        lane.Recording = RecordSentAsync(lane, item, message.MessageId!, Reminders(item, prepared.Schedule!));
         return Outcome.Sent;
     }
 
@@ -266,9 +288,9 @@ internal sealed partial class CheckInDispatch(
         return [.. CheckInPlanner.Reminders(now, expires, TimeZoneInfo.FindSystemTimeZoneById(item.TimeZone), schedule, item.RemindAfterDays)];
     }
 
-    private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, CancellationToken cancellationToken)
+    private async Task RecordAsync(string lane, CheckInToSend item, string messageId, DateTimeOffset[] reminders, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
-        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, cancellationToken))
+        if (await _queue.MarkSentAsync(lane, item, messageId, reminders, connection, cancellationToken))
         {
             if (item.Kind == OutgoingKind.CheckIn) Log.CheckInSent(logger, item.Id, item.Sequence);
             else Log.OtherEmailSent(logger, item.Kind switch { OutgoingKind.Reminder => "Reminder", OutgoingKind.Clarification => "Clarification", _ => "STOP confirmation" }, item.Id, item.CheckInId);

@@ -44,10 +44,6 @@ internal static class CheckInStates
         SELECT course_id, sequence, offset_days, due_at, expires_at, asks_phq2, asks_mood FROM ({rows}) AS planned
         """;
 
-    /// <summary>A clear answer: the check-in is answered, whatever dispatch was doing with it.</summary>
-    public static Task AnswerAsync(DbConnection connection, DbTransaction transaction, long checkInId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(Answer, new { checkInId }, transaction, cancellationToken: cancellationToken));
-
     /// <summary>The patient said STOP: every check-in of theirs not sent yet is cancelled (their reminders stop at send time).</summary>
     public static Task<int> CancelForOptOutAsync(DbConnection connection, DbTransaction transaction, long patientId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(OptOut, new { patientId }, transaction, cancellationToken: cancellationToken));
@@ -151,18 +147,24 @@ internal static class CheckInStates
         FROM unnest(@sequences, @offsets, @dues, @expiries, @phq2, @mood) AS t (s, o, d, e, p, m)
         """;
 
-    /// <summary>The answered transition as a statement, for a caller that sends it in one round trip with its own.</summary>
-    internal const string Answer = "UPDATE check_ins SET status = 'answered', awaiting = NULL WHERE id = @checkInId AND status IN ('sent', 'sending', 'planned')";
+    /// <summary>
+    /// Clear answers: the check-ins (@checkInIds) are answered, whatever dispatch was doing with them. A statement for
+    /// a caller that sends it in one round trip with its own (the inbox, for a run of answers).
+    /// </summary>
+    internal const string Answer = "UPDATE check_ins SET status = 'answered', awaiting = NULL WHERE id = ANY(@checkInIds) AND status IN ('sent', 'sending', 'planned')";
 
     /// <summary>
-    /// A reply that left questions unread (@awaiting: pain, phq2_a, phq2_b): the check-in stays open and says what it
-    /// waits for, and its planned reminders stop, since the patient is not silent (the one clarification asks instead).
-    /// It still expires as planned. A statement for a caller that sends it in one round trip with its own (@checkInId).
+    /// Replies that left questions unread: each check-in (@checkInIds) stays open and says what it waits for (the same
+    /// element of @awaiting: its unread questions joined by ',', of pain, mood, phq2_a, phq2_b), and its planned
+    /// reminders stop, since the patient is not silent (the one clarification asks instead). It still expires as
+    /// planned. Statements for a caller that sends them in one round trip with its own.
     /// </summary>
     internal const string AwaitMissing = """
-        UPDATE check_ins SET awaiting = @awaiting WHERE id = @checkInId AND status <> 'answered';
+        UPDATE check_ins ci SET awaiting = string_to_array(t.awaiting, ',')
+        FROM unnest(@checkInIds, @awaiting) AS t (id, awaiting)
+        WHERE ci.id = t.id AND ci.status <> 'answered';
         UPDATE reminders SET status = 'cancelled', failure = 'patient replied'
-        WHERE check_in_id = @checkInId AND kind = 'reminder' AND status = 'planned'
+        WHERE check_in_id = ANY(@checkInIds) AND kind = 'reminder' AND status = 'planned'
         """;
 
     private const string OptOut = """

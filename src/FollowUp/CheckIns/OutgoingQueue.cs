@@ -69,12 +69,14 @@ internal sealed class OutgoingQueue(NpgsqlDataSource dataSource, TimeProvider cl
 
     /// <summary>
     /// Records a sent message: its status, its reminders (for a check-in, <paramref name="reminders"/>) and the audit
-    /// row, in one statement, so atomic. False when the lane's claim was lost meanwhile (nothing is written then).
+    /// row, in one statement, so atomic. False when the lane's claim was lost meanwhile (nothing is written then). On
+    /// <paramref name="connection"/> when the lane holds one, else on one of its own.
     /// </summary>
-    public async Task<bool> MarkSentAsync(string lane, CheckInToSend item, string messageId, IReadOnlyList<DateTimeOffset> reminders, CancellationToken cancellationToken)
+    public async Task<bool> MarkSentAsync(string lane, CheckInToSend item, string messageId, IReadOnlyList<DateTimeOffset> reminders, NpgsqlConnection? connection,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(MarkSent(item.Kind.Table()), new
+        await using var own = connection is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
+        var rows = await (connection ?? own!).ExecuteScalarAsync<long>(new CommandDefinition(MarkSent(item.Kind.Table()), new
         {
             id = item.Id,
             worker = lane,

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace FollowUp.Replies;
 
@@ -11,19 +13,24 @@ namespace FollowUp.Replies;
 internal static class CheckInChanges
 {
     /// <summary>
-    /// A clear answer: the check-in is answered, and the patient's address evidently works (delays no longer count).
-    /// A statement to run in the same round trip as the reply it follows (parameters @checkInId, @patientId).
+    /// Clear answers: the check-ins are answered, and their patients' addresses evidently work (delays no longer
+    /// count). Statements to run in the same round trip as the replies they follow.
     /// </summary>
-    public const string MarkAnswered = $"""
-        {CheckIns.CheckInStates.Answer};
-        UPDATE patients SET soft_bounces = 0 WHERE id = @patientId AND soft_bounces <> 0
-        """;
+    public static IEnumerable<NpgsqlBatchCommand> MarkAnsweredCommands(IReadOnlyList<long> checkInIds, IReadOnlyList<long> patientIds) =>
+        InboundRows.Commands(CheckIns.CheckInStates.Answer + ";\n" + DelaysEnd,
+            ("checkInIds", NpgsqlDbType.Array | NpgsqlDbType.Bigint, checkInIds.ToArray()),
+            ("patientIds", NpgsqlDbType.Array | NpgsqlDbType.Bigint, patientIds.Distinct().ToArray()));
+
+    private const string DelaysEnd = "UPDATE patients SET soft_bounces = 0 WHERE id = ANY(@patientIds) AND soft_bounces <> 0";
 
     /// <summary>
-    /// A reply that left a question unread: the check-in stays open, names what it waits for (@awaiting), and its
-    /// reminders stop. A statement to run in the same round trip as the reply it follows (parameter @checkInId).
+    /// Replies that left a question unread: each check-in stays open, names what it waits for, and its reminders stop.
+    /// Statements to run in the same round trip as the replies they follow.
     /// </summary>
-    public const string AwaitMissing = CheckIns.CheckInStates.AwaitMissing;
+    public static IEnumerable<NpgsqlBatchCommand> AwaitMissingCommands(IReadOnlyList<(long CheckInId, string[] Unread)> waiting) =>
+        InboundRows.Commands(CheckIns.CheckInStates.AwaitMissing,
+            ("checkInIds", NpgsqlDbType.Array | NpgsqlDbType.Bigint, waiting.Select(w => w.CheckInId).ToArray()),
+            ("awaiting", NpgsqlDbType.Array | NpgsqlDbType.Text, waiting.Select(w => string.Join(',', w.Unread)).ToArray()));
 
     /// <summary>
     /// STOP ends every email to this patient at once: their consent is withdrawn (a row, by its owner) and all their

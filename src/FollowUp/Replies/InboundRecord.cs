@@ -30,36 +30,43 @@ internal sealed record InboundRecord(InboundKey Key, Inbound Inbound, string? Me
         return new InboundRecord(key, inbound with { Detail = StoredText.Clean(inbound.Detail)! }, StoredText.Clean(messageId));
     }
 
-    public NpgsqlBatchCommand Command(DateTime now)
+    /// <summary>The one statement that records <paramref name="records"/> (a run, in mailbox order) with their audit rows.</summary>
+    public static NpgsqlBatchCommand Command(IReadOnlyList<InboundRecord> records, DateTime now)
     {
-        var checkIn = Inbound.CheckIn;
-        var folder = InboundFolders.For(Inbound.Outcome);
+        (string, NpgsqlDbType, object?) Column<T>(string name, NpgsqlDbType type, Func<InboundRecord, T> value) =>
+            (name, NpgsqlDbType.Array | type, records.Select(value).ToArray());
         var duplicateFolder = InboundFolders.For(InboundOutcome.Duplicate);
-        var typed = new { action = Inbound.Delivery?.ToString().ToLowerInvariant(), matchedBy = Inbound.MatchedBy?.ToString() };
         return InboundRows.Command(InboundRows.InsertInbound,
-            ("mailbox", NpgsqlDbType.Text, Key.Mailbox),
-            ("uidValidity", NpgsqlDbType.Bigint, (long)Key.UidValidity),
-            ("uid", NpgsqlDbType.Bigint, (long)Key.Uid),
-            ("messageId", NpgsqlDbType.Text, MessageId),
-            // The same email again (copied, or the server reset UIDVALIDITY) is recorded as a duplicate, changing nothing.
-            ("checkSeen", NpgsqlDbType.Boolean, Inbound.Outcome is not InboundOutcome.Rejected && MessageId is not null),
             ("now", NpgsqlDbType.TimestampTz, now),
-            ("from", NpgsqlDbType.Text, StoredText.Cut(Inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address ?? Inbound.Headers[HeaderId.From], 500)),
-            ("subject", NpgsqlDbType.Text, StoredText.Cut(Inbound.Message?.Subject ?? Inbound.Headers[HeaderId.Subject], 500)),
-            ("outcome", NpgsqlDbType.Text, InboundOutcomes.Name(Inbound.Outcome)),
-            ("detail", NpgsqlDbType.Text, Inbound.Detail),
             ("duplicateDetail", NpgsqlDbType.Text, DuplicateDetail),
-            ("checkInId", NpgsqlDbType.Bigint, checkIn?.Id),
-            ("courseId", NpgsqlDbType.Bigint, checkIn?.CourseId),
-            ("patientId", NpgsqlDbType.Bigint, checkIn?.PatientId),
-            ("actor", NpgsqlDbType.Text, Inbound.Actor),
-            ("rawHeaders", NpgsqlDbType.Text, StoredText.Cut(StoredText.RawHeaders(Inbound.Headers), MaxStoredText)),
-            ("body", NpgsqlDbType.Text, Inbound.Body),
-            ("folder", NpgsqlDbType.Text, folder),
             ("duplicateFolder", NpgsqlDbType.Text, duplicateFolder),
-            ("crisis", NpgsqlDbType.Boolean, Inbound.Crisis),
-            ("senderProof", NpgsqlDbType.Text, Inbound.Proof is { } proof ? SenderProofs.Name(proof) : null),
-            ("audit", NpgsqlDbType.Text, JsonSerializer.Serialize(new { detail = Inbound.Detail, folder, checkInId = checkIn?.Id, typed.action, typed.matchedBy })),
-            ("duplicateAudit", NpgsqlDbType.Text, JsonSerializer.Serialize(new { detail = DuplicateDetail, folder = duplicateFolder, checkInId = checkIn?.Id })));
+            ("ords", NpgsqlDbType.Array | NpgsqlDbType.Integer, Enumerable.Range(0, records.Count).ToArray()),
+            Column("mailboxes", NpgsqlDbType.Text, r => r.Key.Mailbox),
+            Column("uidValidities", NpgsqlDbType.Bigint, r => (long)r.Key.UidValidity),
+            Column("uids", NpgsqlDbType.Bigint, r => (long)r.Key.Uid),
+            Column("messageIds", NpgsqlDbType.Text, r => r.MessageId),
+            // The same email again (copied, or the server reset UIDVALIDITY) is recorded as a duplicate, changing nothing.
+            Column("checkSeen", NpgsqlDbType.Boolean, r => r.Inbound.Outcome is not InboundOutcome.Rejected && r.MessageId is not null),
+            Column("froms", NpgsqlDbType.Text, r => StoredText.Cut(r.Inbound.Message?.From.Mailboxes.FirstOrDefault()?.Address ?? r.Inbound.Headers[HeaderId.From], 500)),
+            Column("subjects", NpgsqlDbType.Text, r => StoredText.Cut(r.Inbound.Message?.Subject ?? r.Inbound.Headers[HeaderId.Subject], 500)),
+            Column("outcomes", NpgsqlDbType.Text, r => InboundOutcomes.Name(r.Inbound.Outcome)),
+            Column("details", NpgsqlDbType.Text, r => r.Inbound.Detail),
+            Column("checkInIds", NpgsqlDbType.Bigint, r => r.Inbound.CheckIn?.Id),
+            Column("courseIds", NpgsqlDbType.Bigint, r => r.Inbound.CheckIn?.CourseId),
+            Column("patientIds", NpgsqlDbType.Bigint, r => r.Inbound.CheckIn?.PatientId),
+            Column("actors", NpgsqlDbType.Text, r => r.Inbound.Actor),
+            Column("rawHeaders", NpgsqlDbType.Text, r => StoredText.Cut(StoredText.RawHeaders(r.Inbound.Headers), MaxStoredText)),
+            Column("bodies", NpgsqlDbType.Text, r => r.Inbound.Body),
+            Column("folders", NpgsqlDbType.Text, r => InboundFolders.For(r.Inbound.Outcome)),
+            Column("crises", NpgsqlDbType.Boolean, r => r.Inbound.Crisis),
+            Column("senderProofs", NpgsqlDbType.Text, r => r.Inbound.Proof is { } proof ? SenderProofs.Name(proof) : null),
+            Column("audits", NpgsqlDbType.Text, r => r.Audit()),
+            Column("duplicateAudits", NpgsqlDbType.Text, r => JsonSerializer.Serialize(new { detail = DuplicateDetail, folder = duplicateFolder, checkInId = r.Inbound.CheckIn?.Id })));
+    }
+
+    private string Audit()
+    {
+        var typed = new { action = Inbound.Delivery?.ToString().ToLowerInvariant(), matchedBy = Inbound.MatchedBy?.ToString() };
+        return JsonSerializer.Serialize(new { detail = Inbound.Detail, folder = InboundFolders.For(Inbound.Outcome), checkInId = Inbound.CheckIn?.Id, typed.action, typed.matchedBy });
     }
 }

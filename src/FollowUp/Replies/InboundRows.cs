@@ -27,6 +27,7 @@ internal static class InboundRows
 
     internal sealed class StoredReply
     {
+        public long CheckInId { get; init; }
         public long? Id { get; init; }
         public DateTime? ReceivedAt { get; init; }
         public int? Pain { get; init; }
@@ -64,40 +65,57 @@ internal static class InboundRows
         return rows;
     }
 
-    // The record of one message with its audit row. A message whose Message-ID was already processed is recorded as
-    // a duplicate (the same email again: copied, or the server reset UIDVALIDITY); a message another worker recorded
-    // first (same mailbox, UIDVALIDITY and UID) is not recorded again: id is then NULL. Earlier messages of the same
-    // batch count: each command is its own statement and sees what the ones before it wrote.
-    public const string InsertInbound = $"""
-        WITH seen AS (
-            SELECT @checkSeen AND EXISTS (SELECT 1 FROM inbound_messages WHERE message_id = @messageId AND outcome NOT IN ('duplicate', 'rejected')) AS duplicate),
+    // The records of a run of messages (one row per element of the arrays, in mailbox order: @ords) with their audit
+    // rows, in one statement. A message whose Message-ID was already processed is recorded as a duplicate (the same
+    // email again: copied, or the server reset UIDVALIDITY), and so is one whose Message-ID an earlier message of the
+    // same run carries (as if recorded one after another); a message another worker recorded first (same mailbox,
+    // UIDVALIDITY and UID) is not recorded again: its id is then NULL. One result row per message, in order.
+    public static readonly string InsertInbound = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@ords, @mailboxes, @uidValidities, @uids, @messageIds, @checkSeen, @froms, @subjects, @outcomes, @details,
+                                 @checkInIds, @courseIds, @patientIds, @actors, @rawHeaders, @bodies, @folders, @crises, @senderProofs, @audits, @duplicateAudits)
+                AS t (ord, mailbox, uid_validity, uid, message_id, check_seen, from_address, subject, outcome, detail,
+                      check_in_id, course_id, patient_id, actor, raw_headers, body_text, folder, crisis_flag, sender_proof, audit, duplicate_audit)),
+        seen AS (
+            SELECT i.*, i.check_seen AND (
+                       EXISTS (SELECT 1 FROM inbound_messages m WHERE m.message_id = i.message_id AND m.outcome NOT IN ('duplicate', 'rejected'))
+                    OR EXISTS (SELECT 1 FROM input e WHERE e.ord < i.ord AND e.message_id = i.message_id AND e.outcome <> 'rejected')) AS duplicate
+            FROM input i),
         inserted AS (
             INSERT INTO inbound_messages (mailbox, uid_validity, uid, message_id, received_at, from_address, subject,
                                           outcome, detail, check_in_id, raw_headers, body_text, folder, crisis_flag, sender_proof)
-            SELECT @mailbox, @uidValidity, @uid, @messageId, @now, @from, @subject,
-                   CASE WHEN duplicate THEN 'duplicate' ELSE @outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE @detail END,
-                   @checkInId, @rawHeaders, @body, CASE WHEN duplicate THEN @duplicateFolder ELSE @folder END, @crisis, @senderProof
-            FROM seen
+            SELECT mailbox, uid_validity, uid, message_id, @now, from_address, subject,
+                   CASE WHEN duplicate THEN 'duplicate' ELSE outcome END, CASE WHEN duplicate THEN @duplicateDetail ELSE detail END,
+                   check_in_id, raw_headers, body_text, CASE WHEN duplicate THEN @duplicateFolder ELSE folder END, crisis_flag, sender_proof
+            FROM seen ORDER BY ord
             ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
-            RETURNING id, outcome),
+            RETURNING id, mailbox, uid_validity, uid, outcome),
         audited AS (
-            {AuditTrail.InsertInto}
-            SELECT @now, @actor, 'inbound.' || inserted.outcome, @courseId, @patientId, inserted.id,
-                   (CASE WHEN seen.duplicate THEN @duplicateAudit ELSE @audit END)::jsonb
-            FROM inserted, seen)
-        SELECT inserted.id, seen.duplicate FROM seen LEFT JOIN inserted ON true
+            {AuditTrail.InsertEach(InboundAudit)})
+        SELECT ins.id, s.duplicate
+        FROM seen s LEFT JOIN inserted ins ON (ins.mailbox, ins.uid_validity, ins.uid) = (s.mailbox, s.uid_validity, s.uid)
+        ORDER BY s.ord
         """;
 
-    // Locks the check-in (serialises two readers storing replies to it) and reads its current reply, if any, and
-    // whether it asked the PHQ-2.
-    public const string LockCurrentReply = """
-        SELECT r.id, r.received_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag, r.crisis_terms, r.answer_text, ci.asks_phq2
+    private const string InboundAudit = """
+        SELECT @now, s.actor, 'inbound.' || ins.outcome, s.course_id, s.patient_id, ins.id, (CASE WHEN s.duplicate THEN s.duplicate_audit ELSE s.audit END)::jsonb
+        FROM seen s JOIN inserted ins ON (ins.mailbox, ins.uid_validity, ins.uid) = (s.mailbox, s.uid_validity, s.uid)
+        ORDER BY s.ord
+        """;
+
+    // Locks the check-ins (serialises two readers storing replies to one; in id order, so two never wait on each
+    // other) and reads the current reply of each, if any, and whether it asked the PHQ-2. One row per check-in.
+    public const string LockCurrentReplies = """
+        SELECT ci.id AS check_in_id, r.id, r.received_at, r.pain, r.mood_score, r.mood_word, r.phq2_a, r.phq2_b, r.answer_status, r.crisis_flag,
+               r.crisis_terms, r.answer_text, ci.asks_phq2
         FROM check_ins ci
         LEFT JOIN LATERAL (
             SELECT * FROM replies WHERE check_in_id = ci.id ORDER BY received_at DESC, id DESC LIMIT 1) r ON true
-        WHERE ci.id = @checkInId
+        WHERE ci.id = ANY(@checkInIds)
+        ORDER BY ci.id
         FOR UPDATE OF ci
         """;
 
-    public static NpgsqlBatchCommand LockCurrentReplyCommand(long checkInId) => Command(LockCurrentReply, ("checkInId", NpgsqlDbType.Bigint, checkInId));
+    public static NpgsqlBatchCommand LockCurrentRepliesCommand(IEnumerable<long> checkInIds) =>
+        Command(LockCurrentReplies, ("checkInIds", NpgsqlDbType.Array | NpgsqlDbType.Bigint, checkInIds.ToArray()));
 }

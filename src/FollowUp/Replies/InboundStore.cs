@@ -70,8 +70,10 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
 
     /// <summary>
     /// Records <paramref name="messages"/> in mailbox order with their consequences, in the caller's transaction, in a
-    /// constant number of round trips: their records, audit rows and check-in locks in one, the answers' replies,
-    /// states and readings in a second, then only what an assessment or a clarification adds. More than one message
+    /// constant number of round trips and statements: their records with their audit rows (one statement) and the
+    /// answered check-ins' locks (one) in one round trip, the answers' replies with their audit rows, the check-ins'
+    /// and patients' states and the courses' readings (one statement each) in a second, then only what an assessment
+    /// or a clarification adds. More than one message
     /// only when each <see cref="ChangesOnlyItsOwn"/> and no two are about the same course (the caller's rule), so
     /// that storing them together changes nothing that storing them one after another would not.
     /// </summary>
@@ -82,19 +84,18 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
             throw new InvalidOperationException("only messages that change nothing beyond their own record and answer are recorded together");
         var now = clock.GetUtcNow().UtcDateTime;
         var records = messages.Select(m => InboundRecord.Of(m.Key, m.Inbound)).ToList();
-        var recorded = new List<(RecordedInbound Row, StoredReply? Before)>();
+        List<RecordedInbound> rows;
+        Dictionary<long, StoredReply> current;
         await using (var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
         {
-            foreach (var record in records)
-            {
-                batch.BatchCommands.Add(record.Command(now));
-                if (record.StoresAnswer) batch.BatchCommands.Add(LockCurrentReplyCommand(record.Inbound.CheckIn!.Id));
-            }
+            batch.BatchCommands.Add(InboundRecord.Command(records, now));
+            var locked = records.Where(r => r.StoresAnswer).Select(r => r.Inbound.CheckIn!.Id).Distinct().ToArray();
+            if (locked.Length > 0) batch.BatchCommands.Add(LockCurrentRepliesCommand(locked));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            foreach (var record in records)
-                recorded.Add(((await ReadAllAsync<RecordedInbound>(reader, cancellationToken)).Single(),
-                    record.StoresAnswer ? (await ReadAllAsync<StoredReply>(reader, cancellationToken)).FirstOrDefault() : null));
+            rows = await ReadAllAsync<RecordedInbound>(reader, cancellationToken);
+            current = locked.Length > 0 ? (await ReadAllAsync<StoredReply>(reader, cancellationToken)).ToDictionary(r => r.CheckInId) : [];
         }
+        var recorded = records.Select((record, i) => (Row: rows[i], Before: record.StoresAnswer ? current.GetValueOrDefault(record.Inbound.CheckIn!.Id) : null)).ToList();
         var answers = new List<(int Index, AnswerToStore Answer)>();
         for (var i = 0; i < records.Count; i++)
             if (recorded[i] is { Row: { Id: { } id, Duplicate: false }, Before: var before } && records[i] is { StoresAnswer: true, Inbound: { Answer: { } answer, CheckIn: { } checkIn } inbound })
@@ -228,9 +229,8 @@ internal sealed class InboundStore(NpgsqlDataSource dataSource, TimeProvider clo
         if (apply)
         {
             if (kept.CourseStatus == "withdrawn") return (KeptDecision.CourseWithdrawn, null);
-            StoredReply? before;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(LockCurrentReply, new { checkInId }, transaction, cancellationToken: cancellationToken)))
-                before = await results.ReadFirstOrDefaultAsync<StoredReply>();
+            var before = await connection.QueryFirstOrDefaultAsync<StoredReply>(new CommandDefinition(LockCurrentReplies, new { checkInIds = new[] { checkInId } },
+                transaction, cancellationToken: cancellationToken));
             if (before?.Id is not null && before.ReceivedAt > kept.ReceivedAt)
                 return (KeptDecision.NewerAnswer, $"the answer received {before.ReceivedAt:yyyy-MM-dd HH:mm} UTC");
             // A held reply came long after its question or to a course that ended: it never replaces what was stored.
