@@ -13,10 +13,11 @@ internal static class DoubtPatterns
 {
     /// <summary>
     /// "5, no sorry 6", "4 - äh nein, 5", "3 enfin 4", "6, digo 5": a number taken back, the correction and the number
-    /// meant. Only a correction between the two, the number meant right after it: "5 or 6" and "5, sorry, maybe 6" are refused.
+    /// meant, also on the next line ("Pain 6" then "Sorry meant 5!"). Only a correction between the two, the number meant
+    /// right after it: "5 or 6" and "5, sorry, maybe 6" are refused.
     /// </summary>
     public static Regex Correction { get; } = Pattern(
-        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})(?:[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))}))*[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
+        $@"(?<!\w)(?:{LabelledNumber})(?!\w)[ \t]*[,.;\-\u2013\u2014\u2026]*[ \t]*\n?[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))})(?:[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?:{Words(Lexicon.Union(l => l.Corrections))}))*[ \t]*[,.;:!\-\u2013\u2014\u2026]*[ \t]*(?=(?:{LabelledNumber})(?!\w))");
 
     /// <summary>
     /// A correction word right before a number nothing read ("drei, sorry, ich meine acht" when the correction was not

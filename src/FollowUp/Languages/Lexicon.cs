@@ -61,6 +61,10 @@ internal sealed record Lexicon
     public string[] AtHour { get; init; } = [];
     /// <summary>Words joining the two days of a span of dates ("from 12 to 19 December", "du 12 au 19 décembre").</summary>
     public string[] Until { get; init; } = [];
+    /// <summary>A word for the day of the month before its number ("el día 12", "o dia 12", "il giorno 12"): a date.</summary>
+    public string[] DayOfMonth { get; init; } = [];
+    /// <summary>The word joining a rate of doses ("de 8 em 8 horas", "di 8 in 8 ore"): both numbers count hours.</summary>
+    public string[] RateJoiners { get; init; } = [];
     /// <summary>Words that may stand before a mood word ("pretty good", "ziemlich gut").</summary>
     public string[] Intensifiers { get; init; } = [];
     /// <summary>Words joining two numbers into a range or a choice ("5 or 6", "3-4").</summary>

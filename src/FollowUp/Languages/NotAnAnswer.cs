@@ -34,8 +34,13 @@ internal static class NotAnAnswer
         $@"(?<!\w)(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"[€$£]\s?\d+", $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Streets))})\.?\s*\d+\w?", $@"(?<!\d)\d+\w?,?[ \t]+(?:{Words(Lexicon.Union(l => l.Streets))})(?!\w)",
         @"(?:#|(?<!\w)(?:n°|no\.|nr\.?|nº))[ \t]?\d+(?:[\-/.]\d+)*",
-        // "in meetings since 8", "seit 9", "depuis 8": an hour.
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Since))})[ \t]+\d{{1,2}}(?![\d\w]|[.,:]\d)",
+        // "in meetings since 8", "seit 9", "depuis 8": an hour; "since the 12", "depuis le 12", "desde el día 12": a date.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.Since))})[ \t]+(?:(?:the|den|dem|de|le|el|il|lo|o)[ \t]+)?(?:(?:{Words(Lexicon.Union(l => l.DayOfMonth))})[ \t]+)?\d{{1,2}}(?![\d\w]|[.,:/\-]\d)",
+        // "el día 12": the day alone; "dia 14/12" is left whole to the dates above.
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.DayOfMonth))})[ \t]+\d{{1,2}}(?![\d\w]|[.,/\-]\d)",
+        // "2 or 3 tablets", "4-6 hours", "de 8 em 8 horas": both numbers of a span or a rate of things counted. Not "and"
+        // ("pain 4 and 2 tablets"), and a dash only between the numbers ("Pain 4 - 2 tablets" is a pain and a count).
+        $@"(?<!\w)(?:{StrongNumber})(?:[ \t]+(?:{Words(Lexicon.Union(l => l.Alternatives.Concat(l.Until).Concat(l.RateJoiners).Except(l.And).Where(w => char.IsLetter(w[^1]))))})[ \t]+|[\-\u2013/~])(?:{StrongNumber})[ \t]?(?:{Words(Lexicon.Union(l => l.Units))})(?!\w)",
         @"(?<!\d)(?:19|20)\d{2}(?!\d)",
         // "Kerkstraat 12", "Bahnhofstraße 5": one-word street names; postcodes and anything of four digits or more
         // ("75002 Paris", "1017 GC", "1100-148 Lisboa") can never be a 0-10 answer.

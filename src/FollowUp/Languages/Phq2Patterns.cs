@@ -34,15 +34,17 @@ internal static class Phq2Patterns
         $@"(?:(?<!\w)(?:{Words(Lexicon.Union(l => l.DownLabels))}){Lead}(?:(?:{Fillers}){Lead}){{0,2}}|(?<![\w)])(?:b|q2|phq-?2?[ \t]*b|item[ \t]*2)[ \t]*[:=)][ \t]*|(?<!\w)q2[ \t]+)(?<v>{Phq2Value})(?!\w){RangeTail}");
 
     /// <summary>
-    /// "Frage 1: 2, Frage 2: 3", "question 2 - 0": the PHQ-2 items by their number, read only once pain and mood are read by
-    /// their labels (otherwise "question 1" may be the pain).
+    /// "Frage 1: 2, Frage 2: 3", "question 2 - 0", or a list of lines "1) 2" and "2) 1" under the pain and the mood: the
+    /// PHQ-2 items by their number, read only once pain and mood are read by their labels (otherwise "question 1" or
+    /// "1) 5" may be the pain). A list line holds nothing but the number and the answer.
     /// </summary>
     public static Regex NumberedFirst { get; } = Numbered(1);
 
     public static Regex NumberedSecond { get; } = Numbered(2);
 
     private static Regex Numbered(int item) => Pattern(
-        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.QuestionWords))})[ \t]*(?:n[°º.]?|nr\.?|#)?[ \t]*{item}[ \t]*[:=)\-\u2013][ \t]*(?<v>{Phq2Value})(?!\w){RangeTail}");
+        $@"(?<!\w)(?:{Words(Lexicon.Union(l => l.QuestionWords))})[ \t]*(?:n[°º.]?|nr\.?|#)?[ \t]*{item}[ \t]*[:=)\-\u2013][ \t]*(?<v>{Phq2Value})(?!\w){RangeTail}"
+        + $@"|(?:^|(?<=\n))[ \t]*{item}[ \t]*[:=).\-\u2013][ \t]*(?<v>{Phq2Value})(?!\w)[ \t.]*(?=\n|$)");
 
     /// <summary>"1 2", "0, 3" on a line of their own: the two PHQ-2 items in order.</summary>
     public static Regex Phq2Pair { get; } = Pattern(@"^\W*(?<a>\d)\s*[ ,;/]\s*(?<b>\d)\W*$");

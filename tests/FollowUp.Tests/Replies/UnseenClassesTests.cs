@@ -4,9 +4,10 @@ namespace FollowUp.Tests.Replies;
 
 /// <summary>
 /// Classes of phrasing found in replies the corpus had never seen, each in every answering language: the level stated
-/// without a label, a zero word by the label, a correction in two words, the mood after "I am" or as a sentence of its
-/// own, the PHQ-2 items by their number, an hour or a weekday with a time beside the answer, German typed without
-/// umlauts. Each is read, and the doubtful shapes beside them are still left for a clarification.
+/// without a label, a zero word by the label, a correction in two words, a typo owned up to, the mood after "I am" or
+/// as a sentence of its own, the PHQ-2 items by their number or as a numbered list, an hour, a weekday with a time, a
+/// day of the month or a span of hours or tablets beside the answer, German typed without umlauts. Each is read, and
+/// the doubtful shapes beside them are still left for a clarification.
 /// </summary>
 public class UnseenClassesTests
 {
@@ -55,6 +56,73 @@ public class UnseenClassesTests
     [Fact]
     public void A_weak_number_word_after_a_correction_not_taken_back_stores_no_pain() =>
         Assert.Null(Answer.Parse("drei, so ein Mist, ich meine acht").Pain);
+
+    [Theory]
+    [InlineData("Pain 8\nsorry, meant to type 3. Mood good", 3)]
+    [InlineData("Schmerz 6, sorry, Tippfehler, gemeint war 4", 4)]
+    [InlineData("Douleur 7, désolé, je voulais écrire 3. Moral ok", 3)]
+    [InlineData("Dolor 8, perdón, quería poner 5.", 5)]
+    [InlineData("Dolore 6, scusa, volevo scrivere 2", 2)]
+    [InlineData("Pijn 9 — sorry, tikfout, moet 4 zijn. Stemming goed", 4)]
+    [InlineData("Dor 7 — desculpe, queria escrever 3. Humor bom", 3)]
+    public void A_typo_owned_up_to_with_the_number_meant_counts_the_number_meant(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Fact]
+    public void An_apology_and_a_maybe_before_another_number_stores_no_pain() =>
+        Assert.Null(Answer.Parse("Pain 6, sorry, maybe 5").Pain);
+
+    [Fact]
+    public void An_apology_before_a_count_of_things_keeps_the_pain_given() =>
+        Assert.Equal(6, Answer.Parse("Pijn 6, sorry, moet 3 keer per dag oefenen").Pain);
+
+    [Theory]
+    [InlineData("Pain 3, sore since the 12 when I lifted a box", 3)]
+    [InlineData("Schmerz 4, seit dem 12 schlechter", 4)]
+    [InlineData("Douleur 5, je boite depuis le 12", 5)]
+    [InlineData("Dolor 6. Ánimo bajo, mi padre está ingresado desde el día 14.", 6)]
+    [InlineData("Dolore 4, il giorno 20 ho la visita", 4)]
+    [InlineData("Pijn 3, sinds de 15 wat stijver", 3)]
+    [InlineData("Dor 5, o dia 18 tenho consulta", 5)]
+    public void A_day_of_the_month_beside_the_pain_leaves_the_pain_read(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Theory]
+    [InlineData("Pain 4, sleeping 5 or 6 hours", 4)]
+    [InlineData("Schmerz 3, schlafe nur 5 bis 6 Stunden", 3)]
+    [InlineData("Douleur 4, je marche 2 à 3 heures", 4)]
+    [InlineData("Dolor 5, ibuprofeno de 8 en 8 horas", 5)]
+    [InlineData("Dolore 6, tachipirina di 8 in 8 ore", 6)]
+    [InlineData("Pijn 2, slaap 6-7 uur per nacht", 2)]
+    [InlineData("Dor 7, Brufen de 8 em 8 horas", 7)]
+    public void A_span_or_a_rate_of_things_counted_beside_the_pain_leaves_the_pain_read(string text, int pain) =>
+        Assert.Equal(pain, Answer.Parse(text).Pain);
+
+    [Fact]
+    public void Two_numbers_joined_before_no_thing_counted_stay_a_choice() =>
+        Assert.Null(Answer.Parse("Pijn 5 of 6 vandaag").Pain);
+
+    [Theory]
+    [InlineData("Pain 3\nMood okay\n1) 1\n2) 0", 1, 0)]
+    [InlineData("Schmerz: 4\nStimmung: gedrückt\n1. 2\n2. 2", 2, 2)]
+    [InlineData("Douleur 2\nMoral bon\n1) 0\n2) 0", 0, 0)]
+    [InlineData("Dolor: 5\nÁnimo: bajo\n1) 2\n2) 1", 2, 1)]
+    [InlineData("Dolore 6\nUmore giù\n1) 3\n2) 2", 3, 2)]
+    [InlineData("Pijn 3\nStemming goed\n1: 1\n2: 1", 1, 1)]
+    [InlineData("Dor 4\nHumor em baixo\n1) 2\n2) 3", 2, 3)]
+    public void A_numbered_list_under_the_pain_and_the_mood_is_the_phq2(string text, int interest, int down)
+    {
+        var answer = Answer.Parse(text);
+
+        Assert.Equal(interest, answer.Phq2A);
+        Assert.Equal(down, answer.Phq2B);
+    }
+
+    [Theory]
+    [InlineData("1) 5\n2) good")]
+    [InlineData("Pain 3, mood good\n1) 2 or 3")]
+    public void A_numbered_line_without_pain_and_mood_read_first_or_with_more_on_it_is_no_phq2(string text) =>
+        Assert.Null(Answer.Parse(text).Phq2A);
 
     [Theory]
     [InlineData("Pain 3, I'm a bit low.", "low")]
