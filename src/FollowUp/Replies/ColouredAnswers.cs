@@ -19,7 +19,7 @@ internal static partial class ColouredAnswers
         var lines = new List<(string Text, bool Quoted)>();
         var line = new StringBuilder();
         var quotedLine = false;
-        var coloured = new Stack<(HtmlTagId Id, bool Coloured)>();
+        var open = new OpenElements();
         var skip = 0;
         var afterDivider = false;
         void EndLine()
@@ -34,20 +34,20 @@ internal static partial class ColouredAnswers
                 case HtmlTagToken tag when !tag.IsEndTag && ReplyText.IsOutlookDivider(tag):
                     EndLine();
                     afterDivider = true;
-                    if (!tag.IsEmptyElement) coloured.Push((tag.Id, false));
+                    if (!tag.IsEmptyElement) open.Push(tag.Id, false);
                     break;
                 case HtmlTagToken { Id: HtmlTagId.Head or HtmlTagId.Style or HtmlTagId.Script or HtmlTagId.Title } tag when !tag.IsEmptyElement:
                     skip = Math.Max(0, skip + (tag.IsEndTag ? -1 : 1));
                     break;
                 case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.HR or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR:
                     EndLine();
-                    if (tag.Id is HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR) Track(tag, coloured);
+                    if (tag.Id is HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR) Track(tag, open);
                     break;
                 case HtmlTagToken tag:
-                    Track(tag, coloured);
+                    Track(tag, open);
                     break;
                 case HtmlDataToken data when skip == 0 && data.Data.Trim().Length > 0:
-                    var patients = !afterDivider || coloured.Any(c => c.Coloured);
+                    var patients = !afterDivider || open.AnyColoured;
                     // A line is all quoted or all the patient's: a coloured word inside a quoted line starts its own.
                     if (line.ToString().Trim().Length > 0 && quotedLine == patients) EndLine();
                     quotedLine = !patients;
@@ -62,19 +62,50 @@ internal static partial class ColouredAnswers
     }
 
     /// <summary>Keeps the stack of open elements and whether each sets a colour other than the text's own.</summary>
-    private static void Track(HtmlTagToken tag, Stack<(HtmlTagId Id, bool Coloured)> open)
+    private static void Track(HtmlTagToken tag, OpenElements open)
     {
         if (tag.IsEmptyElement || tag.Id is HtmlTagId.Br or HtmlTagId.HR or HtmlTagId.Image or HtmlTagId.Meta or HtmlTagId.Link or HtmlTagId.Input or HtmlTagId.Col or HtmlTagId.Area or HtmlTagId.Base or HtmlTagId.Wbr) return;
         if (!tag.IsEndTag)
         {
             var colour = tag.Attributes.FirstOrDefault(a => a.Id == HtmlAttributeId.Color)?.Value
                 ?? (tag.Attributes.FirstOrDefault(a => a.Id == HtmlAttributeId.Style)?.Value is { } style && ColourInStyle().Match(style) is { Success: true } m ? m.Groups["c"].Value : null);
-            open.Push((tag.Id, colour is not null && !Plain().IsMatch(colour.Trim())));
+            open.Push(tag.Id, colour is not null && !Plain().IsMatch(colour.Trim()));
             return;
         }
         // Browsers close what is left open inside: pop down to the element this end tag closes, if it is open at all.
-        if (open.All(o => o.Id != tag.Id)) return;
-        while (open.Pop().Id != tag.Id) { }
+        open.Close(tag.Id);
+    }
+
+    /// <summary>
+    /// The open elements, with a count of each kind and of the coloured ones, so that a hostile body of thousands of
+    /// nested or stray tags costs a step per tag, not a walk of the whole stack.
+    /// </summary>
+    private sealed class OpenElements
+    {
+        private readonly Stack<(HtmlTagId Id, bool Coloured)> _open = new();
+        private readonly Dictionary<HtmlTagId, int> _count = [];
+        private int _coloured;
+
+        public bool AnyColoured => _coloured > 0;
+
+        public void Push(HtmlTagId id, bool coloured)
+        {
+            _open.Push((id, coloured));
+            _count[id] = _count.GetValueOrDefault(id) + 1;
+            if (coloured) _coloured++;
+        }
+
+        public void Close(HtmlTagId id)
+        {
+            if (_count.GetValueOrDefault(id) == 0) return;
+            while (true)
+            {
+                var (top, coloured) = _open.Pop();
+                _count[top]--;
+                if (coloured) _coloured--;
+                if (top == id) return;
+            }
+        }
     }
 
     [GeneratedRegex(@"(?<![-\w])color\s*:\s*(?<c>[^;""]+)", RegexOptions.IgnoreCase)]
