@@ -147,8 +147,10 @@ internal sealed partial class AnswerReader
     /// </summary>
     private void ReadRestOfMoodClauses()
     {
-        foreach (var end in moodEnds.ToList())
-            for (var m = MoodPatterns.InSameClause.Match(Current, end); m.Success; m = m.NextMatch())
+        // The text once, not once a mood: what this loop blanks is told by `used`, which each match checks.
+        var current = Current;
+        foreach (var end in moodEnds)
+            for (var m = MoodPatterns.InSameClause.Match(current, end); m.Success; m = m.NextMatch())
                 if (!used.AsSpan(m.Groups["v"].Index, m.Groups["v"].Length).Contains(true))
                 {
                     Found("mood", m.Groups["v"].Value, false, m.Groups["v"].Value);
