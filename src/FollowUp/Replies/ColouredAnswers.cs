@@ -15,7 +15,8 @@ internal static partial class ColouredAnswers
 {
     public static string? Of(string html)
     {
-        if (html.IndexOf("color", StringComparison.OrdinalIgnoreCase) < 0) return null;
+        // Most HTML replies are no Outlook reply: they are not tokenized a second time here.
+        if (html.IndexOf("color", StringComparison.OrdinalIgnoreCase) < 0 || !ReplyText.MayHoldOutlookDivider(html)) return null;
         var lines = new List<(string Text, bool Quoted)>();
         var line = new StringBuilder();
         var quotedLine = false;

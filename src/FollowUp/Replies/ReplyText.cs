@@ -239,10 +239,15 @@ internal static partial class ReplyText
         || tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
             && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>Whether an HTML body can hold the divider <see cref="IsOutlookDivider"/> finds, without tokenizing it.</summary>
+    internal static bool MayHoldOutlookDivider(string html) =>
+        OutlookDividerIds.Any(id => html.Contains(id, StringComparison.OrdinalIgnoreCase)) || OutlookBorder().IsMatch(html);
+
+    private static readonly string[] OutlookDividerIds = ["divRplyFwdMsg", "appendonsend", "stopSpelling", "mail-editor-reference-message-container"];
+
     internal static bool IsOutlookDivider(HtmlTagToken tag) =>
         tag.Attributes.Any(a => a.Id == HtmlAttributeId.Id && a.Value is { } v
-            && (v.Equals("divRplyFwdMsg", StringComparison.OrdinalIgnoreCase) || v.Equals("appendonsend", StringComparison.OrdinalIgnoreCase)
-                || v.Equals("stopSpelling", StringComparison.OrdinalIgnoreCase) || v.Equals("mail-editor-reference-message-container", StringComparison.OrdinalIgnoreCase)))
+            && OutlookDividerIds.Contains(v, StringComparer.OrdinalIgnoreCase))
         // Outlook desktop: <div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"> (#B5C4DF before 2013).
         || (tag.Id == HtmlTagId.Div && tag.Attributes.Any(a => a.Id == HtmlAttributeId.Style && a.Value is { } style
             && OutlookBorder().IsMatch(style)));
